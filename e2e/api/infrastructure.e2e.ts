@@ -1,0 +1,75 @@
+import { RequestContext } from '../../server/src/common/context/request-context';
+import { DbService } from '../../server/src/database/db.service';
+import { DocNumberService } from '../../server/src/database/doc-number.service';
+import { businessDate } from '../../server/src/database/business-date';
+import { JobsService } from '../../server/src/modules/jobs/jobs.service';
+import { MAINTENANCE_JOB } from '../../server/src/modules/jobs/maintenance.job';
+import { bootTestApp, TestApp } from '../support/test-app';
+
+describe('document numbers and transactions', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('20 concurrent documents get 20 distinct consecutive numbers of the business day', async () => {
+    const db = t.app.get(DbService);
+    const numbers = t.app.get(DocNumberService);
+    const got = await Promise.all(Array.from({ length: 20 }, () => db.tx(RequestContext.system(), (tx) => numbers.next(tx, 'SO'))));
+    const day = businessDate(new Date(), 'Asia/Shanghai').replace(/-/g, '');
+    expect(new Set(got).size).toBe(20);
+    expect([...got].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `SO${day}-${String(i + 1).padStart(4, '0')}`));
+    // other document types count separately
+    expect(await db.tx(RequestContext.system(), (tx) => numbers.next(tx, 'SH'))).toBe(`SH${day}-0001`);
+  });
+
+  it('a rolled-back transaction leaves nothing behind, its audit entry included', async () => {
+    const db = t.app.get(DbService);
+    await expect(
+      db.tx(RequestContext.system(), async (tx) => {
+        await db.query(tx, `INSERT INTO audit_log (action, entity) VALUES ('probe', 'probe')`);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'probe'`))[0].n).toBe(0);
+  });
+
+  it('re-runs the whole unit after a serialization failure', async () => {
+    const db = t.app.get(DbService);
+    let attempts = 0;
+    const result = await db.tx(RequestContext.system(), async (tx) => {
+      attempts++;
+      if (attempts === 1) await db.query(tx, `DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40001', MESSAGE = 'simulated'; END $$`);
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(attempts).toBe(2);
+  });
+});
+
+describe('background jobs on pg-boss', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootTestApp({ JOBS_ENABLED: 'true' });
+  });
+  afterAll(() => t.close());
+
+  it('runs the maintenance job from its queue: old idempotency keys and spent sessions go', async () => {
+    expect((await t.http.get('/api/health').expect(200)).body.jobs).toBe('up');
+    const userId = await t.userId('admin');
+    await t.sql(`INSERT INTO idempotency_key (user_id, key, method, path, request_hash, created_at) VALUES ($1, 'old-key-0001', 'POST', '/api/x', repeat('a', 64), now() - interval '2 days')`, [userId]);
+    await t.sql(`INSERT INTO idempotency_key (user_id, key, method, path, request_hash) VALUES ($1, 'new-key-0001', 'POST', '/api/x', repeat('a', 64))`, [userId]);
+    await t.sql(`INSERT INTO auth_session (user_id, expires_at) VALUES ($1, now() - interval '30 days')`, [userId]);
+    await t.app.get(JobsService).send(MAINTENANCE_JOB, {});
+    const deadline = Date.now() + 30000;
+    let keys: { key: string }[] = [];
+    while (Date.now() < deadline) {
+      keys = await t.sql<{ key: string }>('SELECT key FROM idempotency_key ORDER BY key');
+      if (keys.length === 1) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(keys.map((k) => k.key)).toEqual(['new-key-0001']);
+    expect((await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM auth_session WHERE expires_at < now() - interval '7 days'`))[0].n).toBe(0);
+  });
+});

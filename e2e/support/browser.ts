@@ -1,0 +1,92 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+
+/**
+ * Browser-test helpers: Playwright (playwright-core) driving the system's Chromium (Debian's
+ * `chromium` package; never a downloaded browser).
+ */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOT_DIR = path.resolve(__dirname, '../artifacts/screenshots');
+export const DEMO_PASSWORD = 'Demo#2026';
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get update && apt-get install -y chromium`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface TrackedPage extends Page {
+  /** uncaught exceptions and console errors seen so far (API 4xx answers excluded) */
+  readonly appErrors: string[];
+}
+
+/** A fresh context (own storage) with a desktop viewport, Chinese locale and Beijing time. */
+export async function newPage(browser: Browser, baseUrl: string): Promise<TrackedPage> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: { width: 1440, height: 900 },
+    deviceScaleFactor: 1,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = (await context.newPage()) as TrackedPage;
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  Object.defineProperty(page, 'appErrors', { value: errors });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    // the browser logs failed requests (expected 4xx in negative paths) as console errors
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) errors.push(`console: ${msg.text()}`);
+  });
+  return page;
+}
+
+/** Saves e2e/artifacts/screenshots/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  // let transitions and toasts settle so the picture shows the steady screen
+  await page.waitForTimeout(350);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+/**
+ * The text box of a form field by its data-testid, whether the id sits on the <input> itself
+ * (Element Plus passes attributes of el-input to the native input) or on a wrapper.
+ */
+export function input(page: Page, testId: string): Locator {
+  return page.locator(`input[data-testid="${testId}"], textarea[data-testid="${testId}"], [data-testid="${testId}"] input`).first();
+}
+
+/** Logs in through the login form and waits for the console layout. */
+export async function login(page: Page, username: string, password: string = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await input(page, 'login-username').fill(username);
+  await input(page, 'login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  await page.getByTestId('user-menu').waitFor();
+}
+
+/** Logs out through the user menu and waits for the login page. */
+export async function logout(page: Page): Promise<void> {
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('logout').click();
+  await page.waitForURL((url) => url.pathname.startsWith('/login'));
+  await page.getByTestId('login-submit').waitFor();
+}

@@ -1,0 +1,5 @@
+/** Every migration, in order. The server runs them at start; `synchronize` is never used. */
+import { Foundation1763900000000 } from './1763900000000-Foundation';
+import { CatalogInventoryPricing1764000000000 } from './1764000000000-CatalogInventoryPricing';
+
+export const migrations = [Foundation1763900000000, CatalogInventoryPricing1764000000000];

@@ -1,0 +1,73 @@
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { AppAuthGuard } from './common/auth/auth.guard';
+import { AllExceptionsFilter } from './common/errors/http-exception.filter';
+import { IdempotencyInterceptor } from './common/http/idempotency.interceptor';
+import { JobsModule } from './modules/jobs/jobs.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { OrgModule } from './modules/org/org.module';
+import { RolesModule } from './modules/roles/roles.module';
+import { SeedModule } from './modules/seed/seed.module';
+import { UsersModule } from './modules/users/users.module';
+import { StorageModule } from './modules/storage/storage.module';
+import { CatalogModule } from './modules/catalog/catalog.module';
+import { InventoryModule } from './modules/inventory/inventory.module';
+import { PricingModule } from './modules/pricing/pricing.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // one request id on every line: the caller's X-Request-Id or a new one, echoed back
+            genReqId: (req: IncomingMessage, res) => {
+              const given = req.headers['x-request-id'];
+              const id = typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+              res.setHeader('X-Request-Id', id);
+              return id;
+            },
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
+            serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+          },
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        }),
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config, databaseUrl),
+        PassportModule,
+        JwtModule.register({ global: true, secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+        JobsModule,
+        AuditModule,
+        HealthModule,
+        AuthModule,
+        OrgModule,
+        RolesModule,
+        UsersModule,
+        SeedModule,
+        StorageModule,
+        CatalogModule,
+        InventoryModule,
+        PricingModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AppAuthGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

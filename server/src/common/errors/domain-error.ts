@@ -1,0 +1,19 @@
+import { ErrorCode } from '@drp/shared';
+
+/** A business error with a stable code. Thrown anywhere; the global filter turns it into the one error body. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (entity: string, id?: string) =>
+  new DomainError(ErrorCode.NOT_FOUND, `${entity} not found`, id ? { entity, id } : { entity });
+
+export const staleVersion = (entity: string, expected: number, actual: number) =>
+  new DomainError(ErrorCode.STALE_VERSION, `${entity} was changed by someone else; reload and try again`, { expected: actual, given: expected });

@@ -1,0 +1,59 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { DEFAULT_PAGE_SIZE, ErrorCode, MAX_PAGE_SIZE, Paged } from '@drp/shared';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DomainError } from '../errors/domain-error';
+
+/** `?page=1&pageSize=20&q=&sort=-createdAt` (ARCHITECTURE §9). Extend it for list filters. */
+export class PageQueryDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE) pageSize?: number;
+  /** free-text search */
+  @IsOptional() @IsString() @MaxLength(100) q?: string;
+  /** a sortable field, `-` in front for descending */
+  @IsOptional() @Matches(/^-?[A-Za-z]+$/) sort?: string;
+}
+
+/**
+ * Pages a query: applies the sort (only fields named in `sortable`, mapped to SQL), counts, and
+ * maps rows. `map` receives the entity and its raw row (for joined or computed columns).
+ */
+export async function paginate<E extends ObjectLiteral, D>(
+  qb: SelectQueryBuilder<E>,
+  q: PageQueryDto,
+  sortable: Record<string, string>,
+  defaultSort: string,
+  map: (entity: E, raw: Record<string, unknown>) => D,
+): Promise<Paged<D>> {
+  const { page, pageSize, column, direction, offset } = resolvePage(q, sortable, defaultSort);
+  const total = await qb.clone().getCount();
+  qb.orderBy(column, direction, 'NULLS LAST');
+  // a unique tie-breaker keeps pages stable
+  qb.addOrderBy(`${qb.alias}.id`, 'ASC');
+  qb.offset(offset).limit(pageSize);
+  const { entities, raw } = await qb.getRawAndEntities();
+  // getRawAndEntities returns one raw row per entity when there are no one-to-many joins
+  const items = entities.map((e, i) => map(e, raw[i] ?? {}));
+  return { items, total, page, pageSize };
+}
+
+/**
+ * Page, size and a validated sort column for a list query: the one place the paging convention
+ * and its errors live. Raw-SQL lists (sums, joins) use it directly; entity lists via `paginate`.
+ */
+export function resolvePage(q: PageQueryDto, sortable: Record<string, string>, defaultSort: string) {
+  const page = q.page ?? 1;
+  const pageSize = q.pageSize ?? DEFAULT_PAGE_SIZE;
+  const sort = q.sort ?? defaultSort;
+  const desc = sort.startsWith('-');
+  const column = sortable[desc ? sort.slice(1) : sort];
+  if (!column) {
+    throw new DomainError(ErrorCode.VALIDATION_FAILED, `sort must be one of: ${Object.keys(sortable).join(', ')}`, { field: 'sort', allowed: Object.keys(sortable) });
+  }
+  return { page, pageSize, column, direction: desc ? ('DESC' as const) : ('ASC' as const), offset: (page - 1) * pageSize };
+}
+
+/** The `q` search term as a literal inside ILIKE '%...%': its % _ and \ match themselves. */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

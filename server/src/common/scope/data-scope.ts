@@ -1,0 +1,98 @@
+import { DataScopeKind } from '@drp/shared';
+import type { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import { RequestContext } from '../context/request-context';
+
+/**
+ * What a user may read, as organisations (ARCHITECTURE §5). Computed once per request from the
+ * user's roles (the union of their scopes) and applied by `applyOrgScope` below: the one place
+ * scope turns into SQL. Every query over scoped data goes through it.
+ */
+export interface DataScope {
+  /** HQ: everything */
+  all: boolean;
+  /** org paths whose whole subtree is visible (the org and everything below it) */
+  subtreePaths: string[];
+  /** single organisations visible without their subtree (a sales rep's own branch record) */
+  orgIds: string[];
+}
+
+export const FULL_SCOPE: DataScope = { all: true, subtreePaths: [], orgIds: [] };
+
+/** Union of the role scopes of one user. */
+export function computeScope(input: {
+  kinds: DataScopeKind[];
+  orgId: string;
+  orgPath: string;
+  assignedDealerPaths: string[];
+}): DataScope {
+  if (input.kinds.includes(DataScopeKind.ALL)) return FULL_SCOPE;
+  const subtree = new Set<string>();
+  const ids = new Set<string>();
+  for (const kind of input.kinds) {
+    if (kind === DataScopeKind.ORG_SUBTREE) subtree.add(input.orgPath);
+    if (kind === DataScopeKind.ASSIGNED_DEALERS) {
+      ids.add(input.orgId);
+      input.assignedDealerPaths.forEach((p) => subtree.add(p));
+    }
+  }
+  // a path already inside another visible subtree adds nothing
+  const paths = [...subtree].filter((p) => ![...subtree].some((q) => q !== p && p.startsWith(q)));
+  return { all: false, subtreePaths: paths.sort(), orgIds: [...ids].sort() };
+}
+
+/** Whether an organisation (by its path) is visible in a scope. */
+export function scopeContainsPath(scope: DataScope, orgPath: string): boolean {
+  if (scope.all) return true;
+  if (scope.subtreePaths.some((p) => orgPath.startsWith(p))) return true;
+  const id = orgPath.split('/').filter(Boolean).pop();
+  return !!id && scope.orgIds.includes(id);
+}
+
+let seq = 0;
+
+/**
+ * Restricts a query to rows whose organisation is in the caller's scope. `orgIdColumn` is the SQL
+ * expression holding the row's organisation id (e.g. `u.org_id`, or `o.id` for organisations).
+ * System contexts and HQ scopes are unrestricted.
+ */
+export function applyOrgScope<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  ctx: RequestContext,
+  orgIdColumn: string,
+): SelectQueryBuilder<T> {
+  if (ctx.isSystem) return qb;
+  if (!ctx.user) return qb.andWhere('false');
+  if (ctx.actor.scope.all) return qb;
+  const { subtreePaths, orgIds } = ctx.actor.scope;
+  const n = ++seq % 1_000_000;
+  const prefixes = subtreePaths.map((p) => `${p}%`);
+  return qb.andWhere(
+    `${orgIdColumn} IN (SELECT so${n}.id FROM organization so${n} WHERE so${n}.path LIKE ANY(:scopePrefixes${n}) OR so${n}.id = ANY(:scopeIds${n}))`,
+    { [`scopePrefixes${n}`]: prefixes, [`scopeIds${n}`]: orgIds },
+  );
+}
+
+/**
+ * Branch product scope (经营商品范围): the products an organisation's users and dealers may see,
+ * price and order. The deepest branch on the organisation's path that has rules decides; no rules
+ * anywhere above means everything. `orgPath` is the organisation the question is about (the
+ * caller's, or the dealer being priced).
+ */
+export function productScopeCondition(productAlias: string, orgPath: string, paramSuffix: string): { sql: string; params: Record<string, unknown> } {
+  const ancestors = orgPath.split('/').filter(Boolean);
+  const sb = `(SELECT o.id FROM organization o WHERE o.id = ANY(:psAnc${paramSuffix}::uuid[]) AND EXISTS (SELECT 1 FROM branch_product_scope r WHERE r.branch_id = o.id) ORDER BY o.depth DESC LIMIT 1)`;
+  const sql = `(NOT EXISTS ${sb.replace('SELECT o.id', 'SELECT 1')}
+      OR EXISTS (SELECT 1 FROM branch_product_scope r WHERE r.branch_id = ${sb} AND r.product_id = ${productAlias}.id)
+      OR EXISTS (SELECT 1 FROM branch_product_scope r JOIN category rc ON rc.id = r.category_id JOIN category pc ON pc.id = ${productAlias}.category_id
+                  WHERE r.branch_id = ${sb} AND pc.path LIKE rc.path || '%'))`;
+  return { sql, params: { [`psAnc${paramSuffix}`]: ancestors } };
+}
+
+/** Restricts a product query to the caller's branch product scope (HQ and system: everything). */
+export function applyProductScope<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, ctx: RequestContext, productAlias: string): SelectQueryBuilder<T> {
+  if (ctx.isSystem) return qb;
+  if (!ctx.user) return qb.andWhere('false');
+  if (ctx.actor.scope.all) return qb;
+  const { sql, params } = productScopeCondition(productAlias, ctx.actor.orgPath, String(++seq % 1_000_000));
+  return qb.andWhere(sql, params);
+}

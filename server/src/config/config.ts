@@ -1,0 +1,111 @@
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Typed configuration, parsed once at boot from the environment (STYLE: "config validated once").
+ * No other server file reads process.env. Defaults suit a developer's machine; production must
+ * set JWT_SECRET and DATABASE_URL explicitly.
+ */
+
+/** The monorepo root: the folder holding turbo.json above this file (src or dist). */
+export function repoRoot(from = __dirname): string {
+  let dir = from;
+  while (dir !== path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'turbo.json'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().optional(),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  JWT_SECRET: z.string().min(16).optional(),
+  JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(10).default(900),
+  REFRESH_TTL_DAYS: z.coerce.number().int().min(1).default(30),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(300),
+  DEMO_DATA: bool.optional(),
+  JOBS_ENABLED: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  COMPANY_TZ: z.string().default('Asia/Shanghai'),
+  WEB_DIST: z.string().optional(),
+});
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** undefined: start the embedded PostgreSQL */
+  databaseUrl?: string;
+  dbPoolSize: number;
+  dataDir: string;
+  embeddedPgPort: number;
+  jwtSecret: string;
+  accessTtlSeconds: number;
+  refreshTtlDays: number;
+  login: { maxFailures: number; windowSeconds: number; lockSeconds: number };
+  demoData: boolean;
+  jobsEnabled: boolean;
+  logLevel: string;
+  companyTz: string;
+  webDist: string;
+  version: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  // Empty strings mean "not set" (docker-compose passes VAR= through).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const root = repoRoot();
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production (16+ characters)');
+  }
+  let version = '0.0.0';
+  try {
+    version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+  } catch {
+    /* running outside the repo: keep the placeholder */
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dbPoolSize: e.DB_POOL_SIZE,
+    dataDir: path.resolve(e.DATA_DIR ?? path.join(root, '.data')),
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    // A fixed development secret keeps tokens valid across restarts on a laptop; production refuses it above.
+    jwtSecret: e.JWT_SECRET ?? 'drp-development-secret-change-me',
+    accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
+    refreshTtlDays: e.REFRESH_TTL_DAYS,
+    login: { maxFailures: e.LOGIN_MAX_FAILURES, windowSeconds: e.LOGIN_WINDOW_SECONDS, lockSeconds: e.LOGIN_LOCK_SECONDS },
+    demoData: e.DEMO_DATA ?? e.NODE_ENV !== 'production',
+    jobsEnabled: e.JOBS_ENABLED,
+    logLevel: e.LOG_LEVEL,
+    companyTz: e.COMPANY_TZ,
+    webDist: path.resolve(e.WEB_DIST ?? path.join(root, 'web', 'dist')),
+    version,
+  };
+}
+
+/** Injection token for the parsed configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,6 @@
+/** The business date (YYYY-MM-DD) of an instant in the company's time zone (ARCHITECTURE §4). */
+export function businessDate(at: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}

@@ -1,0 +1,37 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { migrations } from '@drp/migrations';
+import { AppConfig } from '../config/config';
+import { DbService } from './db.service';
+import { DocNumberService } from './doc-number.service';
+import { ENTITIES } from './entities';
+
+export const DATABASE_URL = Symbol('DATABASE_URL');
+
+/** The one connection pool. Migrations run at start; `synchronize` stays off (ARCHITECTURE §3). */
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(config: AppConfig, url: string): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url,
+          entities: ENTITIES,
+          migrations,
+          migrationsTableName: 'typeorm_migrations',
+          migrationsRun: true,
+          migrationsTransactionMode: 'each',
+          synchronize: false,
+          extra: { max: config.dbPoolSize, application_name: 'drp-server' },
+          // failed queries surface through the error filter (with the request id); no console noise
+          logging: ['migration'],
+        }),
+      ],
+      providers: [{ provide: DATABASE_URL, useValue: url }, DbService, DocNumberService],
+      exports: [DATABASE_URL, DbService, DocNumberService],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
+import { RequestContext } from '../common/context/request-context';
+
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Repositories and transactions bound to a RequestContext (after Vendure's
+ * TransactionalConnection): inside `tx`, `repo(ctx, X)` uses the transaction's manager, so a
+ * service never needs to know whether it runs inside a larger unit of work.
+ */
+@Injectable()
+export class DbService {
+  constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+
+  manager(ctx: RequestContext): EntityManager {
+    return ctx.manager ?? this.dataSource.manager;
+  }
+
+  repo<T extends ObjectLiteral>(ctx: RequestContext, entity: EntityTarget<T>): Repository<T> {
+    return this.manager(ctx).getRepository(entity);
+  }
+
+  /** Raw SQL; always answers the rows (TypeORM answers `[rows, count]` for UPDATE/DELETE: unwrapped here). */
+  async query<R = unknown>(ctx: RequestContext, sql: string, params: unknown[] = []): Promise<R[]> {
+    const res = await this.manager(ctx).query(sql, params);
+    if (/^\s*(UPDATE|DELETE)\b/i.test(sql) && Array.isArray(res) && res.length === 2 && Array.isArray(res[0]) && typeof res[1] === 'number') return res[0];
+    return res;
+  }
+
+  /**
+   * Runs `work` in one transaction. Joins the caller's transaction when there is one. On a
+   * serialization failure or deadlock the whole unit is re-run in a fresh transaction (never
+   * retried inside the aborted one).
+   */
+  async tx<T>(ctx: RequestContext, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
+    if (ctx.manager?.queryRunner?.isTransactionActive) return work(ctx);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction((manager) => work(ctx.withManager(manager)));
+      } catch (e) {
+        const code = e instanceof QueryFailedError ? (e.driverError as { code?: string }).code : undefined;
+        if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw e;
+        await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+      }
+    }
+  }
+}

@@ -1,0 +1,282 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CODE_PATTERN, fmt, ImportResult, ImportRowError, isDecimalString, Dec, ProductStatus } from '@drp/shared';
+import { APP_CONFIG, AppConfig } from '../../../config/config';
+import { RequestContext } from '../../../common/context/request-context';
+import { DbService } from '../../../database/db.service';
+import { businessDate } from '../../../database/business-date';
+import { AuditService } from '../../audit/audit.service';
+import { PriceLevelService } from '../price-level.service';
+import { ProductService } from '../product.service';
+import { ProductQueryDto } from '../catalog.dto';
+import { Column, readWorkbook, rejectIfErrors, writeWorkbook } from './sheet';
+
+type ProductRow = {
+  code: string; name: string; spec: string; brand: string; categoryCode: string; baseUnit: string; barcode: string; taxRate: string; basePrice: string;
+  l1: string; l2: string; l3: string; l4: string; l5: string; l6: string; l7: string; l8: string; l9: string; l10: string;
+  floorPrice: string; minOrderQty: string; orderMultiple: string; status: string; mallPublished: string; remark: string;
+};
+type PriceRow = Pick<ProductRow, 'code' | 'name' | 'basePrice' | 'floorPrice' | 'l1' | 'l2' | 'l3' | 'l4' | 'l5' | 'l6' | 'l7' | 'l8' | 'l9' | 'l10'>;
+const LEVEL_KEYS = ['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7', 'l8', 'l9', 'l10'] as const;
+const STATUS_TEXT: Record<string, ProductStatus> = { 在售: ProductStatus.ON_SALE, 停售: ProductStatus.DISCONTINUED, ON_SALE: ProductStatus.ON_SALE, DISCONTINUED: ProductStatus.DISCONTINUED };
+const YES = new Set(['是', 'Y', 'YES', 'TRUE', '1']);
+const NO = new Set(['否', 'N', 'NO', 'FALSE', '0', '']);
+const CHUNK = 2000;
+
+/**
+ * Excel import and export of products and of price lists (exceljs). Imports are all or nothing:
+ * every row is checked first and every problem reported (row, column, message); only a clean file
+ * is written, in one transaction, with set-based SQL so 10,000 rows take seconds.
+ */
+@Injectable()
+export class ProductExcelService {
+  constructor(
+    private readonly db: DbService,
+    private readonly audit: AuditService,
+    private readonly products: ProductService,
+    private readonly levels: PriceLevelService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private async productColumns(ctx: RequestContext): Promise<Column<ProductRow>[]> {
+    const names = await this.levels.list(ctx);
+    return [
+      { key: 'code', header: '商品编码', required: true, example: 'SP-0001', note: '唯一; 已存在的编码会被更新 (existing codes are updated)' },
+      { key: 'name', header: '商品名称', required: true, width: 28, example: '天然矿泉水 550ml' },
+      { key: 'spec', header: '规格型号', example: '550ml×24' },
+      { key: 'brand', header: '品牌', example: '清泉' },
+      { key: 'categoryCode', header: '分类编码', required: true, example: 'DRINK-WATER', note: '必须是已有分类的编码 (an existing category code)' },
+      { key: 'baseUnit', header: '基本单位', required: true, width: 10, example: '瓶' },
+      { key: 'barcode', header: '条码', width: 16, example: '6901234567892' },
+      { key: 'taxRate', header: '税率', width: 8, example: '0.13', note: '小数, 如 0.13 (a decimal such as 0.13)' },
+      { key: 'basePrice', header: '零售价', required: true, width: 10, example: '3.5000' },
+      ...LEVEL_KEYS.map((k, i) => ({ key: k, header: names[i].name, width: 11, example: fmt(new Dec(3.2).minus(new Dec('0.1').times(i)), 'unitPrice') })),
+      { key: 'floorPrice', header: '最低售价', width: 10, example: '', note: '留空则以十级价为最低价 (empty: the level-10 price is the floor)' },
+      { key: 'minOrderQty', header: '起订量', width: 8, example: '24' },
+      { key: 'orderMultiple', header: '订货倍数', width: 8, example: '24' },
+      { key: 'status', header: '状态', width: 8, example: '在售', note: '在售 / 停售' },
+      { key: 'mallPublished', header: '商城上架', width: 8, example: '是', note: '是 / 否' },
+      { key: 'remark', header: '备注', width: 20, example: '' },
+    ];
+  }
+
+  private async priceColumns(ctx: RequestContext): Promise<Column<PriceRow>[]> {
+    const all = await this.productColumns(ctx);
+    const keys = new Set(['code', 'name', 'basePrice', ...LEVEL_KEYS, 'floorPrice']);
+    return all.filter((c) => keys.has(c.key)).map((c) => ({ ...c, required: c.key === 'code' })) as unknown as Column<PriceRow>[];
+  }
+
+  async productTemplate(ctx: RequestContext): Promise<Buffer> {
+    const cols = await this.productColumns(ctx);
+    const categories = await this.db.query<{ code: string; name: string }>(ctx, 'SELECT code, name FROM category ORDER BY path');
+    const notes = [['列 Column', '说明 Notes'], ...cols.filter((c) => c.note).map((c) => [c.header, c.note!]), [], ['分类编码', '分类名称'], ...categories.map((c) => [c.code, c.name])];
+    return writeWorkbook('商品', cols, [Object.fromEntries(cols.map((c) => [c.key, c.example ?? ''])) as Record<keyof ProductRow, string>], notes);
+  }
+
+  async priceTemplate(ctx: RequestContext): Promise<Buffer> {
+    const cols = await this.priceColumns(ctx);
+    return writeWorkbook('价格', cols, [Object.fromEntries(cols.map((c) => [c.key, c.example ?? ''])) as Record<keyof PriceRow, string>], [['说明', '按商品编码更新价格; 空单元格表示不修改, 填 - 表示清除该等级价 (empty: unchanged; "-": clear the level)']]);
+  }
+
+  /** Exactly what the product list shows for the same filter (scope included), without paging. */
+  async exportProducts(ctx: RequestContext, q: ProductQueryDto, pricesOnly = false): Promise<Buffer> {
+    const products = await this.products.filtered(ctx, q).orderBy('p.code').limit(50000).getMany();
+    const dtos = await this.products.toDtos(ctx, products);
+    const cats = new Map((await this.db.query<{ id: string; code: string }>(ctx, 'SELECT id, code FROM category')).map((c) => [c.id, c.code]));
+    const rows = dtos.map((p) => ({
+      code: p.code, name: p.name, spec: p.spec, brand: p.brand, categoryCode: cats.get(p.categoryId) ?? '', baseUnit: p.baseUnit, barcode: p.barcode, taxRate: p.taxRate,
+      basePrice: p.basePrice, ...Object.fromEntries(LEVEL_KEYS.map((k, i) => [k, p.levelPrices[i]])), floorPrice: p.floorPrice, minOrderQty: p.minOrderQty,
+      orderMultiple: p.orderMultiple, status: p.status === ProductStatus.ON_SALE ? '在售' : '停售', mallPublished: p.mallPublished ? '是' : '否', remark: p.remark,
+    }));
+    return pricesOnly ? writeWorkbook('价格', await this.priceColumns(ctx), rows) : writeWorkbook('商品', await this.productColumns(ctx), rows);
+  }
+
+  async importProducts(ctx: RequestContext, file: Buffer | undefined): Promise<ImportResult> {
+    const cols = await this.productColumns(ctx);
+    const rows = await readWorkbook(file, cols);
+    const header = new Map(cols.map((c) => [c.key, c.header]));
+    const errors: ImportRowError[] = [];
+    const err = (row: number, key: string, message: string) => errors.push({ row, column: header.get(key as keyof ProductRow) ?? key, message });
+    const categories = new Map((await this.db.query<{ id: string; code: string }>(ctx, 'SELECT id, code FROM category')).map((c) => [c.code.toLowerCase(), c.id]));
+    const seenCodes = new Map<string, number>();
+    const seenBarcodes = new Map<string, number>();
+    const clean: (Record<string, string | null> & { rowNo: number })[] = [];
+    if (!rows.length) err(2, 'code', 'The sheet has no data rows');
+    for (const { rowNo, values: v } of rows) {
+      const r = { rowNo } as unknown as Record<string, string | null> & { rowNo: number };
+      const text = (key: keyof ProductRow, max: number, required = false) => {
+        const s = v[key] ?? '';
+        if (!s) return required ? (err(rowNo, key, 'required'), null) : null;
+        if (s.length > max) return err(rowNo, key, `at most ${max} characters`), null;
+        return s;
+      };
+      const decimal = (key: keyof ProductRow, scale: number, opts: { required?: boolean; positive?: boolean; def?: string } = {}) => {
+        const s = v[key] ?? '';
+        if (!s) return opts.required ? (err(rowNo, key, 'required'), null) : (opts.def ?? null);
+        if (!isDecimalString(s, scale) || new Dec(s).isNegative()) return err(rowNo, key, `must be a number >= 0 with at most ${scale} decimals`), null;
+        if (opts.positive && new Dec(s).isZero()) return err(rowNo, key, 'must be above 0'), null;
+        return s;
+      };
+      r.code = text('code', 32, true);
+      if (r.code && !CODE_PATTERN.test(r.code)) err(rowNo, 'code', 'letters, digits, _ or - only');
+      if (r.code) {
+        const first = seenCodes.get(r.code.toLowerCase());
+        if (first) err(rowNo, 'code', `duplicate of row ${first}`);
+        else seenCodes.set(r.code.toLowerCase(), rowNo);
+      }
+      r.name = text('name', 200, true);
+      r.spec = text('spec', 100);
+      r.brand = text('brand', 50);
+      const cat = text('categoryCode', 32, true);
+      r.categoryId = cat ? (categories.get(cat.toLowerCase()) ?? null) : null;
+      if (cat && !r.categoryId) err(rowNo, 'categoryCode', `unknown category ${cat}`);
+      r.baseUnit = text('baseUnit', 10, true);
+      r.barcode = text('barcode', 32);
+      if (r.barcode) {
+        if (!/^[0-9A-Za-z-]{4,32}$/.test(r.barcode)) err(rowNo, 'barcode', '4-32 digits or letters');
+        const first = seenBarcodes.get(r.barcode);
+        if (first) err(rowNo, 'barcode', `duplicate of row ${first}`);
+        else seenBarcodes.set(r.barcode, rowNo);
+      }
+      r.taxRate = decimal('taxRate', 4, { def: '0.13' });
+      if (r.taxRate && new Dec(r.taxRate).greaterThanOrEqualTo(1)) err(rowNo, 'taxRate', 'a decimal below 1, such as 0.13');
+      r.basePrice = decimal('basePrice', 4, { required: true });
+      LEVEL_KEYS.forEach((k) => (r[k] = decimal(k, 4)));
+      r.floorPrice = decimal('floorPrice', 4);
+      r.minOrderQty = decimal('minOrderQty', 3, { positive: true, def: '1' });
+      r.orderMultiple = decimal('orderMultiple', 3, { positive: true, def: '1' });
+      const status = v.status ?? '';
+      r.status = status ? (STATUS_TEXT[status] ?? null) : ProductStatus.ON_SALE;
+      if (!r.status) err(rowNo, 'status', '在售 or 停售');
+      const mp = (v.mallPublished ?? '').toUpperCase();
+      r.mallPublished = YES.has(mp) ? 'true' : NO.has(mp) ? 'false' : null;
+      if (r.mallPublished === null) err(rowNo, 'mallPublished', '是 or 否');
+      r.remark = text('remark', 500);
+      clean.push(r);
+    }
+    // barcodes already used by other products (not the same code)
+    const barcodes = clean.filter((r) => r.barcode).map((r) => r.barcode!);
+    if (barcodes.length) {
+      const taken = await this.db.query<{ barcode: string; code: string }>(ctx, 'SELECT barcode, code FROM product WHERE barcode = ANY($1)', [barcodes]);
+      const byBarcode = new Map(clean.filter((r) => r.barcode).map((r) => [r.barcode!, r]));
+      for (const t of taken) {
+        const r = byBarcode.get(t.barcode)!;
+        if (r.code?.toLowerCase() !== t.code.toLowerCase()) err(r.rowNo, 'barcode', `already used by product ${t.code}`);
+      }
+    }
+    rejectIfErrors(errors);
+    return this.db.tx(ctx, async (tx) => {
+      await this.db.query(tx, `CREATE TEMP TABLE import_product (LIKE product INCLUDING DEFAULTS) ON COMMIT DROP`);
+      await this.db.query(tx, `CREATE TEMP TABLE import_level (code varchar(32), level smallint, price numeric(18,4)) ON COMMIT DROP`);
+      for (let i = 0; i < clean.length; i += CHUNK) {
+        const part = clean.slice(i, i + CHUNK);
+        const col = (k: string) => part.map((r) => r[k]);
+        await this.db.query(
+          tx,
+          `INSERT INTO import_product (id, code, name, spec, brand, category_id, base_unit, barcode, tax_rate, base_price, floor_price, min_order_qty, order_multiple, status, mall_published, remark)
+           SELECT gen_random_uuid(), * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::numeric[], $9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[], $13::text[], $14::boolean[], $15::text[])`,
+          ['code', 'name', 'spec', 'brand', 'categoryId', 'baseUnit', 'barcode', 'taxRate', 'basePrice', 'floorPrice', 'minOrderQty', 'orderMultiple', 'status', 'mallPublished', 'remark'].map(col),
+        );
+        const lv = part.flatMap((r) => LEVEL_KEYS.map((k, li) => ({ code: r.code!, level: li + 1, price: r[k] })).filter((x) => x.price !== null));
+        await this.db.query(tx, 'INSERT INTO import_level SELECT * FROM unnest($1::text[], $2::smallint[], $3::numeric[])', [lv.map((x) => x.code), lv.map((x) => x.level), lv.map((x) => x.price)]);
+      }
+      return this.applyImport(tx, 'products', clean.length);
+    });
+  }
+
+  /** Price list import: updates base, level and floor prices of existing products by code. */
+  async importPrices(ctx: RequestContext, file: Buffer | undefined): Promise<ImportResult> {
+    const cols = await this.priceColumns(ctx);
+    const rows = await readWorkbook(file, cols);
+    const header = new Map(cols.map((c) => [c.key, c.header]));
+    const errors: ImportRowError[] = [];
+    const err = (row: number, key: string, message: string) => errors.push({ row, column: header.get(key as keyof PriceRow) ?? key, message });
+    const codes = rows.map((r) => r.values.code).filter(Boolean);
+    const known = new Map((await this.db.query<{ code: string; id: string }>(ctx, 'SELECT code, id FROM product WHERE lower(code) = ANY($1)', [codes.map((c) => c.toLowerCase())])).map((p) => [p.code.toLowerCase(), p.id]));
+    // only products the caller may see can be priced
+    const visible = new Set((await this.products.filtered(ctx, {}).select('p.id').andWhere('p.id = ANY(:ids)', { ids: [...known.values()] }).getMany()).map((p) => p.id));
+    const seen = new Map<string, number>();
+    const clean: { rowNo: number; code: string; basePrice: string | null; floorPrice: string | null; clearFloor: boolean; levels: (string | null | '-')[] }[] = [];
+    if (!rows.length) err(2, 'code', 'The sheet has no data rows');
+    for (const { rowNo, values: v } of rows) {
+      const code = v.code ?? '';
+      if (!code) err(rowNo, 'code', 'required');
+      else if (!known.has(code.toLowerCase()) || !visible.has(known.get(code.toLowerCase())!)) err(rowNo, 'code', `unknown product ${code}`);
+      else if (seen.has(code.toLowerCase())) err(rowNo, 'code', `duplicate of row ${seen.get(code.toLowerCase())}`);
+      else seen.set(code.toLowerCase(), rowNo);
+      const price = (key: keyof PriceRow, allowClear: boolean): string | null | '-' => {
+        const s = v[key] ?? '';
+        if (!s) return null;
+        if (allowClear && s === '-') return '-';
+        if (!isDecimalString(s, 4) || new Dec(s).isNegative()) return err(rowNo, key, 'must be a number >= 0 with at most 4 decimals'), null;
+        return s;
+      };
+      const floor = price('floorPrice', true);
+      clean.push({ rowNo, code, basePrice: price('basePrice', false) as string | null, floorPrice: floor === '-' ? null : floor, clearFloor: floor === '-', levels: LEVEL_KEYS.map((k) => price(k, true)) });
+    }
+    rejectIfErrors(errors);
+    return this.db.tx(ctx, async (tx) => {
+      await this.db.query(tx, `CREATE TEMP TABLE import_product (LIKE product INCLUDING DEFAULTS) ON COMMIT DROP`);
+      await this.db.query(tx, `CREATE TEMP TABLE import_level (code varchar(32), level smallint, price numeric(18,4)) ON COMMIT DROP`);
+      // start from the current rows, overlay what the sheet gives
+      await this.db.query(tx, `INSERT INTO import_product SELECT * FROM product WHERE lower(code) = ANY($1)`, [clean.map((c) => c.code.toLowerCase())]);
+      await this.db.query(
+        tx,
+        `UPDATE import_product i SET base_price = COALESCE(x.base, i.base_price), floor_price = CASE WHEN x.clear THEN NULL ELSE COALESCE(x.floor, i.floor_price) END
+           FROM unnest($1::text[], $2::numeric[], $3::boolean[], $4::numeric[]) AS x(code, base, clear, floor) WHERE lower(i.code) = lower(x.code)`,
+        [clean.map((r) => r.code), clean.map((r) => r.basePrice), clean.map((r) => r.clearFloor), clean.map((r) => r.floorPrice)],
+      );
+      await this.db.query(tx, `INSERT INTO import_level SELECT p.code, pp.level, pp.price FROM product_price pp JOIN import_product p ON p.id = pp.product_id`);
+      const lv = clean.flatMap((r) => r.levels.map((price, i) => ({ code: r.code, level: i + 1, price })).filter((x) => x.price !== null));
+      await this.db.query(tx, `DELETE FROM import_level l USING unnest($1::text[], $2::smallint[]) AS x(code, level) WHERE lower(l.code) = lower(x.code) AND l.level = x.level`, [lv.map((x) => x.code), lv.map((x) => x.level)]);
+      const set = lv.filter((x) => x.price !== '-');
+      await this.db.query(tx, `INSERT INTO import_level SELECT p.code, x.level, x.price FROM unnest($1::text[], $2::smallint[], $3::numeric[]) AS x(code, level, price) JOIN import_product p ON lower(p.code) = lower(x.code)`, [set.map((x) => x.code), set.map((x) => x.level), set.map((x) => x.price)]);
+      return this.applyImport(tx, 'prices', clean.length);
+    });
+  }
+
+  /**
+   * Writes the staged rows (temp tables import_product, import_level): price history for every
+   * changed price, then the upsert of products and the replacement of their level prices.
+   */
+  private async applyImport(tx: RequestContext, what: 'products' | 'prices', rowCount: number): Promise<ImportResult> {
+    const day = businessDate(new Date(), this.config.companyTz);
+    const who = [day, tx.user?.id ?? null, tx.user?.displayName ?? 'system'];
+    await this.db.query(tx, `CREATE TEMP TABLE import_old_level ON COMMIT DROP AS SELECT pp.* FROM product_price pp JOIN product p ON p.id = pp.product_id JOIN import_product i ON lower(i.code) = lower(p.code)`);
+    await this.db.query(tx, `CREATE TEMP TABLE import_old ON COMMIT DROP AS SELECT p.* FROM product p JOIN import_product i ON lower(i.code) = lower(p.code)`);
+    const upserted = await this.db.query<{ id: string; inserted: boolean }>(
+      tx,
+      `INSERT INTO product (id, code, name, spec, brand, category_id, base_unit, barcode, tax_rate, base_price, floor_price, min_order_qty, order_multiple, status, mall_published, remark)
+       SELECT COALESCE(o.id, i.id), COALESCE(o.code, i.code), i.name, i.spec, i.brand, i.category_id, i.base_unit, i.barcode, i.tax_rate, i.base_price, i.floor_price, i.min_order_qty, i.order_multiple, i.status, i.mall_published, i.remark
+         FROM import_product i LEFT JOIN import_old o ON lower(o.code) = lower(i.code)
+       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, spec = EXCLUDED.spec, brand = EXCLUDED.brand, category_id = EXCLUDED.category_id, base_unit = EXCLUDED.base_unit,
+         barcode = EXCLUDED.barcode, tax_rate = EXCLUDED.tax_rate, base_price = EXCLUDED.base_price, floor_price = EXCLUDED.floor_price, min_order_qty = EXCLUDED.min_order_qty,
+         order_multiple = EXCLUDED.order_multiple, status = EXCLUDED.status, mall_published = EXCLUDED.mall_published, remark = EXCLUDED.remark, version = product.version + 1
+       RETURNING id, (xmax = 0) AS inserted`,
+    );
+    await this.db.query(tx, `DELETE FROM product_price pp USING product p, import_product i WHERE pp.product_id = p.id AND lower(p.code) = lower(i.code)`);
+    await this.db.query(tx, `INSERT INTO product_price (product_id, level, price) SELECT p.id, l.level, l.price FROM import_level l JOIN product p ON lower(p.code) = lower(l.code)`);
+    // history: base and floor changes, then level changes (old NULL for new products or new levels)
+    await this.db.query(
+      tx,
+      `INSERT INTO price_history (product_id, kind, old_price, new_price, effective_date, changed_by, changed_by_name)
+       SELECT p.id, k.kind, k.old_price, k.new_price, $1, $2, $3
+         FROM product p JOIN import_product i ON lower(i.code) = lower(p.code) LEFT JOIN import_old o ON o.id = p.id
+        CROSS JOIN LATERAL (VALUES ('BASE', o.base_price, p.base_price), ('FLOOR', o.floor_price, p.floor_price)) AS k(kind, old_price, new_price)
+        WHERE k.old_price IS DISTINCT FROM k.new_price`,
+      who,
+    );
+    await this.db.query(
+      tx,
+      `INSERT INTO price_history (product_id, kind, level, old_price, new_price, effective_date, changed_by, changed_by_name)
+       SELECT COALESCE(n.product_id, o.product_id), 'LEVEL', COALESCE(n.level, o.level), o.price, n.price, $1, $2, $3
+         FROM (SELECT pp.* FROM product_price pp JOIN product p ON p.id = pp.product_id JOIN import_product i ON lower(i.code) = lower(p.code)) n
+         FULL JOIN import_old_level o ON o.product_id = n.product_id AND o.level = n.level
+        WHERE o.price IS DISTINCT FROM n.price`,
+      who,
+    );
+    const created = upserted.filter((u) => u.inserted).length;
+    const result = { created, updated: upserted.length - created };
+    await this.audit.record(tx, { action: `import_${what}`, entity: 'product', summary: `imported ${rowCount} row(s): ${result.created} created, ${result.updated} updated`, after: result });
+    return result;
+  }
+}

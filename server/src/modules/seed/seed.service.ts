@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BuiltinRole, OrgType } from '@drp/shared';
+import { APP_CONFIG, AppConfig } from '../../config/config';
+import { RequestContext } from '../../common/context/request-context';
+import { DbService } from '../../database/db.service';
+import { hashPassword } from '../auth/password';
+import { RolesService } from '../roles/roles.service';
+import { DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS } from './demo-data';
+import { DocNumberService } from '../../database/doc-number.service';
+import { seedCatalogDemo } from './catalog-demo';
+import { businessDate } from '../../database/business-date';
+
+/**
+ * Runs at every start, after migrations: brings built-in roles up to date, makes sure there is an
+ * HQ and a first administrator, and seeds the demo company into an empty database (once).
+ */
+@Injectable()
+export class SeedService {
+  private readonly logger = new Logger('Seed');
+
+  constructor(
+    private readonly db: DbService,
+    private readonly roles: RolesService,
+    private readonly numbers: DocNumberService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async run(): Promise<{ seededDemo: boolean }> {
+    const ctx = RequestContext.system();
+    return this.db.tx(ctx, async (tx) => {
+      // one starter at a time when several instances boot together
+      await this.db.query(tx, `SELECT pg_advisory_xact_lock(hashtext('drp-seed'))`);
+      await this.roles.syncBuiltins(tx);
+      const [{ orgs }] = await this.db.query<{ orgs: number }>(tx, 'SELECT count(*)::int AS orgs FROM organization');
+      if (orgs > 0) return { seededDemo: false };
+      if (this.config.demoData) {
+        await this.seedDemo(tx);
+        this.logger.log('demo company seeded');
+        return { seededDemo: true };
+      }
+      await this.seedMinimal(tx);
+      return { seededDemo: false };
+    });
+  }
+
+  /** Production start on an empty database: HQ and `admin` with the demo password, to be changed at once. */
+  private async seedMinimal(tx: RequestContext): Promise<void> {
+    const hqId = randomUUID();
+    await this.db.query(tx, `INSERT INTO organization (id, code, name, type, path, depth) VALUES ($1, 'HQ', '总部', 'HQ', $2, 0)`, [hqId, `/${hqId}/`]);
+    await this.insertUser(tx, { username: 'admin', displayName: '系统管理员', orgId: hqId, roles: [BuiltinRole.HQ_ADMIN], hash: await hashPassword(DEMO_PASSWORD) });
+    this.logger.warn('created HQ and the user admin with the initial password; change it now');
+  }
+
+  private async seedDemo(tx: RequestContext): Promise<void> {
+    const ids = new Map<string, { id: string; path: string; depth: number }>();
+    for (const o of DEMO_ORGS) {
+      const id = randomUUID();
+      const parent = o.parent ? ids.get(o.parent)! : undefined;
+      const path = `${parent?.path ?? '/'}${id}/`;
+      const depth = parent ? parent.depth + 1 : 0;
+      ids.set(o.code, { id, path, depth });
+      await this.db.query(
+        tx,
+        `INSERT INTO organization (id, code, name, type, parent_id, path, depth, contact, phone, address, region, longitude, latitude, price_level, settlement_method)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
+        [id, o.code, o.name, o.type, parent?.id ?? null, path, depth, o.contact ?? null, o.phone ?? null, o.address ?? null, o.region ?? null, o.lng ?? null, o.lat ?? null,
+          o.type === OrgType.DEALER ? (o.level ?? 1) : null, o.type === OrgType.DEALER ? (o.settlement ?? 'CASH') : null],
+      );
+    }
+    const hash = await hashPassword(DEMO_PASSWORD);
+    for (const u of DEMO_USERS) {
+      const userId = await this.insertUser(tx, { username: u.username, displayName: u.displayName, orgId: ids.get(u.org)!.id, roles: u.roles, hash, phone: u.phone });
+      for (const d of u.dealers ?? []) {
+        await this.db.query(tx, 'INSERT INTO user_dealer (user_id, dealer_id) VALUES ($1, $2)', [userId, ids.get(d)!.id]);
+      }
+    }
+    await seedCatalogDemo(this.db, this.numbers, tx, new Map([...ids].map(([code, o]) => [code, o.id])), businessDate(new Date(), this.config.companyTz));
+  }
+
+  private async insertUser(tx: RequestContext, u: { username: string; displayName: string; orgId: string; roles: BuiltinRole[]; hash: string; phone?: string }): Promise<string> {
+    const [{ id }] = await this.db.query<{ id: string }>(
+      tx,
+      `INSERT INTO app_user (username, display_name, password_hash, org_id, phone) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [u.username, u.displayName, u.hash, u.orgId, u.phone ?? null],
+    );
+    await this.db.query(tx, 'INSERT INTO user_role (user_id, role_id) SELECT $1, id FROM role WHERE code = ANY($2)', [id, u.roles]);
+    return id;
+  }
+}

@@ -1,0 +1,249 @@
+/** Catalog, stock and pricing: enums and wire types (issue: catalog, warehouses, stock, pricing tiers). */
+import type { OrgRef } from './types';
+
+export enum ProductStatus {
+  ON_SALE = 'ON_SALE',
+  DISCONTINUED = 'DISCONTINUED',
+}
+
+export enum StockDocType {
+  INBOUND = 'INBOUND',
+  TRANSFER = 'TRANSFER',
+  ADJUSTMENT = 'ADJUSTMENT',
+}
+
+/** Document-number prefixes: RK 入库, DB 调拨, PD 盘点. */
+export const STOCK_DOC_PREFIX: Record<StockDocType, string> = {
+  [StockDocType.INBOUND]: 'RK',
+  [StockDocType.TRANSFER]: 'DB',
+  [StockDocType.ADJUSTMENT]: 'PD',
+};
+
+export enum PromotionKind {
+  SPECIAL_PRICE = 'SPECIAL_PRICE',
+  PERCENT_OFF = 'PERCENT_OFF',
+}
+
+/** Where a resolved price came from, in precedence order (ARCHITECTURE §7). */
+export enum PriceSource {
+  PROMOTION = 'PROMOTION',
+  PRICE_BOOK = 'PRICE_BOOK',
+  LEVEL = 'LEVEL',
+  BASE = 'BASE',
+}
+
+export interface PriceLevelDto {
+  level: number;
+  name: string;
+  nameEn: string;
+}
+
+export interface CategoryDto {
+  id: string;
+  code: string;
+  name: string;
+  parentId: string | null;
+  depth: number;
+  sortOrder: number;
+  productCount: number;
+  version: number;
+}
+
+export interface CategoryTreeNode extends CategoryDto {
+  children: CategoryTreeNode[];
+}
+
+export interface ProductUnitDto {
+  unit: string;
+  /** how many base units one of this unit holds, e.g. "12.000" */
+  factor: string;
+  barcode: string | null;
+}
+
+export interface ProductImageDto {
+  id: string;
+  url: string;
+  fileName: string;
+}
+
+export interface ProductDto {
+  id: string;
+  code: string;
+  name: string;
+  spec: string | null;
+  brand: string | null;
+  categoryId: string;
+  categoryName: string;
+  baseUnit: string;
+  units: ProductUnitDto[];
+  barcode: string | null;
+  taxRate: string;
+  basePrice: string;
+  /** index 0 is level 1 (一级批发价) ... index 9 level 10; null where unset */
+  levelPrices: (string | null)[];
+  /** the explicit floor, or null when the level-10 price is the floor */
+  floorPrice: string | null;
+  effectiveFloorPrice: string | null;
+  minOrderQty: string;
+  orderMultiple: string;
+  status: ProductStatus;
+  mallPublished: boolean;
+  lowStockThreshold: string;
+  images: ProductImageDto[];
+  remark: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WarehouseDto {
+  id: string;
+  code: string;
+  name: string;
+  org: OrgRef;
+  address: string | null;
+  status: 'ACTIVE' | 'DISABLED';
+  version: number;
+}
+
+export interface StockRowDto {
+  warehouseId: string;
+  warehouseName: string;
+  productId: string;
+  productCode: string;
+  productName: string;
+  baseUnit: string;
+  onHand: string;
+  reserved: string;
+  available: string;
+  lowThreshold: string;
+  low: boolean;
+}
+
+export interface StockDocLineDto {
+  lineNo: number;
+  productId: string;
+  productCode: string;
+  productName: string;
+  baseUnit: string;
+  /** INBOUND/TRANSFER: quantity moved (> 0); ADJUSTMENT: the signed change */
+  qty: string;
+}
+
+export interface StockDocDto {
+  id: string;
+  number: string;
+  type: StockDocType;
+  warehouseId: string;
+  warehouseName: string;
+  toWarehouseId: string | null;
+  toWarehouseName: string | null;
+  reason: string | null;
+  remark: string | null;
+  businessDate: string;
+  createdBy: string | null;
+  createdByName: string | null;
+  createdAt: string;
+  lines: StockDocLineDto[];
+}
+
+export interface StockMovementDto {
+  id: string;
+  docId: string;
+  docType: StockDocType;
+  docNumber: string;
+  warehouseId: string;
+  warehouseName: string;
+  productId: string;
+  productCode: string;
+  productName: string;
+  baseUnit: string;
+  delta: string;
+  onHandAfter: string;
+  createdAt: string;
+}
+
+export interface PriceBookItemDto {
+  productId: string;
+  productCode: string;
+  productName: string;
+  minQty: string;
+  price: string;
+}
+
+export interface PriceBookDto {
+  id: string;
+  code: string;
+  name: string;
+  orgId: string;
+  validFrom: string;
+  validTo: string | null;
+  status: 'ACTIVE' | 'DISABLED';
+  remark: string | null;
+  dealers: OrgRef[];
+  items: PriceBookItemDto[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PromotionDto {
+  id: string;
+  code: string;
+  name: string;
+  orgId: string;
+  kind: PromotionKind;
+  value: string;
+  minQty: string;
+  startsAt: string;
+  endsAt: string;
+  status: 'ACTIVE' | 'DISABLED';
+  productIds: string[];
+  categoryIds: string[];
+  branchIds: string[];
+  levels: number[];
+  dealerIds: string[];
+  remark: string | null;
+  version: number;
+}
+
+export interface ResolvedPrice {
+  productId: string;
+  unitPrice: string;
+  source: PriceSource;
+  /** the record behind the price: promotion, price book, or the level number / null for BASE */
+  sourceId: string | null;
+  sourceName: string | null;
+  qty: string;
+  /** the dealer's level price and the base price, for comparison */
+  levelPrice: string | null;
+  basePrice: string;
+  floorPrice: string | null;
+}
+
+export interface PriceHistoryDto {
+  id: string;
+  productId: string;
+  kind: 'BASE' | 'LEVEL' | 'FLOOR' | 'PRICE_BOOK' | 'PROMOTION';
+  level: number | null;
+  refId: string | null;
+  refName: string | null;
+  oldPrice: string | null;
+  newPrice: string | null;
+  effectiveDate: string;
+  changedBy: string | null;
+  changedByName: string | null;
+  createdAt: string;
+}
+
+export interface ImportRowError {
+  /** 1-based spreadsheet row (the header is row 1) */
+  row: number;
+  column: string;
+  message: string;
+}
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+}

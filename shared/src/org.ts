@@ -1,0 +1,36 @@
+export enum OrgType {
+  HQ = 'HQ',
+  BRANCH = 'BRANCH',
+  DEALER = 'DEALER',
+}
+
+export enum OrgStatus {
+  ACTIVE = 'ACTIVE',
+  DISABLED = 'DISABLED',
+}
+
+/** 结算方式: cash on delivery, monthly statement, or credit days (账期). */
+export enum SettlementMethod {
+  CASH = 'CASH',
+  MONTHLY = 'MONTHLY',
+  CREDIT_DAYS = 'CREDIT_DAYS',
+}
+
+export const PRICE_LEVEL_MIN = 1;
+export const PRICE_LEVEL_MAX = 10;
+
+/**
+ * Which parent types each organisation type may have. One HQ at the root; branches under HQ or
+ * another branch (offices nest); dealers under a branch, HQ (direct accounts) or another dealer
+ * (sub-dealers, 二级经销商).
+ */
+export const ALLOWED_PARENT_TYPES: Record<OrgType, OrgType[]> = {
+  [OrgType.HQ]: [],
+  [OrgType.BRANCH]: [OrgType.HQ, OrgType.BRANCH],
+  [OrgType.DEALER]: [OrgType.HQ, OrgType.BRANCH, OrgType.DEALER],
+};
+
+export enum UserStatus {
+  ACTIVE = 'ACTIVE',
+  DISABLED = 'DISABLED',
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { RouteRecordRaw } from 'vue-router';
+import type { Permission } from '@drp/shared';
+import type { PermissionCheck } from '@/stores/auth';
+import { buildMenu, firstLeaf } from './menu';
+import { menuRoutes } from './routes';
+
+const Dummy = { render: () => null };
+
+function canWith(...perms: Permission[]) {
+  const set = new Set<string>(perms);
+  return (perm: PermissionCheck) => !perm || (Array.isArray(perm) ? perm.length === 0 || perm.some((p) => set.has(p)) : set.has(perm));
+}
+
+const fixture: RouteRecordRaw[] = [
+  { path: '/b', component: Dummy, meta: { title: 'b', order: 2, perm: 'orders:view' } },
+  { path: '/a', component: Dummy, meta: { title: 'a', order: 1 } },
+  { path: '/hidden', component: Dummy, meta: { title: 'hidden', hideInMenu: true } },
+  { path: '/untitled', component: Dummy },
+  {
+    path: '/group',
+    meta: { title: 'group', order: 3 },
+    children: [
+      { path: '/g2', component: Dummy, meta: { title: 'g2', order: 2, perm: 'users:view' } },
+      { path: '/g1', component: Dummy, meta: { title: 'g1', order: 1, perm: ['orgs:view', 'orgs:manage'] } },
+    ],
+  },
+];
+
+describe('buildMenu', () => {
+  it('keeps permitted items in order and skips hidden or untitled routes', () => {
+    const menu = buildMenu(fixture, canWith('orders:view', 'users:view', 'orgs:manage'));
+    expect(menu.map((m) => m.path)).toEqual(['/a', '/b', '/group']);
+    expect(menu[2].children?.map((c) => c.path)).toEqual(['/g1', '/g2']);
+  });
+
+  it('drops items without the permission and groups left empty', () => {
+    const menu = buildMenu(fixture, canWith());
+    expect(menu.map((m) => m.path)).toEqual(['/a']);
+  });
+
+  it('a list of permissions needs any one of them', () => {
+    const menu = buildMenu(fixture, canWith('orgs:view'));
+    expect(menu.map((m) => m.path)).toEqual(['/a', '/group']);
+    expect(menu[1].children?.map((c) => c.path)).toEqual(['/g1']);
+  });
+
+  it('firstLeaf finds the first openable page', () => {
+    expect(firstLeaf(buildMenu(fixture, canWith('users:view')).slice(1))).toBe('/g2');
+  });
+});
+
+describe('the console menu', () => {
+  const paths = (items: ReturnType<typeof buildMenu>): string[] =>
+    items.flatMap((i) => (i.children ? [i.path, ...paths(i.children)] : [i.path]));
+
+  it('gives an HQ admin every admin page but not the dealer mall', () => {
+    const admin = canWith('orgs:view', 'orgs:manage', 'users:view', 'users:manage', 'roles:view', 'roles:manage', 'audit:view');
+    expect(paths(buildMenu(menuRoutes, admin))).toEqual(['/dashboard', '/system', '/orgs', '/users', '/roles', '/audit-logs']);
+  });
+
+  it('gives a dealer admin its org, its users and the mall, no roles or audit log', () => {
+    const dealer = canWith('orgs:view', 'users:view', 'products:view', 'orders:view', 'mall:order', 'finance:view');
+    expect(paths(buildMenu(menuRoutes, dealer))).toEqual(['/dashboard', '/mall', '/catalog', '/products', '/product-scope', '/system', '/orgs', '/users']);
+  });
+
+  it('gives a sales rep only the org tree among the admin pages', () => {
+    const rep = canWith('orgs:view', 'products:view', 'orders:view');
+    expect(paths(buildMenu(menuRoutes, rep))).toEqual(['/dashboard', '/catalog', '/products', '/product-scope', '/system', '/orgs']);
+  });
+});

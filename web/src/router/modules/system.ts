@@ -1,0 +1,39 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+/** 组织与权限: organisations, users, roles and the audit log. */
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/system',
+    name: 'system',
+    redirect: '/orgs',
+    meta: { title: 'menu.system', icon: 'system', order: 90 },
+    children: [
+      {
+        path: '/orgs',
+        name: 'orgs',
+        component: () => import('@/views/orgs/index.vue'),
+        meta: { title: 'menu.orgs', icon: 'orgs', perm: 'orgs:view', order: 1 },
+      },
+      {
+        path: '/users',
+        name: 'users',
+        component: () => import('@/views/users/index.vue'),
+        meta: { title: 'menu.users', icon: 'users', perm: 'users:view', order: 2 },
+      },
+      {
+        path: '/roles',
+        name: 'roles',
+        component: () => import('@/views/roles/index.vue'),
+        meta: { title: 'menu.roles', icon: 'roles', perm: 'roles:view', order: 3 },
+      },
+      {
+        path: '/audit-logs',
+        name: 'audit-logs',
+        component: () => import('@/views/audit/index.vue'),
+        meta: { title: 'menu.audit', icon: 'audit', perm: 'audit:view', order: 4 },
+      },
+    ],
+  },
+];
+
+export default routes;

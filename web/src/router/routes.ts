@@ -1,0 +1,43 @@
+import type { RouteRecordRaw } from 'vue-router';
+import './types';
+
+/** Route modules of the console (src/router/modules/*.ts), each a default-exported array. */
+const modules = import.meta.glob<{ default: RouteRecordRaw[] }>('./modules/*.ts', { eager: true });
+
+/** The pages inside the console layout that make up the menu. */
+export const menuRoutes: RouteRecordRaw[] = Object.values(modules).flatMap((m) => m.default);
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/login/index.vue'),
+    meta: { title: 'login.title', public: true },
+  },
+  {
+    path: '/',
+    component: () => import('@/layouts/BasicLayout.vue'),
+    redirect: '/dashboard',
+    children: [
+      ...menuRoutes,
+      {
+        path: '/profile',
+        name: 'profile',
+        component: () => import('@/views/profile/index.vue'),
+        meta: { title: 'menu.profile', icon: 'profile', hideInMenu: true },
+      },
+      {
+        path: '/403',
+        name: 'forbidden',
+        component: () => import('@/views/error/Forbidden.vue'),
+        meta: { title: 'menu.forbidden', hideInMenu: true },
+      },
+    ],
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/error/NotFound.vue'),
+    meta: { title: 'menu.notFound', public: true },
+  },
+];

@@ -1,0 +1,21 @@
+import type { Permission } from '@drp/shared';
+import type { IconName } from '@/utils/icons';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** i18n key of the page title, menu label and breadcrumb */
+    title?: string;
+    /** sidebar icon */
+    icon?: IconName;
+    /** required permission; with a list, any one of them */
+    perm?: Permission | Permission[];
+    /** position in the menu, smaller first */
+    order?: number;
+    /** a page, but not a menu entry */
+    hideInMenu?: boolean;
+    /** reachable without logging in */
+    public?: boolean;
+  }
+}
+
+export {};
