@@ -1,5 +1,6 @@
 /** Every migration, in order. The server runs them at start; `synchronize` is never used. */
 import { Foundation1763900000000 } from './1763900000000-Foundation';
 import { CatalogInventoryPricing1764000000000 } from './1764000000000-CatalogInventoryPricing';
+import { SalesFinance1764100000000 } from './1764100000000-SalesFinance';
 
-export const migrations = [Foundation1763900000000, CatalogInventoryPricing1764000000000];
+export const migrations = [Foundation1763900000000, CatalogInventoryPricing1764000000000, SalesFinance1764100000000];

@@ -147,10 +147,13 @@ export interface StockDocDto {
   lines: StockDocLineDto[];
 }
 
+/** What moved stock: a stock document, a shipment or a sales return. */
+export type MovementDocType = StockDocType | 'SHIPMENT' | 'SALES_RETURN';
+
 export interface StockMovementDto {
   id: string;
   docId: string;
-  docType: StockDocType;
+  docType: MovementDocType;
   docNumber: string;
   warehouseId: string;
   warehouseName: string;

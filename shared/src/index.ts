@@ -7,3 +7,5 @@ export * from './validation';
 export * from './types';
 export * from './catalog';
 export * from './pricing';
+export * from './sales';
+export * from './finance';

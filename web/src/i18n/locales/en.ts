@@ -1,6 +1,9 @@
 import type { MessageSchema } from './zh-CN';
 
 /** English. Same keys as zh-CN.ts (the type and a unit test both check). */
+import sales from './sales.en';
+import finance from './finance.en';
+
 const en: MessageSchema = {
   app: {
     name: 'DRP Distribution Platform',
@@ -917,6 +920,8 @@ const en: MessageSchema = {
       INBOUND: 'Inbound',
       TRANSFER: 'Transfer',
       ADJUSTMENT: 'Count',
+      SHIPMENT: 'Shipment',
+      SALES_RETURN: 'Sales return',
     },
     warehouseSelect: {
       placeholder: 'Select a warehouse',
@@ -1162,6 +1167,8 @@ const en: MessageSchema = {
       },
     },
   },
+  sales,
+  finance,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',
     MALFORMED_JSON: 'The request was malformed',
@@ -1213,6 +1220,17 @@ const en: MessageSchema = {
     PROMOTION_WINDOW_INVALID: 'The promotion start and end are invalid',
     IMPORT_REJECTED: 'Import refused: fix the rows in error and import again',
     UNSUPPORTED_FILE: 'Unsupported file type',
+    ORDER_HAS_NO_LINES: 'An order needs at least one line',
+    DEALER_DISABLED: 'This dealer is disabled and cannot order',
+    MANUAL_PRICE_NOT_ALLOWED: 'You may not change prices by hand',
+    SHIP_QTY_EXCEEDS_ORDER: 'The quantity is more than what is left to ship',
+    RETURN_QTY_EXCEEDS_SHIPPED: 'The quantity is more than what can be returned',
+    CREDIT_LIMIT_EXCEEDED: 'Credit limit exceeded: the order cannot be submitted',
+    CREDIT_OVERDUE_BLOCKED: 'The dealer has overdue receivables: the order cannot be submitted',
+    INVALID_AMOUNT: 'The amount must be above 0',
+    ALLOCATION_EXCEEDS_OPEN: 'The allocation is more than the open amount',
+    ALLOCATION_EXCEEDS_RECEIPT: 'The allocations add up to more than the unallocated money',
+    NOT_STATEMENT_DEALER: "Only the statement's dealer can confirm or dispute it",
     NETWORK: 'Cannot reach the server. Check your network.',
     TIMEOUT: 'The request timed out, please try again',
     UNKNOWN: 'Something went wrong, please try again',

@@ -2,6 +2,9 @@
  * Simplified Chinese, the default language. `en.ts` must have exactly the same keys (a unit test
  * checks). vue-i18n treats `{`, `}`, `@`, `|` and `$` specially: keep them out of plain text.
  */
+import sales from './sales.zh-CN';
+import finance from './finance.zh-CN';
+
 const zhCN = {
   app: {
     name: 'DRP 分销管理平台',
@@ -918,6 +921,8 @@ const zhCN = {
       INBOUND: '入库',
       TRANSFER: '调拨',
       ADJUSTMENT: '盘点',
+      SHIPMENT: '销售发货',
+      SALES_RETURN: '销售退货',
     },
     warehouseSelect: {
       placeholder: '请选择仓库',
@@ -1163,6 +1168,8 @@ const zhCN = {
       },
     },
   },
+  sales,
+  finance,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
     MALFORMED_JSON: '请求格式错误',
@@ -1214,6 +1221,17 @@ const zhCN = {
     PROMOTION_WINDOW_INVALID: '促销的起止时间不正确',
     IMPORT_REJECTED: '导入失败：文件中有错误的行，请修正后重新导入',
     UNSUPPORTED_FILE: '不支持的文件格式',
+    ORDER_HAS_NO_LINES: '订单至少需要一行商品',
+    DEALER_DISABLED: '该经销商已停用，不能下单',
+    MANUAL_PRICE_NOT_ALLOWED: '您没有手工改价的权限',
+    SHIP_QTY_EXCEEDS_ORDER: '发货数量超过订单未发数量',
+    RETURN_QTY_EXCEEDS_SHIPPED: '退货数量超过可退数量',
+    CREDIT_LIMIT_EXCEEDED: '超出信用额度，订单不能提交',
+    CREDIT_OVERDUE_BLOCKED: '该经销商有逾期应收款，订单不能提交',
+    INVALID_AMOUNT: '金额必须大于 0',
+    ALLOCATION_EXCEEDS_OPEN: '核销金额超过应收未收金额',
+    ALLOCATION_EXCEEDS_RECEIPT: '核销合计超过收款未核销金额',
+    NOT_STATEMENT_DEALER: '只有该对账单的经销商可以确认或提出异议',
     NETWORK: '无法连接服务器，请检查网络',
     TIMEOUT: '请求超时，请稍后重试',
     UNKNOWN: '操作失败，请稍后重试',

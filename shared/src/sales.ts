@@ -1,0 +1,243 @@
+/** Sales orders, shipments and returns: enums, wire types and the order arithmetic (issue: orders and credit). */
+import { Dec, fmt } from './money';
+import type { PriceSource } from './catalog';
+
+export enum OrderStatus {
+  DRAFT = 'DRAFT',
+  /** mall orders wait for customer service before credit and approval */
+  PENDING_REVIEW = 'PENDING_REVIEW',
+  PENDING_APPROVAL = 'PENDING_APPROVAL',
+  APPROVED = 'APPROVED',
+  PARTIALLY_SHIPPED = 'PARTIALLY_SHIPPED',
+  SHIPPED = 'SHIPPED',
+  COMPLETED = 'COMPLETED',
+  REJECTED = 'REJECTED',
+  CANCELLED = 'CANCELLED',
+}
+
+export enum OrderSource {
+  CONSOLE = 'CONSOLE',
+  MALL = 'MALL',
+  VISIT = 'VISIT',
+  REPLENISHMENT = 'REPLENISHMENT',
+}
+
+/** A line's price source: the resolver's, or MANUAL when a user with orders:manual-price typed it. */
+export type LinePriceSource = PriceSource | 'MANUAL';
+
+/** The actions the order endpoints offer, for the timeline and the "what can I do now" buttons. */
+export enum OrderAction {
+  CREATE = 'CREATE',
+  EDIT = 'EDIT',
+  SUBMIT = 'SUBMIT',
+  REVIEW_ACCEPT = 'REVIEW_ACCEPT',
+  REVIEW_REJECT = 'REVIEW_REJECT',
+  APPROVE = 'APPROVE',
+  REJECT = 'REJECT',
+  SHIP = 'SHIP',
+  COMPLETE = 'COMPLETE',
+  CANCEL = 'CANCEL',
+  REOPEN = 'REOPEN',
+  COPY = 'COPY',
+  RETURN = 'RETURN',
+}
+
+/** Order statuses whose amount counts towards credit exposure (awaiting approval, or approved and not yet shipped). */
+export const COMMITTING_STATUSES: readonly OrderStatus[] = [OrderStatus.PENDING_APPROVAL, OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED];
+
+/** Where each action may start. The server refuses anything else with 409 INVALID_STATE naming the status. */
+export const ORDER_ACTION_FROM: Record<'edit' | 'submit' | 'review' | 'ship' | 'complete' | 'cancel' | 'reopen', readonly OrderStatus[]> = {
+  edit: [OrderStatus.DRAFT, OrderStatus.REJECTED, OrderStatus.PENDING_REVIEW, OrderStatus.PENDING_APPROVAL, OrderStatus.APPROVED],
+  submit: [OrderStatus.DRAFT, OrderStatus.REJECTED],
+  review: [OrderStatus.PENDING_REVIEW],
+  ship: [OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED],
+  complete: [OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED],
+  cancel: [OrderStatus.DRAFT, OrderStatus.PENDING_REVIEW, OrderStatus.PENDING_APPROVAL, OrderStatus.APPROVED, OrderStatus.REJECTED],
+  reopen: [OrderStatus.CANCELLED, OrderStatus.REJECTED],
+};
+
+export interface OrderLineDto {
+  id: string;
+  lineNo: number;
+  productId: string;
+  productCode: string;
+  productName: string;
+  spec: string | null;
+  baseUnit: string;
+  qty: string;
+  /** tax-inclusive unit price, frozen when the order was priced */
+  unitPrice: string;
+  /** what the resolver answered (the list price before a manual change) */
+  listPrice: string;
+  priceSource: LinePriceSource;
+  /** the promotion / price book id, the level number, or null */
+  priceRefId: string | null;
+  priceRefName: string | null;
+  floorPrice: string | null;
+  belowFloor: boolean;
+  /** 0..1, e.g. "0.0500" for 5 % off */
+  discountRate: string;
+  taxRate: string;
+  /** qty x unit price x (1 - discount), tax inclusive */
+  amount: string;
+  taxAmount: string;
+  shippedQty: string;
+  shippedAmount: string;
+  returnedQty: string;
+  remark: string | null;
+}
+
+export interface CreditCheckDto {
+  mode: 'NONE' | 'WARN' | 'BLOCK';
+  limit: string;
+  /** exposure before this order */
+  exposure: string;
+  orderTotal: string;
+  /** exposure + orderTotal - limit, when positive */
+  excess: string;
+  overdue: boolean;
+  /** WARN mode (or an override): what the check said */
+  warning: string | null;
+  overridden: boolean;
+}
+
+export interface OrderEventDto {
+  id: string;
+  action: OrderAction;
+  fromStatus: OrderStatus | null;
+  toStatus: OrderStatus;
+  note: string | null;
+  actorId: string | null;
+  actorName: string | null;
+  at: string;
+}
+
+export interface SalesOrderDto {
+  id: string;
+  number: string;
+  status: OrderStatus;
+  source: OrderSource;
+  dealerId: string;
+  dealerCode: string;
+  dealerName: string;
+  branchId: string;
+  branchName: string;
+  warehouseId: string;
+  warehouseName: string;
+  salesRepId: string | null;
+  salesRepName: string | null;
+  requestedDate: string | null;
+  businessDate: string;
+  remark: string | null;
+  /** sum of line amounts, tax inclusive */
+  total: string;
+  taxTotal: string;
+  discountTotal: string;
+  shippedTotal: string;
+  belowFloor: boolean;
+  /** the last credit check (null before submit) */
+  credit: CreditCheckDto | null;
+  copiedFromId: string | null;
+  createdBy: string | null;
+  createdByName: string | null;
+  submittedAt: string | null;
+  approvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  lineCount: number;
+  /** detail only (empty in lists) */
+  lines: OrderLineDto[];
+  events: OrderEventDto[];
+}
+
+export interface OrderListTotals {
+  count: number;
+  total: string;
+  shippedTotal: string;
+}
+
+export interface ShipmentLineDto {
+  id: string;
+  orderLineId: string;
+  productId: string;
+  productCode: string;
+  productName: string;
+  baseUnit: string;
+  qty: string;
+  unitPrice: string;
+  amount: string;
+  returnedQty: string;
+}
+
+export interface ShipmentDto {
+  id: string;
+  number: string;
+  orderId: string;
+  orderNumber: string;
+  dealerId: string;
+  dealerName: string;
+  warehouseId: string;
+  warehouseName: string;
+  businessDate: string;
+  dueDate: string;
+  logisticsCompany: string | null;
+  trackingNo: string | null;
+  amount: string;
+  remark: string | null;
+  createdByName: string | null;
+  createdAt: string;
+  lines: ShipmentLineDto[];
+}
+
+export interface ReturnLineDto {
+  id: string;
+  shipmentLineId: string;
+  productId: string;
+  productCode: string;
+  productName: string;
+  baseUnit: string;
+  qty: string;
+  unitPrice: string;
+  amount: string;
+}
+
+export interface SalesReturnDto {
+  id: string;
+  number: string;
+  shipmentId: string;
+  shipmentNumber: string;
+  orderId: string;
+  orderNumber: string;
+  dealerId: string;
+  dealerName: string;
+  warehouseId: string;
+  warehouseName: string;
+  businessDate: string;
+  reason: string;
+  amount: string;
+  createdByName: string | null;
+  createdAt: string;
+  lines: ReturnLineDto[];
+}
+
+/** Document-number prefixes: SO 销售订单, FH 发货单, TH 退货单. */
+export const SALES_DOC_PREFIX = { order: 'SO', shipment: 'FH', return: 'TH' } as const;
+
+/** One order line's money: gross = qty x price, amount = gross x (1 - discount) to cents, tax inside the amount. */
+export function orderLineMoney(qty: string, unitPrice: string, discountRate: string, taxRate: string): { gross: string; amount: string; tax: string; discount: string } {
+  const gross = new Dec(qty).times(unitPrice);
+  const amount = new Dec(fmt(gross.times(new Dec(1).minus(discountRate))));
+  const tax = amount.minus(amount.div(new Dec(1).plus(taxRate)));
+  return { gross: fmt(gross), amount: fmt(amount), tax: fmt(tax), discount: fmt(gross.minus(amount)) };
+}
+
+/**
+ * The money of part of a line (a shipment of some of it, a return of some of a shipment). The
+ * last part takes what is left, so the parts always add up to the whole to the cent.
+ */
+export function portionAmount(whole: { qty: string; amount: string }, done: { qty: string; amount: string }, qty: string): string {
+  const left = new Dec(whole.qty).minus(done.qty);
+  if (new Dec(qty).greaterThanOrEqualTo(left)) return fmt(new Dec(whole.amount).minus(done.amount));
+  return fmt(new Dec(whole.amount).times(qty).div(whole.qty));
+}
