@@ -23,6 +23,8 @@ import { StorageModule } from './modules/storage/storage.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
 import { InventoryModule } from './modules/inventory/inventory.module';
 import { PricingModule } from './modules/pricing/pricing.module';
+import { FinanceModule } from './modules/finance/finance.module';
+import { SalesModule } from './modules/sales/sales.module';
 
 @Module({})
 export class AppModule {
@@ -62,6 +64,8 @@ export class AppModule {
         CatalogModule,
         InventoryModule,
         PricingModule,
+        FinanceModule,
+        SalesModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AppAuthGuard },

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-import { StockDocType } from '@drp/shared';
+import { MovementDocType, StockDocType } from '@drp/shared';
 
 /** numeric columns stay strings in TypeScript: quantities never pass through floats. */
 const qty = { type: 'numeric' as const, precision: 18, scale: 3 };
@@ -38,7 +38,7 @@ export class StockDoc {
 export class StockMovement {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'doc_id', type: 'uuid' }) docId: string;
-  @Column({ name: 'doc_type', type: 'varchar' }) docType: StockDocType;
+  @Column({ name: 'doc_type', type: 'varchar' }) docType: MovementDocType;
   @Column({ name: 'doc_number' }) docNumber: string;
   @Column({ name: 'warehouse_id', type: 'uuid' }) warehouseId: string;
   @Column({ name: 'product_id', type: 'uuid' }) productId: string;

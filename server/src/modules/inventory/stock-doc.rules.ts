@@ -26,7 +26,10 @@ export interface StockLevel {
 export interface StockChange {
   warehouseId: string;
   productId: string;
+  /** change of on hand */
   delta: string;
+  /** change of the reservation (orders); 0 when omitted */
+  reservedDelta?: string;
 }
 
 export interface PlannedLine {

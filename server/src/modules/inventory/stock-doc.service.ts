@@ -11,7 +11,7 @@ import { AuditService } from '../audit/audit.service';
 import { ProductService } from '../catalog/product.service';
 import { StockDoc } from './inventory.entities';
 import { CreateStockDocDto, StockDocQueryDto } from './inventory.dto';
-import { checkDocInput, findShortages, planChanges, stockKey } from './stock-doc.rules';
+import { checkDocInput, findShortages, planChanges } from './stock-doc.rules';
 import { StockService } from './stock.service';
 import { DocWarehouse, WarehouseService } from './warehouse.service';
 
@@ -103,22 +103,7 @@ export class StockDocService {
         'INSERT INTO stock_doc_line (doc_id, line_no, product_id, qty) SELECT $1, unnest($2::int[]), unnest($3::uuid[]), unnest($4::numeric[])',
         [doc.id, lines.map((l) => l.lineNo), lines.map((l) => l.productId), lines.map((l) => l.qty)],
       );
-      const after = await this.stock.applyChanges(tx, changes);
-      // clock_timestamp, not now(): the ledger's order then follows the order the row locks were granted
-      await this.db.query(
-        tx,
-        `INSERT INTO stock_movement (doc_id, doc_type, doc_number, warehouse_id, product_id, delta, on_hand_after, created_at)
-         SELECT $1, $2, $3, c.w, c.p, c.d, c.a, clock_timestamp() FROM unnest($4::uuid[], $5::uuid[], $6::numeric[], $7::numeric[]) WITH ORDINALITY AS c(w, p, d, a, i) ORDER BY c.i`,
-        [
-          doc.id,
-          dto.type,
-          number,
-          changes.map((c) => c.warehouseId),
-          changes.map((c) => c.productId),
-          changes.map((c) => c.delta),
-          changes.map((c) => after.get(stockKey(c.warehouseId, c.productId))),
-        ],
-      );
+      await this.stock.post(tx, { id: doc.id, type: dto.type, number }, changes);
       await this.audit.record(tx, {
         action: 'create',
         entity: 'stock_doc',

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Dec, ErrorCode, fmt, Paged, StockDocType, StockMovementDto, StockRowDto } from '@drp/shared';
+import { Dec, ErrorCode, fmt, MovementDocType, Paged, StockMovementDto, StockRowDto } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
@@ -152,7 +152,7 @@ export class StockService {
     return paginate(qb, q, { createdAt: 'm.created_at' }, '-createdAt', (m, raw) => ({
       id: m.id,
       docId: m.docId,
-      docType: m.docType as StockDocType,
+      docType: m.docType as MovementDocType,
       docNumber: m.docNumber,
       warehouseId: m.warehouseId,
       warehouseName: raw.warehouse_name as string,
@@ -196,16 +196,17 @@ export class StockService {
   /**
    * Applies changes to rows locked by `lockRows` and returns on hand after each. The WHERE keeps
    * available stock from going below zero even if a caller skipped the check; the CHECK
-   * constraints are the last line behind it.
+   * constraints are the last line behind it. `reservedDelta` moves the reservation in the same
+   * statement (a shipment takes stock out of on hand and out of the order's reservation).
    */
   async applyChanges(tx: RequestContext, changes: StockChange[]): Promise<Map<string, string>> {
     const rows = await this.db.query<{ warehouse_id: string; product_id: string; on_hand: string }>(
       tx,
-      `UPDATE stock s SET on_hand = s.on_hand + c.d, version = s.version + 1, updated_at = now()
-         FROM unnest($1::uuid[], $2::uuid[], $3::numeric[]) AS c(w, p, d)
-        WHERE s.warehouse_id = c.w AND s.product_id = c.p AND s.on_hand + c.d >= s.reserved
+      `UPDATE stock s SET on_hand = s.on_hand + c.d, reserved = s.reserved + c.r, version = s.version + 1, updated_at = now()
+         FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::numeric[]) AS c(w, p, d, r)
+        WHERE s.warehouse_id = c.w AND s.product_id = c.p AND s.on_hand + c.d >= s.reserved + c.r AND s.reserved + c.r >= 0
         RETURNING s.warehouse_id, s.product_id, s.on_hand`,
-      [changes.map((c) => c.warehouseId), changes.map((c) => c.productId), changes.map((c) => c.delta)],
+      [changes.map((c) => c.warehouseId), changes.map((c) => c.productId), changes.map((c) => c.delta), changes.map((c) => c.reservedDelta ?? '0')],
     );
     const after = new Map(rows.map((r) => [stockKey(r.warehouse_id, r.product_id), r.on_hand]));
     const refused = changes.find((c) => !after.has(stockKey(c.warehouseId, c.productId)));
@@ -213,6 +214,57 @@ export class StockService {
       throw new DomainError(ErrorCode.INSUFFICIENT_STOCK, 'Insufficient stock', { warehouseId: refused.warehouseId, productId: refused.productId, requested: fmt(new Dec(refused.delta).negated(), 'qty') });
     }
     return after;
+  }
+
+  /**
+   * Posts a document's stock changes: applies them and writes one ledger line per change of on
+   * hand. For documents of other modules (shipments, sales returns) as well as stock documents.
+   */
+  async post(tx: RequestContext, doc: { id: string; type: MovementDocType; number: string }, changes: StockChange[]): Promise<void> {
+    const after = await this.applyChanges(tx, changes);
+    const moved = changes.filter((c) => !new Dec(c.delta).isZero());
+    if (!moved.length) return;
+    // clock_timestamp, not now(): the ledger's order then follows the order the row locks were granted
+    await this.db.query(
+      tx,
+      `INSERT INTO stock_movement (doc_id, doc_type, doc_number, warehouse_id, product_id, delta, on_hand_after, created_at)
+       SELECT $1, $2, $3, c.w, c.p, c.d, c.a, clock_timestamp() FROM unnest($4::uuid[], $5::uuid[], $6::numeric[], $7::numeric[]) WITH ORDINALITY AS c(w, p, d, a, i) ORDER BY c.i`,
+      [
+        doc.id,
+        doc.type,
+        doc.number,
+        moved.map((c) => c.warehouseId),
+        moved.map((c) => c.productId),
+        moved.map((c) => c.delta),
+        moved.map((c) => after.get(stockKey(c.warehouseId, c.productId))),
+      ],
+    );
+  }
+
+  /**
+   * Reserves (qty > 0) or releases (qty < 0) stock for orders, on rows locked by `lockRows`.
+   * A reservation beyond what is available is refused with the figures of the first short line.
+   */
+  async reserve(tx: RequestContext, items: { warehouseId: string; productId: string; qty: string }[]): Promise<void> {
+    if (!items.length) return;
+    const levels = await this.lockRows(tx, items);
+    for (const it of items) {
+      const level = levels.get(stockKey(it.warehouseId, it.productId))!;
+      const available = new Dec(level.onHand).minus(level.reserved);
+      if (new Dec(it.qty).greaterThan(available)) {
+        const [p] = await this.db.query<{ code: string; name: string }>(tx, 'SELECT code, name FROM product WHERE id = $1', [it.productId]);
+        throw new DomainError(ErrorCode.INSUFFICIENT_STOCK, `Insufficient stock of ${p.code} ${p.name}: available ${fmt(available, 'qty')}, requested ${fmt(it.qty, 'qty')}`, {
+          warehouseId: it.warehouseId, productId: it.productId, productCode: p.code, available: fmt(available, 'qty'), requested: fmt(it.qty, 'qty'),
+        });
+      }
+    }
+    await this.applyChanges(tx, items.map((it) => ({ warehouseId: it.warehouseId, productId: it.productId, delta: '0', reservedDelta: it.qty })));
+  }
+
+  /** Available stock (on hand - reserved) of products in one warehouse, for order forms. */
+  async available(ctx: RequestContext, warehouseId: string, productIds: string[]): Promise<Map<string, string>> {
+    const rows = await this.db.query<{ product_id: string; available: string }>(ctx, 'SELECT product_id, on_hand - reserved AS available FROM stock WHERE warehouse_id = $1 AND product_id = ANY($2)', [warehouseId, productIds]);
+    return new Map(rows.map((r) => [r.product_id, fmt(r.available, 'qty')]));
   }
 }
 

@@ -83,14 +83,26 @@ export class PriceResolverService {
     const dealer = await this.orgs.assertVisible(ctx, dealerId);
     if (dealer.type !== OrgType.DEALER) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Prices are resolved for a dealer', { field: 'dealerId' });
     const ids = [...new Set(productIds)];
-    const products = await this.products.assertUsable(ctx, ids, { orgPath: dealer.path });
+    await this.products.assertUsable(ctx, ids, { orgPath: dealer.path });
+    return this.resolveLines(ctx, dealer.id, ids.map((productId) => ({ productId, qty })), at, strict);
+  }
+
+  /**
+   * Prices for lines that each carry their own quantity (an order, a cart), in one query. The
+   * caller has checked the dealer and the products (scope, status); `strict` also insists on each
+   * product's minimum order quantity and order multiple.
+   */
+  async resolveLines(ctx: RequestContext, dealerId: string, lines: { productId: string; qty: string }[], at: Date = new Date(), strict = false): Promise<ResolvedPrice[]> {
+    const ids = [...new Set(lines.map((l) => l.productId))];
     if (strict) {
-      // what a cart or an order will insist on: the minimum order quantity and the order multiple
-      for (const p of products.values()) {
-        const problem = quantityProblem(qty, p.minOrderQty, p.orderMultiple);
+      const rows = await this.db.query<{ id: string; code: string; min_order_qty: string; order_multiple: string }>(ctx, 'SELECT id, code, min_order_qty, order_multiple FROM product WHERE id = ANY($1)', [ids]);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const line of lines) {
+        const p = byId.get(line.productId)!;
+        const problem = quantityProblem(line.qty, p.min_order_qty, p.order_multiple);
         if (problem) {
-          throw new DomainError(ErrorCode[problem], `${p.code}: the quantity ${qty} must be at least ${fmt(p.minOrderQty, 'qty')} and a multiple of ${fmt(p.orderMultiple, 'qty')}`, {
-            productId: p.id, qty, minOrderQty: p.minOrderQty, orderMultiple: p.orderMultiple,
+          throw new DomainError(ErrorCode[problem], `${p.code}: the quantity ${line.qty} must be at least ${fmt(p.min_order_qty, 'qty')} and a multiple of ${fmt(p.order_multiple, 'qty')}`, {
+            productId: p.id, qty: line.qty, minOrderQty: fmt(p.min_order_qty, 'qty'), orderMultiple: fmt(p.order_multiple, 'qty'),
           });
         }
       }
@@ -98,8 +110,8 @@ export class PriceResolverService {
     const rows = await this.db.query<CandidateRow>(ctx, RESOLVE_SQL, [dealerId, ids, at.toISOString()]);
     const day = businessDate(at, this.config.companyTz);
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => {
-      const r = byId.get(id)!;
+    return lines.map(({ productId, qty }) => {
+      const r = byId.get(productId)!;
       const out = resolvePrice({
         qty,
         at: at.toISOString(),
@@ -113,7 +125,7 @@ export class PriceResolverService {
       });
       const floor = r.floor_price ?? r.level10_price;
       return {
-        productId: id,
+        productId,
         ...out,
         qty: fmt(qty, 'qty'),
         levelPrice: r.level_price,

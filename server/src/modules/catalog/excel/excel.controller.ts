@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { Ctx } from '../../../common/context/ctx.decorator';
@@ -7,10 +7,9 @@ import { RequirePermissions } from '../../../common/auth/permissions.decorator';
 import { businessDate } from '../../../database/business-date';
 import { ProductQueryDto } from '../catalog.dto';
 import { ProductExcelService } from './product-excel.service';
+import { xlsxFile } from './sheet';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const file = (data: Buffer, name: string) =>
-  new StreamableFile(data, { type: XLSX, disposition: `attachment; filename="${encodeURIComponent(name)}"; filename*=UTF-8''${encodeURIComponent(name)}` });
+const file = xlsxFile;
 const stamp = () => businessDate(new Date(), 'Asia/Shanghai').replace(/-/g, '');
 const upload = FileInterceptor('file', { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
 

@@ -1,3 +1,4 @@
+import { StreamableFile } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { ErrorCode, ImportRowError } from '@drp/shared';
 import { DomainError } from '../../../common/errors/domain-error';
@@ -16,6 +17,12 @@ export interface Column<Row> {
   /** a note shown in the template's second sheet */
   note?: string;
 }
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** An .xlsx download with a file name that survives non-ASCII characters. */
+export const xlsxFile = (data: Buffer, name: string) =>
+  new StreamableFile(data, { type: XLSX, disposition: `attachment; filename="${encodeURIComponent(name)}"; filename*=UTF-8''${encodeURIComponent(name)}` });
 
 export const MAX_IMPORT_ROWS = 20000;
 const MAX_FILE_BYTES = 20 * 1024 * 1024;

@@ -1,0 +1,321 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CreditAccountDto, CreditCheckDto, CreditConsistencyDto, CreditDriftDto, CreditMode, creditExposure, Dec, ErrorCode, fmt, OrgType, Paged } from '@drp/shared';
+import { APP_CONFIG, AppConfig } from '../../config/config';
+import { RequestContext } from '../../common/context/request-context';
+import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
+import { escapeLike, resolvePage } from '../../common/http/pagination';
+import { applyOrgScope } from '../../common/scope/data-scope';
+import { businessDate } from '../../database/business-date';
+import { DbService } from '../../database/db.service';
+import { AuditService } from '../audit/audit.service';
+import { OrgService } from '../org/org.service';
+import { CreditAccountQueryDto, UpdateCreditAccountDto } from './finance.dto';
+
+/** The locked credit_account row of one dealer. */
+export interface LockedAccount {
+  dealerId: string;
+  limit: string;
+  creditDays: number;
+  mode: CreditMode;
+  blockOnOverdue: boolean;
+  openReceivables: string;
+  openOrders: string;
+  prepayment: string;
+}
+
+/** Changes of the running totals, as signed decimal strings. */
+export interface TotalsDelta {
+  openReceivables?: string;
+  openOrders?: string;
+  prepayment?: string;
+}
+
+const ACCOUNT_COLUMNS = `
+  o.id AS dealer_id, o.code AS dealer_code, o.name AS dealer_name, o.settlement_method,
+  (SELECT b.name FROM organization b WHERE b.type = 'BRANCH' AND o.path LIKE b.path || '%' ORDER BY b.depth DESC LIMIT 1) AS branch_name,
+  COALESCE(a.credit_limit, 0) AS credit_limit, COALESCE(a.credit_days, 0) AS credit_days, COALESCE(a.mode, 'NONE') AS mode,
+  COALESCE(a.block_on_overdue, false) AS block_on_overdue, COALESCE(a.open_receivables, 0) AS open_receivables,
+  COALESCE(a.open_orders, 0) AS open_orders, COALESCE(a.prepayment, 0) AS prepayment, COALESCE(a.version, 0) AS version, a.updated_at,
+  COALESCE((SELECT sum(r.open_amount) FROM receivable r WHERE r.dealer_id = o.id AND r.open_amount > 0 AND r.due_date < :today::date), 0) AS overdue_amount`;
+
+const EXPOSURE_SQL = 'COALESCE(a.open_receivables, 0) + COALESCE(a.open_orders, 0) - COALESCE(a.prepayment, 0)';
+
+const SORT: Record<string, string> = {
+  dealer: 'o.code',
+  limit: 'credit_limit',
+  exposure: 'exposure',
+  available: 'available',
+  openReceivables: 'open_receivables',
+};
+
+/**
+ * 信用额度 (ARCHITECTURE §6): one credit_account row per dealer holds the policy and the running
+ * totals. Every change that moves them (orders committing, shipments, returns, receipts) locks the
+ * row first, so checks and writes of one dealer are serialised; `consistency` recomputes the totals
+ * from the documents. A dealer without a row has the defaults (no limit check).
+ */
+@Injectable()
+export class CreditService {
+  constructor(
+    private readonly db: DbService,
+    private readonly audit: AuditService,
+    private readonly orgs: OrgService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  today(at: Date = new Date()): string {
+    return businessDate(at, this.config.companyTz);
+  }
+
+  async list(ctx: RequestContext, q: CreditAccountQueryDto): Promise<Paged<CreditAccountDto>> {
+    const qb = this.db
+      .manager(ctx)
+      .createQueryBuilder()
+      .from('organization', 'o')
+      .leftJoin('credit_account', 'a', 'a.dealer_id = o.id')
+      .where(`o.type = 'DEALER'`);
+    applyOrgScope(qb, ctx, 'o.id');
+    if (q.q) qb.andWhere('(o.code ILIKE :q OR o.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
+    if (q.branchId) qb.andWhere('o.path LIKE (SELECT path FROM organization WHERE id = :branchId) || \'%\'', { branchId: q.branchId });
+    if (q.mode) qb.andWhere(`COALESCE(a.mode, 'NONE') = :mode`, { mode: q.mode });
+    if (q.overLimit === 'true') qb.andWhere(`COALESCE(a.mode, 'NONE') <> 'NONE' AND ${EXPOSURE_SQL} > COALESCE(a.credit_limit, 0)`);
+    const { page, pageSize, column, direction, offset } = resolvePage(q, SORT, 'dealer');
+    const total = await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>();
+    const rows = await qb
+      .select(ACCOUNT_COLUMNS)
+      .addSelect(`${EXPOSURE_SQL}`, 'exposure')
+      .addSelect(`COALESCE(a.credit_limit, 0) - (${EXPOSURE_SQL})`, 'available')
+      .setParameter('today', this.today())
+      .orderBy(column, direction)
+      .addOrderBy('o.code')
+      .offset(offset)
+      .limit(pageSize)
+      .getRawMany<AccountRaw>();
+    return { items: rows.map(toDto), total: total!.n, page, pageSize };
+  }
+
+  async get(ctx: RequestContext, dealerId: string): Promise<CreditAccountDto> {
+    const dealer = await this.orgs.assertVisible(ctx, dealerId);
+    if (dealer.type !== OrgType.DEALER) throw notFound('credit account', dealerId);
+    const [row] = await this.db.query<AccountRaw>(
+      ctx,
+      `SELECT ${ACCOUNT_COLUMNS.replace(/:today::date/g, '$2::date')} FROM organization o LEFT JOIN credit_account a ON a.dealer_id = o.id WHERE o.id = $1`,
+      [dealerId, this.today()],
+    );
+    return toDto(row);
+  }
+
+  async update(ctx: RequestContext, dealerId: string, dto: UpdateCreditAccountDto): Promise<CreditAccountDto> {
+    await this.db.tx(ctx, async (tx) => {
+      const dealer = await this.orgs.assertVisible(tx, dealerId);
+      if (dealer.type !== OrgType.DEALER) throw notFound('credit account', dealerId);
+      const before = await this.lock(tx, dealerId);
+      const [{ version }] = await this.db.query<{ version: number }>(tx, 'SELECT version FROM credit_account WHERE dealer_id = $1', [dealerId]);
+      if (dto.version !== undefined && dto.version !== 0 && dto.version !== version) throw staleVersion('credit account', dto.version, version);
+      await this.db.query(
+        tx,
+        `UPDATE credit_account SET credit_limit = $2, mode = $3, credit_days = $4, block_on_overdue = COALESCE($5, block_on_overdue), version = version + 1 WHERE dealer_id = $1`,
+        [dealerId, dto.limit, dto.mode, dto.creditDays, dto.blockOnOverdue ?? null],
+      );
+      if (dto.settlementMethod) await this.db.query(tx, 'UPDATE organization SET settlement_method = $2, version = version + 1 WHERE id = $1', [dealerId, dto.settlementMethod]);
+      await this.audit.record(tx, {
+        action: 'update',
+        entity: 'credit_account',
+        entityId: dealerId,
+        orgId: dealerId,
+        summary: `credit of ${dealer.code}: limit ${fmt(dto.limit)}, ${dto.mode}, ${dto.creditDays} days`,
+        before: { limit: before.limit, mode: before.mode, creditDays: before.creditDays, blockOnOverdue: before.blockOnOverdue, settlementMethod: dealer.settlementMethod },
+        after: { limit: fmt(dto.limit), mode: dto.mode, creditDays: dto.creditDays, blockOnOverdue: dto.blockOnOverdue ?? before.blockOnOverdue, settlementMethod: dto.settlementMethod ?? dealer.settlementMethod },
+      });
+    });
+    return this.get(ctx, dealerId);
+  }
+
+  /** Locks (creating with the defaults when missing) the dealer's credit account: the serialisation point of §6. */
+  async lock(tx: RequestContext, dealerId: string): Promise<LockedAccount> {
+    await this.db.query(tx, 'INSERT INTO credit_account (dealer_id) VALUES ($1) ON CONFLICT (dealer_id) DO NOTHING', [dealerId]);
+    const [a] = await this.db.query<{
+      credit_limit: string; credit_days: number; mode: CreditMode; block_on_overdue: boolean; open_receivables: string; open_orders: string; prepayment: string;
+    }>(tx, 'SELECT * FROM credit_account WHERE dealer_id = $1 FOR UPDATE', [dealerId]);
+    return {
+      dealerId,
+      limit: a.credit_limit,
+      creditDays: a.credit_days,
+      mode: a.mode,
+      blockOnOverdue: a.block_on_overdue,
+      openReceivables: a.open_receivables,
+      openOrders: a.open_orders,
+      prepayment: a.prepayment,
+    };
+  }
+
+  /** Moves the running totals of a locked account. */
+  async adjust(tx: RequestContext, dealerId: string, d: TotalsDelta): Promise<void> {
+    await this.db.query(
+      tx,
+      `UPDATE credit_account SET open_receivables = open_receivables + $2, open_orders = open_orders + $3, prepayment = prepayment + $4 WHERE dealer_id = $1`,
+      [dealerId, d.openReceivables ?? '0', d.openOrders ?? '0', d.prepayment ?? '0'],
+    );
+  }
+
+  /**
+   * The credit check of an order that is about to commit `newCommitted` where it held
+   * `oldCommitted` (0 for a first submit; the previous total when a submitted order is edited),
+   * on the locked account. BLOCK refuses with CREDIT_LIMIT_EXCEEDED and the figures; WARN passes
+   * with a warning; an override (credit:override, with a reason) passes and is audited. The
+   * account's open orders move by the difference.
+   */
+  async commitOrder(
+    tx: RequestContext,
+    account: LockedAccount,
+    order: { id: string; number: string; oldCommitted: string; newCommitted: string; override?: { reason: string } },
+  ): Promise<CreditCheckDto> {
+    const exposure = new Dec(creditExposure(account)).minus(order.oldCommitted);
+    const orderTotal = new Dec(order.newCommitted);
+    const excess = exposure.plus(orderTotal).minus(account.limit);
+    const overdue = account.mode !== CreditMode.NONE || account.blockOnOverdue ? await this.hasOverdue(tx, account.dealerId) : false;
+    const figures = { limit: fmt(account.limit), exposure: fmt(exposure), orderTotal: fmt(orderTotal), available: fmt(new Dec(account.limit).minus(exposure)), excess: fmt(Dec.max(excess, 0)) };
+    const raises = orderTotal.greaterThan(order.oldCommitted);
+    let warning: string | null = null;
+    let refusal: DomainError | null = null;
+    if (raises && account.blockOnOverdue && overdue) {
+      refusal = new DomainError(ErrorCode.CREDIT_OVERDUE_BLOCKED, 'The dealer has overdue receivables: orders are blocked until they are paid', { ...figures, overdue: true });
+    } else if (raises && account.mode !== CreditMode.NONE && excess.greaterThan(0)) {
+      const msg = `Credit limit ${figures.limit} exceeded: exposure ${figures.exposure} + this order ${figures.orderTotal} is ${figures.excess} over`;
+      if (account.mode === CreditMode.BLOCK) refusal = new DomainError(ErrorCode.CREDIT_LIMIT_EXCEEDED, msg, figures);
+      else warning = msg;
+    }
+    if (!warning && raises && overdue && account.mode === CreditMode.WARN) warning = 'The dealer has overdue receivables';
+    let overridden = false;
+    if (refusal) {
+      if (!order.override) throw refusal;
+      if (!tx.can('credit:override')) throw new DomainError(ErrorCode.FORBIDDEN, 'A credit override needs the credit:override permission', { permission: 'credit:override' });
+      overridden = true;
+      warning = `${refusal.message} (overridden: ${order.override.reason})`;
+      await this.audit.record(tx, {
+        action: 'credit_override',
+        entity: 'sales_order',
+        entityId: order.id,
+        orgId: account.dealerId,
+        summary: `credit override on ${order.number}: ${order.override.reason}`,
+        after: { ...figures, code: refusal.code, reason: order.override.reason },
+      });
+    }
+    await this.adjust(tx, account.dealerId, { openOrders: fmt(orderTotal.minus(order.oldCommitted)) });
+    return { mode: account.mode, limit: figures.limit, exposure: figures.exposure, orderTotal: figures.orderTotal, excess: figures.excess, overdue, warning, overridden };
+  }
+
+  /** What `commitOrder` would say, without locking or writing (the order form's credit preview). */
+  async preview(ctx: RequestContext, dealerId: string, orderTotal: string, alreadyCommitted = '0'): Promise<CreditCheckDto> {
+    const [a] = await this.db.query<{ credit_limit: string; mode: CreditMode; block_on_overdue: boolean; open_receivables: string; open_orders: string; prepayment: string }>(
+      ctx,
+      'SELECT * FROM credit_account WHERE dealer_id = $1',
+      [dealerId],
+    );
+    const acc = a ?? { credit_limit: '0', mode: CreditMode.NONE, block_on_overdue: false, open_receivables: '0', open_orders: '0', prepayment: '0' };
+    const exposure = new Dec(creditExposure({ openReceivables: acc.open_receivables, openOrders: acc.open_orders, prepayment: acc.prepayment })).minus(alreadyCommitted);
+    const excess = exposure.plus(orderTotal).minus(acc.credit_limit);
+    const overdue = await this.hasOverdue(ctx, dealerId);
+    const over = acc.mode !== CreditMode.NONE && excess.greaterThan(0);
+    return {
+      mode: acc.mode,
+      limit: fmt(acc.credit_limit),
+      exposure: fmt(exposure),
+      orderTotal: fmt(orderTotal),
+      excess: fmt(Dec.max(excess, 0)),
+      overdue,
+      warning: over ? 'Credit limit exceeded' : acc.block_on_overdue && overdue ? 'Overdue receivables block new orders' : null,
+      overridden: false,
+    };
+  }
+
+  private async hasOverdue(ctx: RequestContext, dealerId: string): Promise<boolean> {
+    const [r] = await this.db.query<{ x: boolean }>(ctx, 'SELECT EXISTS (SELECT 1 FROM receivable WHERE dealer_id = $1 AND open_amount > 0 AND due_date < $2::date) AS x', [dealerId, this.today()]);
+    return r.x;
+  }
+
+  /**
+   * Recomputes every account's running totals, every receivable's open amount and every credit's
+   * unallocated money from the documents, and reports where they differ (none expected).
+   */
+  async consistency(ctx: RequestContext): Promise<CreditConsistencyDto> {
+    const drifts = await this.db.query<{ dealer_id: string; dealer_code: string; field: CreditDriftDto['field']; stored: string; computed: string }>(
+      ctx,
+      `WITH acc AS (
+         SELECT a.dealer_id, o.code AS dealer_code, a.open_receivables, a.open_orders, a.prepayment,
+           COALESCE((SELECT sum(r.amount) FROM receivable r WHERE r.dealer_id = a.dealer_id), 0)
+             - COALESCE((SELECT sum(al.amount) FROM allocation al JOIN receivable r ON r.id = al.receivable_id WHERE r.dealer_id = a.dealer_id AND NOT al.reversed), 0) AS c_receivables,
+           COALESCE((SELECT sum(so.total - so.shipped_total) FROM sales_order so WHERE so.dealer_id = a.dealer_id AND so.status IN ('PENDING_APPROVAL','APPROVED','PARTIALLY_SHIPPED')), 0) AS c_orders,
+           COALESCE((SELECT sum(rc.amount) FROM receipt rc WHERE rc.dealer_id = a.dealer_id AND rc.status = 'ACTIVE'), 0)
+             + COALESCE((SELECT sum(sr.amount) FROM sales_return sr WHERE sr.dealer_id = a.dealer_id), 0)
+             - COALESCE((SELECT sum(al.amount) FROM allocation al JOIN receivable r ON r.id = al.receivable_id WHERE r.dealer_id = a.dealer_id AND NOT al.reversed), 0) AS c_prepayment
+         FROM credit_account a JOIN organization o ON o.id = a.dealer_id
+       )
+       SELECT dealer_id, dealer_code, 'openReceivables' AS field, open_receivables::text AS stored, c_receivables::text AS computed FROM acc WHERE open_receivables <> c_receivables
+       UNION ALL SELECT dealer_id, dealer_code, 'openOrders', open_orders::text, c_orders::text FROM acc WHERE open_orders <> c_orders
+       UNION ALL SELECT dealer_id, dealer_code, 'prepayment', prepayment::text, c_prepayment::text FROM acc WHERE prepayment <> c_prepayment
+       UNION ALL
+       SELECT r.dealer_id, o.code, 'receivableOpenAmount', r.open_amount::text, (r.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0))::text
+         FROM receivable r JOIN organization o ON o.id = r.dealer_id LEFT JOIN allocation al ON al.receivable_id = r.id
+        GROUP BY r.id, o.code HAVING r.open_amount <> r.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0)
+       UNION ALL
+       SELECT rc.dealer_id, o.code, 'creditUnallocated', rc.unallocated::text, (CASE WHEN rc.status = 'ACTIVE' THEN rc.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0) ELSE 0 END)::text
+         FROM receipt rc JOIN organization o ON o.id = rc.dealer_id LEFT JOIN allocation al ON al.receipt_id = rc.id
+        GROUP BY rc.id, o.code HAVING rc.unallocated <> CASE WHEN rc.status = 'ACTIVE' THEN rc.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0) ELSE 0 END
+       UNION ALL
+       SELECT sr.dealer_id, o.code, 'creditUnallocated', sr.unallocated::text, (sr.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0))::text
+         FROM sales_return sr JOIN organization o ON o.id = sr.dealer_id LEFT JOIN allocation al ON al.return_id = sr.id
+        GROUP BY sr.id, o.code HAVING sr.unallocated <> sr.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0)
+       UNION ALL
+       SELECT so.dealer_id, o.code, 'openOrders', so.committed::text, (CASE WHEN so.status IN ('PENDING_APPROVAL','APPROVED','PARTIALLY_SHIPPED') THEN so.total - so.shipped_total ELSE 0 END)::text
+         FROM sales_order so JOIN organization o ON o.id = so.dealer_id
+        WHERE so.committed <> CASE WHEN so.status IN ('PENDING_APPROVAL','APPROVED','PARTIALLY_SHIPPED') THEN so.total - so.shipped_total ELSE 0 END`,
+    );
+    const [{ n }] = await this.db.query<{ n: number }>(ctx, 'SELECT count(*)::int AS n FROM credit_account');
+    return {
+      checkedAccounts: n,
+      ok: drifts.length === 0,
+      drifts: drifts.map((d) => ({ dealerId: d.dealer_id, dealerCode: d.dealer_code, field: d.field, stored: fmt(d.stored), computed: fmt(d.computed) })),
+    };
+  }
+}
+
+interface AccountRaw {
+  dealer_id: string;
+  dealer_code: string;
+  dealer_name: string;
+  settlement_method: CreditAccountDto['settlementMethod'];
+  branch_name: string | null;
+  credit_limit: string;
+  credit_days: number;
+  mode: CreditMode;
+  block_on_overdue: boolean;
+  open_receivables: string;
+  open_orders: string;
+  prepayment: string;
+  overdue_amount: string;
+  version: number;
+  updated_at: Date | null;
+}
+
+function toDto(r: AccountRaw): CreditAccountDto {
+  const totals = { openReceivables: fmt(r.open_receivables), openOrders: fmt(r.open_orders), prepayment: fmt(r.prepayment) };
+  const exposure = creditExposure(totals);
+  return {
+    dealerId: r.dealer_id,
+    dealerCode: r.dealer_code,
+    dealerName: r.dealer_name,
+    branchName: r.branch_name,
+    settlementMethod: r.settlement_method,
+    limit: fmt(r.credit_limit),
+    creditDays: Number(r.credit_days),
+    mode: r.mode,
+    blockOnOverdue: r.block_on_overdue,
+    ...totals,
+    exposure,
+    available: fmt(new Dec(r.credit_limit).minus(exposure)),
+    overdueAmount: fmt(r.overdue_amount),
+    version: Number(r.version),
+    updatedAt: r.updated_at ? new Date(r.updated_at).toISOString() : null,
+  };
+}

@@ -1,0 +1,197 @@
+import { Injectable } from '@nestjs/common';
+import { AllocationDto, Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, OrgType, Paged, ReceiptDto, ReceiptStatus } from '@drp/shared';
+import { RequestContext } from '../../common/context/request-context';
+import { DomainError, notFound } from '../../common/errors/domain-error';
+import { escapeLike, resolvePage } from '../../common/http/pagination';
+import { applyOrgScope } from '../../common/scope/data-scope';
+import { DbService } from '../../database/db.service';
+import { DocNumberService } from '../../database/doc-number.service';
+import { AuditService } from '../audit/audit.service';
+import { OrgService } from '../org/org.service';
+import { CreditService } from './credit.service';
+import { AllocateDto, CreateReceiptDto, ReceiptQueryDto, ReverseReceiptDto } from './finance.dto';
+import { ReceivableService } from './receivable.service';
+
+const SORT: Record<string, string> = { createdAt: 'rc.created_at', businessDate: 'rc.business_date', amount: 'rc.amount', number: 'rc.number' };
+
+/**
+ * 收款单: money received from a dealer, set against open receivables oldest first or as told; what
+ * is left is a prepayment (预收款). Never deleted: a wrong receipt is reversed with a reason, which
+ * reopens what it paid.
+ */
+@Injectable()
+export class ReceiptService {
+  constructor(
+    private readonly db: DbService,
+    private readonly audit: AuditService,
+    private readonly numbers: DocNumberService,
+    private readonly orgs: OrgService,
+    private readonly credit: CreditService,
+    private readonly receivables: ReceivableService,
+  ) {}
+
+  async list(ctx: RequestContext, q: ReceiptQueryDto): Promise<Paged<ReceiptDto> & { totals: { amount: string; unallocated: string } }> {
+    const qb = this.db.manager(ctx).createQueryBuilder().from('receipt', 'rc').innerJoin('organization', 'd', 'd.id = rc.dealer_id');
+    applyOrgScope(qb, ctx, 'rc.dealer_id');
+    if (q.dealerId) qb.andWhere('rc.dealer_id = :dealerId', { dealerId: q.dealerId });
+    if (q.status) qb.andWhere('rc.status = :status', { status: q.status });
+    if (q.method) qb.andWhere('rc.method = :method', { method: q.method });
+    if (q.from) qb.andWhere('rc.business_date >= :from::date', { from: q.from });
+    if (q.to) qb.andWhere('rc.business_date <= :to::date', { to: q.to });
+    if (q.q) qb.andWhere('(rc.number ILIKE :q OR rc.bank_ref ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
+    const { page, pageSize, column, direction, offset } = resolvePage(q, SORT, '-createdAt');
+    const agg = (await qb
+      .clone()
+      .select('count(*)::int', 'n')
+      .addSelect(`COALESCE(sum(rc.amount) FILTER (WHERE rc.status = 'ACTIVE'), 0)`, 'amount')
+      .addSelect('COALESCE(sum(rc.unallocated), 0)', 'unallocated')
+      .getRawOne<{ n: number; amount: string; unallocated: string }>())!;
+    const ids = await qb.select('rc.id', 'id').orderBy(column, direction).addOrderBy('rc.id').offset(offset).limit(pageSize).getRawMany<{ id: string }>();
+    return { items: await this.load(ctx, ids.map((r) => r.id)), total: agg.n, page, pageSize, totals: { amount: fmt(agg.amount), unallocated: fmt(agg.unallocated) } };
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<ReceiptDto> {
+    const qb = this.db.manager(ctx).createQueryBuilder().from('receipt', 'rc').select('rc.id', 'id').where('rc.id = :id', { id });
+    applyOrgScope(qb, ctx, 'rc.dealer_id');
+    if (!(await qb.getRawOne())) throw notFound('receipt', id);
+    return (await this.load(ctx, [id]))[0];
+  }
+
+  async create(ctx: RequestContext, dto: CreateReceiptDto): Promise<ReceiptDto> {
+    if (!new Dec(dto.amount).greaterThan(0)) throw new DomainError(ErrorCode.INVALID_AMOUNT, 'A receipt must be above 0', { field: 'amount' });
+    const businessDate = dto.businessDate ?? this.credit.today();
+    if (businessDate > this.credit.today()) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A receipt cannot be dated in the future', { field: 'businessDate' });
+    const id = await this.db.tx(ctx, async (tx) => {
+      const dealer = await this.orgs.assertVisible(tx, dto.dealerId);
+      if (dealer.type !== OrgType.DEALER) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Receipts are from dealers', { field: 'dealerId' });
+      await this.credit.lock(tx, dealer.id);
+      const number = await this.numbers.next(tx, FINANCE_DOC_PREFIX.receipt);
+      const amount = fmt(dto.amount);
+      const [row] = await this.db.query<{ id: string }>(
+        tx,
+        `INSERT INTO receipt (number, dealer_id, method, bank_ref, amount, unallocated, business_date, remark, created_by)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8) RETURNING id`,
+        [number, dealer.id, dto.method, dto.bankRef?.trim() || null, amount, businessDate, dto.remark?.trim() || null, tx.user?.id ?? null],
+      );
+      await this.credit.adjust(tx, dealer.id, { prepayment: amount });
+      if (dto.allocations?.length) await this.receivables.allocateExplicit(tx, dealer.id, { type: 'RECEIPT', id: row.id, unallocated: amount }, dto.allocations);
+      else if (!dto.allocations) await this.receivables.settle(tx, dealer.id);
+      await this.audit.record(tx, {
+        action: 'create',
+        entity: 'receipt',
+        entityId: row.id,
+        orgId: dealer.id,
+        summary: `receipt ${number} from ${dealer.code}: ${amount} ${dto.method}`,
+        after: { number, dealerId: dealer.id, amount, method: dto.method, bankRef: dto.bankRef ?? null, businessDate, allocations: dto.allocations ?? 'oldest first' },
+      });
+      return row.id;
+    });
+    return this.get(ctx, id);
+  }
+
+  /** Sets a receipt's unallocated money against receivables: as listed, or oldest first. */
+  async allocate(ctx: RequestContext, id: string, dto: AllocateDto): Promise<ReceiptDto> {
+    await this.get(ctx, id);
+    await this.db.tx(ctx, async (tx) => {
+      const [r0] = await this.db.query<{ dealer_id: string }>(tx, 'SELECT dealer_id FROM receipt WHERE id = $1', [id]);
+      await this.credit.lock(tx, r0.dealer_id);
+      const [r] = await this.db.query<{ number: string; status: ReceiptStatus; unallocated: string }>(tx, 'SELECT number, status, unallocated FROM receipt WHERE id = $1 FOR UPDATE', [id]);
+      if (r.status !== ReceiptStatus.ACTIVE) throw new DomainError(ErrorCode.INVALID_STATE, 'A reversed receipt cannot be allocated', { status: r.status });
+      if (dto.allocations?.length) await this.receivables.allocateExplicit(tx, r0.dealer_id, { type: 'RECEIPT', id, unallocated: r.unallocated }, dto.allocations);
+      else await this.receivables.settle(tx, r0.dealer_id);
+      await this.audit.record(tx, { action: 'allocate', entity: 'receipt', entityId: id, orgId: r0.dealer_id, summary: `allocated ${r.number}`, after: { allocations: dto.allocations ?? 'oldest first' } });
+    });
+    return this.get(ctx, id);
+  }
+
+  /** Reverses a receipt: its allocations are undone (the receivables reopen), its prepayment is gone. */
+  async reverse(ctx: RequestContext, id: string, dto: ReverseReceiptDto): Promise<ReceiptDto> {
+    const reason = dto.reason.trim();
+    if (!reason) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A reversal needs a reason', { field: 'reason' });
+    await this.get(ctx, id);
+    await this.db.tx(ctx, async (tx) => {
+      const [r0] = await this.db.query<{ dealer_id: string }>(tx, 'SELECT dealer_id FROM receipt WHERE id = $1', [id]);
+      await this.credit.lock(tx, r0.dealer_id);
+      const [r] = await this.db.query<{ number: string; status: ReceiptStatus; amount: string; unallocated: string }>(tx, 'SELECT number, status, amount, unallocated FROM receipt WHERE id = $1 FOR UPDATE', [id]);
+      if (r.status !== ReceiptStatus.ACTIVE) throw new DomainError(ErrorCode.INVALID_STATE, 'The receipt is already reversed', { status: r.status });
+      await this.receivables.unallocateReceipt(tx, r0.dealer_id, id);
+      await this.credit.adjust(tx, r0.dealer_id, { prepayment: fmt(new Dec(r.unallocated).negated()) });
+      await this.db.query(
+        tx,
+        `UPDATE receipt SET status = 'REVERSED', unallocated = 0, reversal_reason = $2, reversal_date = $3, reversed_at = now(), reversed_by = $4, version = version + 1 WHERE id = $1`,
+        [id, reason, this.credit.today(), tx.user?.id ?? null],
+      );
+      // what it paid is open again: other unallocated credits of the dealer may cover it
+      await this.receivables.settle(tx, r0.dealer_id);
+      await this.audit.record(tx, {
+        action: 'reverse',
+        entity: 'receipt',
+        entityId: id,
+        orgId: r0.dealer_id,
+        summary: `reversed ${r.number} (${fmt(r.amount)}): ${reason}`,
+        before: { status: r.status, unallocated: fmt(r.unallocated) },
+        after: { status: ReceiptStatus.REVERSED, reason },
+      });
+    });
+    return this.get(ctx, id);
+  }
+
+  private async load(ctx: RequestContext, ids: string[]): Promise<ReceiptDto[]> {
+    if (!ids.length) return [];
+    const [rows, allocs] = await Promise.all([
+      this.db.query<Record<string, string | null>>(
+        ctx,
+        `SELECT rc.*, to_char(rc.business_date, 'YYYY-MM-DD') AS bdate, d.code AS dealer_code, d.name AS dealer_name, cu.display_name AS created_by_name, ru.display_name AS reversed_by_name
+           FROM receipt rc JOIN organization d ON d.id = rc.dealer_id LEFT JOIN app_user cu ON cu.id = rc.created_by LEFT JOIN app_user ru ON ru.id = rc.reversed_by
+          WHERE rc.id = ANY($1)`,
+        [ids],
+      ),
+      this.db.query<Record<string, string | boolean>>(
+        ctx,
+        `SELECT a.id, a.receivable_id, r.number AS receivable_number, a.receipt_id, rc.number AS receipt_number, a.amount, a.reversed, a.created_at
+           FROM allocation a JOIN receivable r ON r.id = a.receivable_id JOIN receipt rc ON rc.id = a.receipt_id
+          WHERE a.receipt_id = ANY($1) ORDER BY a.created_at`,
+        [ids],
+      ),
+    ]);
+    const byId = new Map(rows.map((r) => [r.id as string, r]));
+    return ids.map((id) => {
+      const r = byId.get(id)!;
+      const allocations: AllocationDto[] = allocs
+        .filter((a) => a.receipt_id === id)
+        .map((a) => ({
+          id: a.id as string,
+          receivableId: a.receivable_id as string,
+          receivableNumber: a.receivable_number as string,
+          creditType: 'RECEIPT',
+          creditId: id,
+          creditNumber: a.receipt_number as string,
+          amount: fmt(a.amount as string),
+          reversed: a.reversed as boolean,
+          createdAt: new Date(a.created_at as unknown as Date).toISOString(),
+        }));
+      const allocated = allocations.filter((a) => !a.reversed).reduce((s, a) => s.plus(a.amount), new Dec(0));
+      return {
+        id,
+        number: r.number!,
+        dealerId: r.dealer_id!,
+        dealerCode: r.dealer_code!,
+        dealerName: r.dealer_name!,
+        method: r.method as ReceiptDto['method'],
+        bankRef: r.bank_ref,
+        amount: fmt(r.amount!),
+        allocated: fmt(allocated),
+        unallocated: fmt(r.unallocated!),
+        businessDate: r.bdate!,
+        status: r.status as ReceiptStatus,
+        remark: r.remark,
+        reversalReason: r.reversal_reason,
+        reversedAt: r.reversed_at ? new Date(r.reversed_at as unknown as Date).toISOString() : null,
+        reversedByName: r.reversed_by_name,
+        createdByName: r.created_by_name,
+        createdAt: new Date(r.created_at as unknown as Date).toISOString(),
+        allocations,
+      };
+    });
+  }
+}
