@@ -11,6 +11,6 @@ import { StatementService } from './statement.service';
   imports: [OrgModule],
   controllers: [FinanceController],
   providers: [CreditService, ReceivableService, ReceiptService, StatementService],
-  exports: [CreditService, ReceivableService],
+  exports: [CreditService, ReceivableService, ReceiptService, StatementService],
 })
 export class FinanceModule {}

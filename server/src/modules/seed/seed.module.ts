@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { FinanceModule } from '../finance/finance.module';
 import { RolesModule } from '../roles/roles.module';
+import { SalesModule } from '../sales/sales.module';
 import { SeedService } from './seed.service';
 
-@Module({ imports: [RolesModule], providers: [SeedService], exports: [SeedService] })
+@Module({ imports: [RolesModule, SalesModule, FinanceModule], providers: [SeedService], exports: [SeedService] })
 export class SeedModule {}

@@ -10,6 +10,12 @@ import { DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS } from './demo-data';
 import { DocNumberService } from '../../database/doc-number.service';
 import { seedCatalogDemo } from './catalog-demo';
 import { businessDate } from '../../database/business-date';
+import { CreditService } from '../finance/credit.service';
+import { ReceiptService } from '../finance/receipt.service';
+import { StatementService } from '../finance/statement.service';
+import { SalesOrderService } from '../sales/sales-order.service';
+import { ShipmentService } from '../sales/shipment.service';
+import { seedSalesDemo } from './sales-demo';
 
 /**
  * Runs at every start, after migrations: brings built-in roles up to date, makes sure there is an
@@ -23,6 +29,11 @@ export class SeedService {
     private readonly db: DbService,
     private readonly roles: RolesService,
     private readonly numbers: DocNumberService,
+    private readonly credit: CreditService,
+    private readonly orders: SalesOrderService,
+    private readonly shipments: ShipmentService,
+    private readonly receipts: ReceiptService,
+    private readonly statements: StatementService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -75,7 +86,10 @@ export class SeedService {
         await this.db.query(tx, 'INSERT INTO user_dealer (user_id, dealer_id) VALUES ($1, $2)', [userId, ids.get(d)!.id]);
       }
     }
-    await seedCatalogDemo(this.db, this.numbers, tx, new Map([...ids].map(([code, o]) => [code, o.id])), businessDate(new Date(), this.config.companyTz));
+    const orgIds = new Map([...ids].map(([code, o]) => [code, o.id]));
+    const today = businessDate(new Date(), this.config.companyTz);
+    await seedCatalogDemo(this.db, this.numbers, tx, orgIds, today);
+    await seedSalesDemo({ db: this.db, credit: this.credit, orders: this.orders, shipments: this.shipments, receipts: this.receipts, statements: this.statements }, tx, orgIds, today);
   }
 
   private async insertUser(tx: RequestContext, u: { username: string; displayName: string; orgId: string; roles: BuiltinRole[]; hash: string; phone?: string }): Promise<string> {
