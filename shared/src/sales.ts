@@ -226,9 +226,11 @@ export const SALES_DOC_PREFIX = { order: 'SO', shipment: 'FH', return: 'TH' } as
 
 /** One order line's money: gross = qty x price, amount = gross x (1 - discount) to cents, tax inside the amount. */
 export function orderLineMoney(qty: string, unitPrice: string, discountRate: string, taxRate: string): { gross: string; amount: string; tax: string; discount: string } {
-  const gross = new Dec(qty).times(unitPrice);
-  const amount = new Dec(fmt(gross.times(new Dec(1).minus(discountRate))));
+  const exact = new Dec(qty).times(unitPrice);
+  const gross = new Dec(fmt(exact));
+  const amount = new Dec(fmt(exact.times(new Dec(1).minus(discountRate))));
   const tax = amount.minus(amount.div(new Dec(1).plus(taxRate)));
+  // the discount is what the rounded gross and the rounded amount differ by, so the three always add up
   return { gross: fmt(gross), amount: fmt(amount), tax: fmt(tax), discount: fmt(gross.minus(amount)) };
 }
 
