@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { ErrorCode, FINANCE_DOC_PREFIX, fmt, LedgerEntryDto, OrgType, Paged, StatementDto, StatementStatus, StatementView } from '@drp/shared';
+import { Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, LedgerEntryDto, OrgType, Paged, StatementDto, StatementStatus, StatementView } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
 import { escapeLike, resolvePage } from '../../common/http/pagination';
@@ -130,7 +130,7 @@ export class StatementService {
     return this.get(ctx, id);
   }
 
-  /** Last month's statement (or `month`'s) for every active dealer that has none yet. */
+  /** Last month's statement (or `month`'s) for every active dealer with a balance or movements and none yet; `skipped` counts the idle and the failed. */
   async monthEnd(ctx: RequestContext, month?: string): Promise<{ month: string; generated: number; skipped: number }> {
     const m = month ?? previousMonth(this.credit.today());
     const { from, to } = monthPeriod(m);
@@ -148,6 +148,12 @@ export class StatementService {
     let skipped = 0;
     for (const d of dealers) {
       try {
+        // a dealer with nothing owed and nothing moved gets no statement to confirm
+        const view = await this.receivables.ledger(ctx, d.id, from, to);
+        if (!view.lines.length && new Dec(view.openingBalance).isZero()) {
+          skipped++;
+          continue;
+        }
         await this.generate(ctx, { dealerId: d.id, from, to }, 'MONTH_END');
         generated++;
       } catch (e) {
@@ -164,7 +170,8 @@ export class StatementService {
   async respond(ctx: RequestContext, id: string, status: StatementStatus.CONFIRMED | StatementStatus.DISPUTED, dto: RespondStatementDto): Promise<StatementDto> {
     const st = await this.get(ctx, id);
     const user = ctx.actor;
-    const own = user.orgType === OrgType.DEALER && (user.orgId === st.dealerId || user.orgPath.includes(`/${st.dealerId}/`));
+    // the dealer's own users answer for it (a sub-dealer's users do not answer for their parent)
+    const own = user.orgType === OrgType.DEALER && user.orgId === st.dealerId;
     if (!own) throw new DomainError(ErrorCode.NOT_STATEMENT_DEALER, 'Only the dealer of this statement can confirm or dispute it', { dealerId: st.dealerId });
     const comment = dto.comment?.trim() || null;
     if (status === StatementStatus.DISPUTED && !comment) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Say what is wrong: a dispute needs a comment', { field: 'comment' });
