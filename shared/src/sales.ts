@@ -151,6 +151,20 @@ export interface SalesOrderDto {
   events: OrderEventDto[];
 }
 
+/** `POST /api/sales-orders/preview`: live prices, totals and the credit the order would meet. */
+export interface OrderPreviewLineDto extends OrderLineDto {
+  /** available stock in the chosen warehouse (null without a warehouse) */
+  available: string | null;
+}
+
+export interface OrderPreviewDto {
+  lines: OrderPreviewLineDto[];
+  total: string;
+  taxTotal: string;
+  discountTotal: string;
+  credit: CreditCheckDto;
+}
+
 export interface OrderListTotals {
   count: number;
   total: string;

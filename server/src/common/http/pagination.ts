@@ -57,3 +57,14 @@ export function resolvePage(q: PageQueryDto, sortable: Record<string, string>, d
 export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/**
+ * Pages a raw query builder down to the ids of one page (sorted, with a unique tie-breaker) and
+ * the total, for lists whose rows are then loaded in one query by id (documents with lines).
+ */
+export async function pageIds(qb: SelectQueryBuilder<ObjectLiteral>, q: PageQueryDto, sortable: Record<string, string>, defaultSort: string, idColumn: string) {
+  const { page, pageSize, column, direction, offset } = resolvePage(q, sortable, defaultSort);
+  const { n } = (await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>())!;
+  const rows = await qb.clone().select(idColumn, 'id').orderBy(column, direction, 'NULLS LAST').addOrderBy(idColumn).offset(offset).limit(pageSize).getRawMany<{ id: string }>();
+  return { ids: rows.map((r) => r.id), total: n, page, pageSize };
+}

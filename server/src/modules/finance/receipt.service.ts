@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AllocationDto, Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, OrgType, Paged, ReceiptDto, ReceiptStatus } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { escapeLike, resolvePage } from '../../common/http/pagination';
+import { escapeLike, pageIds } from '../../common/http/pagination';
 import { applyOrgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
@@ -39,15 +39,13 @@ export class ReceiptService {
     if (q.from) qb.andWhere('rc.business_date >= :from::date', { from: q.from });
     if (q.to) qb.andWhere('rc.business_date <= :to::date', { to: q.to });
     if (q.q) qb.andWhere('(rc.number ILIKE :q OR rc.bank_ref ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    const { page, pageSize, column, direction, offset } = resolvePage(q, SORT, '-createdAt');
     const agg = (await qb
       .clone()
-      .select('count(*)::int', 'n')
-      .addSelect(`COALESCE(sum(rc.amount) FILTER (WHERE rc.status = 'ACTIVE'), 0)`, 'amount')
+      .select(`COALESCE(sum(rc.amount) FILTER (WHERE rc.status = 'ACTIVE'), 0)`, 'amount')
       .addSelect('COALESCE(sum(rc.unallocated), 0)', 'unallocated')
-      .getRawOne<{ n: number; amount: string; unallocated: string }>())!;
-    const ids = await qb.select('rc.id', 'id').orderBy(column, direction).addOrderBy('rc.id').offset(offset).limit(pageSize).getRawMany<{ id: string }>();
-    return { items: await this.load(ctx, ids.map((r) => r.id)), total: agg.n, page, pageSize, totals: { amount: fmt(agg.amount), unallocated: fmt(agg.unallocated) } };
+      .getRawOne<{ amount: string; unallocated: string }>())!;
+    const { ids, ...page } = await pageIds(qb, q, SORT, '-createdAt', 'rc.id');
+    return { items: await this.load(ctx, ids), ...page, totals: { amount: fmt(agg.amount), unallocated: fmt(agg.unallocated) } };
   }
 
   async get(ctx: RequestContext, id: string): Promise<ReceiptDto> {

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, LedgerEntryDto, OrgType, Paged, StatementDto, StatementStatus, StatementView } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { escapeLike, resolvePage } from '../../common/http/pagination';
+import { escapeLike, pageIds } from '../../common/http/pagination';
 import { applyOrgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
@@ -68,10 +68,8 @@ export class StatementService {
     if (q.from) qb.andWhere('s.period_to >= :from::date', { from: q.from });
     if (q.to) qb.andWhere('s.period_from <= :to::date', { to: q.to });
     if (q.q) qb.andWhere('(s.number ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    const { page, pageSize, column, direction, offset } = resolvePage(q, SORT, '-period');
-    const { n } = (await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>())!;
-    const ids = await qb.select('s.id', 'id').orderBy(column, direction).addOrderBy('d.code').addOrderBy('s.id').offset(offset).limit(pageSize).getRawMany<{ id: string }>();
-    return { items: await this.load(ctx, ids.map((r) => r.id), false), total: n, page, pageSize };
+    const { ids, ...page } = await pageIds(qb, q, SORT, '-period', 's.id');
+    return { items: await this.load(ctx, ids, false), ...page };
   }
 
   async get(ctx: RequestContext, id: string): Promise<StatementDto> {

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  COMMITTING_STATUSES, CreditCheckDto, Dec, ErrorCode, fmt, isBelowFloor, LinePriceSource, ORDER_ACTION_FROM, OrderAction, OrderEventDto, OrderLineDto, OrderListTotals,
+  COMMITTING_STATUSES, CreditCheckDto, Dec, ErrorCode, fmt, isBelowFloor, LinePriceSource, ORDER_ACTION_FROM, OrderAction, OrderEventDto, OrderLineDto, OrderListTotals, OrderPreviewDto,
   OrderSource, OrderStatus, orderLineMoney, OrgStatus, OrgType, Paged, quantityProblem, SALES_DOC_PREFIX, SalesOrderDto,
 } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { escapeLike, resolvePage } from '../../common/http/pagination';
+import { escapeLike, pageIds } from '../../common/http/pagination';
 import { applyOrgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -21,28 +21,8 @@ import { PriceResolverService } from '../pricing/price-resolver.service';
 import { OrderApprovalGateway } from './order-approval';
 import { CreateOrderDto, OrderLineInput, OrderQueryDto, PreviewOrderDto, ReasonDto, ReviewOrderDto, SubmitOrderDto, UpdateOrderDto } from './sales.dto';
 
-/** A priced line, ready to be written. */
-export interface PricedLine {
-  productId: string;
-  productCode: string;
-  productName: string;
-  spec: string | null;
-  baseUnit: string;
-  qty: string;
-  unitPrice: string;
-  listPrice: string;
-  priceSource: LinePriceSource;
-  priceRefId: string | null;
-  priceRefName: string | null;
-  floorPrice: string | null;
-  belowFloor: boolean;
-  discountRate: string;
-  taxRate: string;
-  amount: string;
-  taxAmount: string;
-  discount: string;
-  remark: string | null;
-}
+/** A priced line, ready to be written: the wire line before it has an id or shipments, plus its discount amount. */
+export type PricedLine = Omit<OrderLineDto, 'id' | 'lineNo' | 'shippedQty' | 'shippedAmount' | 'returnedQty'> & { discount: string };
 
 /** The order row as the commands read it (locked). */
 interface OrderRow {
@@ -106,21 +86,13 @@ export class SalesOrderService {
     if (q.from) qb.andWhere('o.business_date >= :from::date', { from: q.from });
     if (q.to) qb.andWhere('o.business_date <= :to::date', { to: q.to });
     if (q.q) qb.andWhere('(o.number ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    const { page, pageSize, column, direction, offset } = resolvePage(q, SORT, '-createdAt');
     const agg = (await qb
       .clone()
-      .select('count(*)::int', 'n')
-      .addSelect('COALESCE(sum(o.total), 0)', 'total')
+      .select('COALESCE(sum(o.total), 0)', 'total')
       .addSelect('COALESCE(sum(o.shipped_total), 0)', 'shipped')
-      .getRawOne<{ n: number; total: string; shipped: string }>())!;
-    const ids = await qb.select('o.id', 'id').orderBy(column, direction).addOrderBy('o.id').offset(offset).limit(pageSize).getRawMany<{ id: string }>();
-    return {
-      items: await this.load(ctx, ids.map((r) => r.id), false),
-      total: agg.n,
-      page,
-      pageSize,
-      totals: { count: agg.n, total: fmt(agg.total), shippedTotal: fmt(agg.shipped) },
-    };
+      .getRawOne<{ total: string; shipped: string }>())!;
+    const { ids, ...page } = await pageIds(qb, q, SORT, '-createdAt', 'o.id');
+    return { items: await this.load(ctx, ids, false), ...page, totals: { count: page.total, total: fmt(agg.total), shippedTotal: fmt(agg.shipped) } };
   }
 
   async get(ctx: RequestContext, id: string): Promise<SalesOrderDto> {
@@ -130,7 +102,7 @@ export class SalesOrderService {
   }
 
   /** Live prices, totals and the credit the order would meet, for the order form. Writes nothing. */
-  async preview(ctx: RequestContext, dto: PreviewOrderDto) {
+  async preview(ctx: RequestContext, dto: PreviewOrderDto): Promise<OrderPreviewDto> {
     const dealer = await this.dealerFor(ctx, dto.dealerId);
     const lines = dto.lines.length ? await this.priceLines(ctx, dealer, dto.lines) : [];
     const totals = sumLines(lines);
@@ -620,31 +592,8 @@ function auditLine(l: PricedLine) {
 }
 
 function toLineDto(l: PricedLine, lineNo: number): OrderLineDto {
-  return {
-    id: '',
-    lineNo,
-    productId: l.productId,
-    productCode: l.productCode,
-    productName: l.productName,
-    spec: l.spec,
-    baseUnit: l.baseUnit,
-    qty: l.qty,
-    unitPrice: l.unitPrice,
-    listPrice: l.listPrice,
-    priceSource: l.priceSource,
-    priceRefId: l.priceRefId,
-    priceRefName: l.priceRefName,
-    floorPrice: l.floorPrice,
-    belowFloor: l.belowFloor,
-    discountRate: l.discountRate,
-    taxRate: l.taxRate,
-    amount: l.amount,
-    taxAmount: l.taxAmount,
-    shippedQty: '0.000',
-    shippedAmount: '0.00',
-    returnedQty: '0.000',
-    remark: l.remark,
-  };
+  const { discount: _discount, ...line } = l;
+  return { ...line, id: '', lineNo, shippedQty: '0.000', shippedAmount: '0.00', returnedQty: '0.000' };
 }
 
 function toLineDtoFromRow(l: Record<string, unknown>): OrderLineDto {

@@ -3,7 +3,7 @@ import { Dec, ErrorCode, fmt, OrderAction, OrderStatus, Paged, portionAmount, SA
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { escapeLike, resolvePage } from '../../common/http/pagination';
+import { escapeLike, pageIds } from '../../common/http/pagination';
 import { applyOrgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -63,10 +63,8 @@ export class ShipmentService {
     if (q.from) qb.andWhere('x.business_date >= :from::date', { from: q.from });
     if (q.to) qb.andWhere('x.business_date <= :to::date', { to: q.to });
     if (q.q) qb.andWhere('(x.number ILIKE :q OR so.number ILIKE :q OR x.tracking_no ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    const { page, pageSize, column, direction, offset } = resolvePage(q, SORT, '-createdAt');
-    const { n } = (await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>())!;
-    const ids = await qb.select('x.id', 'id').orderBy(column, direction).addOrderBy('x.id').offset(offset).limit(pageSize).getRawMany<{ id: string }>();
-    return { items: await this.loadShipments(ctx, ids.map((r) => r.id)), total: n, page, pageSize };
+    const { ids, ...page } = await pageIds(qb, q, SORT, '-createdAt', 'x.id');
+    return { items: await this.loadShipments(ctx, ids), ...page };
   }
 
   async getShipment(ctx: RequestContext, id: string): Promise<ShipmentDto> {
@@ -181,10 +179,8 @@ export class ShipmentService {
     if (q.from) qb.andWhere('x.business_date >= :from::date', { from: q.from });
     if (q.to) qb.andWhere('x.business_date <= :to::date', { to: q.to });
     if (q.q) qb.andWhere('(x.number ILIKE :q OR sh.number ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    const { page, pageSize, column, direction, offset } = resolvePage(q, SORT, '-createdAt');
-    const { n } = (await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>())!;
-    const ids = await qb.select('x.id', 'id').orderBy(column, direction).addOrderBy('x.id').offset(offset).limit(pageSize).getRawMany<{ id: string }>();
-    return { items: await this.loadReturns(ctx, ids.map((r) => r.id)), total: n, page, pageSize };
+    const { ids, ...page } = await pageIds(qb, q, SORT, '-createdAt', 'x.id');
+    return { items: await this.loadReturns(ctx, ids), ...page };
   }
 
   async getReturn(ctx: RequestContext, id: string): Promise<SalesReturnDto> {
