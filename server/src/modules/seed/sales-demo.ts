@@ -58,7 +58,7 @@ export async function seedSalesDemo(s: SalesDemoServices, tx: RequestContext, or
   for (const [code, limit, mode, creditDays, blockOnOverdue] of policies) await s.credit.update(tx, org(code), { limit, mode, creditDays, blockOnOverdue });
 
   const order = async (dealer: string, warehouseId: string, pool: { id: string; qty: string }[], n: number, opts: { submit?: boolean; source?: OrderSource; remark?: string; times?: number } = {}) =>
-    s.orders.create(tx, { dealerId: org(dealer), warehouseId, lines: pick(pool, n, opts.times ?? 12), submit: opts.submit ?? true, source: opts.source, remark: opts.remark ?? null });
+    s.orders.create(tx, { dealerId: org(dealer), warehouseId, lines: pick(pool, n, opts.times ?? 36), submit: opts.submit ?? true, source: opts.source, remark: opts.remark ?? null });
   /** An order shipped in full `daysAgo` days ago (its receivable ages from there), then closed. */
   const shippedAgo = async (dealer: string, warehouseId: string, pool: { id: string; qty: string }[], daysAgo: number, complete = true) => {
     const o = await order(dealer, warehouseId, pool, 3);
