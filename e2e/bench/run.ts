@@ -8,9 +8,10 @@
  * e2e/bench/results/bench-<timestamp>.json and latest.json. A report, not a test: it fails only
  * when something errors (including any non-2xx answer or a failed import), never on timings.
  *
- * Environment: BENCH_SUITES (comma-separated, default all: org-list,price-resolve,product-import),
- * BENCH_SIZES (default per suite: 1000,10000; given, it applies to every suite except
- * product-import, whose size is BENCH_IMPORT_ROWS, default 10000), BENCH_DURATION seconds per
+ * Environment: BENCH_SUITES (comma-separated, default all: org-list,price-resolve,product-import,
+ * order-submit,aging), BENCH_SIZES (default per suite: 1000,10000; given, it applies to every
+ * suite except product-import, order-submit and aging, whose sizes are BENCH_IMPORT_ROWS (10000),
+ * BENCH_ORDERS (2000) and BENCH_AGING_ROWS (1000000)), BENCH_DURATION seconds per
  * measurement (10), BENCH_WARMUP seconds before each (2), BENCH_CONNECTIONS (10), BENCH_PG_PORT
  * embedded port (54340), BENCH_KEEP_DB=true keeps the databases, BENCH_VERBOSE=true shows the
  * server's output, DATABASE_URL a PostgreSQL server to use (else an embedded one is started and
@@ -43,11 +44,13 @@ import {
   SuiteContext,
   writeResults,
 } from './harness';
+import { agingSuite } from './aging.bench';
 import { orgListSuite } from './org-list.bench';
+import { orderSubmitSuite } from './order-submit.bench';
 import { priceResolveSuite } from './price-resolve.bench';
 import { productImportSuite } from './product-import.bench';
 
-const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite];
+const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite];
 const DEFAULT_SIZES = [1000, 10000];
 
 function log(line: string): void {

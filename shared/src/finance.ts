@@ -211,27 +211,28 @@ export interface AgingReport {
 export const DEFAULT_AGING_BOUNDS = [30, 60, 90] as const;
 
 /**
- * Buckets of days past due from upper bounds: [30, 60, 90] -> 0-30, 31-60, 61-90, 90+ (0 = due
- * today). Receivables not yet due are reported apart (current). Bounds must rise strictly and be
- * positive.
+ * Buckets of days past due from upper bounds: [30, 60, 90] -> 0-30, 31-60, 61-90, 90+. A
+ * receivable is past due the day after its due date (as everywhere: overdue lists, the credit
+ * check), so "0-30" holds 1 to 30 days; those due today or later are reported apart (current).
+ * Bounds must rise strictly and be positive.
  */
 export function agingBuckets(bounds: readonly number[]): AgingBucket[] {
   if (!bounds.length || bounds.some((b, i) => !Number.isInteger(b) || b <= 0 || (i > 0 && b <= bounds[i - 1]))) {
     throw new RangeError('aging bounds must be positive integers in rising order');
   }
   const out: AgingBucket[] = [];
-  let from = 0;
+  let from = 1;
   for (const b of bounds) {
-    out.push({ label: `${from}-${b}`, from, to: b });
+    out.push({ label: `${from === 1 ? 0 : from}-${b}`, from, to: b });
     from = b + 1;
   }
   out.push({ label: `${bounds[bounds.length - 1]}+`, from, to: null });
   return out;
 }
 
-/** The bucket index for days past due (as-of date minus due date), or -1 when not yet due (negative). */
+/** The bucket index for days past due (as-of date minus due date), or -1 when not yet past due (0 or less). */
 export function bucketIndex(buckets: AgingBucket[], daysOverdue: number): number {
-  if (daysOverdue < 0) return -1;
+  if (daysOverdue <= 0) return -1;
   return buckets.findIndex((b) => daysOverdue >= b.from && (b.to === null || daysOverdue <= b.to));
 }
 

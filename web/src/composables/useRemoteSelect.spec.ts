@@ -29,6 +29,20 @@ describe('useRemoteSelect', () => {
     expect(sel.loading.value).toBe(false);
   });
 
+  it('opening the list after the user typed keeps their search instead of listing the first page', async () => {
+    const fetch = vi.fn(async (q: string | undefined) => ({ items: [{ id: q ?? 'first', name: q ?? 'first' }] }));
+    const sel = useRemoteSelect<Rec>(reactive({ modelValue: null }), vi.fn(), fetch);
+    const typed = sel.search('SP0150');
+    sel.onVisible(true);
+    await typed;
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(sel.options.value.map((r) => r.id)).toEqual(['SP0150']);
+    // a list opened before any typing shows the first page
+    const fresh = useRemoteSelect<Rec>(reactive({ modelValue: null }), vi.fn(), fetch);
+    fresh.onVisible(true);
+    await vi.waitFor(() => expect(fresh.options.value.map((r) => r.id)).toEqual(['first']));
+  });
+
   it('a single select clears to null', () => {
     const emit = vi.fn();
     const sel = useRemoteSelect<Rec>(reactive({ modelValue: 'x' }), emit, async () => ({ items: [] }));

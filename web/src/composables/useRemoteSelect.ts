@@ -69,8 +69,9 @@ export function useRemoteSelect<T extends { id: string }>(
     }
   }
 
+  /** The first opening lists the first page; once the user has typed, their search stands. */
   function onVisible(open: boolean): void {
-    if (open && !results.value.length) void search('');
+    if (open && seq === 0) void search('');
   }
 
   const value = computed({

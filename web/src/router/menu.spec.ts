@@ -61,11 +61,14 @@ describe('the console menu', () => {
 
   it('gives a dealer admin its org, its users and the mall, no roles or audit log', () => {
     const dealer = canWith('orgs:view', 'users:view', 'products:view', 'orders:view', 'mall:order', 'finance:view');
-    expect(paths(buildMenu(menuRoutes, dealer))).toEqual(['/dashboard', '/mall', '/catalog', '/products', '/product-scope', '/system', '/orgs', '/users']);
+    expect(paths(buildMenu(menuRoutes, dealer))).toEqual([
+      '/dashboard', '/mall', '/catalog', '/products', '/product-scope', '/sales', '/sales/orders', '/sales/shipments', '/sales/returns',
+      '/finance', '/finance/credit', '/finance/receipts', '/finance/receivables', '/finance/ledger', '/finance/aging', '/finance/statements', '/system', '/orgs', '/users',
+    ]);
   });
 
   it('gives a sales rep only the org tree among the admin pages', () => {
     const rep = canWith('orgs:view', 'products:view', 'orders:view');
-    expect(paths(buildMenu(menuRoutes, rep))).toEqual(['/dashboard', '/catalog', '/products', '/product-scope', '/system', '/orgs']);
+    expect(paths(buildMenu(menuRoutes, rep))).toEqual(['/dashboard', '/catalog', '/products', '/product-scope', '/sales', '/sales/orders', '/sales/shipments', '/sales/returns', '/system', '/orgs']);
   });
 });

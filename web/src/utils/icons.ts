@@ -19,6 +19,16 @@ import {
   Notebook,
   Operation,
   PriceTag,
+  Sell,
+  List,
+  Van,
+  RefreshLeft,
+  Wallet,
+  CreditCard,
+  Money,
+  Coin,
+  DataAnalysis,
+  DocumentChecked,
 } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 
@@ -44,6 +54,16 @@ export const ICONS = {
   promotion: Discount,
   simulator: Operation,
   productScope: Guide,
+  sales: Sell,
+  orders: List,
+  shipments: Van,
+  returns: RefreshLeft,
+  finance: Wallet,
+  credit: CreditCard,
+  receipts: Money,
+  receivables: Coin,
+  aging: DataAnalysis,
+  statements: DocumentChecked,
 } satisfies Record<string, Component>;
 
 export type IconName = keyof typeof ICONS;

@@ -109,9 +109,13 @@ export class CreditService {
     await this.db.tx(ctx, async (tx) => {
       const dealer = await this.orgs.assertVisible(tx, dealerId);
       if (dealer.type !== OrgType.DEALER) throw notFound('credit account', dealerId);
+      // did this request create the row? (ON CONFLICT waits for a concurrent creator to commit)
+      const created = await this.db.query(tx, 'INSERT INTO credit_account (dealer_id) VALUES ($1) ON CONFLICT (dealer_id) DO NOTHING RETURNING dealer_id', [dealerId]);
       const before = await this.lock(tx, dealerId);
       const [{ version }] = await this.db.query<{ version: number }>(tx, 'SELECT version FROM credit_account WHERE dealer_id = $1', [dealerId]);
-      if (dto.version !== undefined && dto.version !== 0 && dto.version !== version) throw staleVersion('credit account', dto.version, version);
+      // version 0 is what a dealer without settings reads: valid only while there still are none
+      const current = created.length ? 0 : version;
+      if (dto.version !== undefined && dto.version !== current) throw staleVersion('credit account', dto.version, current);
       await this.db.query(
         tx,
         `UPDATE credit_account SET credit_limit = $2, mode = $3, credit_days = $4, block_on_overdue = COALESCE($5, block_on_overdue), version = version + 1 WHERE dealer_id = $1`,
@@ -168,7 +172,7 @@ export class CreditService {
   async commitOrder(
     tx: RequestContext,
     account: LockedAccount,
-    order: { id: string; number: string; oldCommitted: string; newCommitted: string; override?: { reason: string } },
+    order: { id: string; oldCommitted: string; newCommitted: string; override?: { reason: string } },
   ): Promise<CreditCheckDto> {
     const exposure = new Dec(creditExposure(account)).minus(order.oldCommitted);
     const orderTotal = new Dec(order.newCommitted);
@@ -197,7 +201,7 @@ export class CreditService {
         entity: 'sales_order',
         entityId: order.id,
         orgId: account.dealerId,
-        summary: `credit override on ${order.number}: ${order.override.reason}`,
+        summary: `credit override: ${order.override.reason}`,
         after: { ...figures, code: refusal.code, reason: order.override.reason },
       });
     }
@@ -271,11 +275,16 @@ export class CreditService {
          FROM sales_order so JOIN organization o ON o.id = so.dealer_id
         WHERE so.committed <> CASE WHEN so.status IN ('PENDING_APPROVAL','APPROVED','PARTIALLY_SHIPPED') THEN so.total - so.shipped_total ELSE 0 END`,
     );
-    const [{ n }] = await this.db.query<{ n: number }>(ctx, 'SELECT count(*)::int AS n FROM credit_account');
+    // a branch sees the accounts of its own dealers only
+    const visible = await this.orgs.visibleTypes(ctx, [...new Set(drifts.map((d) => d.dealer_id))]);
+    const mine = drifts.filter((d) => visible.has(d.dealer_id));
+    const counted = this.db.manager(ctx).createQueryBuilder().from('credit_account', 'a').select('count(*)::int', 'n');
+    applyOrgScope(counted, ctx, 'a.dealer_id');
+    const { n } = (await counted.getRawOne<{ n: number }>())!;
     return {
       checkedAccounts: n,
-      ok: drifts.length === 0,
-      drifts: drifts.map((d) => ({ dealerId: d.dealer_id, dealerCode: d.dealer_code, field: d.field, stored: fmt(d.stored), computed: fmt(d.computed) })),
+      ok: mine.length === 0,
+      drifts: mine.map((d) => ({ dealerId: d.dealer_id, dealerCode: d.dealer_code, field: d.field, stored: fmt(d.stored), computed: fmt(d.computed) })),
     };
   }
 }

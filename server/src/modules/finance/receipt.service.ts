@@ -96,7 +96,7 @@ export class ReceiptService {
       const [r] = await this.db.query<{ number: string; status: ReceiptStatus; unallocated: string }>(tx, 'SELECT number, status, unallocated FROM receipt WHERE id = $1 FOR UPDATE', [id]);
       if (r.status !== ReceiptStatus.ACTIVE) throw new DomainError(ErrorCode.INVALID_STATE, 'A reversed receipt cannot be allocated', { status: r.status });
       if (dto.allocations?.length) await this.receivables.allocateExplicit(tx, r0.dealer_id, { type: 'RECEIPT', id, unallocated: r.unallocated }, dto.allocations);
-      else await this.receivables.settle(tx, r0.dealer_id);
+      else await this.receivables.settle(tx, r0.dealer_id, id);
       await this.audit.record(tx, { action: 'allocate', entity: 'receipt', entityId: id, orgId: r0.dealer_id, summary: `allocated ${r.number}`, after: { allocations: dto.allocations ?? 'oldest first' } });
     });
     return this.get(ctx, id);

@@ -21,6 +21,9 @@ export interface AllocationInput {
   amount: string;
 }
 
+/** A branch filter takes in the offices under the branch too. */
+const BRANCH_SUBTREE = `r.branch_id IN (SELECT id FROM organization WHERE path LIKE (SELECT path FROM organization WHERE id = :branchId) || '%')`;
+
 const RECEIVABLE_SORT: Record<string, string> = { dueDate: 'r.due_date', businessDate: 'r.business_date', amount: 'r.amount', openAmount: 'r.open_amount', createdAt: 'r.created_at' };
 
 /**
@@ -67,11 +70,11 @@ export class ReceivableService {
   }
 
   /**
-   * Sets every unallocated credit of the dealer (receipts and returns, oldest first) against its
-   * open receivables (earliest due first) until one side runs out.
+   * Sets every unallocated credit of the dealer (receipts and returns, oldest first; or just
+   * `onlyCreditId`) against its open receivables (earliest due first) until one side runs out.
    */
-  async settle(tx: RequestContext, dealerId: string): Promise<void> {
-    const credits = await this.openCredits(tx, dealerId);
+  async settle(tx: RequestContext, dealerId: string, onlyCreditId?: string): Promise<void> {
+    const credits = (await this.openCredits(tx, dealerId)).filter((c) => !onlyCreditId || c.id === onlyCreditId);
     if (!credits.length) return;
     const open = await this.db.query<{ id: string; open_amount: string }>(
       tx,
@@ -191,7 +194,7 @@ export class ReceivableService {
       .leftJoin('app_user', 'u', 'u.id = r.sales_rep_id');
     applyOrgScope(qb, ctx, 'r.dealer_id');
     if (q.dealerId) qb.andWhere('r.dealer_id = :dealerId', { dealerId: q.dealerId });
-    if (q.branchId) qb.andWhere('r.branch_id = :branchId', { branchId: q.branchId });
+    if (q.branchId) qb.andWhere(BRANCH_SUBTREE, { branchId: q.branchId });
     if (q.salesRepId) qb.andWhere('r.sales_rep_id = :salesRepId', { salesRepId: q.salesRepId });
     if (q.open === 'true') qb.andWhere('r.open_amount > 0');
     if (q.overdue === 'true') qb.andWhere('r.open_amount > 0 AND r.due_date < :today::date', { today });
@@ -314,7 +317,7 @@ export class ReceivableService {
       .createQueryBuilder()
       .from('receivable', 'r')
       .select(`${key}`, 'key')
-      .addSelect(`COALESCE(sum(r.open_amount) FILTER (WHERE r.due_date > :asOf::date), 0)`, 'current')
+      .addSelect(`COALESCE(sum(r.open_amount) FILTER (WHERE r.due_date >= :asOf::date), 0)`, 'current')
       .addSelect(sums)
       .addSelect('sum(r.open_amount)', 'total')
       .where('r.open_amount > 0')
@@ -322,7 +325,7 @@ export class ReceivableService {
       .setParameter('asOf', asOf)
       .groupBy(key);
     applyOrgScope(qb, ctx, 'r.dealer_id');
-    if (q.branchId) qb.andWhere('r.branch_id = :branchId', { branchId: q.branchId });
+    if (q.branchId) qb.andWhere(BRANCH_SUBTREE, { branchId: q.branchId });
     if (q.dealerId) qb.andWhere('r.dealer_id = :dealerId', { dealerId: q.dealerId });
     const [sql, params] = qb.getQueryAndParameters();
     const rows = await this.db.query<Record<string, string | null>>(

@@ -3,8 +3,8 @@ import { RequestContext } from '../../common/context/request-context';
 
 /** The facts of a submitted order an approval flow routes on. */
 export interface OrderApprovalFacts {
+  /** the order's id (a new order is numbered only when its transaction ends: read the number by id) */
   id: string;
-  number: string;
   dealerId: string;
   branchId: string;
   total: string;

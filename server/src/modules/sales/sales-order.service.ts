@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   COMMITTING_STATUSES, CreditCheckDto, Dec, ErrorCode, fmt, isBelowFloor, LinePriceSource, ORDER_ACTION_FROM, OrderAction, OrderEventDto, OrderLineDto, OrderListTotals, OrderPreviewDto,
@@ -81,7 +82,7 @@ export class SalesOrderService {
     const qb = this.scoped(ctx);
     if (q.status) qb.andWhere('o.status = ANY(:statuses)', { statuses: q.status.split(',') });
     if (q.dealerId) qb.andWhere('o.dealer_id = :dealerId', { dealerId: q.dealerId });
-    if (q.branchId) qb.andWhere('o.branch_id = :branchId', { branchId: q.branchId });
+    if (q.branchId) qb.andWhere(`o.branch_id IN (SELECT id FROM organization WHERE path LIKE (SELECT path FROM organization WHERE id = :branchId) || '%')`, { branchId: q.branchId });
     if (q.source) qb.andWhere('o.source = :source', { source: q.source });
     if (q.from) qb.andWhere('o.business_date >= :from::date', { from: q.from });
     if (q.to) qb.andWhere('o.business_date <= :to::date', { to: q.to });
@@ -129,25 +130,31 @@ export class SalesOrderService {
       const lines = await this.priceLines(tx, dealer, dto.lines, { requireLines: true });
       const totals = sumLines(lines);
       const now = new Date();
-      const number = await this.numbers.next(tx, SALES_DOC_PREFIX.order, now);
+      // The number is taken last (see below); until then the row carries a unique placeholder.
+      const provisional = `~${randomUUID().replace(/-/g, '').slice(0, 30)}`;
       const [row] = await this.db.query<{ id: string }>(
         tx,
         `INSERT INTO sales_order (number, status, source, dealer_id, branch_id, warehouse_id, sales_rep_id, requested_date, business_date, remark,
                                   total, tax_total, discount_total, below_floor, created_by)
          VALUES ($1, 'DRAFT', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
         [
-          number, dto.source ?? OrderSource.CONSOLE, dealer.id, dealer.branchId, warehouse.id, dto.salesRepId ?? null, dto.requestedDate ?? null,
+          provisional, dto.source ?? OrderSource.CONSOLE, dealer.id, dealer.branchId, warehouse.id, dto.salesRepId ?? null, dto.requestedDate ?? null,
           businessDate(now, this.config.companyTz), dto.remark?.trim() || null, totals.total, totals.taxTotal, totals.discountTotal, lines.some((l) => l.belowFloor), tx.user?.id ?? null,
         ],
       );
       await this.writeLines(tx, row.id, lines);
       await this.event(tx, row.id, OrderAction.CREATE, null, OrderStatus.DRAFT, null);
+      if (dto.submit) await this.submitLocked(tx, row.id, {});
+      // Numbers are gap-free, so the day's counter row stays locked until this transaction commits:
+      // taking it as the last step keeps concurrent orders from queueing behind each other's
+      // pricing, credit check and stock reservation (bench: order-submit).
+      const number = await this.numbers.next(tx, SALES_DOC_PREFIX.order, now);
+      await this.db.query(tx, 'UPDATE sales_order SET number = $2 WHERE id = $1', [row.id, number]);
       await this.audit.record(tx, {
         action: 'create', entity: 'sales_order', entityId: row.id, orgId: dealer.id,
         summary: `order ${number} for ${dealer.code}: ${lines.length} line(s), ${totals.total}`,
-        after: { number, dealerId: dealer.id, warehouseId: warehouse.id, total: totals.total, lines: lines.map(auditLine) },
+        after: { number, dealerId: dealer.id, warehouseId: warehouse.id, total: totals.total, lines: lines.map(auditLine), submitted: !!dto.submit },
       });
-      if (dto.submit) await this.submitLocked(tx, row.id, {});
       return row.id;
     });
     return this.get(ctx, id);
@@ -217,8 +224,7 @@ export class SalesOrderService {
       }
       let total = o.total;
       if (dto.lines?.length) total = await this.changeQuantities(tx, o, dto.lines);
-      await this.event(tx, id, OrderAction.REVIEW_ACCEPT, o.status, o.status, dto.reason?.trim() || null);
-      await this.enterApproval(tx, { ...o, total }, account, {}, OrderAction.REVIEW_ACCEPT);
+      await this.enterApproval(tx, { ...o, total }, account, {}, OrderAction.REVIEW_ACCEPT, dto.reason?.trim() || null);
     });
     return this.get(ctx, id);
   }
@@ -330,12 +336,12 @@ export class SalesOrderService {
    * Credit (on the locked account) for the order's new total, PENDING_APPROVAL, then the approval
    * seam; an order approved at once reserves its stock in this same transaction.
    */
-  private async enterApproval(tx: RequestContext, o: OrderRow, account: LockedAccount, opts: { override?: { reason: string } }, action: OrderAction): Promise<void> {
-    const check: CreditCheckDto = await this.credit.commitOrder(tx, account, { id: o.id, number: o.number, oldCommitted: o.committed, newCommitted: o.total, override: opts.override });
+  private async enterApproval(tx: RequestContext, o: OrderRow, account: LockedAccount, opts: { override?: { reason: string } }, action: OrderAction, note: string | null = null): Promise<void> {
+    const check: CreditCheckDto = await this.credit.commitOrder(tx, account, { id: o.id, oldCommitted: o.committed, newCommitted: o.total, override: opts.override });
     await this.db.query(tx, `UPDATE sales_order SET committed = total, credit_check = $2::jsonb, approved_at = NULL, status = 'PENDING_APPROVAL' WHERE id = $1`, [o.id, JSON.stringify(check)]);
-    await this.event(tx, o.id, action, o.status, OrderStatus.PENDING_APPROVAL, check.warning);
+    await this.event(tx, o.id, action, o.status, OrderStatus.PENDING_APPROVAL, [note, check.warning].filter(Boolean).join('; ') || null);
     const decision = await this.approval.start(tx, {
-      id: o.id, number: o.number, dealerId: o.dealer_id, branchId: o.branch_id, total: o.total, belowFloor: o.below_floor, creditOverridden: check.overridden, source: o.source,
+      id: o.id, dealerId: o.dealer_id, branchId: o.branch_id, total: o.total, belowFloor: o.below_floor, creditOverridden: check.overridden, source: o.source,
     });
     if (decision === 'APPROVED') await this.approve(tx, o.id, 'auto');
   }
@@ -489,7 +495,7 @@ export class SalesOrderService {
     await this.event(tx, o.id, action, cur.status, to, note);
     await this.audit.record(tx, {
       action: action.toLowerCase(), entity: 'sales_order', entityId: o.id, orgId: o.dealer_id,
-      summary: `${o.number}: ${cur.status} -> ${to}${note ? ` (${note})` : ''}`,
+      summary: `${cur.status} -> ${to}${note ? ` (${note})` : ''}`,
       before: { status: cur.status }, after: { status: to, note },
     });
   }

@@ -171,14 +171,20 @@ export class ShipmentService {
   // ---- returns ----
 
   async listReturns(ctx: RequestContext, q: ReturnQueryDto): Promise<Paged<SalesReturnDto>> {
-    const qb = this.db.manager(ctx).createQueryBuilder().from('sales_return', 'x').innerJoin('organization', 'd', 'd.id = x.dealer_id').innerJoin('shipment', 'sh', 'sh.id = x.shipment_id');
+    const qb = this.db
+      .manager(ctx)
+      .createQueryBuilder()
+      .from('sales_return', 'x')
+      .innerJoin('organization', 'd', 'd.id = x.dealer_id')
+      .innerJoin('shipment', 'sh', 'sh.id = x.shipment_id')
+      .innerJoin('sales_order', 'so', 'so.id = x.order_id');
     applyOrgScope(qb, ctx, 'x.dealer_id');
     if (q.shipmentId) qb.andWhere('x.shipment_id = :shipmentId', { shipmentId: q.shipmentId });
     if (q.orderId) qb.andWhere('x.order_id = :orderId', { orderId: q.orderId });
     if (q.dealerId) qb.andWhere('x.dealer_id = :dealerId', { dealerId: q.dealerId });
     if (q.from) qb.andWhere('x.business_date >= :from::date', { from: q.from });
     if (q.to) qb.andWhere('x.business_date <= :to::date', { to: q.to });
-    if (q.q) qb.andWhere('(x.number ILIKE :q OR sh.number ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
+    if (q.q) qb.andWhere('(x.number ILIKE :q OR sh.number ILIKE :q OR so.number ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
     const { ids, ...page } = await pageIds(qb, q, SORT, '-createdAt', 'x.id');
     return { items: await this.loadReturns(ctx, ids), ...page };
   }
