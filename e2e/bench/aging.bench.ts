@@ -122,7 +122,7 @@ function rawAgingSql(groupBy: GroupBy, bounds: readonly number[]): string {
   return `
     SELECT a.*, g.code, g.name
       FROM (SELECT ${key} AS key,
-                   COALESCE(sum(r.open_amount) FILTER (WHERE r.due_date > $1::date), 0) AS current,
+                   COALESCE(sum(r.open_amount) FILTER (WHERE r.due_date >= $1::date), 0) AS current,
                    ${sums},
                    sum(r.open_amount) AS total
               FROM receivable r

@@ -197,7 +197,7 @@ export class SalesFinance1764100000000 implements MigrationInterface {
         CONSTRAINT uq_receivable_shipment UNIQUE (shipment_id)
       );
       CREATE INDEX ix_receivable_dealer_due ON receivable (dealer_id, due_date, business_date);
-      CREATE INDEX ix_receivable_open_due ON receivable (due_date) INCLUDE (open_amount, business_date, dealer_id, branch_id, sales_rep_id) WHERE open_amount > 0;
+      CREATE INDEX ix_receivable_open_due ON receivable (due_date) INCLUDE (open_amount, dealer_id, branch_id, sales_rep_id) WHERE open_amount > 0;
       CREATE TRIGGER trg_receivable_updated BEFORE UPDATE ON receivable FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
       CREATE TABLE receipt (
