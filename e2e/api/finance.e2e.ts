@@ -97,6 +97,8 @@ describe('finance: credit accounts, receipts, receivables, aging, ledger, statem
   beforeAll(async () => {
     t = await bootTestApp();
     admin = await t.token('admin');
+    // approval routing has its own tests (approvals.e2e.ts): here an order that passes credit is approved at once
+    await t.sql(`UPDATE approval_flow SET status = 'DISABLED'`);
     const cat = (await post('/api/categories', { code: 'FN-CAT', name: '财务测试' }).expect(201)).body.id;
     productId = (await post('/api/products', { code: 'FN-P', name: '财务测试商品', categoryId: cat, baseUnit: '箱', basePrice: '10.0000' }).expect(201)).body.id;
     whId = (await post('/api/warehouses', { code: 'FN-WH', name: '财务测试仓', orgId: await t.orgId('BJ') }).expect(201)).body.id;

@@ -25,6 +25,8 @@ import { InventoryModule } from './modules/inventory/inventory.module';
 import { PricingModule } from './modules/pricing/pricing.module';
 import { FinanceModule } from './modules/finance/finance.module';
 import { SalesModule } from './modules/sales/sales.module';
+import { ApprovalModule } from './modules/approval/approval.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 
 @Module({})
 export class AppModule {
@@ -64,7 +66,9 @@ export class AppModule {
         CatalogModule,
         InventoryModule,
         PricingModule,
+        NotificationsModule,
         FinanceModule,
+        ApprovalModule,
         SalesModule,
       ],
       providers: [

@@ -9,3 +9,4 @@ export * from './catalog';
 export * from './pricing';
 export * from './sales';
 export * from './finance';
+export * from './approval';

@@ -40,6 +40,10 @@ export enum OrderAction {
   REOPEN = 'REOPEN',
   COPY = 'COPY',
   RETURN = 'RETURN',
+  /** an approver sent it back for changes */
+  RETURN_FOR_CHANGES = 'RETURN_FOR_CHANGES',
+  /** the submitter took it back from approval */
+  WITHDRAW = 'WITHDRAW',
 }
 
 /** Order statuses whose amount counts towards credit exposure (awaiting approval, or approved and not yet shipped). */

@@ -24,7 +24,8 @@ interface PrincipalRow {
  * null when the user, its organisation or the login (session) is not active. The one place
  * permissions and scope are derived from roles: the JWT strategy and /auth/me both use it.
  */
-export async function loadPrincipal(db: DbService, ctx: RequestContext, userId: string, sessionId: string): Promise<AuthUser | null> {
+/** `sessionId` null: internal work acting as a user (seeding), with no sign-in session to check. */
+export async function loadPrincipal(db: DbService, ctx: RequestContext, userId: string, sessionId: string | null): Promise<AuthUser | null> {
   const rows = await db.query<PrincipalRow>(
     ctx,
     `SELECT u.id, u.username, u.display_name, u.status, u.org_id, o.path AS org_path, o.type AS org_type, o.status AS org_status,
@@ -35,12 +36,12 @@ export async function loadPrincipal(db: DbService, ctx: RequestContext, userId: 
             COALESCE((SELECT array_agg(d.path) FROM user_dealer ud JOIN organization d ON d.id = ud.dealer_id WHERE ud.user_id = u.id), '{}') AS dealer_paths
        FROM app_user u
        JOIN organization o ON o.id = u.org_id
-       JOIN auth_session s ON s.id = $2 AND s.user_id = u.id
+       LEFT JOIN auth_session s ON s.id = $2::uuid AND s.user_id = u.id
       WHERE u.id = $1`,
     [userId, sessionId],
   );
   const r = rows[0];
-  if (!r || !r.session_ok || r.status !== UserStatus.ACTIVE || r.org_status !== OrgStatus.ACTIVE) return null;
+  if (!r || (sessionId !== null && !r.session_ok) || r.status !== UserStatus.ACTIVE || r.org_status !== OrgStatus.ACTIVE) return null;
   return {
     id: r.id,
     username: r.username,
@@ -48,7 +49,7 @@ export async function loadPrincipal(db: DbService, ctx: RequestContext, userId: 
     orgId: r.org_id,
     orgPath: r.org_path,
     orgType: r.org_type,
-    sessionId,
+    sessionId: sessionId ?? 'internal',
     roleCodes: r.role_codes,
     permissions: new Set(r.permissions.filter(isPermission) as Permission[]),
     scopeKinds: r.scope_kinds,

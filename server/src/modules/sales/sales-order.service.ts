@@ -20,6 +20,7 @@ import { WarehouseService } from '../inventory/warehouse.service';
 import { OrgService } from '../org/org.service';
 import { PriceResolverService } from '../pricing/price-resolver.service';
 import { OrderApprovalGateway } from './order-approval';
+import { NotificationService } from '../notifications/notification.service';
 import { CreateOrderDto, OrderLineInput, OrderQueryDto, PreviewOrderDto, ReasonDto, ReviewOrderDto, SubmitOrderDto, UpdateOrderDto } from './sales.dto';
 
 /** A priced line, ready to be written: the wire line before it has an id or shipments, plus its discount amount. */
@@ -40,6 +41,11 @@ interface OrderRow {
   below_floor: boolean;
   version: number;
 }
+
+const STATUS_ZH: Record<OrderStatus, string> = {
+  DRAFT: '草稿', PENDING_REVIEW: '待审核', PENDING_APPROVAL: '待审批', APPROVED: '已审核', PARTIALLY_SHIPPED: '部分发货',
+  SHIPPED: '已发货', COMPLETED: '已完成', REJECTED: '已驳回', CANCELLED: '已取消',
+};
 
 const SORT: Record<string, string> = { createdAt: 'o.created_at', number: 'o.number', total: 'o.total', businessDate: 'o.business_date', status: 'o.status' };
 
@@ -64,6 +70,7 @@ export class SalesOrderService {
     private readonly stock: StockService,
     private readonly credit: CreditService,
     private readonly approval: OrderApprovalGateway,
+    private readonly notifications: NotificationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -150,6 +157,7 @@ export class SalesOrderService {
       // pricing, credit check and stock reservation (bench: order-submit).
       const number = await this.numbers.next(tx, SALES_DOC_PREFIX.order, now);
       await this.db.query(tx, 'UPDATE sales_order SET number = $2 WHERE id = $1', [row.id, number]);
+      if (dto.submit) await this.approval.renumber(tx, row.id, provisional, number);
       await this.audit.record(tx, {
         action: 'create', entity: 'sales_order', entityId: row.id, orgId: dealer.id,
         summary: `order ${number} for ${dealer.code}: ${lines.length} line(s), ${totals.total}`,
@@ -235,6 +243,7 @@ export class SalesOrderService {
       await this.lockAccountOf(tx, id);
       const o = await this.lockOrder(tx, id, dto.version);
       this.assertStatus(o, 'cancel');
+      if (o.status === OrderStatus.PENDING_APPROVAL) await this.approval.close(tx, id, `order cancelled: ${dto.reason.trim()}`);
       await this.releaseCommitment(tx, o);
       await this.setStatus(tx, o, OrderStatus.CANCELLED, OrderAction.CANCEL, dto.reason.trim());
     });
@@ -311,6 +320,15 @@ export class SalesOrderService {
     await this.setStatus(tx, o, OrderStatus.REJECTED, OrderAction.REJECT, reason);
   }
 
+  /** Returned for changes or withdrawn from approval: the order is a DRAFT again and holds nothing. */
+  async backToDraft(tx: RequestContext, id: string, action: 'RETURN' | 'WITHDRAW', note: string | null): Promise<void> {
+    const [o] = await this.db.query<OrderRow>(tx, 'SELECT * FROM sales_order WHERE id = $1 FOR UPDATE', [id]);
+    if (o.status !== OrderStatus.PENDING_APPROVAL) throw new DomainError(ErrorCode.INVALID_STATE, `The order is ${o.status}`, { status: o.status });
+    await this.releaseCommitment(tx, o);
+    await this.db.query(tx, 'UPDATE sales_order SET credit_check = NULL, submitted_at = NULL WHERE id = $1', [id]);
+    await this.setStatus(tx, o, OrderStatus.DRAFT, action === 'RETURN' ? OrderAction.RETURN_FOR_CHANGES : OrderAction.WITHDRAW, note);
+  }
+
   // ---- the steps ----
 
   private async submitLocked(tx: RequestContext, id: string, dto: SubmitOrderDto): Promise<void> {
@@ -344,6 +362,7 @@ export class SalesOrderService {
       id: o.id, dealerId: o.dealer_id, branchId: o.branch_id, total: o.total, belowFloor: o.below_floor, creditOverridden: check.overridden, source: o.source,
     });
     if (decision === 'APPROVED') await this.approve(tx, o.id, 'auto');
+    if (decision === 'REJECTED') await this.reject(tx, o.id, 'no approver could be found');
   }
 
   /** Gives back what an order holds: its open credit and the reservation of what is unshipped. */
@@ -493,6 +512,11 @@ export class SalesOrderService {
     const [cur] = await this.db.query<{ status: OrderStatus }>(tx, 'SELECT status FROM sales_order WHERE id = $1', [o.id]);
     await this.db.query(tx, 'UPDATE sales_order SET status = $2, version = version + 1 WHERE id = $1', [o.id, to]);
     await this.event(tx, o.id, action, cur.status, to, note);
+    // approvals notify their own verdicts; the order tells its creator the rest
+    if ([OrderStatus.CANCELLED, OrderStatus.COMPLETED].includes(to) || action === OrderAction.REVIEW_REJECT) {
+      const [{ created_by }] = await this.db.query<{ created_by: string | null }>(tx, 'SELECT created_by FROM sales_order WHERE id = $1', [o.id]);
+      await this.notifications.notify(tx, [created_by], { kind: 'ORDER_STATUS', title: `订单 ${o.number}：${STATUS_ZH[to]}`, body: note, link: `/sales/orders/${o.id}` });
+    }
     await this.audit.record(tx, {
       action: action.toLowerCase(), entity: 'sales_order', entityId: o.id, orgId: o.dealer_id,
       summary: `${cur.status} -> ${to}${note ? ` (${note})` : ''}`,

@@ -1,4 +1,4 @@
-import { CreditMode, Dec, fmt, OrderAction, OrderSource, OrderStatus, ReceiptMethod } from '@drp/shared';
+import { CreditMode, Dec, fmt, OrderSource, ReceiptMethod } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DbService } from '../../database/db.service';
 import { CreditService } from '../finance/credit.service';
@@ -20,8 +20,7 @@ export interface SalesDemoServices {
  * Demo orders in every status, receivables of every age, receipts (one reversed, one prepayment),
  * a return and last month's statements (one confirmed, one disputed). Everything goes through the
  * real services, so stock, reservations and credit totals are exactly what the documents say;
- * only dates are moved into the past, and the one PENDING_APPROVAL order is parked by SQL because
- * orders are approved at once until approval flows exist.
+ * only dates are moved into the past. Orders waiting for approval come with the approval demo.
  */
 export async function seedSalesDemo(s: SalesDemoServices, tx: RequestContext, orgIds: Map<string, string>, today: string): Promise<void> {
   const org = (code: string) => orgIds.get(code)!;
@@ -101,11 +100,6 @@ export async function seedSalesDemo(s: SalesDemoServices, tx: RequestContext, or
   await s.orders.review(tx, rejected.id, { accept: false, reason: '重复下单' });
   const cancelled = await order('D-BJ003', wh.bj, pools.bj, 2);
   await s.orders.cancel(tx, cancelled.id, { reason: '客户取消' });
-  const waiting = await order('D-HQ001', wh.hq, pools.hq, 3, { submit: false, remark: '大额订单待审批' });
-  await s.db.query(tx, `UPDATE sales_order SET status = 'PENDING_APPROVAL', committed = total, submitted_at = now(), version = version + 1 WHERE id = $1`, [waiting.id]);
-  await s.db.query(tx, 'UPDATE credit_account SET open_orders = open_orders + $2 WHERE dealer_id = $1', [org('D-HQ001'), waiting.total]);
-  await s.orders.event(tx, waiting.id, OrderAction.SUBMIT, OrderStatus.DRAFT, OrderStatus.PENDING_APPROVAL, null);
-
   // last month's statements for every dealer; one confirmed, one disputed by the dealers themselves
   await s.statements.monthEnd(tx, previousMonth(today));
   const users = await s.db.query<{ username: string; id: string }>(tx, `SELECT username, id FROM app_user WHERE username IN ('bj.dealer1', 'sh.dealer1')`);

@@ -16,6 +16,9 @@ import { StatementService } from '../finance/statement.service';
 import { SalesOrderService } from '../sales/sales-order.service';
 import { ShipmentService } from '../sales/shipment.service';
 import { seedSalesDemo } from './sales-demo';
+import { seedApprovalDemo } from './approval-demo';
+import { ApprovalFlowService } from '../approval/approval-flow.service';
+import { ApprovalService } from '../approval/approval.service';
 
 /**
  * Runs at every start, after migrations: brings built-in roles up to date, makes sure there is an
@@ -34,6 +37,8 @@ export class SeedService {
     private readonly shipments: ShipmentService,
     private readonly receipts: ReceiptService,
     private readonly statements: StatementService,
+    private readonly flows: ApprovalFlowService,
+    private readonly approvals: ApprovalService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -90,6 +95,7 @@ export class SeedService {
     const today = businessDate(new Date(), this.config.companyTz);
     await seedCatalogDemo(this.db, this.numbers, tx, orgIds, today);
     await seedSalesDemo({ db: this.db, credit: this.credit, orders: this.orders, shipments: this.shipments, receipts: this.receipts, statements: this.statements }, tx, orgIds, today);
+    await seedApprovalDemo({ db: this.db, flows: this.flows, approvals: this.approvals, orders: this.orders }, tx, orgIds);
   }
 
   private async insertUser(tx: RequestContext, u: { username: string; displayName: string; orgId: string; roles: BuiltinRole[]; hash: string; phone?: string }): Promise<string> {

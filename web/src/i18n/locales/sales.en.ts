@@ -45,6 +45,8 @@ const sales: SalesMessages = {
     REOPEN: 'Reopened',
     COPY: 'Copied',
     RETURN: 'Returned',
+    RETURN_FOR_CHANGES: 'Returned for changes',
+    WITHDRAW: 'Withdrawn',
   },
   creditMode: {
     NONE: 'No control',

@@ -43,6 +43,8 @@ const sales = {
     REOPEN: '重新打开',
     COPY: '复制',
     RETURN: '退货',
+    RETURN_FOR_CHANGES: '退回修改',
+    WITHDRAW: '撤回',
   },
   creditMode: {
     NONE: '不控制',

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { ApprovalDocType } from '@drp/shared';
+import { RequestContext } from '../../common/context/request-context';
+
+/**
+ * What a document module does when its approval ends. Each runs inside the approval's
+ * transaction, so the verdict and the document's own change commit together.
+ */
+export interface ApprovalHandler {
+  onApproved(tx: RequestContext, docId: string): Promise<void>;
+  onRejected(tx: RequestContext, docId: string, reason: string): Promise<void>;
+  /** returned for changes or withdrawn by the submitter: the document is editable again */
+  onReopened(tx: RequestContext, docId: string, action: 'RETURN' | 'WITHDRAW', note: string | null): Promise<void>;
+}
+
+/** The document types modules have registered (a module adds its type in onModuleInit). */
+@Injectable()
+export class ApprovalRegistry {
+  private readonly handlers = new Map<ApprovalDocType, ApprovalHandler>();
+
+  register(docType: ApprovalDocType, handler: ApprovalHandler): void {
+    this.handlers.set(docType, handler);
+  }
+
+  handler(docType: ApprovalDocType): ApprovalHandler {
+    const h = this.handlers.get(docType);
+    if (!h) throw new Error(`no approval handler for ${docType}`);
+    return h;
+  }
+}

@@ -1,0 +1,65 @@
+import { ApprovalDocType, BuiltinRole, Dec, fmt } from '@drp/shared';
+import { loadPrincipal } from '../../common/auth/principal';
+import { RequestContext } from '../../common/context/request-context';
+import { DbService } from '../../database/db.service';
+import { ApprovalFlowService } from '../approval/approval-flow.service';
+import { ApprovalService } from '../approval/approval.service';
+import { SalesOrderService } from '../sales/sales-order.service';
+
+export interface ApprovalDemoServices {
+  db: DbService;
+  flows: ApprovalFlowService;
+  approvals: ApprovalService;
+  orders: SalesOrderService;
+}
+
+/**
+ * The sales-order flow of the T+ plan (> 5,000: the branch's manager; > 10,000: also the HQ vice
+ * president hq.vp; a price below the floor: the branch's manager), and orders waiting in the
+ * inboxes of bj.manager and hq.vp. Seeded after the other demo orders, which predate the flow.
+ */
+export async function seedApprovalDemo(s: ApprovalDemoServices, tx: RequestContext, orgIds: Map<string, string>): Promise<void> {
+  const org = (code: string) => orgIds.get(code)!;
+  const [vp] = await s.db.query<{ id: string }>(tx, `SELECT id FROM app_user WHERE username = 'hq.vp'`);
+  const amountOver = (n: string) => ({ op: 'all' as const, items: [{ fact: 'amount', operator: 'gt' as const, value: n }] });
+  await s.flows.create(tx, {
+    code: 'SO-STANDARD',
+    name: '销售订单审批',
+    docType: ApprovalDocType.SALES_ORDER,
+    orgId: org('HQ'),
+    onMissingApprover: 'ESCALATE_HQ_ADMIN',
+    steps: [
+      { name: '低于底价审批', condition: { op: 'all', items: [{ fact: 'belowFloor', operator: 'eq', value: true }] }, approvers: [{ kind: 'ROLE', role: BuiltinRole.BRANCH_MANAGER, relativeTo: 'DOC_BRANCH' }], mode: 'ANY', timeLimitHours: 24 },
+      { name: '分支机构经理审批', condition: amountOver('5000'), approvers: [{ kind: 'ROLE', role: BuiltinRole.BRANCH_MANAGER, relativeTo: 'DOC_BRANCH' }], mode: 'ANY', timeLimitHours: 24 },
+      { name: '总部副总审批', condition: amountOver('10000'), approvers: [{ kind: 'USERS', userIds: [vp.id] }], mode: 'ANY', timeLimitHours: 48 },
+    ],
+  });
+
+  const [wh] = await s.db.query<{ id: string }>(tx, `SELECT id FROM warehouse WHERE code = 'WH-BJ'`);
+  const dealer = org('D-BJ002');
+  // one product with plenty of stock and a meaningful price, bought in whole cases to reach an amount
+  const [p] = await s.db.query<{ id: string; unit: string; available: string }>(
+    tx,
+    `SELECT p.id, (ceil(p.min_order_qty / p.order_multiple) * p.order_multiple)::text AS unit, (s.on_hand - s.reserved)::text AS available
+       FROM stock s JOIN product p ON p.id = s.product_id
+      WHERE s.warehouse_id = $1 AND p.status = 'ON_SALE' AND p.base_price >= 50 ORDER BY s.on_hand - s.reserved DESC, p.code LIMIT 1`,
+    [wh.id],
+  );
+  const preview = await s.orders.preview(tx, { dealerId: dealer, warehouseId: wh.id, lines: [{ productId: p.id, qty: p.unit }] });
+  const perUnit = new Dec(preview.total);
+  const qtyFor = (target: number) => fmt(new Dec(target).div(perUnit).ceil().times(p.unit), 'qty');
+
+  const asUser = async (username: string) => {
+    const [u] = await s.db.query<{ id: string }>(tx, 'SELECT id FROM app_user WHERE username = $1', [username]);
+    return new RequestContext('seed', undefined, (await loadPrincipal(s.db, tx, u.id, null))!, tx.manager);
+  };
+  const sales = await asUser('bj.sales');
+  // waits for bj.manager (> 5,000)
+  await s.orders.create(sales, { dealerId: dealer, warehouseId: wh.id, lines: [{ productId: p.id, qty: qtyFor(7000) }], submit: true, remark: '春节备货' });
+  // > 10,000: bj.manager has approved, it waits for hq.vp
+  const big = await s.orders.create(sales, { dealerId: dealer, warehouseId: wh.id, lines: [{ productId: p.id, qty: qtyFor(12000) }], submit: true, remark: '大客户年度订单' });
+  if (new Dec(p.available).greaterThan(0)) {
+    const [task] = await s.db.query<{ id: string }>(tx, `SELECT t.id FROM approval_task t JOIN approval_instance i ON i.id = t.instance_id WHERE i.doc_id = $1 AND t.status = 'PENDING'`, [big.id]);
+    await s.approvals.approve(await asUser('bj.manager'), task.id, '同意，请总部审批');
+  }
+}
