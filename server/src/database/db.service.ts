@@ -23,12 +23,22 @@ export class DbService {
     return this.manager(ctx).getRepository(entity);
   }
 
-  /** Raw SQL; always answers the rows (TypeORM answers `[rows, count]` for UPDATE/DELETE: unwrapped here). */
+  /**
+   * Raw SQL; always answers the rows (TypeORM answers `[rows, count]` for UPDATE/DELETE: unwrapped here).
+   * Inside a transaction there is one connection: queries started together (Promise.all in a
+   * loader) are queued on it one after another instead of overlapping on the client.
+   */
   async query<R = unknown>(ctx: RequestContext, sql: string, params: unknown[] = []): Promise<R[]> {
-    const res = await this.manager(ctx).query(sql, params);
-    if (/^\s*(UPDATE|DELETE)\b/i.test(sql) && Array.isArray(res) && res.length === 2 && Array.isArray(res[0]) && typeof res[1] === 'number') return res[0];
-    return res;
+    const manager = this.manager(ctx);
+    if (!manager.queryRunner?.isTransactionActive) return unwrap<R>(sql, await manager.query(sql, params));
+    const previous = this.queues.get(manager) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => manager.query(sql, params));
+    this.queues.set(manager, run);
+    return unwrap<R>(sql, await run);
   }
+
+  private readonly queues = new WeakMap<EntityManager, Promise<unknown>>();
+
 
   /**
    * Runs `work` in one transaction. Joins the caller's transaction when there is one. On a
@@ -47,4 +57,10 @@ export class DbService {
       }
     }
   }
+}
+
+/** TypeORM answers `[rows, count]` for UPDATE/DELETE: the rows. */
+function unwrap<R>(sql: string, res: unknown): R[] {
+  if (/^\s*(UPDATE|DELETE)\b/i.test(sql) && Array.isArray(res) && res.length === 2 && Array.isArray(res[0]) && typeof res[1] === 'number') return res[0] as R[];
+  return res as R[];
 }

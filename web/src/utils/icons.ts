@@ -29,6 +29,9 @@ import {
   Coin,
   DataAnalysis,
   DocumentChecked,
+  Stamp,
+  Message,
+  Connection,
 } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 
@@ -64,6 +67,9 @@ export const ICONS = {
   receivables: Coin,
   aging: DataAnalysis,
   statements: DocumentChecked,
+  approvals: Stamp,
+  inbox: Message,
+  flows: Connection,
 } satisfies Record<string, Component>;
 
 export type IconName = keyof typeof ICONS;

@@ -7,6 +7,8 @@ import { RequestContext } from '../../common/context/request-context';
  * transaction, so the verdict and the document's own change commit together.
  */
 export interface ApprovalHandler {
+  /** takes the document's locks, in its module's lock order, before the approval row is locked */
+  lock(tx: RequestContext, docId: string): Promise<void>;
   onApproved(tx: RequestContext, docId: string): Promise<void>;
   onRejected(tx: RequestContext, docId: string, reason: string): Promise<void>;
   /** returned for changes or withdrawn by the submitter: the document is editable again */

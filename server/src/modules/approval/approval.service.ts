@@ -157,6 +157,8 @@ export class ApprovalService {
   async withdraw(ctx: RequestContext, instanceId: string): Promise<ApprovalInstanceDto> {
     await this.instance(ctx, instanceId);
     await this.db.tx(ctx, async (tx) => {
+      const [head] = await this.db.query<{ doc_type: ApprovalDocType; doc_id: string }>(tx, 'SELECT doc_type, doc_id FROM approval_instance WHERE id = $1', [instanceId]);
+      await this.registry.handler(head.doc_type).lock(tx, head.doc_id);
       const [inst] = await this.db.query<InstanceRow>(tx, 'SELECT * FROM approval_instance WHERE id = $1 FOR UPDATE', [instanceId]);
       if (inst.submitted_by !== ctx.actor.id) throw new DomainError(ErrorCode.FORBIDDEN, 'Only the submitter can withdraw', {});
       if (inst.status !== ApprovalStatus.PENDING) throw new DomainError(ErrorCode.INVALID_STATE, `The approval is ${inst.status}`, { status: inst.status });
@@ -179,16 +181,16 @@ export class ApprovalService {
       .clone()
       .select(`count(*) FILTER (WHERE t.approver_id = :me AND t.status = 'PENDING')::int`, 'todo')
       .addSelect(`count(*) FILTER (WHERE t.approver_id = :me AND t.status IN ('APPROVED','REJECTED','RETURNED'))::int`, 'done')
+      .addSelect(`count(*) FILTER (WHERE i.submitted_by = :me AND t.status = 'PENDING')::int`, 'submitted')
       .setParameter('me', ctx.actor.id)
-      .getRawOne<{ todo: number; done: number }>())!;
-    const [{ submitted }] = await this.db.query<{ submitted: number }>(ctx, `SELECT count(*)::int AS submitted FROM approval_instance WHERE submitted_by = $1 AND status = 'PENDING'`, [ctx.actor.id]);
+      .getRawOne<{ todo: number; done: number; submitted: number }>())!;
     if (box === 'todo') qb.andWhere(`t.approver_id = :me AND t.status = 'PENDING'`, { me: ctx.actor.id });
     else if (box === 'done') qb.andWhere(`t.approver_id = :me AND t.status IN ('APPROVED','REJECTED','RETURNED')`, { me: ctx.actor.id });
     else qb.andWhere(`i.submitted_by = :me AND t.status = 'PENDING'`, { me: ctx.actor.id });
     const { page, pageSize, column, direction, offset } = resolvePage(q, { createdAt: 't.created_at', actedAt: 't.acted_at' }, box === 'done' ? '-actedAt' : '-createdAt');
     const { n } = (await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>())!;
     const ids = await qb.select('t.id', 'id').orderBy(column, direction, 'NULLS LAST').addOrderBy('t.id').offset(offset).limit(pageSize).getRawMany<{ id: string }>();
-    return { items: await this.loadTasks(ctx, ids.map((r) => r.id)), total: n, page, pageSize, counts: { ...counts, submitted } };
+    return { items: await this.loadTasks(ctx, ids.map((r) => r.id)), total: n, page, pageSize, counts };
   }
 
   /** One approval with its tasks, routing and timeline; 404 outside the caller's scope. */
@@ -231,7 +233,9 @@ export class ApprovalService {
   }
 
   async endDelegation(ctx: RequestContext, id: string): Promise<void> {
-    await this.db.query(ctx, 'UPDATE approval_delegation SET ends_at = now() WHERE id = $1 AND user_id = $2 AND ends_at > now()', [id, ctx.actor.id]);
+    // one not started yet is simply removed; a running one ends now
+    await this.db.query(ctx, 'DELETE FROM approval_delegation WHERE id = $1 AND user_id = $2 AND starts_at > now()', [id, ctx.actor.id]);
+    await this.db.query(ctx, 'UPDATE approval_delegation SET ends_at = now() WHERE id = $1 AND user_id = $2 AND starts_at <= now() AND ends_at > now()', [id, ctx.actor.id]);
   }
 
   // ---- the steps ----
@@ -249,9 +253,10 @@ export class ApprovalService {
         await this.event(tx, inst.id, 'STEP_SKIPPED', i, steps[i].name, null);
         continue;
       }
-      let approvers = await this.resolve(tx, steps[i].approvers, inst.branch_id);
+      // an approver who cannot see the document could never act on it (404): such a one does not count
+      let approvers = await this.canSee(tx, await this.resolve(tx, steps[i].approvers, inst.branch_id), inst.scope_org_id);
       if (!approvers.length && def!.onMissingApprover === 'ESCALATE_HQ_ADMIN') {
-        approvers = await this.hqAdmins(tx);
+        approvers = await this.canSee(tx, await this.hqAdmins(tx), inst.scope_org_id);
         await this.event(tx, inst.id, 'NO_APPROVER', i, steps[i].name, 'escalated to HQ administrators');
       }
       if (!approvers.length) {
@@ -277,8 +282,10 @@ export class ApprovalService {
       `SELECT DISTINCT ON (user_id) user_id, delegate_id FROM approval_delegation WHERE user_id = ANY($1) AND starts_at <= now() AND ends_at > now() ORDER BY user_id, starts_at DESC`,
       [approvers],
     );
+    // a delegate who cannot see the document leaves the task with the approver
+    const seeing = new Set(await this.canSee(tx, dels.map((d) => d.delegate_id), inst.scope_org_id));
     const rows = approvers.map((a) => {
-      const d = dels.find((x) => x.user_id === a);
+      const d = dels.find((x) => x.user_id === a && seeing.has(x.delegate_id));
       return { approver: d?.delegate_id ?? a, from: d ? a : null };
     });
     const unique = rows.filter((r, i) => rows.findIndex((x) => x.approver === r.approver) === i);
@@ -326,6 +333,27 @@ export class ApprovalService {
     return p?.id ?? null;
   }
 
+  /**
+   * The users among `userIds` whose data scope reaches the organisation (the same rule as
+   * `computeScope`: ALL, their own subtree, or their assigned dealers' subtrees and their own org).
+   */
+  private async canSee(tx: RequestContext, userIds: string[], orgId: string): Promise<string[]> {
+    if (!userIds.length) return [];
+    const rows = await this.db.query<{ id: string }>(
+      tx,
+      `SELECT u.id FROM app_user u JOIN organization uo ON uo.id = u.org_id, organization x
+        WHERE u.id = ANY($1) AND x.id = $2 AND EXISTS (
+          SELECT 1 FROM user_role ur JOIN role r ON r.id = ur.role_id WHERE ur.user_id = u.id AND (
+            r.data_scope = 'ALL'
+            OR (r.data_scope = 'ORG_SUBTREE' AND x.path LIKE uo.path || '%')
+            OR (r.data_scope = 'ASSIGNED_DEALERS' AND (x.id = u.org_id OR EXISTS (
+                  SELECT 1 FROM user_dealer ud JOIN organization d ON d.id = ud.dealer_id WHERE ud.user_id = u.id AND x.path LIKE d.path || '%')))))`,
+      [userIds, orgId],
+    );
+    const ok = new Set(rows.map((r) => r.id));
+    return userIds.filter((u) => ok.has(u));
+  }
+
   private async hqAdmins(tx: RequestContext): Promise<string[]> {
     const rows = await this.db.query<{ id: string }>(
       tx,
@@ -358,7 +386,7 @@ export class ApprovalService {
         let next: string[] = [];
         if (up) next = await this.resolve(tx, roles.map((r) => ({ kind: 'ROLE' as const, role: r.code, relativeTo: 'DOC_BRANCH' as const })), up.id);
         if (!next.length) next = await this.hqAdmins(tx);
-        next = next.filter((u) => u !== task.approver_id);
+        next = (await this.canSee(tx, next, inst.scope_org_id)).filter((u) => u !== task.approver_id);
         if (!next.length) return;
         await this.db.query(tx, `UPDATE approval_task SET status = 'CLOSED', acted_at = now() WHERE id = $1`, [id]);
         const def = await this.flows.definitionOf(tx, inst.flow_id!, inst.flow_version!);
@@ -377,6 +405,10 @@ export class ApprovalService {
     applyOrgScope(qb, tx, 'i.scope_org_id');
     const found = await qb.getRawOne<{ instance_id: string }>();
     if (!found) throw notFound('approval task', taskId);
+    // the document's own locks first (an order: its dealer's credit account, then the order), in
+    // the order its module takes them, so a decision and a cancel of the same order cannot deadlock
+    const [head] = await this.db.query<{ doc_type: ApprovalDocType; doc_id: string }>(tx, 'SELECT doc_type, doc_id FROM approval_instance WHERE id = $1', [found.instance_id]);
+    await this.registry.handler(head.doc_type).lock(tx, head.doc_id);
     const [inst] = await this.db.query<InstanceRow>(tx, 'SELECT * FROM approval_instance WHERE id = $1 FOR UPDATE', [found.instance_id]);
     const [task] = await this.db.query<{ id: string; status: TaskStatus; step_index: number; step_name: string; approver_id: string }>(tx, 'SELECT * FROM approval_task WHERE id = $1 FOR UPDATE', [taskId]);
     if (task.approver_id !== tx.actor.id) throw new DomainError(ErrorCode.APPROVAL_TASK_NOT_YOURS, 'This task is assigned to someone else', { taskId });

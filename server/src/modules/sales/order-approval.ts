@@ -41,7 +41,7 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
   }
 
   async start(tx: RequestContext, order: OrderApprovalFacts): Promise<'APPROVED' | 'PENDING' | 'REJECTED'> {
-    const [o] = await this.db.query<{ number: string; total: string; discount_total: string; dealer_name: string; price_level: number | null; branch_code: string; credit_check: { excess: string } | null }>(
+    const [o] = await this.db.query<{ number: string; total: string; discount_total: string; dealer_name: string; price_level: number | null; branch_code: string; credit_check: { excess: string; mode: string } | null }>(
       tx,
       `SELECT o.number, o.total, o.discount_total, d.name AS dealer_name, d.price_level, b.code AS branch_code, o.credit_check
          FROM sales_order o JOIN organization d ON d.id = o.dealer_id JOIN organization b ON b.id = o.branch_id WHERE o.id = $1`,
@@ -60,7 +60,8 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
         amount: fmt(o.total),
         discountRate: gross.isZero() ? '0' : new Dec(o.discount_total).div(gross).toFixed(4),
         belowFloor: order.belowFloor,
-        overCredit: order.creditOverridden || new Dec(o.credit_check?.excess ?? 0).greaterThan(0),
+        // over the limit only where a limit is in force (mode NONE has none)
+        overCredit: order.creditOverridden || (!!o.credit_check && o.credit_check.mode !== 'NONE' && new Dec(o.credit_check.excess).greaterThan(0)),
         dealerLevel: o.price_level,
         branchCode: o.branch_code,
         source: order.source,

@@ -320,6 +320,12 @@ export class SalesOrderService {
     await this.setStatus(tx, o, OrderStatus.REJECTED, OrderAction.REJECT, reason);
   }
 
+  /** The locks an approval decision takes first: the dealer's credit account, then the order (the lock order of every order command). */
+  async lockForApproval(tx: RequestContext, id: string): Promise<void> {
+    await this.lockAccountOf(tx, id);
+    await this.db.query(tx, 'SELECT id FROM sales_order WHERE id = $1 FOR UPDATE', [id]);
+  }
+
   /** Returned for changes or withdrawn from approval: the order is a DRAFT again and holds nothing. */
   async backToDraft(tx: RequestContext, id: string, action: 'RETURN' | 'WITHDRAW', note: string | null): Promise<void> {
     const [o] = await this.db.query<OrderRow>(tx, 'SELECT * FROM sales_order WHERE id = $1 FOR UPDATE', [id]);

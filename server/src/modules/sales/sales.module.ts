@@ -28,6 +28,7 @@ export class SalesModule implements OnModuleInit {
   /** What an order's approval verdict does to the order, in the approval's transaction. */
   onModuleInit(): void {
     this.registry.register(ApprovalDocType.SALES_ORDER, {
+      lock: (tx, id) => this.orders.lockForApproval(tx, id),
       onApproved: (tx, id) => this.orders.approve(tx, id, null),
       onRejected: (tx, id, reason) => this.orders.reject(tx, id, reason),
       onReopened: (tx, id, action, note) => this.orders.backToDraft(tx, id, action, note),

@@ -3,6 +3,8 @@ import type { MessageSchema } from './zh-CN';
 /** English. Same keys as zh-CN.ts (the type and a unit test both check). */
 import sales from './sales.en';
 import finance from './finance.en';
+import approval from './approval.en';
+import approvalFlow from './approvalFlow.en';
 
 const en: MessageSchema = {
   app: {
@@ -364,6 +366,8 @@ const en: MessageSchema = {
       receipt: 'Receipt',
       credit_account: 'Credit account',
       statement: 'Statement',
+      approval: 'Approval',
+      approval_flow: 'Approval flow',
     },
     actions: {
       create: 'Create',
@@ -398,6 +402,9 @@ const en: MessageSchema = {
       confirm: 'Confirm',
       dispute: 'Dispute',
       refresh: 'Regenerate',
+      return: 'Return for changes',
+      withdraw: 'Withdraw',
+      delegate: 'Delegate',
     },
     entityPlaceholder: 'Entity: all',
     actorPlaceholder: 'Actor (type to search)',
@@ -1203,6 +1210,8 @@ const en: MessageSchema = {
   },
   sales,
   finance,
+  approval,
+  approvalFlow,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',
     MALFORMED_JSON: 'The request was malformed',

@@ -4,6 +4,8 @@
  */
 import sales from './sales.zh-CN';
 import finance from './finance.zh-CN';
+import approval from './approval.zh-CN';
+import approvalFlow from './approvalFlow.zh-CN';
 
 const zhCN = {
   app: {
@@ -365,6 +367,8 @@ const zhCN = {
       receipt: '收款单',
       credit_account: '信用额度',
       statement: '对账单',
+      approval: '审批',
+      approval_flow: '审批流程',
     },
     actions: {
       create: '新增',
@@ -399,6 +403,9 @@ const zhCN = {
       confirm: '确认',
       dispute: '提出异议',
       refresh: '重新生成',
+      return: '退回修改',
+      withdraw: '撤回',
+      delegate: '委托',
     },
     entityPlaceholder: '对象：全部',
     actorPlaceholder: '操作人（输入姓名搜索）',
@@ -1204,6 +1211,8 @@ const zhCN = {
   },
   sales,
   finance,
+  approval,
+  approvalFlow,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
     MALFORMED_JSON: '请求格式错误',
