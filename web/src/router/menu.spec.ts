@@ -56,19 +56,36 @@ describe('the console menu', () => {
 
   it('gives an HQ admin every admin page but not the dealer mall', () => {
     const admin = canWith('orgs:view', 'orgs:manage', 'users:view', 'users:manage', 'roles:view', 'roles:manage', 'audit:view');
-    expect(paths(buildMenu(menuRoutes, admin))).toEqual(['/dashboard', '/system', '/orgs', '/users', '/roles', '/audit-logs']);
+    expect(paths(buildMenu(menuRoutes, admin))).toEqual(['/dashboard', '/approvals', '/approvals/inbox', '/system', '/orgs', '/users', '/roles', '/audit-logs']);
+  });
+
+  it('gives everyone the approval inbox and HQ the flow configuration (审批中心, after stock, before sales)', () => {
+    expect(paths(buildMenu(menuRoutes, canWith()))).toEqual(['/dashboard', '/approvals', '/approvals/inbox']);
+    const hq = canWith('approvals:configure', 'stock:view', 'orders:view');
+    const menu = buildMenu(menuRoutes, hq);
+    expect(menu.map((m) => m.path)).toEqual(['/dashboard', '/inventory', '/approvals', '/sales']);
+    const group = menu.find((m) => m.path === '/approvals');
+    expect(group?.title).toBe('approval.menu.group');
+    expect(group?.children?.map((c) => c.path)).toEqual(['/approvals/inbox', '/approvals/flows']);
+  });
+
+  it('never lists the flow editor pages or the notification centre', () => {
+    const all = paths(buildMenu(menuRoutes, canWith('approvals:configure')));
+    expect(all.filter((p) => p.startsWith('/approvals/flows/') || p === '/notifications')).toEqual([]);
   });
 
   it('gives a dealer admin its org, its users and the mall, no roles or audit log', () => {
     const dealer = canWith('orgs:view', 'users:view', 'products:view', 'orders:view', 'mall:order', 'finance:view');
     expect(paths(buildMenu(menuRoutes, dealer))).toEqual([
-      '/dashboard', '/mall', '/catalog', '/products', '/product-scope', '/sales', '/sales/orders', '/sales/shipments', '/sales/returns',
+      '/dashboard', '/mall', '/catalog', '/products', '/product-scope', '/approvals', '/approvals/inbox', '/sales', '/sales/orders', '/sales/shipments', '/sales/returns',
       '/finance', '/finance/credit', '/finance/receipts', '/finance/receivables', '/finance/ledger', '/finance/aging', '/finance/statements', '/system', '/orgs', '/users',
     ]);
   });
 
   it('gives a sales rep only the org tree among the admin pages', () => {
     const rep = canWith('orgs:view', 'products:view', 'orders:view');
-    expect(paths(buildMenu(menuRoutes, rep))).toEqual(['/dashboard', '/catalog', '/products', '/product-scope', '/sales', '/sales/orders', '/sales/shipments', '/sales/returns', '/system', '/orgs']);
+    expect(paths(buildMenu(menuRoutes, rep))).toEqual([
+      '/dashboard', '/catalog', '/products', '/product-scope', '/approvals', '/approvals/inbox', '/sales', '/sales/orders', '/sales/shipments', '/sales/returns', '/system', '/orgs',
+    ]);
   });
 });
