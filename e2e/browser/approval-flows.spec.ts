@@ -1,5 +1,5 @@
 import type { Browser, Locator } from 'playwright-core';
-import { startAppServer, type AppServer } from '../support/app-server';
+import { appServerForSpec, type AppServer } from '../support/app-server';
 import { DEMO_PASSWORD, input, launchBrowser, login, newPage, screenshot, type TrackedPage } from '../support/browser';
 
 /**
@@ -21,9 +21,7 @@ describe('approval flows', () => {
   const RENAMED = '上海分公司销售订单审批（调整）';
 
   beforeAll(async () => {
-    server = process.env.E2E_BASE_URL
-      ? { baseUrl: process.env.E2E_BASE_URL, stop: async () => undefined }
-      : await startAppServer();
+    server = await appServerForSpec();
     browser = await launchBrowser();
     page = await newPage(browser, server.baseUrl);
     await login(page, 'admin');

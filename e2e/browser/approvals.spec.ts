@@ -1,5 +1,5 @@
 import type { Browser, Locator } from 'playwright-core';
-import { startAppServer, type AppServer } from '../support/app-server';
+import { appServerForSpec, type AppServer } from '../support/app-server';
 import { input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
 
 /**
@@ -33,9 +33,7 @@ describe('approvals', () => {
   const orders: Record<'approve' | 'reject' | 'stale' | 'withdraw', OrderRef | null> = { approve: null, reject: null, stale: null, withdraw: null };
 
   beforeAll(async () => {
-    server = process.env.E2E_BASE_URL
-      ? { baseUrl: process.env.E2E_BASE_URL, stop: async () => undefined }
-      : await startAppServer();
+    server = await appServerForSpec();
     browser = await launchBrowser();
     page = await newPage(browser, server.baseUrl);
     await login(page, 'bj.sales');

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
-import { startAppServer, type AppServer } from '../support/app-server';
+import { appServerForSpec, type AppServer } from '../support/app-server';
 import { input, launchBrowser, login, newPage, screenshot, type TrackedPage } from '../support/browser';
 
 /**
@@ -25,7 +25,7 @@ describe('products and pricing', () => {
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'drp-catalog-'));
-    server = process.env.E2E_BASE_URL ? { baseUrl: process.env.E2E_BASE_URL, stop: async () => undefined } : await startAppServer();
+    server = await appServerForSpec();
     browser = await launchBrowser();
     page = await newPage(browser, server.baseUrl);
     await login(page, 'admin');

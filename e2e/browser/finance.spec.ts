@@ -1,5 +1,5 @@
 import type { Browser, Locator } from 'playwright-core';
-import { startAppServer, type AppServer } from '../support/app-server';
+import { appServerForSpec, type AppServer } from '../support/app-server';
 import { input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
 
 /**
@@ -25,9 +25,7 @@ describe('finance', () => {
   let receiptNumber = '';
 
   beforeAll(async () => {
-    server = process.env.E2E_BASE_URL
-      ? { baseUrl: process.env.E2E_BASE_URL, stop: async () => undefined }
-      : await startAppServer();
+    server = await appServerForSpec();
     browser = await launchBrowser();
     page = await newPage(browser, server.baseUrl);
     await login(page, 'admin');

@@ -1,6 +1,6 @@
 import type { Browser, Locator } from 'playwright-core';
 import { BUILTIN_ROLES, BuiltinRole, type Permission } from '@drp/shared';
-import { startAppServer, type AppServer } from '../support/app-server';
+import { appServerForSpec, type AppServer } from '../support/app-server';
 import { input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
 
 /**
@@ -17,9 +17,7 @@ describe('console foundation journey', () => {
   const dealer = { code: `E2E-DL-${suffix}`, name: `杭州测试经销商${suffix}` };
 
   beforeAll(async () => {
-    server = process.env.E2E_BASE_URL
-      ? { baseUrl: process.env.E2E_BASE_URL, stop: async () => undefined }
-      : await startAppServer();
+    server = await appServerForSpec();
     browser = await launchBrowser();
   });
 

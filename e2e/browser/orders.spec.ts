@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { startAppServer, type AppServer } from '../support/app-server';
+import { appServerForSpec, type AppServer } from '../support/app-server';
 import { input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
 
 /**
@@ -20,9 +20,7 @@ describe('sales orders', () => {
   let returnNumber = '';
 
   beforeAll(async () => {
-    server = process.env.E2E_BASE_URL
-      ? { baseUrl: process.env.E2E_BASE_URL, stop: async () => undefined }
-      : await startAppServer();
+    server = await appServerForSpec();
     browser = await launchBrowser();
     page = await newPage(browser, server.baseUrl);
     await login(page, 'admin');

@@ -72,3 +72,8 @@ export async function startAppServer(): Promise<AppServer> {
     },
   };
 }
+
+/** The server a browser spec drives: the one at E2E_BASE_URL when given (left running), else a fresh one. */
+export async function appServerForSpec(): Promise<AppServer> {
+  return process.env.E2E_BASE_URL ? { baseUrl: process.env.E2E_BASE_URL, stop: async () => undefined } : startAppServer();
+}
