@@ -912,25 +912,31 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       expect(s.unread).toBe(sBefore.unread + 2);
       expect(s.items.find((n) => n.title.includes(o1.number))).toMatchObject({ kind: 'APPROVED', link: `/sales/orders/${o1.id}`, readAt: null });
       expect(s.items.find((n) => n.title.includes(o2.number))).toMatchObject({ kind: 'REJECTED', body: '库存紧张', link: `/sales/orders/${o2.id}` });
-      // the approver is not told about their own decisions
-      expect((await bell(mgr)).unread).toBe(mAfter.unread);
+      // deciding clears the approver's 待审批 notices; nobody is told about their own decisions
+      const mDecided = await bell(mgr);
+      expect(mDecided.unread).toBe(mBefore.unread);
+      expect(mDecided.items.find((n) => n.id === taskNote.id)!.readAt).not.toBeNull();
+      const o3 = await submitted(d, '72', rep);
+      const note3 = (await bell(mgr)).items.find((n) => n.title === `待审批：${o3.number}`)!;
+      expect(note3).toMatchObject({ kind: 'TASK', readAt: null });
+      const pending = mBefore.unread + 1;
 
       // nobody sees or marks another's notifications
       const mIds = new Set((await bell(mgr)).items.map((n) => n.id));
       expect(s.items.some((n) => mIds.has(n.id))).toBe(false);
-      expect((await bell(admin)).items.some((n) => n.id === taskNote.id)).toBe(false);
-      const foreign = (await post(`/api/notifications/${taskNote.id}/read`, {}, rep).expect(200)).body;
+      expect((await bell(admin)).items.some((n) => n.id === note3.id)).toBe(false);
+      const foreign = (await post(`/api/notifications/${note3.id}/read`, {}, rep).expect(200)).body;
       expect(foreign).toEqual({ unread: s.unread });
-      expect((await bell(mgr)).items.find((n) => n.id === taskNote.id)!.readAt).toBeNull();
+      expect((await bell(mgr)).items.find((n) => n.id === note3.id)!.readAt).toBeNull();
 
-      const one = (await post(`/api/notifications/${taskNote.id}/read`, {}, mgr).expect(200)).body;
-      expect(one).toEqual({ unread: mAfter.unread - 1 });
+      const one = (await post(`/api/notifications/${note3.id}/read`, {}, mgr).expect(200)).body;
+      expect(one).toEqual({ unread: pending - 1 });
       const afterOne = await bell(mgr);
-      expect(afterOne.unread).toBe(mAfter.unread - 1);
-      expect(afterOne.items.find((n) => n.id === taskNote.id)!.readAt).not.toBeNull();
+      expect(afterOne.unread).toBe(pending - 1);
+      expect(afterOne.items.find((n) => n.id === note3.id)!.readAt).not.toBeNull();
       const unreadOnly = await bell(mgr, true);
       expect(unreadOnly.items.every((n) => n.readAt === null)).toBe(true);
-      expect(unreadOnly.items.map((n) => n.id)).not.toContain(taskNote.id);
+      expect(unreadOnly.items.map((n) => n.id)).not.toContain(note3.id);
       expect(unreadOnly.total).toBe(afterOne.unread);
 
       expect((await post('/api/notifications/read-all', {}, mgr).expect(200)).body).toEqual({ unread: 0 });

@@ -1,4 +1,4 @@
-import { fmt, isDecimalString, lineAmount, splitTax, sum } from './money';
+import { fmt, fmtGrouped, isDecimalString, lineAmount, splitTax, sum } from './money';
 import { passwordProblems } from './validation';
 
 describe('money', () => {
@@ -33,5 +33,13 @@ describe('passwordProblems', () => {
     expect(passwordProblems('Demo#2026')).toEqual([]);
     expect(passwordProblems('short')).toHaveLength(2);
     expect(passwordProblems('alllowercase')).toHaveLength(1);
+  });
+});
+
+describe('grouped amounts', () => {
+  it('groups thousands and keeps the sign and the decimals', () => {
+    expect(fmtGrouped('12034.405')).toBe('12,034.41');
+    expect(fmtGrouped('-1234567')).toBe('-1,234,567.00');
+    expect(fmtGrouped('999.9')).toBe('999.90');
   });
 });

@@ -30,6 +30,13 @@ export function fmt(value: Decimal.Value, kind: DecimalKind = 'amount'): string 
   return new Dec(value).toFixed(SCALE[kind], Decimal.ROUND_HALF_UP);
 }
 
+/** For people: thousands grouped, "12,034.41" (amount scale unless told). */
+export function fmtGrouped(value: Decimal.Value, kind: DecimalKind = 'amount'): string {
+  const [int, frac] = fmt(value, kind).split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return frac === undefined ? grouped : `${grouped}.${frac}`;
+}
+
 export function sum(values: Decimal.Value[], kind: DecimalKind = 'amount'): string {
   return fmt(values.reduce<Decimal>((acc, v) => acc.plus(v), new Dec(0)), kind);
 }

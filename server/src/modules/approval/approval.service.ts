@@ -105,6 +105,7 @@ export class ApprovalService {
     await this.db.query(tx, `UPDATE approval_task SET status = 'CLOSED', acted_at = now() WHERE instance_id = $1 AND status = 'PENDING'`, [open.id]);
     await this.db.query(tx, `UPDATE approval_instance SET status = 'WITHDRAWN', current_step = NULL, version = version + 1 WHERE id = $1`, [open.id]);
     await this.event(tx, open.id, 'WITHDRAW', null, null, note);
+    await this.clearTaskNotices(tx, open.id);
   }
 
   async approve(ctx: RequestContext, taskId: string, comment?: string): Promise<ApprovalInstanceDto> {
@@ -121,6 +122,7 @@ export class ApprovalService {
         if (outcome === ApprovalStatus.APPROVED) await this.registry.handler(inst.doc_type).onApproved(tx, inst.doc_id);
         if (outcome === ApprovalStatus.REJECTED) await this.registry.handler(inst.doc_type).onRejected(tx, inst.doc_id, 'no approver could be found');
       }
+      await this.clearTaskNotices(tx, inst.id);
       await this.audit.record(tx, { action: 'approve', entity: 'approval', entityId: inst.id, orgId: inst.scope_org_id, summary: `${inst.doc_number}: step ${task.step_index + 1} approved`, after: { taskId, comment: comment ?? null } });
       return inst.id;
     });
@@ -147,6 +149,7 @@ export class ApprovalService {
         body: why,
         link: linkOf(inst),
       });
+      await this.clearTaskNotices(tx, inst.id);
       await this.audit.record(tx, { action: verdict.toLowerCase(), entity: 'approval', entityId: inst.id, orgId: inst.scope_org_id, summary: `${inst.doc_number}: ${verdict.toLowerCase()} at step ${task.step_index + 1}: ${why}`, after: { taskId, reason: why } });
       return inst.id;
     });
@@ -166,6 +169,7 @@ export class ApprovalService {
       await this.db.query(tx, `UPDATE approval_instance SET status = 'WITHDRAWN', current_step = NULL, version = version + 1 WHERE id = $1`, [inst.id]);
       await this.event(tx, inst.id, 'WITHDRAW', null, null, null);
       await this.registry.handler(inst.doc_type).onReopened(tx, inst.doc_id, 'WITHDRAW', null);
+      await this.clearTaskNotices(tx, inst.id);
       await this.audit.record(tx, { action: 'withdraw', entity: 'approval', entityId: inst.id, orgId: inst.scope_org_id, summary: `${inst.doc_number} withdrawn from approval` });
     });
     return this.instance(ctx, instanceId);
@@ -392,6 +396,7 @@ export class ApprovalService {
         const def = await this.flows.definitionOf(tx, inst.flow_id!, inst.flow_version!);
         await this.openTasks(tx, inst, task.step_index, def.steps[task.step_index], next, linkOf(inst));
         await this.event(tx, inst.id, 'ESCALATE', task.step_index, task.step_name, 'time limit passed');
+        await this.clearTaskNotices(tx, inst.id);
         n++;
       });
     }
@@ -416,6 +421,19 @@ export class ApprovalService {
       throw new DomainError(ErrorCode.APPROVAL_TASK_NOT_OPEN, `The task is already ${task.status === TaskStatus.PENDING ? inst.status : task.status}`, { taskId, status: task.status, approvalStatus: inst.status });
     }
     return { inst, task };
+  }
+
+  /** "待审批" notices of approvers who no longer have an open task on this approval are marked read. */
+  private async clearTaskNotices(tx: RequestContext, instanceId: string): Promise<void> {
+    await this.db.query(
+      tx,
+      `UPDATE notification n SET read_at = now()
+         FROM approval_task t JOIN approval_instance i ON i.id = t.instance_id
+        WHERE t.instance_id = $1 AND t.status <> 'PENDING' AND n.user_id = t.approver_id AND n.kind = 'TASK' AND n.read_at IS NULL
+          AND n.title = '待审批：' || i.doc_number
+          AND NOT EXISTS (SELECT 1 FROM approval_task p WHERE p.instance_id = $1 AND p.approver_id = t.approver_id AND p.status = 'PENDING')`,
+      [instanceId],
+    );
   }
 
   private async event(tx: RequestContext, instanceId: string, action: ApprovalEventDto['action'], stepIndex: number | null, stepName: string | null, note: string | null): Promise<void> {

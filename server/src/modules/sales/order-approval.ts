@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApprovalDocType, ApprovalStatus, Dec, fmt } from '@drp/shared';
+import { ApprovalDocType, ApprovalStatus, Dec, fmt, fmtGrouped } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DbService } from '../../database/db.service';
 import { ApprovalService } from '../approval/approval.service';
@@ -52,7 +52,7 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
       docType: ApprovalDocType.SALES_ORDER,
       docId: order.id,
       docNumber: o.number,
-      docSummary: `${o.dealer_name} ¥${fmt(o.total)}`,
+      docSummary: `${o.dealer_name} ¥${fmtGrouped(o.total)}`,
       scopeOrgId: order.dealerId,
       branchId: order.branchId,
       link: `/sales/orders/${order.id}`,
