@@ -96,6 +96,8 @@ export class SeedService {
     await seedCatalogDemo(this.db, this.numbers, tx, orgIds, today);
     await seedSalesDemo({ db: this.db, credit: this.credit, orders: this.orders, shipments: this.shipments, receipts: this.receipts, statements: this.statements }, tx, orgIds, today);
     await seedApprovalDemo({ db: this.db, flows: this.flows, approvals: this.approvals, orders: this.orders }, tx, orgIds);
+    // everything above shares the transaction's now(): a minute apart in numbering order, lists sort as they were made
+    await this.db.query(tx, `UPDATE sales_order SET created_at = now() - ((SELECT max(right(number, 4)::int) FROM sales_order) - right(number, 4)::int) * interval '1 minute'`);
   }
 
   private async insertUser(tx: RequestContext, u: { username: string; displayName: string; orgId: string; roles: BuiltinRole[]; hash: string; phone?: string }): Promise<string> {
