@@ -575,6 +575,8 @@ describe('finance: credit accounts, receipts, receivables, aging, ledger, statem
       const closing = rows.find((r) => r[3] === '期末余额')!;
       expect(Number(opening[6])).toBe(70);
       expect(Number(closing[6])).toBe(-15);
+      // exact decimal strings, never floats
+      expect([opening[6], closing[6]]).toEqual(['70.00', '-15.00']);
       expect(rows.some((r) => r[2] === ret.number && Number(r[5]) === 10)).toBe(true);
 
       const bad = async (body: object) => expect((await post('/api/statements', { dealerId: d, from: from(), to: today(), ...body }).expect(400)).body.code).toBe(ErrorCode.VALIDATION_FAILED);
