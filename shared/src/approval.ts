@@ -4,6 +4,14 @@ import { Dec, isDecimalString } from './money';
 /** Document types that can be routed through approval. Modules register a handler per type on the server. */
 export enum ApprovalDocType {
   SALES_ORDER = 'SALES_ORDER',
+  /** an order submitted past a credit refusal (credit:override): routed on its own, as well as the order */
+  CREDIT_OVERRIDE = 'CREDIT_OVERRIDE',
+  /** an order with manual prices below the floor: routed on its own, as well as the order */
+  BELOW_FLOOR_PRICE = 'BELOW_FLOOR_PRICE',
+  /** a count adjustment (盘点单): stock changes only once approved */
+  STOCK_ADJUSTMENT = 'STOCK_ADJUSTMENT',
+  /** reversing a receipt: the receipt stays in force until approved */
+  RECEIPT_REVERSAL = 'RECEIPT_REVERSAL',
 }
 
 export type FactType = 'number' | 'boolean' | 'string' | 'level';
@@ -23,6 +31,42 @@ export const APPROVAL_FACTS: Record<ApprovalDocType, FactDefinition[]> = {
     { key: 'dealerLevel', type: 'level' },
     { key: 'branchCode', type: 'string' },
     { key: 'source', type: 'string' },
+  ],
+  [ApprovalDocType.CREDIT_OVERRIDE]: [
+    { key: 'amount', type: 'number' },
+    /** how far the order goes past the available credit */
+    { key: 'excess', type: 'number' },
+    /** the dealer's overdue receivables */
+    { key: 'overdue', type: 'number' },
+    { key: 'dealerLevel', type: 'level' },
+    { key: 'branchCode', type: 'string' },
+    { key: 'source', type: 'string' },
+  ],
+  [ApprovalDocType.BELOW_FLOOR_PRICE]: [
+    { key: 'amount', type: 'number' },
+    /** sum over the below-floor lines of (floor - net unit price) x qty */
+    { key: 'belowFloorGap', type: 'number' },
+    { key: 'discountRate', type: 'number' },
+    { key: 'dealerLevel', type: 'level' },
+    { key: 'branchCode', type: 'string' },
+    { key: 'source', type: 'string' },
+  ],
+  [ApprovalDocType.STOCK_ADJUSTMENT]: [
+    /** the value of the change (sum of |qty| x base price) */
+    { key: 'amount', type: 'number' },
+    /** the value of the decreases alone (盘亏) */
+    { key: 'lossAmount', type: 'number' },
+    { key: 'branchCode', type: 'string' },
+    { key: 'warehouseCode', type: 'string' },
+  ],
+  [ApprovalDocType.RECEIPT_REVERSAL]: [
+    { key: 'amount', type: 'number' },
+    /** how much of the receipt is set against receivables */
+    { key: 'allocatedAmount', type: 'number' },
+    /** days since the receipt's business date */
+    { key: 'ageDays', type: 'number' },
+    { key: 'dealerLevel', type: 'level' },
+    { key: 'branchCode', type: 'string' },
   ],
 };
 

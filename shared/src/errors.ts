@@ -79,6 +79,15 @@ export enum ErrorCode {
   APPROVAL_TASK_NOT_OPEN = 'APPROVAL_TASK_NOT_OPEN',
   APPROVAL_TASK_NOT_YOURS = 'APPROVAL_TASK_NOT_YOURS',
   APPROVAL_REASON_REQUIRED = 'APPROVAL_REASON_REQUIRED',
+  /** a document waits for approval of this change already (a stock adjustment, a receipt reversal) */
+  APPROVAL_PENDING = 'APPROVAL_PENDING',
+  // dealer mall
+  MALL_DEALER_ONLY = 'MALL_DEALER_ONLY',
+  PRODUCT_NOT_PUBLISHED = 'PRODUCT_NOT_PUBLISHED',
+  CART_EMPTY = 'CART_EMPTY',
+  CART_HAS_PROBLEMS = 'CART_HAS_PROBLEMS',
+  PRICE_NOT_ACCEPTED = 'PRICE_NOT_ACCEPTED',
+  INVITE_INVALID = 'INVITE_INVALID',
 }
 
 /** The one error body the API answers with. */

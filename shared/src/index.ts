@@ -10,3 +10,4 @@ export * from './pricing';
 export * from './sales';
 export * from './finance';
 export * from './approval';
+export * from './mall';

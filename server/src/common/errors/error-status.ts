@@ -68,5 +68,12 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.APPROVAL_TASK_NOT_OPEN]: HttpStatus.CONFLICT,
   [ErrorCode.APPROVAL_TASK_NOT_YOURS]: HttpStatus.CONFLICT,
   [ErrorCode.APPROVAL_REASON_REQUIRED]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.APPROVAL_PENDING]: HttpStatus.CONFLICT,
+  [ErrorCode.MALL_DEALER_ONLY]: HttpStatus.FORBIDDEN,
+  [ErrorCode.PRODUCT_NOT_PUBLISHED]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.CART_EMPTY]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.CART_HAS_PROBLEMS]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.PRICE_NOT_ACCEPTED]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.INVITE_INVALID]: HttpStatus.BAD_REQUEST,
   [ErrorCode.UNSUPPORTED_FILE]: HttpStatus.BAD_REQUEST,
 };

@@ -7,6 +7,8 @@ import { RequestContext } from '../../common/context/request-context';
  * transaction, so the verdict and the document's own change commit together.
  */
 export interface ApprovalHandler {
+  /** the web route of the document, for notifications and the inbox */
+  link(docId: string): string;
   /** takes the document's locks, in its module's lock order, before the approval row is locked */
   lock(tx: RequestContext, docId: string): Promise<void>;
   onApproved(tx: RequestContext, docId: string): Promise<void>;
@@ -22,6 +24,11 @@ export class ApprovalRegistry {
 
   register(docType: ApprovalDocType, handler: ApprovalHandler): void {
     this.handlers.set(docType, handler);
+  }
+
+  /** the types modules have registered, in registration order */
+  types(): ApprovalDocType[] {
+    return [...this.handlers.keys()];
   }
 
   handler(docType: ApprovalDocType): ApprovalHandler {

@@ -118,7 +118,7 @@ export class ApprovalService {
       const [{ open }] = await this.db.query<{ open: number }>(tx, `SELECT count(*)::int AS open FROM approval_task WHERE instance_id = $1 AND step_index = $2 AND status = 'PENDING'`, [inst.id, task.step_index]);
       if (step.mode === 'ANY' || open === 0) {
         await this.db.query(tx, `UPDATE approval_task SET status = 'CLOSED', acted_at = now() WHERE instance_id = $1 AND step_index = $2 AND status = 'PENDING'`, [inst.id, task.step_index]);
-        const outcome = await this.openNext(tx, inst, def, task.step_index + 1, linkOf(inst));
+        const outcome = await this.openNext(tx, inst, def, task.step_index + 1, this.registry.handler(inst.doc_type).link(inst.doc_id));
         if (outcome === ApprovalStatus.APPROVED) await this.registry.handler(inst.doc_type).onApproved(tx, inst.doc_id);
         if (outcome === ApprovalStatus.REJECTED) await this.registry.handler(inst.doc_type).onRejected(tx, inst.doc_id, 'no approver could be found');
       }
@@ -147,7 +147,7 @@ export class ApprovalService {
         kind: verdict === 'REJECT' ? 'REJECTED' : 'RETURNED',
         title: `${inst.doc_number} ${verdict === 'REJECT' ? '被驳回' : '被退回修改'}`,
         body: why,
-        link: linkOf(inst),
+        link: this.registry.handler(inst.doc_type).link(inst.doc_id),
       });
       await this.clearTaskNotices(tx, inst.id);
       await this.audit.record(tx, { action: verdict.toLowerCase(), entity: 'approval', entityId: inst.id, orgId: inst.scope_org_id, summary: `${inst.doc_number}: ${verdict.toLowerCase()} at step ${task.step_index + 1}: ${why}`, after: { taskId, reason: why } });
@@ -394,7 +394,7 @@ export class ApprovalService {
         if (!next.length) return;
         await this.db.query(tx, `UPDATE approval_task SET status = 'CLOSED', acted_at = now() WHERE id = $1`, [id]);
         const def = await this.flows.definitionOf(tx, inst.flow_id!, inst.flow_version!);
-        await this.openTasks(tx, inst, task.step_index, def.steps[task.step_index], next, linkOf(inst));
+        await this.openTasks(tx, inst, task.step_index, def.steps[task.step_index], next, this.registry.handler(inst.doc_type).link(inst.doc_id));
         await this.event(tx, inst.id, 'ESCALATE', task.step_index, task.step_name, 'time limit passed');
         await this.clearTaskNotices(tx, inst.id);
         n++;
@@ -499,10 +499,6 @@ export class ApprovalService {
       };
     });
   }
-}
-
-function linkOf(inst: { doc_type: ApprovalDocType; doc_id: string }): string {
-  return inst.doc_type === ApprovalDocType.SALES_ORDER ? `/sales/orders/${inst.doc_id}` : '/approvals/inbox';
 }
 
 function toTask(t: Record<string, unknown>): ApprovalTaskDto {

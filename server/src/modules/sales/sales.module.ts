@@ -28,6 +28,7 @@ export class SalesModule implements OnModuleInit {
   /** What an order's approval verdict does to the order, in the approval's transaction. */
   onModuleInit(): void {
     this.registry.register(ApprovalDocType.SALES_ORDER, {
+      link: (id) => `/sales/orders/${id}`,
       lock: (tx, id) => this.orders.lockForApproval(tx, id),
       onApproved: (tx, id) => this.orders.approve(tx, id, null),
       onRejected: (tx, id, reason) => this.orders.reject(tx, id, reason),

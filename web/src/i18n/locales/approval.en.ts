@@ -27,6 +27,10 @@ const approval: ApprovalMessages = {
   },
   docType: {
     SALES_ORDER: 'Sales order',
+    CREDIT_OVERRIDE: 'Credit override',
+    BELOW_FLOOR_PRICE: 'Price below floor',
+    STOCK_ADJUSTMENT: 'Stock adjustment',
+    RECEIPT_REVERSAL: 'Receipt reversal',
   },
   fields: {
     docNumber: 'Document',
@@ -138,7 +142,14 @@ const approval: ApprovalMessages = {
     ended: 'Delegation ended',
   },
   facts: {
-    amount: 'Order amount',
+    amount: 'Document amount',
+    excess: 'Amount over credit',
+    overdue: 'Overdue receivables',
+    belowFloorGap: 'Gap below floor',
+    lossAmount: 'Loss amount',
+    warehouseCode: 'Warehouse code',
+    allocatedAmount: 'Allocated amount',
+    ageDays: 'Days since receipt',
     discountRate: 'Discount rate',
     belowFloor: 'Below floor price',
     overCredit: 'Over credit limit',

@@ -25,6 +25,10 @@ const approval = {
   },
   docType: {
     SALES_ORDER: '销售订单',
+    CREDIT_OVERRIDE: '信用超额放行',
+    BELOW_FLOOR_PRICE: '低于底价',
+    STOCK_ADJUSTMENT: '盘点调整',
+    RECEIPT_REVERSAL: '收款冲销',
   },
   fields: {
     docNumber: '单据编号',
@@ -136,7 +140,14 @@ const approval = {
     ended: '委托已结束',
   },
   facts: {
-    amount: '订单金额',
+    amount: '单据金额',
+    excess: '超出额度金额',
+    overdue: '逾期应收金额',
+    belowFloorGap: '低于底价差额',
+    lossAmount: '盘亏金额',
+    warehouseCode: '仓库编码',
+    allocatedAmount: '已核销金额',
+    ageDays: '收款天数',
     discountRate: '折扣率',
     belowFloor: '低于底价',
     overCredit: '超信用额度',
