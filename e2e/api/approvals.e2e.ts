@@ -24,7 +24,8 @@ const ZERO_UUID = '00000000-0000-4000-8000-000000000000';
 
 /**
  * The approval workflow end to end: routing of sales orders through the demo flow SO-STANDARD
- * (> 5,000 the branch manager, > 10,000 also hq.vp, a price below the floor the branch manager),
+ * (> 5,000 the branch manager, > 10,000 also hq.vp), the order's own approvals of a price below the
+ * floor (PRICE-FLOOR) and of a credit override (CREDIT-OVERRIDE),
  * decisions (approve, reject, return, withdraw), concurrency, flow versions, edits / copies /
  * cancels of orders under approval, missing approvers, delegation, escalation, bad flow input,
  * the inbox, notifications, sign-in warnings and the audit trail. The file brings its own
@@ -68,6 +69,8 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
   const instances = async (orderId: string, token = admin) =>
     (await get(`/api/approvals/instances?docType=SALES_ORDER&docId=${orderId}`, token).expect(200)).body as ApprovalInstanceDto[];
   const latest = async (orderId: string) => (await instances(orderId))[0];
+  /** every approval of the order, of whatever type */
+  const everyApproval = async (orderId: string, token = admin) => (await get(`/api/approvals/instances?docId=${orderId}`, token).expect(200)).body as ApprovalInstanceDto[];
   const openTasks = async (orderId: string) => (await latest(orderId)).tasks.filter((x) => x.status === 'PENDING');
   /** the one open task of an order's approval */
   const theTask = async (orderId: string) => {
@@ -107,7 +110,7 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
     const flows = (await get('/api/approvals/flows?q=SO-STANDARD').expect(200)).body.items as ApprovalFlowDto[];
     so = flows.find((f) => f.code === 'SO-STANDARD')!;
     expect(so).toMatchObject({ status: 'ACTIVE', version: 1, docType: 'SALES_ORDER', orgId: await t.orgId('HQ'), onMissingApprover: 'ESCALATE_HQ_ADMIN' });
-    expect(so.steps.map((s) => s.name)).toEqual(['低于底价审批', '分支机构经理审批', '总部副总审批']);
+    expect(so.steps.map((s) => s.name)).toEqual(['分支机构经理审批', '总部副总审批']);
   });
   afterAll(() => t.close());
 
@@ -121,9 +124,9 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       const v = (await inbox(vp)).items.filter((x) => x.docSummary.includes('北京京客隆超市'));
       expect(v.length).toBeGreaterThanOrEqual(1);
       const inst = (await get(`/api/approvals/instances/${v[0].instanceId}`).expect(200)).body as ApprovalInstanceDto;
-      expect(inst).toMatchObject({ status: 'PENDING', currentStep: 2, flowVersion: 1 });
+      expect(inst).toMatchObject({ status: 'PENDING', currentStep: 1, flowVersion: 1 });
       expect(Number(inst.facts.amount)).toBeGreaterThan(10000);
-      expect(inst.events.find((e) => e.action === 'APPROVE')).toMatchObject({ stepIndex: 1, actorName: '王建国' });
+      expect(inst.events.find((e) => e.action === 'APPROVE')).toMatchObject({ stepIndex: 0, actorName: '王建国' });
       expect((await order(v[0].docId)).status).toBe('PENDING_APPROVAL');
     });
 
@@ -140,8 +143,8 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       expect(inst).toMatchObject({ docType: 'SALES_ORDER', docId: o.id, docNumber: o.number, flowId: so.id, flowVersion: 1, status: 'APPROVED', currentStep: null, submittedByName: '系统管理员', tasks: [] });
       expect(inst.facts).toMatchObject({ belowFloor: false, branchCode: 'BJ' });
       expect(Number(inst.facts.amount)).toBe(3000);
-      expect(inst.routing.map((r) => [r.stepIndex, r.holds, r.matched])).toEqual([[0, false, []], [1, false, []], [2, false, []]]);
-      expect(actions(inst)).toEqual(['SUBMIT', 'STEP_SKIPPED', 'STEP_SKIPPED', 'STEP_SKIPPED', 'APPROVED', 'AUTO_APPROVE']);
+      expect(inst.routing.map((r) => [r.stepIndex, r.holds, r.matched])).toEqual([[0, false, []], [1, false, []]]);
+      expect(actions(inst)).toEqual(['SUBMIT', 'STEP_SKIPPED', 'STEP_SKIPPED', 'APPROVED', 'AUTO_APPROVE']);
       expect(o.events.map((e) => [e.action, e.fromStatus, e.toStatus])).toEqual([
         ['CREATE', null, 'DRAFT'],
         ['SUBMIT', 'DRAFT', 'PENDING_APPROVAL'],
@@ -156,15 +159,14 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       expect(o).toMatchObject({ total: '7000.00', status: 'PENDING_APPROVAL', approvedAt: null });
       expect(await reserved()).toBe(r0);
       const inst = await latest(o.id);
-      expect(inst).toMatchObject({ status: 'PENDING', currentStep: 1, flowId: so.id, flowVersion: 1, flowName: so.name });
+      expect(inst).toMatchObject({ status: 'PENDING', currentStep: 0, flowId: so.id, flowVersion: 1, flowName: so.name });
       expect(inst.routing.map((r) => [r.stepIndex, r.stepName, r.holds, r.matched])).toEqual([
-        [0, '低于底价审批', false, []],
-        [1, '分支机构经理审批', true, ['amount gt 5000']],
-        [2, '总部副总审批', false, []],
+        [0, '分支机构经理审批', true, ['amount gt 5000']],
+        [1, '总部副总审批', false, []],
       ]);
       expect(inst.tasks).toHaveLength(1);
       const task = inst.tasks[0];
-      expect(task).toMatchObject({ status: 'PENDING', stepIndex: 1, stepName: '分支机构经理审批', approverId: uid['bj.manager'], approverName: '王建国', delegatedFromName: null, docNumber: o.number, docId: o.id });
+      expect(task).toMatchObject({ status: 'PENDING', stepIndex: 0, stepName: '分支机构经理审批', approverId: uid['bj.manager'], approverName: '王建国', delegatedFromName: null, docNumber: o.number, docId: o.id });
       expect(task.docSummary).toContain('审批测试经销商');
       // 24 hours to decide
       const dueIn = new Date(task.dueAt!).getTime() - Date.now();
@@ -176,9 +178,9 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       expect(res).toMatchObject({ id: inst.id, status: 'APPROVED', currentStep: null });
       expect(res.tasks[0]).toMatchObject({ id: task.id, status: 'APPROVED', comment: '同意' });
       expect(res.tasks[0].actedAt).not.toBeNull();
-      expect(actions(res)).toEqual(['SUBMIT', 'STEP_SKIPPED', 'STEP_OPEN', 'APPROVE', 'STEP_SKIPPED', 'APPROVED']);
-      expect(res.events.find((e) => e.action === 'STEP_OPEN')).toMatchObject({ stepIndex: 1, note: 'amount gt 5000' });
-      expect(res.events.find((e) => e.action === 'APPROVE')).toMatchObject({ stepIndex: 1, actorName: '王建国', note: '同意' });
+      expect(actions(res)).toEqual(['SUBMIT', 'STEP_OPEN', 'APPROVE', 'STEP_SKIPPED', 'APPROVED']);
+      expect(res.events.find((e) => e.action === 'STEP_OPEN')).toMatchObject({ stepIndex: 0, note: 'amount gt 5000' });
+      expect(res.events.find((e) => e.action === 'APPROVE')).toMatchObject({ stepIndex: 0, actorName: '王建国', note: '同意' });
       const after = await order(o.id);
       expect(after.status).toBe('APPROVED');
       expect(after.approvedAt).not.toBeNull();
@@ -196,46 +198,103 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       const o = await submitted(d, '120');
       expect(o).toMatchObject({ total: '12000.00', status: 'PENDING_APPROVAL' });
       const inst = await latest(o.id);
-      expect(inst.routing.map((r) => [r.holds, r.matched])).toEqual([[false, []], [true, ['amount gt 5000']], [true, ['amount gt 10000']]]);
+      expect(inst.routing.map((r) => [r.holds, r.matched])).toEqual([[true, ['amount gt 5000']], [true, ['amount gt 10000']]]);
       const t1 = await theTask(o.id);
-      expect(t1).toMatchObject({ approverName: '王建国', stepIndex: 1 });
+      expect(t1).toMatchObject({ approverName: '王建国', stepIndex: 0 });
       // hq.vp is not asked yet
       expect((await inbox(vp)).items.map((x) => x.docId)).not.toContain(o.id);
 
       const mid = (await act(t1.id, 'approve', mgr).expect(200)).body as ApprovalInstanceDto;
-      expect(mid).toMatchObject({ status: 'PENDING', currentStep: 2 });
+      expect(mid).toMatchObject({ status: 'PENDING', currentStep: 1 });
       expect((await order(o.id)).status).toBe('PENDING_APPROVAL');
       expect(await reserved()).toBe(r0);
       const t2 = await theTask(o.id);
-      expect(t2).toMatchObject({ stepIndex: 2, stepName: '总部副总审批', approverId: uid['hq.vp'], approverName: '刘副总' });
+      expect(t2).toMatchObject({ stepIndex: 1, stepName: '总部副总审批', approverId: uid['hq.vp'], approverName: '刘副总' });
       expect((await inbox(vp)).items.map((x) => x.id)).toContain(t2.id);
       expect((await inbox(mgr)).items.map((x) => x.docId)).not.toContain(o.id);
 
       const done = (await act(t2.id, 'approve', vp).expect(200)).body as ApprovalInstanceDto;
       expect(done).toMatchObject({ status: 'APPROVED', currentStep: null });
-      expect(actions(done)).toEqual(['SUBMIT', 'STEP_SKIPPED', 'STEP_OPEN', 'APPROVE', 'STEP_OPEN', 'APPROVE', 'APPROVED']);
-      expect(done.tasks.map((x) => [x.stepIndex, x.approverName, x.status])).toEqual([[1, '王建国', 'APPROVED'], [2, '刘副总', 'APPROVED']]);
+      expect(actions(done)).toEqual(['SUBMIT', 'STEP_OPEN', 'APPROVE', 'STEP_OPEN', 'APPROVE', 'APPROVED']);
+      expect(done.tasks.map((x) => [x.stepIndex, x.approverName, x.status])).toEqual([[0, '王建国', 'APPROVED'], [1, '刘副总', 'APPROVED']]);
       expect((await order(o.id)).status).toBe('APPROVED');
       expect(await reserved()).toBe(r0 + 120);
     });
 
-    it('a manual price below the floor routes to step 0 (the branch manager), even for a small amount', async () => {
+    it('a manual price below the floor is approved on its own (PRICE-FLOOR, the branch manager) besides the order, even for a small amount', async () => {
       const d = await newDealer();
       const cheap = (await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: F, qty: '10', unitPrice: '50.0000' }], submit: true }).expect(201)).body as Order;
       expect(cheap).toMatchObject({ total: '500.00', belowFloor: true, status: 'PENDING_APPROVAL' });
-      const inst = await latest(cheap.id);
-      expect(inst.facts.belowFloor).toBe(true);
-      expect(inst.routing.map((r) => [r.holds, r.matched])).toEqual([[true, ['belowFloor eq true']], [false, []], [false, []]]);
-      expect(inst.currentStep).toBe(0);
-      const task = await theTask(cheap.id);
-      expect(task).toMatchObject({ stepIndex: 0, stepName: '低于底价审批', approverName: '王建国' });
+      const all = await everyApproval(cheap.id);
+      expect(all.map((i) => [i.docType, i.status]).sort()).toEqual([['BELOW_FLOOR_PRICE', 'PENDING'], ['SALES_ORDER', 'APPROVED']]);
+      const floor = all.find((i) => i.docType === 'BELOW_FLOOR_PRICE')!;
+      // (80 - 50) x 10 below the floor
+      expect(floor).toMatchObject({ flowName: '低于底价审批', flowVersion: 1, currentStep: 0, docNumber: cheap.number });
+      expect(floor.facts).toMatchObject({ amount: '500.00', belowFloorGap: '300.00', branchCode: 'BJ' });
+      expect(floor.routing.map((r) => [r.holds, r.matched])).toEqual([[true, []], [false, []]]);
+      expect(all.find((i) => i.docType === 'SALES_ORDER')!.facts.belowFloor).toBe(true);
+      const [task] = floor.tasks;
+      expect(task).toMatchObject({ docType: 'BELOW_FLOOR_PRICE', stepIndex: 0, stepName: '分支机构经理审批', approverName: '王建国', status: 'PENDING' });
+      expect(task.docSummary).toContain('低于底价 ¥300.00');
+      expect((await inbox(mgr)).items.map((x) => x.id)).toContain(task.id);
       const res = (await act(task.id, 'approve', mgr).expect(200)).body as ApprovalInstanceDto;
       expect(res.status).toBe('APPROVED');
-      expect(actions(res)).toEqual(['SUBMIT', 'STEP_OPEN', 'APPROVE', 'STEP_SKIPPED', 'STEP_SKIPPED', 'APPROVED']);
+      expect(actions(res)).toEqual(['SUBMIT', 'STEP_OPEN', 'APPROVE', 'STEP_SKIPPED', 'APPROVED']);
       expect((await order(cheap.id)).status).toBe('APPROVED');
-      // the same product at or above its floor is approved at once
+      // the same product at or above its floor is approved at once, with only the order's own approval
       const fair = (await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: F, qty: '10', unitPrice: '80.0000' }], submit: true }).expect(201)).body as Order;
       expect(fair).toMatchObject({ total: '800.00', belowFloor: false, status: 'APPROVED' });
+      expect((await everyApproval(fair.id)).map((i) => i.docType)).toEqual(['SALES_ORDER']);
+    });
+
+    it('an order over 5,000 below the floor waits for both approvals: approved only when the last one is; rejecting one rejects the order and closes the other', async () => {
+      const d = await newDealer();
+      // 100 cases at 60 (floor 80): 6,000, 2,000 below the floor
+      const o = (await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: F, qty: '100', unitPrice: '60.0000' }], submit: true }).expect(201)).body as Order;
+      expect(o).toMatchObject({ total: '6000.00', status: 'PENDING_APPROVAL' });
+      const open = async () => (await everyApproval(o.id)).filter((i) => i.status === 'PENDING');
+      expect((await open()).map((i) => i.docType).sort()).toEqual(['BELOW_FLOOR_PRICE', 'SALES_ORDER']);
+      const floorTask = (await open()).find((i) => i.docType === 'BELOW_FLOOR_PRICE')!.tasks[0];
+      await act(floorTask.id, 'approve', mgr).expect(200);
+      // the order's own approval still waits
+      expect((await order(o.id)).status).toBe('PENDING_APPROVAL');
+      const soTask = (await open()).find((i) => i.docType === 'SALES_ORDER')!.tasks[0];
+      await act(soTask.id, 'approve', mgr).expect(200);
+      expect((await order(o.id)).status).toBe('APPROVED');
+
+      // a second one: rejecting the price rejects the order and closes its own approval
+      const o2 = (await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: F, qty: '100', unitPrice: '60.0000' }], submit: true }).expect(201)).body as Order;
+      const pending = (await everyApproval(o2.id)).filter((i) => i.status === 'PENDING');
+      const floor2 = pending.find((i) => i.docType === 'BELOW_FLOOR_PRICE')!;
+      await act(floor2.tasks[0].id, 'reject', mgr, { reason: '价格太低' }).expect(200);
+      const after = await order(o2.id);
+      expect(after.status).toBe('REJECTED');
+      // only the first (approved) order still counts against credit
+      expect((await account(d)).openOrders).toBe('6000.00');
+      const settled = await everyApproval(o2.id);
+      expect(settled.map((i) => [i.docType, i.status]).sort()).toEqual([['BELOW_FLOOR_PRICE', 'REJECTED'], ['SALES_ORDER', 'WITHDRAWN']]);
+      // the closed approval's task left the manager's inbox
+      expect((await inbox(mgr)).items.map((x) => x.docId)).not.toContain(o2.id);
+    });
+
+    it('a credit override is approved on its own (CREDIT-OVERRIDE): the order waits for the branch manager, and its facts carry the excess', async () => {
+      const d = await newDealer();
+      await put(`/api/credit/accounts/${d}`, { limit: '1000', mode: 'BLOCK', creditDays: 30 }).expect(200);
+      // 3,000 against a limit of 1,000: refused without an override
+      expect((await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: P, qty: '30' }], submit: true }).expect(422)).body.code).toBe(ErrorCode.CREDIT_LIMIT_EXCEEDED);
+      const o = (await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: P, qty: '30' }] }).expect(201)).body as Order;
+      const sub = (await post(`/api/sales-orders/${o.id}/submit`, { overrideCredit: true, overrideReason: '老客户，月底回款' }).expect(200)).body as Order;
+      expect(sub.status).toBe('PENDING_APPROVAL');
+      const all = await everyApproval(o.id);
+      expect(all.map((i) => [i.docType, i.status]).sort()).toEqual([['CREDIT_OVERRIDE', 'PENDING'], ['SALES_ORDER', 'APPROVED']]);
+      const cr = all.find((i) => i.docType === 'CREDIT_OVERRIDE')!;
+      expect(cr).toMatchObject({ flowName: '信用超额放行审批', currentStep: 0 });
+      expect(cr.facts).toMatchObject({ amount: '3000.00', excess: '2000.00', overdue: false });
+      expect(cr.tasks[0]).toMatchObject({ approverName: '王建国', docType: 'CREDIT_OVERRIDE' });
+      // the other branch's manager cannot see it
+      await act(cr.tasks[0].id, 'approve', shm).expect(404);
+      await act(cr.tasks[0].id, 'approve', mgr).expect(200);
+      expect((await order(o.id)).status).toBe('APPROVED');
     });
   });
 
@@ -259,7 +318,7 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       const res = (await act(task.id, 'reject', mgr, { reason: ' 价格不合理 ' }).expect(200)).body as ApprovalInstanceDto;
       expect(res).toMatchObject({ status: 'REJECTED', currentStep: null });
       expect(res.tasks[0]).toMatchObject({ status: 'REJECTED', comment: '价格不合理' });
-      expect(res.events.at(-1)).toMatchObject({ action: 'REJECT', stepIndex: 1, actorName: '王建国', note: '价格不合理' });
+      expect(res.events.at(-1)).toMatchObject({ action: 'REJECT', stepIndex: 0, actorName: '王建国', note: '价格不合理' });
       const rejected = await order(o.id);
       expect(rejected.status).toBe('REJECTED');
       expect(lastEvent(rejected)).toMatchObject({ action: 'REJECT', fromStatus: 'PENDING_APPROVAL', toStatus: 'REJECTED', note: '价格不合理' });
@@ -353,7 +412,7 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       await act('not-a-uuid', 'approve', mgr).expect(400);
       // nothing happened
       expect((await latest(o.id)).tasks.map((x) => x.status)).toEqual(['PENDING']);
-      expect(actions(await latest(o.id))).toEqual(['SUBMIT', 'STEP_SKIPPED', 'STEP_OPEN']);
+      expect(actions(await latest(o.id))).toEqual(['SUBMIT', 'STEP_OPEN']);
 
       await act(task.id, 'approve', mgr).expect(200);
       expect((await act(task.id, 'approve', mgr).expect(409)).body).toMatchObject({ code: ErrorCode.APPROVAL_TASK_NOT_OPEN, details: { taskId: task.id } });
@@ -373,7 +432,7 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       const res = await act(task.id, 'approve', mgr, { comment: '同意' }).expect(409);
       expect(res.body).toMatchObject({ code: ErrorCode.INSUFFICIENT_STOCK, details: { productId: q } });
       const inst = await latest(big.id);
-      expect(inst).toMatchObject({ status: 'PENDING', currentStep: 1 });
+      expect(inst).toMatchObject({ status: 'PENDING', currentStep: 0 });
       expect(inst.tasks.map((x) => [x.id, x.status, x.comment])).toEqual([[task.id, 'PENDING', null]]);
       expect(actions(inst)).not.toContain('APPROVE');
       expect((await order(big.id)).status).toBe('PENDING_APPROVAL');
@@ -538,11 +597,11 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
     it('an edit mid-approval does not touch the running approval (version 1 to the end); new submissions use version 2; a stale version is 409', async () => {
       const o1 = await submitted(await newDealer(), '120');
       expect((await latest(o1.id)).flowVersion).toBe(1);
-      const v2Steps = [so.steps[0], { ...so.steps[1], condition: amountOver('8000') }, { ...so.steps[2], condition: amountOver('20000'), approvers: [{ kind: 'USERS', userIds: [uid.admin] }] }];
+      const v2Steps = [{ ...so.steps[0], condition: amountOver('8000') }, { ...so.steps[1], condition: amountOver('20000'), approvers: [{ kind: 'USERS', userIds: [uid.admin] }] }];
       const v2 = (await put(`/api/approvals/flows/${so.id}`, { ...flowInput(so), version: 1, steps: v2Steps }).expect(200)).body as ApprovalFlowDto;
       try {
         expect(v2).toMatchObject({ id: so.id, code: 'SO-STANDARD', version: 2, status: 'ACTIVE' });
-        expect(v2.steps[1].condition).toEqual(amountOver('8000'));
+        expect(v2.steps[0].condition).toEqual(amountOver('8000'));
         expect((await get(`/api/approvals/flows/${so.id}`).expect(200)).body.version).toBe(2);
         const versions = async () => (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM approval_flow_version WHERE flow_id = $1', [so.id]))[0].n;
         expect(await versions()).toBe(2);
@@ -556,8 +615,8 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
         // the running approval keeps version 1: after the manager, the VP (not v2's admin) is asked
         await act((await theTask(o1.id)).id, 'approve', mgr).expect(200);
         const mid = await latest(o1.id);
-        expect(mid).toMatchObject({ flowVersion: 1, status: 'PENDING', currentStep: 2 });
-        expect((await theTask(o1.id))).toMatchObject({ approverName: '刘副总', stepIndex: 2 });
+        expect(mid).toMatchObject({ flowVersion: 1, status: 'PENDING', currentStep: 1 });
+        expect((await theTask(o1.id))).toMatchObject({ approverName: '刘副总', stepIndex: 1 });
         await act((await theTask(o1.id)).id, 'approve', vp).expect(200);
         expect((await order(o1.id)).status).toBe('APPROVED');
 
@@ -565,7 +624,7 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
         const o2 = await submitted(await newDealer(), '120');
         const i2 = await latest(o2.id);
         expect(i2.flowVersion).toBe(2);
-        expect(i2.routing.map((r) => [r.holds, r.matched])).toEqual([[false, []], [true, ['amount gt 8000']], [false, []]]);
+        expect(i2.routing.map((r) => [r.holds, r.matched])).toEqual([[true, ['amount gt 8000']], [false, []]]);
         await act((await theTask(o2.id)).id, 'approve', mgr).expect(200);
         expect((await order(o2.id)).status).toBe('APPROVED');
         const o3 = await submitted(await newDealer(), '70');
@@ -781,10 +840,10 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       expect(inst.status).toBe('PENDING');
       expect(inst.tasks.find((x) => x.id === task.id)!.status).toBe('CLOSED');
       const next = await theTask(o.id);
-      expect(next).toMatchObject({ approverId: uid.admin, stepIndex: 1, stepName: task.stepName });
+      expect(next).toMatchObject({ approverId: uid.admin, stepIndex: 0, stepName: task.stepName });
       expect(next.id).not.toBe(task.id);
       expect(new Date(next.dueAt!).getTime()).toBeGreaterThan(Date.now());
-      expect(inst.events.at(-1)).toMatchObject({ action: 'ESCALATE', stepIndex: 1 });
+      expect(inst.events.at(-1)).toMatchObject({ action: 'ESCALATE', stepIndex: 0 });
       expect((await inbox(mgr)).items.map((x) => x.docId)).not.toContain(o.id);
       expect((await inbox(admin)).items.map((x) => x.id)).toContain(next.id);
       expect((await bell(admin)).items.map((x) => x.title)).toContain(`待审批：${o.number}`);

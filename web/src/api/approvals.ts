@@ -47,9 +47,9 @@ export const approvalsApi = {
   /** 退回修改: the document goes back to its submitter, editable; a reason is required */
   sendBack: (taskId: string, reason: string, config?: AxiosRequestConfig) =>
     http.post<ApprovalInstanceDto>(`/approvals/tasks/${taskId}/return`, { reason }, config).then((r) => r.data),
-  /** every approval of a document, newest first */
-  forDocument: (docType: ApprovalDocType, docId: string, config?: AxiosRequestConfig) =>
-    http.get<ApprovalInstanceDto[]>('/approvals/instances', { ...config, params: { docType, docId } }).then((r) => r.data),
+  /** every approval of a document (of one type, or of all: docType null), newest first */
+  forDocument: (docType: ApprovalDocType | null, docId: string, config?: AxiosRequestConfig) =>
+    http.get<ApprovalInstanceDto[]>('/approvals/instances', { ...config, params: docType ? { docType, docId } : { docId } }).then((r) => r.data),
   instance: (id: string, config?: AxiosRequestConfig) => http.get<ApprovalInstanceDto>(`/approvals/instances/${id}`, config).then((r) => r.data),
   /** 撤回: only the submitter, while it is pending; the document is editable again */
   withdraw: (instanceId: string, config?: AxiosRequestConfig) =>

@@ -45,7 +45,8 @@ export class ReasonDto {
 }
 
 export class DocQueryDto {
-  @IsEnum(ApprovalDocType) docType: ApprovalDocType;
+  /** omitted: every approval of the document, whatever its type */
+  @IsOptional() @IsEnum(ApprovalDocType) docType?: ApprovalDocType;
   @IsUUID() docId: string;
 }
 

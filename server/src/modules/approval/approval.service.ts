@@ -206,8 +206,9 @@ export class ApprovalService {
   }
 
   /** Every approval of a document, newest first (the panel and timeline on document pages). */
-  async forDocument(ctx: RequestContext, docType: ApprovalDocType, docId: string): Promise<ApprovalInstanceDto[]> {
-    const qb = this.db.manager(ctx).createQueryBuilder().from('approval_instance', 'i').select('i.id', 'id').where('i.doc_type = :docType AND i.doc_id = :docId', { docType, docId }).orderBy('i.created_at', 'DESC');
+  async forDocument(ctx: RequestContext, docType: ApprovalDocType | undefined, docId: string): Promise<ApprovalInstanceDto[]> {
+    const qb = this.db.manager(ctx).createQueryBuilder().from('approval_instance', 'i').select('i.id', 'id').where('i.doc_id = :docId', { docId }).orderBy('i.created_at', 'DESC').addOrderBy('i.id', 'DESC');
+    if (docType) qb.andWhere('i.doc_type = :docType', { docType });
     applyOrgScope(qb, ctx, 'i.scope_org_id');
     const rows = await qb.getRawMany<{ id: string }>();
     return this.loadInstances(ctx, rows.map((r) => r.id));

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ApprovalDocType, ApprovalStatus, Dec, fmt, fmtGrouped } from '@drp/shared';
+import { ApprovalDocType, ApprovalStatus, CreditCheckDto, Dec, fmt, fmtGrouped } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DbService } from '../../database/db.service';
-import { ApprovalService } from '../approval/approval.service';
+import { ApprovalRequest, ApprovalService } from '../approval/approval.service';
 
 /** The facts of a submitted order an approval flow routes on. */
 export interface OrderApprovalFacts {
@@ -24,11 +24,21 @@ export interface OrderApprovalFacts {
  */
 export abstract class OrderApprovalGateway {
   abstract start(tx: RequestContext, order: OrderApprovalFacts): Promise<'APPROVED' | 'PENDING' | 'REJECTED'>;
-  /** closes an open approval without a verdict (the order was cancelled) */
+  /** whether all of the order's approvals are decided (none still waiting) */
+  abstract settled(tx: RequestContext, orderId: string): Promise<boolean>;
+  /** closes the order's open approvals without a verdict (the order was cancelled, or one of them ended it) */
   abstract close(tx: RequestContext, orderId: string, note: string): Promise<void>;
   /** the order got its final number at the end of its transaction */
   abstract renumber(tx: RequestContext, orderId: string, from: string, to: string): Promise<void>;
 }
+
+/**
+ * The approvals an order can need. Every submitted order is routed as SALES_ORDER; an order that
+ * passed a credit refusal is also routed as CREDIT_OVERRIDE, and one with manual prices below the
+ * floor as BELOW_FLOOR_PRICE, each through the flows HQ configured for that type. The order is
+ * approved when all of them are; the first rejection (or return, or withdrawal) ends the others.
+ */
+export const ORDER_APPROVAL_TYPES = [ApprovalDocType.SALES_ORDER, ApprovalDocType.CREDIT_OVERRIDE, ApprovalDocType.BELOW_FLOOR_PRICE] as const;
 
 /** Routes orders through the configured approval flows (审批流). */
 @Injectable()
@@ -41,40 +51,72 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
   }
 
   async start(tx: RequestContext, order: OrderApprovalFacts): Promise<'APPROVED' | 'PENDING' | 'REJECTED'> {
-    const [o] = await this.db.query<{ number: string; total: string; discount_total: string; dealer_name: string; price_level: number | null; branch_code: string; credit_check: { excess: string; mode: string } | null }>(
+    const [o] = await this.db.query<{ number: string; total: string; discount_total: string; dealer_name: string; price_level: number | null; branch_code: string; credit_check: CreditCheckDto | null; gap: string | null }>(
       tx,
-      `SELECT o.number, o.total, o.discount_total, d.name AS dealer_name, d.price_level, b.code AS branch_code, o.credit_check
+      `SELECT o.number, o.total, o.discount_total, d.name AS dealer_name, d.price_level, b.code AS branch_code, o.credit_check,
+              (SELECT round(sum((l.floor_price - l.unit_price * (1 - l.discount_rate)) * l.qty), 2) FROM sales_order_line l WHERE l.order_id = o.id AND l.below_floor) AS gap
          FROM sales_order o JOIN organization d ON d.id = o.dealer_id JOIN organization b ON b.id = o.branch_id WHERE o.id = $1`,
       [order.id],
     );
+    // a resubmission replaces whatever approvals the order had open
+    for (const type of ORDER_APPROVAL_TYPES) await this.approvals.close(tx, type, order.id, 'superseded by a new submission');
     const gross = new Dec(o.total).plus(o.discount_total);
-    const status = await this.approvals.start(tx, {
-      docType: ApprovalDocType.SALES_ORDER,
-      docId: order.id,
-      docNumber: o.number,
-      docSummary: `${o.dealer_name} ¥${fmtGrouped(o.total)}`,
-      scopeOrgId: order.dealerId,
-      branchId: order.branchId,
-      link: `/sales/orders/${order.id}`,
-      facts: {
-        amount: fmt(o.total),
-        discountRate: gross.isZero() ? '0' : new Dec(o.discount_total).div(gross).toFixed(4),
-        belowFloor: order.belowFloor,
-        // over the limit only where a limit is in force (mode NONE has none)
-        overCredit: order.creditOverridden || (!!o.credit_check && o.credit_check.mode !== 'NONE' && new Dec(o.credit_check.excess).greaterThan(0)),
-        dealerLevel: o.price_level,
-        branchCode: o.branch_code,
-        source: order.source,
+    const credit = o.credit_check;
+    // over the limit only where a limit is in force (mode NONE has none)
+    const overCredit = order.creditOverridden || (!!credit && credit.mode !== 'NONE' && new Dec(credit.excess).greaterThan(0));
+    const common = { dealerLevel: o.price_level, branchCode: o.branch_code, source: order.source, amount: fmt(o.total) };
+    const base = { docId: order.id, docNumber: o.number, scopeOrgId: order.dealerId, branchId: order.branchId, link: `/sales/orders/${order.id}` };
+    const requests: ApprovalRequest[] = [
+      {
+        ...base,
+        docType: ApprovalDocType.SALES_ORDER,
+        docSummary: `${o.dealer_name} ¥${fmtGrouped(o.total)}`,
+        facts: { ...common, discountRate: gross.isZero() ? '0' : new Dec(o.discount_total).div(gross).toFixed(4), belowFloor: order.belowFloor, overCredit },
       },
-    });
-    return status === ApprovalStatus.APPROVED ? 'APPROVED' : status === ApprovalStatus.REJECTED ? 'REJECTED' : 'PENDING';
+    ];
+    if (order.creditOverridden && credit) {
+      requests.push({
+        ...base,
+        docType: ApprovalDocType.CREDIT_OVERRIDE,
+        docSummary: `${o.dealer_name} 超额 ¥${fmtGrouped(credit.excess)}`,
+        facts: { ...common, excess: fmt(credit.excess), overdue: credit.overdue },
+      });
+    }
+    if (order.belowFloor) {
+      requests.push({
+        ...base,
+        docType: ApprovalDocType.BELOW_FLOOR_PRICE,
+        docSummary: `${o.dealer_name} 低于底价 ¥${fmtGrouped(o.gap ?? '0')}`,
+        facts: { ...common, belowFloorGap: fmt(o.gap ?? '0'), discountRate: gross.isZero() ? '0' : new Dec(o.discount_total).div(gross).toFixed(4) },
+      });
+    }
+    const outcomes: ApprovalStatus[] = [];
+    for (const req of requests) {
+      const outcome = await this.approvals.start(tx, req);
+      outcomes.push(outcome);
+      if (outcome === ApprovalStatus.REJECTED) {
+        await this.closeAll(tx, order.id, 'another approval of the order was rejected');
+        return 'REJECTED';
+      }
+    }
+    return outcomes.every((x) => x === ApprovalStatus.APPROVED) ? 'APPROVED' : 'PENDING';
+  }
+
+  /** whether none of the order's approvals is still waiting (the one just decided included) */
+  async settled(tx: RequestContext, orderId: string): Promise<boolean> {
+    const [open] = await this.db.query(tx, `SELECT 1 FROM approval_instance WHERE doc_id = $1 AND doc_type = ANY($2) AND status = 'PENDING' LIMIT 1`, [orderId, [...ORDER_APPROVAL_TYPES]]);
+    return !open;
   }
 
   close(tx: RequestContext, orderId: string, note: string): Promise<void> {
-    return this.approvals.close(tx, ApprovalDocType.SALES_ORDER, orderId, note);
+    return this.closeAll(tx, orderId, note);
   }
 
-  renumber(tx: RequestContext, orderId: string, from: string, to: string): Promise<void> {
-    return this.approvals.renumber(tx, ApprovalDocType.SALES_ORDER, orderId, from, to);
+  async renumber(tx: RequestContext, orderId: string, from: string, to: string): Promise<void> {
+    for (const type of ORDER_APPROVAL_TYPES) await this.approvals.renumber(tx, type, orderId, from, to);
+  }
+
+  private async closeAll(tx: RequestContext, orderId: string, note: string): Promise<void> {
+    for (const type of ORDER_APPROVAL_TYPES) await this.approvals.close(tx, type, orderId, note);
   }
 }

@@ -1,5 +1,4 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { ApprovalDocType } from '@drp/shared';
 import { ApprovalModule } from '../approval/approval.module';
 import { ApprovalRegistry } from '../approval/approval-registry';
 import { CatalogModule } from '../catalog/catalog.module';
@@ -7,7 +6,7 @@ import { FinanceModule } from '../finance/finance.module';
 import { InventoryModule } from '../inventory/inventory.module';
 import { OrgModule } from '../org/org.module';
 import { PricingModule } from '../pricing/pricing.module';
-import { OrderApprovalGateway, WorkflowApprovalGateway } from './order-approval';
+import { ORDER_APPROVAL_TYPES, OrderApprovalGateway, WorkflowApprovalGateway } from './order-approval';
 import { SalesController } from './sales.controller';
 import { SalesOrderService } from './sales-order.service';
 import { ShipmentService } from './shipment.service';
@@ -23,16 +22,31 @@ export class SalesModule implements OnModuleInit {
   constructor(
     private readonly registry: ApprovalRegistry,
     private readonly orders: SalesOrderService,
+    private readonly gateway: OrderApprovalGateway,
   ) {}
 
-  /** What an order's approval verdict does to the order, in the approval's transaction. */
+  /**
+   * What an order's approval verdicts do to the order, in the approval's transaction. The order
+   * has up to three approvals (its own, a credit override's, a below-floor price's): it is approved
+   * when the last of them is; any rejection, return or withdrawal ends the others and decides it.
+   */
   onModuleInit(): void {
-    this.registry.register(ApprovalDocType.SALES_ORDER, {
-      link: (id) => `/sales/orders/${id}`,
-      lock: (tx, id) => this.orders.lockForApproval(tx, id),
-      onApproved: (tx, id) => this.orders.approve(tx, id, null),
-      onRejected: (tx, id, reason) => this.orders.reject(tx, id, reason),
-      onReopened: (tx, id, action, note) => this.orders.backToDraft(tx, id, action, note),
-    });
+    for (const type of ORDER_APPROVAL_TYPES) {
+      this.registry.register(type, {
+        link: (id) => `/sales/orders/${id}`,
+        lock: (tx, id) => this.orders.lockForApproval(tx, id),
+        onApproved: async (tx, id) => {
+          if (await this.gateway.settled(tx, id)) await this.orders.approve(tx, id, null);
+        },
+        onRejected: async (tx, id, reason) => {
+          await this.gateway.close(tx, id, 'another approval of the order was rejected');
+          await this.orders.reject(tx, id, reason);
+        },
+        onReopened: async (tx, id, action, note) => {
+          await this.gateway.close(tx, id, 'the order went back to its submitter');
+          await this.orders.backToDraft(tx, id, action, note);
+        },
+      });
+    }
   }
 }

@@ -15,13 +15,15 @@ export interface ApprovalDemoServices {
 
 /**
  * The sales-order flow of the T+ plan (> 5,000: the branch's manager; > 10,000: also the HQ vice
- * president hq.vp; a price below the floor: the branch's manager), and orders waiting in the
- * inboxes of bj.manager and hq.vp. Seeded after the other demo orders, which predate the flow.
+ * president hq.vp), flows for manual prices below the floor (the branch's manager; a gap over
+ * 2,000 also hq.vp) and for credit overrides (the branch's manager; over 20,000 past the limit
+ * also hq.vp), and orders waiting in the inboxes of bj.manager and hq.vp. Seeded after the other
+ * demo orders, which predate the flows.
  */
 export async function seedApprovalDemo(s: ApprovalDemoServices, tx: RequestContext, orgIds: Map<string, string>): Promise<void> {
   const org = (code: string) => orgIds.get(code)!;
   const [vp] = await s.db.query<{ id: string }>(tx, `SELECT id FROM app_user WHERE username = 'hq.vp'`);
-  const amountOver = (n: string) => ({ op: 'all' as const, items: [{ fact: 'amount', operator: 'gt' as const, value: n }] });
+    const over = (fact: string, n: string) => ({ op: 'all' as const, items: [{ fact, operator: 'gt' as const, value: n }] });
   await s.flows.create(tx, {
     code: 'SO-STANDARD',
     name: '销售订单审批',
@@ -29,9 +31,31 @@ export async function seedApprovalDemo(s: ApprovalDemoServices, tx: RequestConte
     orgId: org('HQ'),
     onMissingApprover: 'ESCALATE_HQ_ADMIN',
     steps: [
-      { name: '低于底价审批', condition: { op: 'all', items: [{ fact: 'belowFloor', operator: 'eq', value: true }] }, approvers: [{ kind: 'ROLE', role: BuiltinRole.BRANCH_MANAGER, relativeTo: 'DOC_BRANCH' }], mode: 'ANY', timeLimitHours: 24 },
-      { name: '分支机构经理审批', condition: amountOver('5000'), approvers: [{ kind: 'ROLE', role: BuiltinRole.BRANCH_MANAGER, relativeTo: 'DOC_BRANCH' }], mode: 'ANY', timeLimitHours: 24 },
-      { name: '总部副总审批', condition: amountOver('10000'), approvers: [{ kind: 'USERS', userIds: [vp.id] }], mode: 'ANY', timeLimitHours: 48 },
+      { name: '分支机构经理审批', condition: over('amount', '5000'), approvers: [{ kind: 'ROLE', role: BuiltinRole.BRANCH_MANAGER, relativeTo: 'DOC_BRANCH' }], mode: 'ANY', timeLimitHours: 24 },
+      { name: '总部副总审批', condition: over('amount', '10000'), approvers: [{ kind: 'USERS', userIds: [vp.id] }], mode: 'ANY', timeLimitHours: 48 },
+    ],
+  });
+  const manager = { kind: 'ROLE' as const, role: BuiltinRole.BRANCH_MANAGER, relativeTo: 'DOC_BRANCH' as const };
+  await s.flows.create(tx, {
+    code: 'PRICE-FLOOR',
+    name: '低于底价审批',
+    docType: ApprovalDocType.BELOW_FLOOR_PRICE,
+    orgId: org('HQ'),
+    onMissingApprover: 'ESCALATE_HQ_ADMIN',
+    steps: [
+      { name: '分支机构经理审批', condition: null, approvers: [manager], mode: 'ANY', timeLimitHours: 24 },
+      { name: '总部副总审批', condition: over('belowFloorGap', '2000'), approvers: [{ kind: 'USERS', userIds: [vp.id] }], mode: 'ANY', timeLimitHours: 48 },
+    ],
+  });
+  await s.flows.create(tx, {
+    code: 'CREDIT-OVERRIDE',
+    name: '信用超额放行审批',
+    docType: ApprovalDocType.CREDIT_OVERRIDE,
+    orgId: org('HQ'),
+    onMissingApprover: 'ESCALATE_HQ_ADMIN',
+    steps: [
+      { name: '分支机构经理审批', condition: null, approvers: [manager], mode: 'ANY', timeLimitHours: 24 },
+      { name: '总部副总审批', condition: over('excess', '20000'), approvers: [{ kind: 'USERS', userIds: [vp.id] }], mode: 'ANY', timeLimitHours: 48 },
     ],
   });
 
