@@ -73,7 +73,7 @@ describe('approval flows', () => {
     await screenshot(page, name);
   };
 
-  it('lists the demo flow and opens it with its three steps', async () => {
+  it('lists the demo flow and opens it with its two steps; the flows of the other document types are listed too', async () => {
     await page.getByTestId('menu-group-approvals').waitFor();
     await page.getByTestId('menu-approvals/flows').click();
     await page.waitForURL(/\/approvals\/flows$/);
@@ -81,36 +81,37 @@ describe('approval flows', () => {
     await row.waitFor();
     await row.getByText('销售订单', { exact: true }).waitFor();
     await row.getByText('总部').first().waitFor();
-    await row.getByText('3 步').waitFor();
+    await row.getByText('2 步').waitFor();
     await row.getByText('第 1 版').waitFor();
     await row.getByText('启用').first().waitFor();
     // the steps in words, in the expanded row
     await row.locator('.el-table__expand-icon').click();
     const steps = page.getByTestId('flow-steps-SO-STANDARD');
-    await steps.getByText('订单金额 大于 10000').waitFor();
+    await steps.getByText('单据金额 大于 10000').waitFor();
     await steps.getByText('单据所属机构的分支机构经理').first().waitFor();
+    // an order's below-floor prices and credit overrides have flows of their own
+    await flowRow('PRICE-FLOOR').getByText('低于底价', { exact: true }).waitFor();
+    await flowRow('CREDIT-OVERRIDE').getByText('信用超额放行', { exact: true }).waitFor();
     await shot('flow-01-list');
 
     await page.getByTestId('flow-open-SO-STANDARD').click();
     await page.waitForURL(/\/approvals\/flows\/[0-9a-f-]{36}$/);
-    await stepCard(3).waitFor();
+    await stepCard(2).waitFor();
     expect(await input(page, 'flow-code').isDisabled()).toBe(true);
     expect(await input(page, 'flow-code').inputValue()).toBe('SO-STANDARD');
-    expect(await input(page, 'flow-step-1-name').inputValue()).toBe('低于底价审批');
-    expect(await input(page, 'flow-step-2-name').inputValue()).toBe('分支机构经理审批');
-    expect(await input(page, 'flow-step-3-name').inputValue()).toBe('总部副总审批');
-    await page.getByTestId('flow-step-2-summary').getByText('订单金额 大于 5000').waitFor();
+    expect(await input(page, 'flow-step-1-name').inputValue()).toBe('分支机构经理审批');
+    expect(await input(page, 'flow-step-2-name').inputValue()).toBe('总部副总审批');
+    await page.getByTestId('flow-step-1-summary').getByText('单据金额 大于 5000').waitFor();
     // the named approver hq.vp shows with its name
-    await stepCard(3).getByText('刘副总').waitFor();
+    await stepCard(2).getByText('刘副总').waitFor();
     await page.getByTestId('flow-version-note').getByText('正在审批中的单据继续按原版本审批').waitFor();
     // the live preview: an order of 7,000 goes to the branch manager only
     await input(page, 'preview-amount').fill('7000');
-    await page.getByTestId('preview-step-2-state').getByText('需审批').waitFor();
-    await page.getByTestId('preview-step-1-state').getByText('跳过').waitFor();
-    await page.getByTestId('preview-step-3-state').getByText('跳过').waitFor();
+    await page.getByTestId('preview-step-1-state').getByText('需审批').waitFor();
+    await page.getByTestId('preview-step-2-state').getByText('跳过').waitFor();
     await shot('flow-02-standard');
     expect(await page.getByTestId('flow-step-1').count()).toBe(1);
-    expect(await page.getByTestId('flow-step-4').count()).toBe(0);
+    expect(await page.getByTestId('flow-step-3').count()).toBe(0);
     await page.getByRole('button', { name: '返回' }).click();
     await page.waitForURL(/\/approvals\/flows$/);
   });
@@ -129,7 +130,7 @@ describe('approval flows', () => {
     await input(page, 'flow-step-1-name').fill('金额超过 3000');
     await page.getByTestId('flow-step-1-conditional').click();
     await page.getByTestId('flow-step-1-cond-0').waitFor();
-    await page.getByTestId('flow-step-1-cond-0-fact').getByText('订单金额').waitFor();
+    await page.getByTestId('flow-step-1-cond-0-fact').getByText('单据金额').waitFor();
     await page.getByTestId('flow-step-1-cond-0-op').getByText('大于').waitFor();
     // a value that is not a number is shown at the row
     await input(page, 'flow-step-1-cond-0-value').fill('3,000');
@@ -148,7 +149,7 @@ describe('approval flows', () => {
     await pick('flow-step-1-approver-0-role', /^分支机构经理BRANCH_MANAGER$/);
     await page.getByTestId('flow-step-1-approver-0-role').getByText('分支机构经理').waitFor();
     await stepCard(1).locator('.el-form-item__error', { hasText: '请至少添加一个审批人' }).waitFor({ state: 'detached' });
-    await page.getByTestId('flow-step-1-summary').getByText('订单金额 大于 3000').waitFor();
+    await page.getByTestId('flow-step-1-summary').getByText('单据金额 大于 3000').waitFor();
   });
 
   it('adds a second step with an any-group and a named user, and previews the route', async () => {
@@ -200,7 +201,7 @@ describe('approval flows', () => {
     await input(page, 'preview-amount').fill('3500');
     await page.getByTestId('preview-step-1-state').getByText('需审批').waitFor();
     await page.getByTestId('preview-step-2-state').getByText('跳过').waitFor();
-    await page.getByTestId('preview-step-1').getByText('命中：订单金额 大于 3000').waitFor();
+    await page.getByTestId('preview-step-1').getByText('命中：单据金额 大于 3000').waitFor();
     await page.getByTestId('preview-step-1').getByText('单据所属机构的分支机构经理').waitFor();
     await pick('preview-dealerLevel', '9 级');
     await page.getByTestId('preview-step-2-state').getByText('需审批').waitFor();
@@ -322,7 +323,7 @@ describe('approval flows', () => {
     await page.getByTestId('lang-switch-trigger').click();
     await page.getByTestId('lang-en').click();
     await page.getByText('Approval steps').first().waitFor();
-    await page.getByTestId('flow-step-1-cond-0-fact').getByText('Order amount').waitFor();
+    await page.getByTestId('flow-step-1-cond-0-fact').getByText('Document amount').waitFor();
     await page.getByTestId('flow-step-1-cond-0-op').getByText('greater than').waitFor();
     await page.getByTestId('flow-step-2-summary').getByText('Below floor price equals Yes or Dealer level is one of Level 8, Level 9, Level 10').waitFor();
     await input(page, 'preview-amount').fill('3500');

@@ -6,7 +6,7 @@ import { input, launchBrowser, login, logout, newPage, screenshot, type TrackedP
  * Approvals as people use them (demo flow SO-STANDARD: > 5,000 -> the branch manager, > 10,000
  * -> also hq.vp). The sales rep bj.sales enters an order above 5,000 for 北京华联 through the
  * order form and submits it: it waits for approval, and the order page shows the routing (the
- * manager's step held on "订单金额 > 5,000"). Three more such orders go in through the API. The
+ * manager's step held on "单据金额 > 5,000"). Three more such orders go in through the API. The
  * branch manager bj.manager signs in and is told at once what waits for him (登录提醒), opens
  * 我的审批 with its counts, approves the first order, tries to reject the second without a reason
  * (refused with a message) and then with one, and meets a task that someone already decided
@@ -117,12 +117,12 @@ describe('approvals', () => {
     await panel.getByTestId('approval-flow').getByText('销售订单审批').waitFor();
     await panel.getByTestId('approval-flow').getByText('版本 1').waitFor();
     const steps = panel.getByTestId('approval-step');
-    expect(await steps.count()).toBe(3);
-    await steps.nth(0).getByText('不满足条件，无需审批').waitFor();
-    expect(await steps.nth(1).getAttribute('data-state')).toBe('current');
-    await steps.nth(1).getByTestId('approval-matched').getByText('订单金额 > 5,000').waitFor();
-    await steps.nth(1).getByTestId('approval-task').getByText('王建国').waitFor();
-    expect(await steps.nth(2).getAttribute('data-state')).toBe('skipped');
+    expect(await steps.count()).toBe(2);
+    expect(await steps.nth(0).getAttribute('data-state')).toBe('current');
+    await steps.nth(0).getByTestId('approval-matched').getByText('单据金额 > 5,000').waitFor();
+    await steps.nth(0).getByTestId('approval-task').getByText('王建国').waitFor();
+    expect(await steps.nth(1).getAttribute('data-state')).toBe('skipped');
+    await steps.nth(1).getByText('不满足条件，无需审批').waitFor();
     await panel.getByTestId('approval-timeline').getByText('提交审批').waitFor();
     await panel.getByTestId('approval-timeline').getByText('审批流程：销售订单审批（版本 1）').waitFor();
     // the submitter may withdraw, not decide

@@ -235,6 +235,8 @@ export interface ApprovalTaskDto {
   docNumber: string;
   /** e.g. the dealer and amount of an order */
   docSummary: string;
+  /** the web page of the document (its module says where) */
+  docLink: string | null;
   stepIndex: number;
   stepName: string;
   approverId: string;

@@ -31,6 +31,10 @@ export class ApprovalRegistry {
     return [...this.handlers.keys()];
   }
 
+  has(docType: ApprovalDocType): boolean {
+    return this.handlers.has(docType);
+  }
+
   handler(docType: ApprovalDocType): ApprovalHandler {
     const h = this.handlers.get(docType);
     if (!h) throw new Error(`no approval handler for ${docType}`);

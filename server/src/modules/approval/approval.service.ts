@@ -451,7 +451,7 @@ export class ApprovalService {
         WHERE t.id = ANY($1)`,
       [ids],
     );
-    return ids.map((id) => toTask(rows.find((r) => r.id === id)!));
+    return ids.map((id) => this.toTask(rows.find((r) => r.id === id)!));
   }
 
   private async loadInstances(ctx: RequestContext, ids: string[]): Promise<ApprovalInstanceDto[]> {
@@ -485,7 +485,7 @@ export class ApprovalService {
         submittedById: (r.submitted_by as string | null) ?? null,
         submittedByName: (r.submitted_by_name as string | null) ?? null,
         createdAt: new Date(r.created_at as Date).toISOString(),
-        tasks: tasks.filter((t) => t.instance_id === id).map(toTask),
+        tasks: tasks.filter((t) => t.instance_id === id).map((t) => this.toTask(t)),
         events: events
           .filter((e) => e.instance_id === id)
           .map((e) => ({
@@ -500,27 +500,28 @@ export class ApprovalService {
       };
     });
   }
-}
 
-function toTask(t: Record<string, unknown>): ApprovalTaskDto {
-  const iso = (v: unknown) => (v ? new Date(v as Date).toISOString() : null);
-  return {
-    id: t.id as string,
-    instanceId: t.instance_id as string,
-    docType: t.doc_type as ApprovalDocType,
-    docId: t.doc_id as string,
-    docNumber: t.doc_number as string,
-    docSummary: t.doc_summary as string,
-    stepIndex: t.step_index as number,
-    stepName: t.step_name as string,
-    approverId: t.approver_id as string,
-    approverName: t.approver_name as string,
-    delegatedFromName: (t.delegated_from_name as string | null) ?? null,
-    status: t.status as TaskStatus,
-    comment: (t.comment as string | null) ?? null,
-    dueAt: iso(t.due_at),
-    submittedByName: (t.submitted_by_name as string | null) ?? null,
-    createdAt: iso(t.created_at)!,
-    actedAt: iso(t.acted_at),
-  };
+  private toTask(t: Record<string, unknown>): ApprovalTaskDto {
+    const iso = (v: unknown) => (v ? new Date(v as Date).toISOString() : null);
+    return {
+      id: t.id as string,
+      instanceId: t.instance_id as string,
+      docType: t.doc_type as ApprovalDocType,
+      docId: t.doc_id as string,
+      docNumber: t.doc_number as string,
+      docSummary: t.doc_summary as string,
+      docLink: this.registry.has(t.doc_type as ApprovalDocType) ? this.registry.handler(t.doc_type as ApprovalDocType).link(t.doc_id as string) : null,
+      stepIndex: t.step_index as number,
+      stepName: t.step_name as string,
+      approverId: t.approver_id as string,
+      approverName: t.approver_name as string,
+      delegatedFromName: (t.delegated_from_name as string | null) ?? null,
+      status: t.status as TaskStatus,
+      comment: (t.comment as string | null) ?? null,
+      dueAt: iso(t.due_at),
+      submittedByName: (t.submitted_by_name as string | null) ?? null,
+      createdAt: iso(t.created_at)!,
+      actedAt: iso(t.acted_at),
+    };
+  }
 }

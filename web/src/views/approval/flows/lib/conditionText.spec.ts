@@ -20,7 +20,7 @@ const zh = translator(zhCN);
 
 describe('conditions in words', () => {
   it('labels facts, operators and values in Chinese', () => {
-    expect(comparisonText(SO, { fact: 'amount', operator: 'gt', value: '3000' }, zh)).toBe('订单金额 大于 3000');
+    expect(comparisonText(SO, { fact: 'amount', operator: 'gt', value: '3000' }, zh)).toBe('单据金额 大于 3000');
     expect(comparisonText(SO, { fact: 'belowFloor', operator: 'eq', value: true }, zh)).toBe('低于底价 等于 是');
     expect(comparisonText(SO, { fact: 'dealerLevel', operator: 'in', value: ['8', '9', '10'] }, zh)).toBe('经销商等级 属于 8 级、9 级、10 级');
     expect(comparisonText(SO, { fact: 'source', operator: 'neq', value: 'MALL' }, zh)).toBe('订单来源 不等于 订货商城');
@@ -39,7 +39,7 @@ describe('conditions in words', () => {
       },
       zh,
     );
-    expect(text).toBe('订单金额 大于等于 5000 且 (低于底价 等于 是 或 超信用额度 等于 是)');
+    expect(text).toBe('单据金额 大于等于 5000 且 (低于底价 等于 是 或 超信用额度 等于 是)');
     expect(conditionText(SO, null, zh)).toBe('始终适用');
   });
 

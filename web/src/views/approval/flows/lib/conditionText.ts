@@ -2,7 +2,7 @@ import { isGroup, type ApprovalDocType, type ApproverSpec, type Comparison, type
 import { FACT_CHOICES, factType } from './flowDraft';
 
 /**
- * Conditions and approvers in words ("订单金额 大于 3000 且 低于底价 等于 是"), for step
+ * Conditions and approvers in words ("单据金额 大于 3000 且 低于底价 等于 是"), for step
  * headers, the flow list and the preview. The translator is passed in (vue-i18n's `t`), so
  * these stay pure.
  */

@@ -13,11 +13,6 @@ import {
 
 export type TagType = 'primary' | 'success' | 'info' | 'warning' | 'danger';
 
-/** The web page of a document, when there is one. */
-export function docLink(docType: ApprovalDocType | string, docId: string): string | null {
-  return docType === ApprovalDocType.SALES_ORDER ? `/sales/orders/${docId}` : null;
-}
-
 /** An open task past its due time. */
 export function isOverdue(task: Pick<ApprovalTaskDto, 'status' | 'dueAt'>, now: Date = new Date()): boolean {
   if (task.status !== TaskStatus.PENDING || !task.dueAt) return false;
