@@ -51,4 +51,18 @@ describe('approval conditions', () => {
     ]);
     expect(conditionProblems(T, over('5000'))).toEqual([]);
   });
+
+  it('knows each document type by its own facts: a fact of another type is unknown there', () => {
+    const excess: ConditionGroup = { op: 'all', items: [{ fact: 'excess', operator: 'gt', value: '20000' }] };
+    expect(conditionProblems(ApprovalDocType.CREDIT_OVERRIDE, excess)).toEqual([]);
+    expect(conditionProblems(T, excess).map((p) => p.code)).toEqual(['UNKNOWN_FACT']);
+    expect(evaluateCondition(ApprovalDocType.CREDIT_OVERRIDE, excess, { excess: '20000.01' })).toEqual({ holds: true, matched: ['excess gt 20000'] });
+    expect(evaluateCondition(ApprovalDocType.CREDIT_OVERRIDE, excess, { excess: '20000.00' }).holds).toBe(false);
+    const loss: ConditionGroup = { op: 'any', items: [{ fact: 'lossAmount', operator: 'gte', value: '2000' }, { fact: 'warehouseCode', operator: 'in', value: ['WH-BJ', 'WH-SH'] }] };
+    expect(conditionProblems(ApprovalDocType.STOCK_ADJUSTMENT, loss)).toEqual([]);
+    expect(evaluateCondition(ApprovalDocType.STOCK_ADJUSTMENT, loss, { lossAmount: '10.00', warehouseCode: 'WH-SH' })).toEqual({ holds: true, matched: ['warehouseCode in WH-BJ|WH-SH'] });
+    // a boolean fact only compares with eq; the gap below the floor is a number
+    expect(conditionProblems(ApprovalDocType.BELOW_FLOOR_PRICE, { op: 'all', items: [{ fact: 'belowFloorGap', operator: 'eq', value: true }] }).map((p) => p.code)).toEqual(['BAD_VALUE']);
+    expect(conditionProblems(ApprovalDocType.RECEIPT_REVERSAL, { op: 'all', items: [{ fact: 'ageDays', operator: 'in', value: ['1'] }] }).map((p) => p.code)).toEqual(['BAD_OPERATOR']);
+  });
 });
