@@ -190,7 +190,7 @@ const sales: SalesMessages = {
     refusedHint: 'Record a receipt or lower the order total, then submit again.',
     override: 'Submit over limit',
     overrideTitle: 'Submit over the credit limit',
-    overridePrompt: 'The order is ¥{excess} over the credit limit. Please give the reason for letting it through (kept in the order history):',
+    overridePrompt: 'The order is ¥{excess} over the credit limit. Please give the reason for letting it through (kept in the order history; the override goes through the credit-override approval flow):',
     overrideReasonRequired: 'Please give a reason',
     overridden: 'Let through over the limit',
     exceededNote: 'Over the credit limit (limit ¥{limit}, this order ¥{orderTotal}, over by ¥{excess})',

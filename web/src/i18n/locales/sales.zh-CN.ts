@@ -188,7 +188,7 @@ const sales = {
     refusedHint: '可以先收款或调整订单金额后再提交。',
     override: '超额提交',
     overrideTitle: '超额提交',
-    overridePrompt: '订单超出信用额度 ¥{excess}。请填写放行原因（将记入订单状态记录）：',
+    overridePrompt: '订单超出信用额度 ¥{excess}。请填写放行原因（将记入订单状态记录；超额放行按“信用超额放行”审批流程审批）：',
     overrideReasonRequired: '请填写放行原因',
     overridden: '已超额放行',
     exceededNote: '超出信用额度（额度 ¥{limit}，本单 ¥{orderTotal}，超出 ¥{excess}）',
