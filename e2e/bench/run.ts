@@ -9,7 +9,7 @@
  * when something errors (including any non-2xx answer or a failed import), never on timings.
  *
  * Environment: BENCH_SUITES (comma-separated, default all: org-list,price-resolve,product-import,
- * order-submit,aging), BENCH_SIZES (default per suite: 1000,10000; given, it applies to every
+ * order-submit,aging,mall-catalog), BENCH_SIZES (default per suite: 1000,10000; given, it applies to every
  * suite except product-import, order-submit and aging, whose sizes are BENCH_IMPORT_ROWS (10000),
  * BENCH_ORDERS (2000) and BENCH_AGING_ROWS (1000000)), BENCH_DURATION seconds per
  * measurement (10), BENCH_WARMUP seconds before each (2), BENCH_CONNECTIONS (10), BENCH_PG_PORT
@@ -45,12 +45,13 @@ import {
   writeResults,
 } from './harness';
 import { agingSuite } from './aging.bench';
+import { mallCatalogSuite } from './mall-catalog.bench';
 import { orgListSuite } from './org-list.bench';
 import { orderSubmitSuite } from './order-submit.bench';
 import { priceResolveSuite } from './price-resolve.bench';
 import { productImportSuite } from './product-import.bench';
 
-const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite];
+const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite, mallCatalogSuite];
 const DEFAULT_SIZES = [1000, 10000];
 
 function log(line: string): void {

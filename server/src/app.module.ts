@@ -27,6 +27,7 @@ import { FinanceModule } from './modules/finance/finance.module';
 import { SalesModule } from './modules/sales/sales.module';
 import { ApprovalModule } from './modules/approval/approval.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { MallModule } from './modules/mall/mall.module';
 
 @Module({})
 export class AppModule {
@@ -70,6 +71,7 @@ export class AppModule {
         FinanceModule,
         ApprovalModule,
         SalesModule,
+        MallModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AppAuthGuard },

@@ -145,7 +145,14 @@ export interface StockDocDto {
   createdByName: string | null;
   createdAt: string;
   lines: StockDocLineDto[];
+  /** POSTED: stock moved; an adjustment (盘点) waits as PENDING_APPROVAL until approved, or ends REJECTED */
+  status: StockDocStatus;
+  /** why the approval rejected it (or the note it was withdrawn/returned with) */
+  rejectedReason: string | null;
 }
+
+/** Where a stock document stands: only count adjustments go through approval. */
+export type StockDocStatus = 'POSTED' | 'PENDING_APPROVAL' | 'REJECTED';
 
 /** What moved stock: a stock document, a shipment or a sales return. */
 export type MovementDocType = StockDocType | 'SHIPMENT' | 'SALES_RETURN';

@@ -102,7 +102,14 @@ export interface ReceiptDto {
   createdByName: string | null;
   createdAt: string;
   allocations: AllocationDto[];
+  /** a requested reversal: waiting for approval (the receipt stays in force) or rejected; null when none */
+  reversalStatus: ReceiptReversalStatus | null;
+  reversalRequestedByName: string | null;
+  reversalRequestedAt: string | null;
 }
+
+/** A reversal that goes through approval (RECEIPT_REVERSAL) before it takes effect. */
+export type ReceiptReversalStatus = 'PENDING_APPROVAL' | 'REJECTED';
 
 export interface ReceivableDto {
   id: string;

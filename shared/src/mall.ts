@@ -210,3 +210,32 @@ export interface DealerAccountDto {
   lastLoginAt: string | null;
   createdAt: string;
 }
+
+/** Body of POST/PUT /api/mall/contents (HQ). `imageFileId`: the key answered by POST /api/mall/contents/images. */
+export interface MallContentInput {
+  kind: MallContentKind;
+  title: string;
+  body?: string | null;
+  tag?: AnnouncementTag | null;
+  imageFileId?: string | null;
+  link?: string | null;
+  startsAt: string;
+  endsAt: string;
+  branchIds?: string[];
+  levels?: number[];
+  sort?: number;
+  status?: 'ACTIVE' | 'DISABLED';
+}
+
+/** Answer of POST /api/mall/contents/images (multipart `file`): put `fileId` into MallContentInput.imageFileId. */
+export interface MallImageUploadDto {
+  fileId: string;
+  url: string;
+}
+
+/** GET /api/mall/account: the dealer's own credit and receivables (self-service finance). */
+export interface MallAccountDto {
+  credit: MallCartDto['credit'];
+  openReceivables: string;
+  overdueReceivables: string;
+}

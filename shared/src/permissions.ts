@@ -29,6 +29,8 @@ export const PERMISSIONS = {
   'credit:override': { group: 'finance' },
   'approvals:configure': { group: 'approval' },
   'mall:order': { group: 'mall' },
+  /** a dealer admin manages its own dealer's staff logins (invite, disable) */
+  'mall:staff': { group: 'mall' },
   'visits:manage': { group: 'field' },
   'replenishment:manage': { group: 'field' },
   'invoices:manage': { group: 'finance' },
@@ -132,7 +134,7 @@ export const BUILTIN_ROLES: BuiltinRoleDefinition[] = [
     name: '经销商管理员',
     nameEn: 'Dealer administrator',
     dataScope: DataScopeKind.ORG_SUBTREE,
-    permissions: ['orgs:view', 'users:view', 'products:view', 'prices:view', 'orders:view', 'mall:order', 'finance:view'],
+    permissions: ['orgs:view', 'users:view', 'products:view', 'prices:view', 'orders:view', 'mall:order', 'mall:staff', 'finance:view'],
   },
   {
     code: BuiltinRole.DEALER_STAFF,

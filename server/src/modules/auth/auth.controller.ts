@@ -4,7 +4,7 @@ import { Ctx } from '../../common/context/ctx.decorator';
 import { RequestContext } from '../../common/context/request-context';
 import { Public } from '../../common/auth/permissions.decorator';
 import { AuthService } from './auth.service';
-import { ChangePasswordDto, LoginDto, LogoutDto, RefreshDto } from './auth.dto';
+import { ActivateDto, ChangePasswordDto, LoginDto, LogoutDto, RefreshDto } from './auth.dto';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -17,6 +17,14 @@ export class AuthController {
   @HttpCode(200)
   login(@Ctx() ctx: RequestContext, @Body() dto: LoginDto, @Headers('user-agent') ua?: string) {
     return this.auth.login(ctx, dto.username, dto.password, ua);
+  }
+
+  /** An invited (dealer) login sets its password with its one-time code; then it signs in as usual. */
+  @Public()
+  @Post('activate')
+  @HttpCode(204)
+  async activate(@Ctx() ctx: RequestContext, @Body() dto: ActivateDto) {
+    await this.auth.activate(ctx, dto.code, dto.password, dto.username);
   }
 
   /** Trade a refresh token (once) for a new pair. */

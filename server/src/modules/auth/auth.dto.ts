@@ -17,3 +17,11 @@ export class ChangePasswordDto {
   @IsString() @MinLength(1) @MaxLength(128) oldPassword: string;
   @IsString() @MinLength(1) @MaxLength(128) newPassword: string;
 }
+
+export class ActivateDto {
+  /** the one-time invite code */
+  @IsString() @MinLength(6) @MaxLength(64) code: string;
+  @IsString() @MinLength(1) @MaxLength(128) password: string;
+  /** optional new username (3-32 lowercase letters, digits, . _ -) */
+  @IsOptional() @IsString() @MaxLength(32) username?: string;
+}

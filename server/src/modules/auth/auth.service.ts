@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ErrorCode, LoginResponse, MeDto, OrgStatus, TokenPair, UserStatus } from '@drp/shared';
+import { ErrorCode, LoginResponse, MeDto, OrgStatus, TokenPair, USERNAME_PATTERN, UserStatus } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { DbService } from '../../database/db.service';
 import { RequestContext } from '../../common/context/request-context';
@@ -9,7 +9,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { UsersService } from '../users/users.service';
 import { AccessTokenPayload } from './jwt.strategy';
-import { assertStrongPassword, dummyHash, hashPassword, verifyPassword } from './password';
+import { assertStrongPassword, dummyHash, hashPassword, inviteCodeHash, verifyPassword } from './password';
 
 interface LoginRow {
   id: string;
@@ -52,6 +52,9 @@ export class AuthService {
       throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password');
     }
     // Only after a correct password do we say the account is disabled (no username probing).
+    if ((row.status as string) === 'INVITED') {
+      throw new DomainError(ErrorCode.ACCOUNT_DISABLED, 'This account is not activated yet: set a password with the invite code first', { reason: 'INVITED' });
+    }
     if (row.status !== UserStatus.ACTIVE || row.org_status !== OrgStatus.ACTIVE) {
       throw new DomainError(ErrorCode.ACCOUNT_DISABLED, row.status !== UserStatus.ACTIVE ? 'This account is disabled' : 'The organisation of this account is disabled');
     }
@@ -136,6 +139,52 @@ export class AuthService {
       // other logins of this user end; this one stays
       await this.db.query(tx, `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'PASSWORD_CHANGED' WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`, [ctx.actor.id, ctx.actor.sessionId]);
       await this.audit.record(tx, { action: 'change_password', entity: 'user', entityId: ctx.actor.id, orgId: ctx.actor.orgId, summary: `${ctx.actor.username} changed their password` });
+    });
+  }
+
+  /**
+   * An invited dealer login sets its password with its one-time code (single use, 7 days; only
+   * its sha256 is stored) and may pick its username; the account becomes ACTIVE. A bad, spent or
+   * expired code is 400 INVITE_INVALID and counts towards the same lock-out as failed sign-ins
+   * (keyed by the caller's address).
+   */
+  async activate(ctx: RequestContext, code: string, password: string, usernameInput?: string): Promise<void> {
+    const throttleKey = `invite@${ctx.ip ?? 'unknown'}`.slice(0, 64);
+    await this.assertNotLocked(ctx, throttleKey);
+    const codeHash = inviteCodeHash(code);
+    const [inv] = await this.db.query<{ id: string; user_id: string; usable: boolean; username: string; display_name: string; org_id: string }>(
+      ctx,
+      `SELECT i.id, i.user_id, (i.used_at IS NULL AND i.expires_at > now() AND u.status = 'INVITED') AS usable, u.username, u.display_name, u.org_id
+         FROM user_invite i JOIN app_user u ON u.id = i.user_id WHERE i.code_hash = $1`,
+      [codeHash],
+    );
+    if (!inv?.usable) {
+      await this.recordFailure(ctx, throttleKey, undefined);
+      throw new DomainError(ErrorCode.INVITE_INVALID, 'The invite code is unknown, used or expired; ask for a new one');
+    }
+    assertStrongPassword(password);
+    const username = usernameInput?.trim().toLowerCase() || inv.username;
+    if (!USERNAME_PATTERN.test(username)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'username must be 3-32 lowercase letters, digits, . _ or -', { field: 'username' });
+    const hashed = await hashPassword(password);
+    await this.db.tx(ctx, async (tx) => {
+      // the code is spent under its row lock: two activations with one code, one wins
+      const [locked] = await this.db.query<{ ok: boolean }>(tx, `SELECT (used_at IS NULL AND expires_at > now()) AS ok FROM user_invite WHERE id = $1 FOR UPDATE`, [inv.id]);
+      if (!locked?.ok) throw new DomainError(ErrorCode.INVITE_INVALID, 'The invite code is unknown, used or expired; ask for a new one');
+      if (username !== inv.username) {
+        const [taken] = await this.db.query(tx, 'SELECT 1 FROM app_user WHERE username = $1', [username]);
+        if (taken) throw new DomainError(ErrorCode.DUPLICATE, `The username ${username} is taken`, { field: 'username' });
+      }
+      const done = await this.db.query(
+        tx,
+        `UPDATE app_user SET username = $2, password_hash = $3, status = 'ACTIVE', password_changed_at = now(), version = version + 1 WHERE id = $1 AND status = 'INVITED' RETURNING id`,
+        [inv.user_id, username, hashed],
+      );
+      if (!done.length) throw new DomainError(ErrorCode.INVITE_INVALID, 'The invite code is unknown, used or expired; ask for a new one');
+      await this.db.query(tx, 'UPDATE user_invite SET used_at = now() WHERE id = $1', [inv.id]);
+      await this.audit.record(tx, {
+        action: 'activate', entity: 'user', entityId: inv.user_id, orgId: inv.org_id, actor: { id: inv.user_id, name: inv.display_name },
+        summary: `${username} activated the account with an invite code`, before: { status: 'INVITED', username: inv.username }, after: { status: 'ACTIVE', username },
+      });
     });
   }
 

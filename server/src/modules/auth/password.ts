@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { ErrorCode, passwordProblems } from '@drp/shared';
 import { DomainError } from '../../common/errors/domain-error';
@@ -24,4 +25,9 @@ export function dummyHash(): Promise<string> {
 export function assertStrongPassword(password: string): void {
   const problems = passwordProblems(password);
   if (problems.length) throw new DomainError(ErrorCode.WEAK_PASSWORD, `Password too weak: needs ${problems.join('; ')}`, { problems });
+}
+
+/** How an invite code is stored and looked up: sha256 of the code, ignoring case, spaces and dashes. */
+export function inviteCodeHash(code: string): string {
+  return createHash('sha256').update(code.trim().toUpperCase().replace(/[\s-]/g, '')).digest('hex');
 }

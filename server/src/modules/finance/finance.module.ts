@@ -1,16 +1,38 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ApprovalDocType } from '@drp/shared';
+import { ApprovalModule } from '../approval/approval.module';
+import { ApprovalRegistry } from '../approval/approval-registry';
 import { OrgModule } from '../org/org.module';
 import { CreditService } from './credit.service';
 import { FinanceController } from './finance.controller';
-import { ReceiptService } from './receipt.service';
+import { ReceiptService, receiptLink } from './receipt.service';
 import { ReceivableService } from './receivable.service';
 import { StatementService } from './statement.service';
 
-/** Credit control, receivables, receipts, aging and dealer statements. Sales posts receivables through ReceivableService. */
+/**
+ * Credit control, receivables, receipts, aging and dealer statements. Sales posts receivables
+ * through ReceivableService. Receipt reversals go through the approval workflow (RECEIPT_REVERSAL).
+ */
 @Module({
-  imports: [OrgModule],
+  imports: [OrgModule, ApprovalModule],
   controllers: [FinanceController],
   providers: [CreditService, ReceivableService, ReceiptService, StatementService],
   exports: [CreditService, ReceivableService, ReceiptService, StatementService],
 })
-export class FinanceModule {}
+export class FinanceModule implements OnModuleInit {
+  constructor(
+    private readonly registry: ApprovalRegistry,
+    private readonly receipts: ReceiptService,
+  ) {}
+
+  /** What a reversal's approval verdict does to the receipt, in the approval's transaction. */
+  onModuleInit(): void {
+    this.registry.register(ApprovalDocType.RECEIPT_REVERSAL, {
+      link: receiptLink,
+      lock: (tx, id) => this.receipts.lockForApproval(tx, id),
+      onApproved: (tx, id) => this.receipts.reverseApproved(tx, id),
+      onRejected: (tx, id, reason) => this.receipts.reversalRefused(tx, id, reason),
+      onReopened: (tx, id, action, note) => this.receipts.reversalRefused(tx, id, note?.trim() || (action === 'WITHDRAW' ? 'withdrawn by the requester' : 'returned')),
+    });
+  }
+}

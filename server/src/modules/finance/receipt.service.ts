@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AllocationDto, Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, OrgType, Paged, ReceiptDto, ReceiptStatus } from '@drp/shared';
+import { AllocationDto, ApprovalDocType, ApprovalStatus, Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, fmtGrouped, OrgType, Paged, ReceiptDto, ReceiptReversalStatus, ReceiptStatus } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { escapeLike, pageIds } from '../../common/http/pagination';
 import { applyOrgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
+import { ApprovalService } from '../approval/approval.service';
 import { AuditService } from '../audit/audit.service';
 import { OrgService } from '../org/org.service';
 import { CreditService } from './credit.service';
@@ -17,7 +18,10 @@ const SORT: Record<string, string> = { createdAt: 'rc.created_at', businessDate:
 /**
  * 收款单: money received from a dealer, set against open receivables oldest first or as told; what
  * is left is a prepayment (预收款). Never deleted: a wrong receipt is reversed with a reason, which
- * reopens what it paid.
+ * reopens what it paid. A reversal goes through approval (RECEIPT_REVERSAL): while it waits
+ * (reversal_status PENDING_APPROVAL) the receipt stays in force but cannot be allocated or
+ * reversed again; approved, the reversal is done as an immediate one; rejected, withdrawn or
+ * returned, the receipt keeps going (reversal_status REJECTED) and may be reversed again later.
  */
 @Injectable()
 export class ReceiptService {
@@ -28,6 +32,7 @@ export class ReceiptService {
     private readonly orgs: OrgService,
     private readonly credit: CreditService,
     private readonly receivables: ReceivableService,
+    private readonly approvals: ApprovalService,
   ) {}
 
   async list(ctx: RequestContext, q: ReceiptQueryDto): Promise<Paged<ReceiptDto> & { totals: { amount: string; unallocated: string } }> {
@@ -93,8 +98,13 @@ export class ReceiptService {
     await this.db.tx(ctx, async (tx) => {
       const [r0] = await this.db.query<{ dealer_id: string }>(tx, 'SELECT dealer_id FROM receipt WHERE id = $1', [id]);
       await this.credit.lock(tx, r0.dealer_id);
-      const [r] = await this.db.query<{ number: string; status: ReceiptStatus; unallocated: string }>(tx, 'SELECT number, status, unallocated FROM receipt WHERE id = $1 FOR UPDATE', [id]);
+      const [r] = await this.db.query<{ number: string; status: ReceiptStatus; unallocated: string; reversal_status: ReceiptReversalStatus | null }>(
+        tx,
+        'SELECT number, status, unallocated, reversal_status FROM receipt WHERE id = $1 FOR UPDATE',
+        [id],
+      );
       if (r.status !== ReceiptStatus.ACTIVE) throw new DomainError(ErrorCode.INVALID_STATE, 'A reversed receipt cannot be allocated', { status: r.status });
+      if (r.reversal_status === 'PENDING_APPROVAL') throw pendingReversal(r.number);
       if (dto.allocations?.length) await this.receivables.allocateExplicit(tx, r0.dealer_id, { type: 'RECEIPT', id, unallocated: r.unallocated }, dto.allocations);
       else await this.receivables.settle(tx, r0.dealer_id, id);
       await this.audit.record(tx, { action: 'allocate', entity: 'receipt', entityId: id, orgId: r0.dealer_id, summary: `allocated ${r.number}`, after: { allocations: dto.allocations ?? 'oldest first' } });
@@ -102,36 +112,138 @@ export class ReceiptService {
     return this.get(ctx, id);
   }
 
-  /** Reverses a receipt: its allocations are undone (the receivables reopen), its prepayment is gone. */
+  /**
+   * Asks to reverse a receipt: starts its approval. Approved at once (no step applies), it is
+   * reversed now; otherwise it waits (PENDING_APPROVAL), the receipt still in force.
+   */
   async reverse(ctx: RequestContext, id: string, dto: ReverseReceiptDto): Promise<ReceiptDto> {
     const reason = dto.reason.trim();
     if (!reason) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A reversal needs a reason', { field: 'reason' });
     await this.get(ctx, id);
     await this.db.tx(ctx, async (tx) => {
-      const [r0] = await this.db.query<{ dealer_id: string }>(tx, 'SELECT dealer_id FROM receipt WHERE id = $1', [id]);
-      await this.credit.lock(tx, r0.dealer_id);
-      const [r] = await this.db.query<{ number: string; status: ReceiptStatus; amount: string; unallocated: string }>(tx, 'SELECT number, status, amount, unallocated FROM receipt WHERE id = $1 FOR UPDATE', [id]);
+      const r = await this.lockReceipt(tx, id);
       if (r.status !== ReceiptStatus.ACTIVE) throw new DomainError(ErrorCode.INVALID_STATE, 'The receipt is already reversed', { status: r.status });
-      await this.receivables.unallocateReceipt(tx, r0.dealer_id, id);
-      await this.credit.adjust(tx, r0.dealer_id, { prepayment: fmt(new Dec(r.unallocated).negated()) });
+      if (r.reversal_status === 'PENDING_APPROVAL') throw pendingReversal(r.number);
       await this.db.query(
         tx,
-        `UPDATE receipt SET status = 'REVERSED', unallocated = 0, reversal_reason = $2, reversal_date = $3, reversed_at = now(), reversed_by = $4, version = version + 1 WHERE id = $1`,
-        [id, reason, this.credit.today(), tx.user?.id ?? null],
+        `UPDATE receipt SET reversal_status = 'PENDING_APPROVAL', reversal_reason = $2, reversal_requested_by = $3, reversal_requested_at = now(), version = version + 1 WHERE id = $1`,
+        [id, reason, tx.user?.id ?? null],
       );
-      // what it paid is open again: other unallocated credits of the dealer may cover it
-      await this.receivables.settle(tx, r0.dealer_id);
+      const outcome = await this.startApproval(tx, id);
+      if (outcome === ApprovalStatus.APPROVED) return this.doReverse(tx, id);
+      if (outcome === ApprovalStatus.REJECTED) await this.db.query(tx, `UPDATE receipt SET reversal_status = 'REJECTED' WHERE id = $1`, [id]);
       await this.audit.record(tx, {
-        action: 'reverse',
+        action: 'request-reversal',
         entity: 'receipt',
         entityId: id,
-        orgId: r0.dealer_id,
-        summary: `reversed ${r.number} (${fmt(r.amount)}): ${reason}`,
-        before: { status: r.status, unallocated: fmt(r.unallocated) },
-        after: { status: ReceiptStatus.REVERSED, reason },
+        orgId: r.dealer_id,
+        summary: `reversal of ${r.number} (${fmt(r.amount)}) ${outcome === ApprovalStatus.PENDING ? 'waits for approval' : 'rejected: no approver'}: ${reason}`,
+        before: { reversalStatus: r.reversal_status },
+        after: { reversalStatus: outcome === ApprovalStatus.PENDING ? 'PENDING_APPROVAL' : 'REJECTED', reason },
       });
     });
     return this.get(ctx, id);
+  }
+
+  /**
+   * Routes a requested reversal. Facts: the amount, what of it is set against receivables (not
+   * reversed allocations), its age in days since its business date, the dealer's level and the
+   * code of the dealer's branch. Scope: the dealer; approvers relative to the dealer's branch.
+   */
+  private async startApproval(tx: RequestContext, id: string): Promise<ApprovalStatus> {
+    const [r] = await this.db.query<{ number: string; amount: string; dealer_id: string; dealer_name: string; dealer_path: string; price_level: number | null; age: number; allocated: string }>(
+      tx,
+      `SELECT rc.number, rc.amount, rc.dealer_id, d.name AS dealer_name, d.path AS dealer_path, d.price_level, ($2::date - rc.business_date) AS age,
+              (SELECT COALESCE(sum(a.amount), 0) FROM allocation a WHERE a.receipt_id = rc.id AND NOT a.reversed) AS allocated
+         FROM receipt rc JOIN organization d ON d.id = rc.dealer_id WHERE rc.id = $1`,
+      [id, this.credit.today()],
+    );
+    // the selling branch: the nearest branch above the dealer, else HQ (as orders have it)
+    const [b] = await this.db.query<{ id: string; code: string }>(
+      tx,
+      `SELECT id, code FROM organization WHERE $1 LIKE path || '%' AND type IN ('BRANCH','HQ') ORDER BY (type = 'BRANCH') DESC, depth DESC LIMIT 1`,
+      [r.dealer_path],
+    );
+    return this.approvals.start(tx, {
+      docType: ApprovalDocType.RECEIPT_REVERSAL,
+      docId: id,
+      docNumber: r.number,
+      docSummary: `${r.dealer_name} 冲销 ¥${fmtGrouped(r.amount)}`,
+      scopeOrgId: r.dealer_id,
+      branchId: b.id,
+      link: receiptLink(id),
+      facts: { amount: fmt(r.amount), allocatedAmount: fmt(r.allocated), ageDays: String(r.age), dealerLevel: r.price_level, branchCode: b.code },
+    });
+  }
+
+  /** The approval's locks: the dealer's credit account, then the receipt (the order every receipt change takes them in). */
+  async lockForApproval(tx: RequestContext, id: string): Promise<void> {
+    await this.lockReceipt(tx, id);
+  }
+
+  /** The reversal's approval ended APPROVED: the receipt is reversed now, as an immediate reversal is. */
+  async reverseApproved(tx: RequestContext, id: string): Promise<void> {
+    const r = await this.lockReceipt(tx, id);
+    if (r.status !== ReceiptStatus.ACTIVE || r.reversal_status !== 'PENDING_APPROVAL') {
+      throw new DomainError(ErrorCode.INVALID_STATE, `${r.number} has no reversal waiting for approval`, { status: r.status, reversalStatus: r.reversal_status });
+    }
+    await this.doReverse(tx, id);
+  }
+
+  /** The reversal was rejected, returned or withdrawn: the receipt stays in force; a new reversal may be asked for later. */
+  async reversalRefused(tx: RequestContext, id: string, why: string): Promise<void> {
+    const r = await this.lockReceipt(tx, id);
+    if (r.reversal_status !== 'PENDING_APPROVAL') return;
+    await this.db.query(tx, `UPDATE receipt SET reversal_status = 'REJECTED', version = version + 1 WHERE id = $1`, [id]);
+    await this.audit.record(tx, {
+      action: 'reversal-rejected',
+      entity: 'receipt',
+      entityId: id,
+      orgId: r.dealer_id,
+      summary: `reversal of ${r.number} not approved, the receipt stays in force: ${why}`,
+      before: { reversalStatus: 'PENDING_APPROVAL' },
+      after: { reversalStatus: 'REJECTED', reason: why },
+    });
+  }
+
+  private async lockReceipt(tx: RequestContext, id: string) {
+    const [r0] = await this.db.query<{ dealer_id: string }>(tx, 'SELECT dealer_id FROM receipt WHERE id = $1', [id]);
+    if (!r0) throw notFound('receipt', id);
+    await this.credit.lock(tx, r0.dealer_id);
+    const [r] = await this.db.query<{ number: string; dealer_id: string; status: ReceiptStatus; amount: string; unallocated: string; reversal_status: ReceiptReversalStatus | null; reversal_reason: string | null }>(
+      tx,
+      'SELECT number, dealer_id, status, amount, unallocated, reversal_status, reversal_reason FROM receipt WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    return r;
+  }
+
+  /** Reverses a receipt (locked by the caller, reason recorded): its allocations are undone (the receivables reopen), its prepayment is gone. */
+  private async doReverse(tx: RequestContext, id: string): Promise<void> {
+    const [r] = await this.db.query<{ number: string; dealer_id: string; status: ReceiptStatus; amount: string; unallocated: string; reversal_reason: string }>(
+      tx,
+      'SELECT number, dealer_id, status, amount, unallocated, reversal_reason FROM receipt WHERE id = $1',
+      [id],
+    );
+    const reason = r.reversal_reason;
+    await this.receivables.unallocateReceipt(tx, r.dealer_id, id);
+    await this.credit.adjust(tx, r.dealer_id, { prepayment: fmt(new Dec(r.unallocated).negated()) });
+    await this.db.query(
+      tx,
+      `UPDATE receipt SET status = 'REVERSED', reversal_status = NULL, unallocated = 0, reversal_date = $2, reversed_at = now(), reversed_by = $3, version = version + 1 WHERE id = $1`,
+      [id, this.credit.today(), tx.user?.id ?? null],
+    );
+    // what it paid is open again: other unallocated credits of the dealer may cover it
+    await this.receivables.settle(tx, r.dealer_id);
+    await this.audit.record(tx, {
+      action: 'reverse',
+      entity: 'receipt',
+      entityId: id,
+      orgId: r.dealer_id,
+      summary: `reversed ${r.number} (${fmt(r.amount)}): ${reason}`,
+      before: { status: r.status, unallocated: fmt(r.unallocated) },
+      after: { status: ReceiptStatus.REVERSED, reason },
+    });
   }
 
   private async load(ctx: RequestContext, ids: string[]): Promise<ReceiptDto[]> {
@@ -139,8 +251,10 @@ export class ReceiptService {
     const [rows, allocs] = await Promise.all([
       this.db.query<Record<string, string | null>>(
         ctx,
-        `SELECT rc.*, to_char(rc.business_date, 'YYYY-MM-DD') AS bdate, d.code AS dealer_code, d.name AS dealer_name, cu.display_name AS created_by_name, ru.display_name AS reversed_by_name
+        `SELECT rc.*, to_char(rc.business_date, 'YYYY-MM-DD') AS bdate, d.code AS dealer_code, d.name AS dealer_name, cu.display_name AS created_by_name, ru.display_name AS reversed_by_name,
+                qu.display_name AS reversal_requested_by_name
            FROM receipt rc JOIN organization d ON d.id = rc.dealer_id LEFT JOIN app_user cu ON cu.id = rc.created_by LEFT JOIN app_user ru ON ru.id = rc.reversed_by
+           LEFT JOIN app_user qu ON qu.id = rc.reversal_requested_by
           WHERE rc.id = ANY($1)`,
         [ids],
       ),
@@ -189,7 +303,17 @@ export class ReceiptService {
         createdByName: r.created_by_name,
         createdAt: new Date(r.created_at as unknown as Date).toISOString(),
         allocations,
+        reversalStatus: r.reversal_status as ReceiptReversalStatus | null,
+        reversalRequestedByName: r.reversal_requested_by_name,
+        reversalRequestedAt: r.reversal_requested_at ? new Date(r.reversal_requested_at as unknown as Date).toISOString() : null,
       };
     });
   }
+}
+
+/** The web route that shows a receipt (the list opens its drawer from `?id=`). */
+export const receiptLink = (id: string) => `/finance/receipts?id=${id}`;
+
+function pendingReversal(number: string): DomainError {
+  return new DomainError(ErrorCode.APPROVAL_PENDING, `The reversal of ${number} is waiting for approval`, { docType: ApprovalDocType.RECEIPT_REVERSAL });
 }

@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateIf, ValidateNested,
 } from 'class-validator';
-import { CODE_PATTERN, StockDocType } from '@drp/shared';
+import { CODE_PATTERN, StockDocStatus, StockDocType } from '@drp/shared';
 import { PageQueryDto } from '../../common/http/pagination';
 import { IsDecimal } from '../../common/http/validators';
 
@@ -63,10 +63,14 @@ export class CreateStockDocDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => StockDocLineInput) lines: StockDocLineInput[];
 }
 
+const STOCK_DOC_STATUSES: StockDocStatus[] = ['POSTED', 'PENDING_APPROVAL', 'REJECTED'];
+
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export class StockDocQueryDto extends PageQueryDto {
   @IsOptional() @IsEnum(StockDocType) type?: StockDocType;
+  /** POSTED, PENDING_APPROVAL (adjustments waiting for approval) or REJECTED */
+  @IsOptional() @IsIn(STOCK_DOC_STATUSES) status?: StockDocStatus;
   /** documents from or to this warehouse */
   @IsOptional() @IsUUID() warehouseId?: string;
   /** first business day, YYYY-MM-DD */

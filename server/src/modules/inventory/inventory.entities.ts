@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-import { MovementDocType, StockDocType } from '@drp/shared';
+import { MovementDocType, StockDocStatus, StockDocType } from '@drp/shared';
 
 /** numeric columns stay strings in TypeScript: quantities never pass through floats. */
 const qty = { type: 'numeric' as const, precision: 18, scale: 3 };
@@ -17,7 +17,7 @@ export class Warehouse {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
 
-/** Written once, never edited: a correction is a new document. Stock rows and lines are read and written with SQL. */
+/** Written once, never edited (an adjustment's approval only moves its status): a correction is a new document. Stock rows and lines are read and written with SQL. */
 @Entity('stock_doc')
 export class StockDoc {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -29,6 +29,10 @@ export class StockDoc {
   @Column({ type: 'varchar', nullable: true }) remark: string | null;
   @Column({ name: 'business_date', type: 'date' }) businessDate: string;
   @Column({ name: 'created_by', type: 'uuid', nullable: true }) createdBy: string | null;
+  /** an adjustment waits for approval (PENDING_APPROVAL) before its stock moves */
+  @Column({ type: 'varchar' }) status: StockDocStatus;
+  @Column({ name: 'rejected_reason', type: 'varchar', nullable: true }) rejectedReason: string | null;
+  @Column({ name: 'posted_at', type: 'timestamptz', nullable: true }) postedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -150,6 +150,11 @@ export class SalesOrderService {
         ],
       );
       await this.writeLines(tx, row.id, lines);
+      if (dto.shipTo) {
+        await this.db.query(tx, 'UPDATE sales_order SET ship_to_contact = $2, ship_to_phone = $3, ship_to_region = $4, ship_to_address = $5 WHERE id = $1', [
+          row.id, dto.shipTo.contact, dto.shipTo.phone, dto.shipTo.region, dto.shipTo.address,
+        ]);
+      }
       await this.event(tx, row.id, OrderAction.CREATE, null, OrderStatus.DRAFT, null);
       if (dto.submit) await this.submitLocked(tx, row.id, {});
       // Numbers are gap-free, so the day's counter row stays locked until this transaction commits:
@@ -364,6 +369,7 @@ export class SalesOrderService {
     const check: CreditCheckDto = await this.credit.commitOrder(tx, account, { id: o.id, oldCommitted: o.committed, newCommitted: o.total, override: opts.override });
     await this.db.query(tx, `UPDATE sales_order SET committed = total, credit_check = $2::jsonb, approved_at = NULL, status = 'PENDING_APPROVAL' WHERE id = $1`, [o.id, JSON.stringify(check)]);
     await this.event(tx, o.id, action, o.status, OrderStatus.PENDING_APPROVAL, [note, check.warning].filter(Boolean).join('; ') || null);
+    if (o.source === OrderSource.MALL && action === OrderAction.REVIEW_ACCEPT) await this.notifyCreator(tx, o, OrderStatus.PENDING_APPROVAL, note);
     const decision = await this.approval.start(tx, {
       id: o.id, dealerId: o.dealer_id, branchId: o.branch_id, total: o.total, belowFloor: o.below_floor, creditOverridden: check.overridden, source: o.source,
     });
@@ -519,9 +525,9 @@ export class SalesOrderService {
     await this.db.query(tx, 'UPDATE sales_order SET status = $2, version = version + 1 WHERE id = $1', [o.id, to]);
     await this.event(tx, o.id, action, cur.status, to, note);
     // approvals notify their own verdicts; the order tells its creator the rest
-    if ([OrderStatus.CANCELLED, OrderStatus.COMPLETED].includes(to) || action === OrderAction.REVIEW_REJECT) {
-      const [{ created_by }] = await this.db.query<{ created_by: string | null }>(tx, 'SELECT created_by FROM sales_order WHERE id = $1', [o.id]);
-      await this.notifications.notify(tx, [created_by], { kind: 'ORDER_STATUS', title: `订单 ${o.number}：${STATUS_ZH[to]}`, body: note, link: `/sales/orders/${o.id}` });
+    // a mall order's creator is the dealer, who hears of every step (the mall shows its status timeline)
+    if ([OrderStatus.CANCELLED, OrderStatus.COMPLETED].includes(to) || action === OrderAction.REVIEW_REJECT || o.source === OrderSource.MALL) {
+      await this.notifyCreator(tx, o, to, note);
     }
     await this.audit.record(tx, {
       action: action.toLowerCase(), entity: 'sales_order', entityId: o.id, orgId: o.dealer_id,
@@ -530,8 +536,19 @@ export class SalesOrderService {
     });
   }
 
+  private async notifyCreator(tx: RequestContext, o: OrderRow, to: OrderStatus, note: string | null): Promise<void> {
+    const [{ created_by }] = await this.db.query<{ created_by: string | null }>(tx, 'SELECT created_by FROM sales_order WHERE id = $1', [o.id]);
+    const link = o.source === OrderSource.MALL ? `/mall/orders/${o.id}` : `/sales/orders/${o.id}`;
+    await this.notifications.notify(tx, [created_by], { kind: 'ORDER_STATUS', title: `订单 ${o.number}：${STATUS_ZH[to]}`, body: note, link });
+  }
+
   async event(tx: RequestContext, orderId: string, action: OrderAction, from: OrderStatus | null, to: OrderStatus, note: string | null): Promise<void> {
     await this.db.query(tx, 'INSERT INTO sales_order_event (order_id, action, from_status, to_status, note, actor_id) VALUES ($1, $2, $3, $4, $5, $6)', [orderId, action, from, to, note, tx.user?.id ?? null]);
+    if (action === OrderAction.SHIP) {
+      // shipments move the status themselves: a mall order's dealer hears of it here (with the logistics in the note)
+      const [o] = await this.db.query<OrderRow>(tx, 'SELECT * FROM sales_order WHERE id = $1', [orderId]);
+      if (o.source === OrderSource.MALL) await this.notifyCreator(tx, o, to, note);
+    }
   }
 
   private async load(ctx: RequestContext, ids: string[], detail: boolean): Promise<SalesOrderDto[]> {

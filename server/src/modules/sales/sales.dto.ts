@@ -38,6 +38,18 @@ export class CreateOrderDto extends OrderFields {
   @IsOptional() @IsEnum(OrderSource) source?: OrderSource;
   /** submit at once (credit check, approval) */
   @IsOptional() @IsBoolean() submit?: boolean;
+  /**
+   * The delivery address snapshot of a mall order. Deliberately without validation decorators:
+   * the whitelist refuses it from HTTP bodies, so only the mall (in process) sets it.
+   */
+  shipTo?: DeliveryAddress;
+}
+
+export interface DeliveryAddress {
+  contact: string;
+  phone: string;
+  region: string | null;
+  address: string;
 }
 
 export class UpdateOrderDto extends OrderFields {

@@ -17,6 +17,8 @@ import { SalesOrderService } from '../sales/sales-order.service';
 import { ShipmentService } from '../sales/shipment.service';
 import { seedSalesDemo } from './sales-demo';
 import { seedApprovalDemo } from './approval-demo';
+import { seedMallDemo } from './mall-demo';
+import { seedApprovalDocsDemo } from './approval-docs-demo';
 import { ApprovalFlowService } from '../approval/approval-flow.service';
 import { ApprovalService } from '../approval/approval.service';
 
@@ -96,6 +98,8 @@ export class SeedService {
     await seedCatalogDemo(this.db, this.numbers, tx, orgIds, today);
     await seedSalesDemo({ db: this.db, credit: this.credit, orders: this.orders, shipments: this.shipments, receipts: this.receipts, statements: this.statements }, tx, orgIds, today);
     await seedApprovalDemo({ db: this.db, flows: this.flows, approvals: this.approvals, orders: this.orders }, tx, orgIds);
+    await seedMallDemo(this.db, tx, orgIds);
+    await seedApprovalDocsDemo(this.flows, tx, orgIds);
     // everything above shares the transaction's now(): a minute apart in numbering order, lists sort as they were made
     await this.db.query(tx, `UPDATE sales_order SET created_at = now() - ((SELECT max(right(number, 4)::int) FROM sales_order) - right(number, 4)::int) * interval '1 minute'`);
   }
