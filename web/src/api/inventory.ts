@@ -2,6 +2,7 @@ import type {
   PageQuery,
   Paged,
   StockDocDto,
+  StockDocStatus,
   StockDocType,
   StockMovementDto,
   StockRowDto,
@@ -79,6 +80,8 @@ export interface CreateStockDocInput {
 
 export interface StockDocQuery extends PageQuery {
   type?: StockDocType;
+  /** POSTED, PENDING_APPROVAL (counts waiting for approval) or REJECTED */
+  status?: StockDocStatus;
   /** documents from or to this warehouse */
   warehouseId?: string;
   /** YYYY-MM-DD, business dates, inclusive */

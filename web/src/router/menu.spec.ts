@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteRecordRaw } from 'vue-router';
-import type { Permission } from '@drp/shared';
+import { ALL_PERMISSIONS, BUILTIN_ROLES, BuiltinRole, type Permission } from '@drp/shared';
 import type { PermissionCheck } from '@/stores/auth';
 import { buildMenu, firstLeaf } from './menu';
 import { menuRoutes } from './routes';
@@ -56,7 +56,7 @@ describe('the console menu', () => {
 
   it('gives an HQ admin every admin page but not the dealer mall', () => {
     const admin = canWith('orgs:view', 'orgs:manage', 'users:view', 'users:manage', 'roles:view', 'roles:manage', 'audit:view');
-    expect(paths(buildMenu(menuRoutes, admin))).toEqual(['/dashboard', '/approvals', '/approvals/inbox', '/system', '/orgs', '/users', '/roles', '/audit-logs']);
+    expect(paths(buildMenu(menuRoutes, admin))).toEqual(['/dashboard', '/approvals', '/approvals/inbox', '/mall-admin', '/mall-admin/accounts', '/system', '/orgs', '/users', '/roles', '/audit-logs']);
   });
 
   it('gives everyone the approval inbox and HQ the flow configuration (审批中心, after stock, before sales)', () => {
@@ -87,5 +87,45 @@ describe('the console menu', () => {
     expect(paths(buildMenu(menuRoutes, rep))).toEqual([
       '/dashboard', '/catalog', '/products', '/product-scope', '/approvals', '/approvals/inbox', '/sales', '/sales/orders', '/sales/shipments', '/sales/returns', '/system', '/orgs',
     ]);
+  });
+
+  describe('商城管理 (mall admin)', () => {
+    const MALL_ADMIN = ['/mall-admin/settings', '/mall-admin/contents', '/mall-admin/accounts', '/mall-admin/review'];
+    const mallAdminOf = (role: BuiltinRole): string[] | undefined => {
+      const def = BUILTIN_ROLES.find((r) => r.code === role);
+      const group = buildMenu(menuRoutes, canWith(...(def?.permissions ?? []))).find((m) => m.path === '/mall-admin');
+      return group?.children?.map((c) => c.path);
+    };
+
+    it('gives HQ admins and branch managers every page, after sales and before finance', () => {
+      expect(mallAdminOf(BuiltinRole.HQ_ADMIN)).toEqual(MALL_ADMIN);
+      expect(mallAdminOf(BuiltinRole.BRANCH_MANAGER)).toEqual(MALL_ADMIN);
+      const top = buildMenu(menuRoutes, canWith(...ALL_PERMISSIONS)).map((m) => m.path);
+      expect(top.indexOf('/mall-admin')).toBe(top.indexOf('/sales') + 1);
+      expect(top.indexOf('/finance')).toBe(top.indexOf('/mall-admin') + 1);
+      const group = buildMenu(menuRoutes, canWith(...ALL_PERMISSIONS)).find((m) => m.path === '/mall-admin');
+      expect(group?.title).toBe('mallAdmin.menu.group');
+      expect(group?.icon).toBe('mallAdmin');
+    });
+
+    it('gives customer service the review queue and the read-only settings and contents, but not dealer accounts', () => {
+      expect(mallAdminOf(BuiltinRole.CUSTOMER_SERVICE)).toEqual(['/mall-admin/settings', '/mall-admin/contents', '/mall-admin/review']);
+    });
+
+    it('is hidden from roles that only read products (dealers, sales reps, finance, warehouse, executives)', () => {
+      for (const role of [BuiltinRole.DEALER_ADMIN, BuiltinRole.DEALER_STAFF, BuiltinRole.SALES_REP, BuiltinRole.FINANCE, BuiltinRole.WAREHOUSE, BuiltinRole.HQ_EXECUTIVE]) {
+        expect([role, mallAdminOf(role)]).toEqual([role, undefined]);
+      }
+    });
+
+    it('each page keeps its own permission: accounts need users:manage, the queue orders:review', () => {
+      expect(paths(buildMenu(menuRoutes, canWith('orders:review'))).filter((p) => p.startsWith('/mall-admin'))).toEqual(['/mall-admin', '/mall-admin/review']);
+      expect(paths(buildMenu(menuRoutes, canWith('users:manage', 'products:view'))).filter((p) => p.startsWith('/mall-admin'))).toEqual([
+        '/mall-admin',
+        '/mall-admin/settings',
+        '/mall-admin/contents',
+        '/mall-admin/accounts',
+      ]);
+    });
   });
 });

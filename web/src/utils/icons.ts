@@ -32,6 +32,10 @@ import {
   Stamp,
   Message,
   Connection,
+  Shop,
+  Picture,
+  Postcard,
+  Checked,
 } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 
@@ -70,6 +74,11 @@ export const ICONS = {
   approvals: Stamp,
   inbox: Message,
   flows: Connection,
+  mallAdmin: Shop,
+  mallSettings: Setting,
+  mallContents: Picture,
+  mallAccounts: Postcard,
+  mallReview: Checked,
 } satisfies Record<string, Component>;
 
 export type IconName = keyof typeof ICONS;
