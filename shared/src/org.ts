@@ -33,4 +33,6 @@ export const ALLOWED_PARENT_TYPES: Record<OrgType, OrgType[]> = {
 export enum UserStatus {
   ACTIVE = 'ACTIVE',
   DISABLED = 'DISABLED',
+  /** a dealer login created by invitation: cannot sign in until its one-time code sets a password */
+  INVITED = 'INVITED',
 }

@@ -77,16 +77,9 @@ export class MallCatalogService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /**
-   * Reads over the whole published catalog (counts, categories) with JIT off: the product-range
-   * condition makes the planner's estimate big enough for JIT, whose compilation costs far more
-   * (hundreds of ms, found by the mall-catalog bench) than the few ms the query itself takes.
-   */
-  withoutJit<T>(ctx: RequestContext, work: (tx: RequestContext) => Promise<T>): Promise<T> {
-    return this.db.tx(ctx, async (tx) => {
-      await this.db.query(tx, 'SET LOCAL jit = off');
-      return work(tx);
-    });
+  /** Several reads of one page (count, ids, cards) on one connection rather than a pool checkout each. */
+  together<T>(ctx: RequestContext, work: (tx: RequestContext) => Promise<T>): Promise<T> {
+    return this.db.tx(ctx, work);
   }
 
   async showExactStock(ctx: RequestContext): Promise<boolean> {
@@ -117,7 +110,7 @@ export class MallCatalogService {
       order = `fq.n DESC, p.code, p.id`;
     }
     const sql = `FROM ${from} WHERE ${where.join(' AND ')}`;
-    return this.withoutJit(ctx, async (tx) => {
+    return this.together(ctx, async (tx) => {
       const [{ n }] = await this.db.query<{ n: number }>(tx, `SELECT count(*)::int AS n ${sql}`, params);
       const ids = await this.db.query<{ id: string }>(tx, `SELECT p.id ${sql} ORDER BY ${order} LIMIT ${pageSize} OFFSET ${offset}`, params);
       const { cards } = await this.loadCards(tx, dealer, ids.map((r) => ({ productId: r.id })));
@@ -198,7 +191,7 @@ export class MallCatalogService {
       where.push(`(p.code ILIKE $2 OR p.name ILIKE $2 OR p.barcode ILIKE $2 OR p.brand ILIKE $2)`);
     }
     const sql = `FROM product p WHERE ${where.join(' AND ')}`;
-    const { n, rows } = await this.withoutJit(ctx, async (tx) => {
+    const { n, rows } = await this.together(ctx, async (tx) => {
       const [{ n }] = await this.db.query<{ n: number }>(tx, `SELECT count(*)::int AS n ${sql}`, params);
       const rows = await this.db.query<{ id: string; code: string; name: string; spec: string | null; base_unit: string; low_stock_threshold: string; available: string }>(
       ctx,

@@ -35,7 +35,7 @@ export class MallController {
   @Get('home')
   async home(@Ctx() ctx: RequestContext): Promise<MallHomeDto> {
     const dealer = await this.dealers.requireDealer(ctx);
-    return this.catalog.withoutJit(ctx, async (tx) => ({
+    return this.catalog.together(ctx, async (tx) => ({
       banners: await this.contents.live(tx, dealer, 'BANNER'),
       announcements: await this.contents.live(tx, dealer, 'ANNOUNCEMENT'),
       categories: await this.catalog.categories(tx, dealer),
@@ -47,7 +47,7 @@ export class MallController {
 
   @Get('categories')
   categories(@Ctx() ctx: RequestContext) {
-    return this.catalog.withoutJit(ctx, (tx) => this.catalog.categories(tx));
+    return this.catalog.together(ctx, (tx) => this.catalog.categories(tx));
   }
 
   /** q: code, name, barcode, brand; categoryId with its subtree; favourites=true; frequent=true (most ordered in 90 days). */

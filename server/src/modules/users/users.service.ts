@@ -133,6 +133,8 @@ export class UsersService {
       const user = await this.lockVisible(tx, id);
       if (id === ctx.user?.id && status === UserStatus.DISABLED) throw new DomainError(ErrorCode.CANNOT_DISABLE_SELF, 'You cannot disable your own account');
       if (user.status === status) return;
+      // an invited login becomes active only by setting its password with its code
+      if (user.status === UserStatus.INVITED && status === UserStatus.ACTIVE) throw new DomainError(ErrorCode.INVALID_STATE, `${user.username} has not activated the invitation yet`, { status: user.status });
       await this.db.query(tx, 'UPDATE app_user SET status = $2, version = version + 1 WHERE id = $1', [id, status]);
       if (status === UserStatus.DISABLED) {
         await this.db.query(tx, `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'DISABLED' WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
