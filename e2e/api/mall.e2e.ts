@@ -256,6 +256,8 @@ describe('dealer mall: catalog, cart, checkout, orders, contents, dealer account
     const service = await t.token('bj.service');
     const queue = await get(service, '/api/sales-orders?status=PENDING_REVIEW&source=MALL&pageSize=100').expect(200);
     expect(queue.body.items.map((o: { id: string }) => o.id)).toContain(order.id);
+    // the console's order shows where to deliver
+    expect((await get(service, `/api/sales-orders/${order.id}`).expect(200)).body.shipTo).toEqual({ contact: '收货人 甲', phone: '13800000000', region: '北京市东城区', address: '东城区测试路1号' });
     const reviewed = await post(service, `/api/sales-orders/${order.id}/review`, { accept: true });
     expect([reviewed.status, reviewed.body.code, reviewed.body.message]).toEqual([200, undefined, undefined]);
 
@@ -279,6 +281,12 @@ describe('dealer mall: catalog, cart, checkout, orders, contents, dealer account
     expect(shipped.lines.every((l) => l.shippedQty === l.qty)).toBe(true);
     const notes2 = await get(d1, '/api/notifications').expect(200);
     expect(notes2.body.items.some((n: { kind: string; title: string; link: string }) => mine(n) && n.title.includes('已发货'))).toBe(true);
+    // a logistics correction reaches the dealer too
+    const [shipment] = shipped.shipments;
+    await t.http.patch(`/api/shipments/${shipment.id}/logistics`).set(bearer(await t.token('bj.manager'))).send({ logisticsCompany: '京东物流', trackingNo: 'JD0001' }).expect(200);
+    const fixedNote = (await get(d1, '/api/notifications').expect(200)).body.items.find((n: { title: string }) => n.title === `发货单 ${shipment.number}：物流信息已更新`);
+    expect(fixedNote).toMatchObject({ kind: 'ORDER_STATUS', body: '京东物流 JD0001', link: `/mall/orders/${order.id}` });
+    expect(((await get(d1, `/api/mall/orders/${order.id}`).expect(200)).body as MallOrderDto).shipments[0]).toMatchObject({ logisticsCompany: '京东物流', trackingNo: 'JD0001' });
 
     // my orders, newest first, filtered by status
     const myOrders = (await get(d1, '/api/mall/orders?pageSize=5').expect(200)).body;

@@ -133,6 +133,8 @@ export interface SalesOrderDto {
   requestedDate: string | null;
   businessDate: string;
   remark: string | null;
+  /** where to deliver (a mall order's address, a snapshot taken at checkout); null when none was given */
+  shipTo: { contact: string; phone: string; region: string | null; address: string } | null;
   /** sum of line amounts, tax inclusive */
   total: string;
   taxTotal: string;

@@ -536,10 +536,15 @@ export class SalesOrderService {
     });
   }
 
-  private async notifyCreator(tx: RequestContext, o: OrderRow, to: OrderStatus, note: string | null): Promise<void> {
-    const [{ created_by }] = await this.db.query<{ created_by: string | null }>(tx, 'SELECT created_by FROM sales_order WHERE id = $1', [o.id]);
-    const link = o.source === OrderSource.MALL ? `/mall/orders/${o.id}` : `/sales/orders/${o.id}`;
-    await this.notifications.notify(tx, [created_by], { kind: 'ORDER_STATUS', title: `订单 ${o.number}：${STATUS_ZH[to]}`, body: note, link });
+  private notifyCreator(tx: RequestContext, o: OrderRow, to: OrderStatus, note: string | null): Promise<void> {
+    return this.tellCreator(tx, o.id, `订单 ${o.number}：${STATUS_ZH[to]}`, note);
+  }
+
+  /** A notice to whoever placed the order (a mall order's dealer user), linking to where they see it. */
+  async tellCreator(tx: RequestContext, orderId: string, title: string, body: string | null): Promise<void> {
+    const [o] = await this.db.query<{ created_by: string | null; source: OrderSource }>(tx, 'SELECT created_by, source FROM sales_order WHERE id = $1', [orderId]);
+    const link = o.source === OrderSource.MALL ? `/mall/orders/${orderId}` : `/sales/orders/${orderId}`;
+    await this.notifications.notify(tx, [o.created_by], { kind: 'ORDER_STATUS', title, body, link });
   }
 
   async event(tx: RequestContext, orderId: string, action: OrderAction, from: OrderStatus | null, to: OrderStatus, note: string | null): Promise<void> {
@@ -598,6 +603,7 @@ export class SalesOrderService {
         requestedDate: (o.rdate as string | null) ?? null,
         businessDate: o.bdate as string,
         remark: (o.remark as string | null) ?? null,
+        shipTo: o.ship_to_address ? { contact: o.ship_to_contact as string, phone: o.ship_to_phone as string, region: (o.ship_to_region as string | null) ?? null, address: o.ship_to_address as string } : null,
         total: fmt(o.total as string),
         taxTotal: fmt(o.tax_total as string),
         discountTotal: fmt(o.discount_total as string),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Dec, ErrorCode, fmt, OrderAction, OrderStatus, Paged, portionAmount, SALES_DOC_PREFIX, SalesReturnDto, ShipmentDto } from '@drp/shared';
+import { Dec, ErrorCode, fmt, OrderAction, OrderSource, OrderStatus, Paged, portionAmount, SALES_DOC_PREFIX, SalesReturnDto, ShipmentDto } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
@@ -164,6 +164,11 @@ export class ShipmentService {
         action: 'update', entity: 'shipment', entityId: id, orgId: before.dealerId, summary: `logistics of ${before.number}: ${dto.logisticsCompany} ${dto.trackingNo}`,
         before: { logisticsCompany: before.logisticsCompany, trackingNo: before.trackingNo }, after: { logisticsCompany: dto.logisticsCompany, trackingNo: dto.trackingNo },
       });
+      // a mall dealer follows its delivery by these: tell it when they change
+      const [{ source }] = await this.db.query<{ source: OrderSource }>(tx, 'SELECT source FROM sales_order WHERE id = $1', [before.orderId]);
+      if (source === OrderSource.MALL) {
+        await this.orders.tellCreator(tx, before.orderId, `发货单 ${before.number}：物流信息已更新`, `${dto.logisticsCompany.trim()} ${dto.trackingNo.trim()}`.trim() || null);
+      }
     });
     return this.getShipment(ctx, id);
   }

@@ -64,6 +64,7 @@ const sales: SalesMessages = {
     requestedDate: 'Requested date',
     businessDate: 'Business date',
     remark: 'Remark',
+    shipTo: 'Deliver to',
     total: 'Order total',
     taxTotal: 'Tax included',
     discountTotal: 'Discount',

@@ -62,6 +62,7 @@ const sales = {
     requestedDate: '要求到货日期',
     businessDate: '业务日期',
     remark: '备注',
+    shipTo: '收货地址',
     total: '订单金额',
     taxTotal: '其中税额',
     discountTotal: '折扣金额',
