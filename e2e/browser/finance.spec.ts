@@ -316,6 +316,8 @@ describe('finance', () => {
   it('lets bj.dealer1 see only its own account and confirm the statement', async () => {
     await logout(page);
     await login(page, 'bj.dealer1');
+    // dealers land in the mall; this is the console's view of their account
+    await page.goto('/dashboard');
     await page.getByTestId('menu-group-finance').waitFor();
 
     await page.getByTestId('menu-finance/credit').click();

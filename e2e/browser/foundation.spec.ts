@@ -124,6 +124,9 @@ describe('console foundation journey', () => {
 
   it('a dealer sees only its own organisation and the menus it is allowed', async () => {
     await login(page, 'bj.dealer1');
+    // a dealer lands in its ordering mall; the console is one address away
+    await page.waitForURL(/\/mall/);
+    await page.goto('/dashboard');
     await expectText(page.getByTestId('dashboard-org'), '北京华联商贸有限公司');
     await screenshot(page, '09-dashboard-dealer');
 

@@ -288,6 +288,7 @@ describe('inventory', () => {
     await page.goto('/dashboard');
     await logout(page);
     await login(page, 'bj.dealer1');
+    await page.goto('/dashboard');
     await page.getByTestId('side-menu').waitFor();
     expect(await page.getByTestId('menu-group-inventory').count()).toBe(0);
     expect(await page.getByTestId('menu-stock').count()).toBe(0);

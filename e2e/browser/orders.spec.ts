@@ -324,6 +324,7 @@ describe('sales orders', () => {
     await page.goto('/dashboard');
     await logout(page);
     await login(page, 'bj.dealer1');
+    await page.goto('/dashboard');
     await page.getByTestId('menu-sales/orders').click();
     await page.waitForURL(/\/sales\/orders$/);
     await page.locator('[data-testid="order-table"] .el-table__body-wrapper .el-table__row').first().waitFor();

@@ -1,5 +1,6 @@
 import type { RouteLocationNormalized, Router } from 'vue-router';
 import { useAuthStore } from '@/stores/auth';
+import { landingPath } from './mall';
 
 function loginRedirect(to: RouteLocationNormalized) {
   const redirect = to.fullPath && to.fullPath !== '/' && to.name !== 'login' ? to.fullPath : undefined;
@@ -31,6 +32,12 @@ export function setupGuards(router: Router): void {
         auth.clear();
         return loginRedirect(to);
       }
+    }
+
+    // the landing page ('/' -> /dashboard): dealers who order go to the mall instead
+    if (to.redirectedFrom?.path === '/' && to.name === 'dashboard') {
+      const landing = landingPath(auth.me);
+      if (landing !== to.path) return landing;
     }
 
     const allowed = to.matched.every((record) => auth.can(record.meta.perm));

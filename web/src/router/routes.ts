@@ -1,5 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router';
 import './types';
+import { mallRoutes } from './mall';
 
 /** Route modules of the console (src/router/modules/*.ts), each a default-exported array. */
 const modules = import.meta.glob<{ default: RouteRecordRaw[] }>('./modules/*.ts', { eager: true });
@@ -14,6 +15,8 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/views/login/index.vue'),
     meta: { title: 'login.title', public: true },
   },
+  // the dealer mall: its own layout, before the console's so /mall resolves to it
+  ...mallRoutes,
   {
     path: '/',
     component: () => import('@/layouts/BasicLayout.vue'),

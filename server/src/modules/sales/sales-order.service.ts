@@ -47,6 +47,9 @@ const STATUS_ZH: Record<OrderStatus, string> = {
   SHIPPED: '已发货', COMPLETED: '已完成', REJECTED: '已驳回', CANCELLED: '已取消',
 };
 
+/** Notes the system writes on the timeline (the web shows them in the reader's language); a notice carries them in words. */
+const MACHINE_NOTE_ZH: Record<string, string> = { auto: '无需审批，自动通过', 'no approver could be found': '找不到审批人，按审批流程设置驳回' };
+
 const SORT: Record<string, string> = { createdAt: 'o.created_at', number: 'o.number', total: 'o.total', businessDate: 'o.business_date', status: 'o.status' };
 
 /**
@@ -537,7 +540,7 @@ export class SalesOrderService {
   }
 
   private notifyCreator(tx: RequestContext, o: OrderRow, to: OrderStatus, note: string | null): Promise<void> {
-    return this.tellCreator(tx, o.id, `订单 ${o.number}：${STATUS_ZH[to]}`, note);
+    return this.tellCreator(tx, o.id, `订单 ${o.number}：${STATUS_ZH[to]}`, note && (MACHINE_NOTE_ZH[note] ?? note));
   }
 
   /** A notice to whoever placed the order (a mall order's dealer user), linking to where they see it. */

@@ -5,6 +5,8 @@ import sales from './sales.en';
 import finance from './finance.en';
 import approval from './approval.en';
 import approvalFlow from './approvalFlow.en';
+import mallAdmin from './mallAdmin.en';
+import mall from './mall.en';
 
 const en: MessageSchema = {
   app: {
@@ -58,6 +60,7 @@ const en: MessageSchema = {
   status: {
     ACTIVE: 'Active',
     DISABLED: 'Disabled',
+    INVITED: 'Invited',
   },
   menu: {
     dashboard: 'Home',
@@ -327,6 +330,7 @@ const en: MessageSchema = {
     'credit:override': 'Override credit limit',
     'approvals:configure': 'Configure approvals',
     'mall:order': 'Order in the mall',
+    'mall:staff': 'Manage own dealer staff logins',
     'visits:manage': 'Store visits',
     'replenishment:manage': 'Replenishment',
     'invoices:manage': 'Manage invoices',
@@ -442,18 +446,7 @@ const en: MessageSchema = {
     tooShort: 'At least 8 characters',
     tooSimple: 'Needs three of: lowercase, uppercase, digit, symbol',
   },
-  mall: {
-    title: 'Ordering mall',
-    comingSoon: 'Coming soon',
-    desc: 'The self-service ordering mall of "{name}" is on its way: browse products and your prices, order from a cart, track orders and deliveries, and read statements and invoices.',
-    features: {
-      catalog: 'Catalog with your own prices',
-      cart: 'Cart and one-click reorder',
-      track: 'Live order status',
-      statement: 'Statements and invoices',
-    },
-    contact: 'Until then, please order through your sales rep.',
-  },
+  mall,
   catalog: {
     menu: {
       group: 'Products & pricing',
@@ -1167,6 +1160,20 @@ const en: MessageSchema = {
       confirmQty: 'total {qty}',
       confirmAdjust: 'surplus {gain}, loss {loss}',
       posted: 'Posted as {number}',
+      submittedForApproval: 'Count {number} is waiting for approval: stock changes once it is approved',
+      rejectedOnSubmit: 'Count {number} was rejected: no approver could be found',
+      adjustApprovalHint: 'A count whose loss meets the approval flow\'s condition is posted only once approved.',
+      statusLabel: 'Status',
+      statusFilter: 'All statuses',
+      status: {
+        POSTED: 'Posted',
+        PENDING_APPROVAL: 'Pending approval',
+        REJECTED: 'Rejected',
+      },
+      rejectedReason: 'Rejection reason',
+      pendingNotice: 'This count is waiting for approval: stock changes and the ledger is written only once it is approved.',
+      rejectedNotice: 'This count was not approved (rejected, returned or withdrawn): no stock changed. A count cannot be edited; make a new count if needed.',
+      redo: 'New count',
       leaveConfirm: 'The document is not posted; what you entered will be lost. Leave?',
       rules: {
         warehouseRequired: 'Select a warehouse',
@@ -1212,6 +1219,7 @@ const en: MessageSchema = {
   finance,
   approval,
   approvalFlow,
+  mallAdmin,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',
     MALFORMED_JSON: 'The request was malformed',

@@ -6,6 +6,8 @@ import sales from './sales.zh-CN';
 import finance from './finance.zh-CN';
 import approval from './approval.zh-CN';
 import approvalFlow from './approvalFlow.zh-CN';
+import mallAdmin from './mallAdmin.zh-CN';
+import mall from './mall.zh-CN';
 
 const zhCN = {
   app: {
@@ -59,6 +61,7 @@ const zhCN = {
   status: {
     ACTIVE: '启用',
     DISABLED: '停用',
+    INVITED: '待激活',
   },
   menu: {
     dashboard: '首页',
@@ -328,6 +331,7 @@ const zhCN = {
     'credit:override': '超信用放行',
     'approvals:configure': '配置审批流',
     'mall:order': '商城订货',
+    'mall:staff': '管理本经销商员工账号',
     'visits:manage': '外勤拜访',
     'replenishment:manage': '智能补货',
     'invoices:manage': '管理发票',
@@ -443,18 +447,7 @@ const zhCN = {
     tooShort: '至少 8 个字符',
     tooSimple: '需包含小写字母、大写字母、数字、符号中的至少三种',
   },
-  mall: {
-    title: '订货商城',
-    comingSoon: '即将上线',
-    desc: '「{name}」的自助订货商城正在建设中：在线浏览商品与价格、加入购物车下单、跟踪订单与物流、查看对账单和发票。',
-    features: {
-      catalog: '商品目录与专属价格',
-      cart: '购物车与一键再订',
-      track: '订单状态实时跟踪',
-      statement: '对账单与发票查询',
-    },
-    contact: '如需订货，请暂时联系您的业务员。',
-  },
+  mall,
   catalog: {
     menu: {
       group: '商品与价格',
@@ -1168,6 +1161,20 @@ const zhCN = {
       confirmQty: '数量合计 {qty}',
       confirmAdjust: '盘盈 {gain}、盘亏 {loss}',
       posted: '已过账，单据号 {number}',
+      submittedForApproval: '盘点单 {number} 已提交审批，审批通过后库存才会变动',
+      rejectedOnSubmit: '盘点单 {number} 未找到审批人，已被驳回',
+      adjustApprovalHint: '盘亏金额超过审批流的条件时，盘点单须审批通过后才过账。',
+      statusLabel: '状态',
+      statusFilter: '全部状态',
+      status: {
+        POSTED: '已过账',
+        PENDING_APPROVAL: '待审批',
+        REJECTED: '已驳回',
+      },
+      rejectedReason: '驳回原因',
+      pendingNotice: '本盘点单正在审批，审批通过后才会变动库存并记入库存流水。',
+      rejectedNotice: '本盘点单未获批准（驳回、退回或撤回），库存没有变动。盘点单不能修改，如需调整请重新办理一张盘点单。',
+      redo: '重新办理盘点',
       leaveConfirm: '单据还未过账，离开后填写的内容将丢失。确定离开吗？',
       rules: {
         warehouseRequired: '请选择仓库',
@@ -1213,6 +1220,7 @@ const zhCN = {
   finance,
   approval,
   approvalFlow,
+  mallAdmin,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
     MALFORMED_JSON: '请求格式错误',
