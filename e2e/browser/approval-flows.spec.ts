@@ -1,6 +1,6 @@
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { appServerForSpec, type AppServer } from '../support/app-server';
-import { DEMO_PASSWORD, input, launchBrowser, login, newPage, screenshot, type TrackedPage } from '../support/browser';
+import { DEMO_PASSWORD, elementUi, input, launchBrowser, login, newPage, pageApi, screenshot, type TrackedPage } from '../support/browser';
 
 /**
  * Approval flows as the HQ admin configures them: the list shows the demo flow SO-STANDARD and its
@@ -33,21 +33,9 @@ describe('approval flows', () => {
   });
 
   /** the API with the page's own session (the web app keeps its access token in localStorage) */
-  async function api<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, token?: string): Promise<T> {
-    const bearer = token ?? (await page.evaluate(() => localStorage.getItem('drp.accessToken')));
-    const res = await page.request.fetch(`/api${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
-      data: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok()) throw new Error(`${method} ${path} -> ${res.status()} ${text}`);
-    return JSON.parse(text) as T;
-  }
+  const api = <T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, token?: string) => pageApi<T>(page, method, path, { body, token });
 
-  const messageBox = () => page.locator('.el-message-box:visible');
-  const toast = (text: string | RegExp) => page.locator('.el-message', { hasText: text }).first().waitFor();
-  const rowsOf = (testId: string): Locator => page.locator(`[data-testid="${testId}"] .el-table__body-wrapper .el-table__row`);
+  const { messageBox, toast, rowsOf } = elementUi(() => page);
   const flowRow = (code: string) => rowsOf('flow-table').filter({ has: page.getByTestId(`flow-open-${code}`) });
   const dropdownsClosed = () =>
     page.waitForFunction(() => Array.from(document.querySelectorAll('.el-select-dropdown__item')).every((el) => !(el as HTMLElement).checkVisibility()));

@@ -1,6 +1,6 @@
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { appServerForSpec, type AppServer } from '../support/app-server';
-import { input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
+import { elementUi, input, launchBrowser, login, logout, newPage, pageApi, screenshot, type TrackedPage } from '../support/browser';
 
 /**
  * Approvals as people use them (demo flow SO-STANDARD: > 5,000 -> the branch manager, > 10,000
@@ -45,21 +45,9 @@ describe('approvals', () => {
   });
 
   /** the API with the page's own session (the web app keeps its access token in localStorage) */
-  async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const token = await page.evaluate(() => localStorage.getItem('drp.accessToken'));
-    const res = await page.request.fetch(`/api${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
-      data: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok()) throw new Error(`${method} ${path} -> ${res.status()} ${text}`);
-    return JSON.parse(text) as T;
-  }
+  const api = <T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}) => pageApi<T>(page, method, path, { body, headers });
 
-  const messageBox = () => page.locator('.el-message-box:visible');
-  const toast = (text: string | RegExp) => page.locator('.el-message', { hasText: text }).first().waitFor();
-  const rowsOf = (testId: string): Locator => page.locator(`[data-testid="${testId}"] .el-table__body-wrapper .el-table__row`);
+  const { messageBox, toast, rowsOf } = elementUi(() => page);
   const dropdownsClosed = () =>
     page.waitForFunction(() => Array.from(document.querySelectorAll('.el-select-dropdown__item')).every((el) => !(el as HTMLElement).checkVisibility()));
   const pickOption = async (text: string | RegExp) => {

@@ -1,6 +1,6 @@
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { appServerForSpec, type AppServer } from '../support/app-server';
-import { input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
+import { elementUi, input, launchBrowser, login, logout, newPage, pageApi, screenshot, type TrackedPage } from '../support/browser';
 
 /**
  * Credit and receivables as people use them: the HQ admin raises 北京华联's credit limit, an order
@@ -40,22 +40,10 @@ describe('finance', () => {
   });
 
   /** the API with the page's own session (the web app keeps its access token in localStorage) */
-  async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const token = await page.evaluate(() => localStorage.getItem('drp.accessToken'));
-    const res = await page.request.fetch(`/api${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      data: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok()) throw new Error(`${method} ${path} -> ${res.status()} ${text}`);
-    return JSON.parse(text) as T;
-  }
+  const api = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => pageApi<T>(page, method, path, { body });
 
   const money = (text: string) => Number(text.trim().replace(/,/g, ''));
-  const messageBox = () => page.locator('.el-message-box:visible');
-  const toast = (text: string) => page.locator('.el-message', { hasText: text }).first().waitFor();
-  const rowsOf = (testId: string): Locator => page.locator(`[data-testid="${testId}"] .el-table__body-wrapper .el-table__row`);
+  const { messageBox, toast, rowsOf } = elementUi(() => page);
   const dropdownsClosed = () =>
     page.waitForFunction(() => Array.from(document.querySelectorAll('.el-select-dropdown__item')).every((el) => !(el as HTMLElement).checkVisibility()));
   const pickOption = async (text: string) => {

@@ -1,6 +1,6 @@
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { appServerForSpec, type AppServer } from '../support/app-server';
-import { DEMO_PASSWORD, input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
+import { DEMO_PASSWORD, elementUi, input, launchBrowser, login, logout, newPage, pageApi, pageCall, screenshot, type TrackedPage } from '../support/browser';
 
 /**
  * Running the dealer mall from the console (商城管理, issue #6). The HQ admin finds an
@@ -35,31 +35,12 @@ describe('mall admin', () => {
     await server?.stop();
   });
 
-  interface Answer<T> {
-    status: number;
-    body: T;
-  }
   /** the API as anyone: `token` null = no session, undefined = the page's own session */
-  async function call<T = unknown>(method: string, path: string, body?: unknown, token?: string | null, headers: Record<string, string> = {}): Promise<Answer<T>> {
-    const bearer = token === undefined ? await page.evaluate(() => localStorage.getItem('drp.accessToken')) : token;
-    const res = await page.request.fetch(`/api${path}`, {
-      method,
-      headers: { ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}), 'Content-Type': 'application/json', ...headers },
-      data: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status(), body: (text ? JSON.parse(text) : null) as T };
-  }
-  async function ok<T>(method: string, path: string, body?: unknown, token?: string | null, headers?: Record<string, string>): Promise<T> {
-    const res = await call<T>(method, path, body, token, headers);
-    if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  }
+  const call = <T = unknown>(method: string, path: string, body?: unknown, token?: string | null, headers?: Record<string, string>) => pageCall<T>(page, method, path, { body, token, headers });
+  const ok = <T>(method: string, path: string, body?: unknown, token?: string | null, headers?: Record<string, string>) => pageApi<T>(page, method, path, { body, token, headers });
   const tokenOf = async (username: string, password = DEMO_PASSWORD) => (await ok<{ accessToken: string }>('POST', '/auth/login', { username, password }, null)).accessToken;
 
-  const messageBox = () => page.locator('.el-message-box:visible');
-  const toast = (text: string | RegExp) => page.locator('.el-message', { hasText: text }).first().waitFor();
-  const rowsOf = (testId: string): Locator => page.locator(`[data-testid="${testId}"] .el-table__body-wrapper .el-table__row`);
+  const { messageBox, toast, rowsOf } = elementUi(() => page);
   const waitRows = (testId: string, n: number) =>
     page.waitForFunction(([id, want]) => document.querySelectorAll(`[data-testid="${id}"] .el-table__body-wrapper .el-table__row`).length === want, [testId, n] as const);
   const dropdownsClosed = () =>

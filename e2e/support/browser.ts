@@ -90,3 +90,46 @@ export async function logout(page: Page): Promise<void> {
   await page.waitForURL((url) => url.pathname.startsWith('/login'));
   await page.getByTestId('login-submit').waitFor();
 }
+
+export interface ApiAnswer<T> {
+  status: number;
+  body: T;
+}
+
+export interface PageCallOptions {
+  body?: unknown;
+  /** undefined: the page's own session (the web app keeps its access token in localStorage); null: no session */
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** The API over the page's connection, whatever it answers (for the bad paths a journey checks on the way). */
+export async function pageCall<T = unknown>(page: Page, method: string, path: string, opts: PageCallOptions = {}): Promise<ApiAnswer<T>> {
+  const bearer = opts.token === undefined ? await page.evaluate(() => localStorage.getItem('drp.accessToken')) : opts.token;
+  const res = await page.request.fetch(`/api${path}`, {
+    method,
+    headers: { ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}), 'Content-Type': 'application/json', ...opts.headers },
+    data: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  return { status: res.status(), body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** The API over the page's connection for a call that must succeed: its body, else an error naming the status. */
+export async function pageApi<T = unknown>(page: Page, method: string, path: string, opts: PageCallOptions = {}): Promise<T> {
+  const res = await pageCall<T>(page, method, path, opts);
+  if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Element Plus pieces a spec waits on, for the page it has now (`page` is assigned in beforeAll). */
+export function elementUi(page: () => Page) {
+  return {
+    /** the confirmation box on screen */
+    messageBox: (): Locator => page().locator('.el-message-box:visible'),
+    /** waits for a toast with this text */
+    toast: (text: string | RegExp): Promise<void> => page().locator('.el-message', { hasText: text }).first().waitFor(),
+    /** the body rows of the table with this test id */
+    rowsOf: (testId: string): Locator => page().locator(`[data-testid="${testId}"] .el-table__body-wrapper .el-table__row`),
+  };
+}
