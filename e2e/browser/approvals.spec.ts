@@ -258,7 +258,7 @@ describe('approvals', () => {
     await waitOrderStatus('已驳回');
     const approval = page.getByTestId('approval-panel');
     await approval.getByTestId('approval-status').getByText('已驳回').waitFor();
-    const step = approval.getByTestId('approval-step').nth(1);
+    const step = approval.getByTestId('approval-step').nth(0);
     expect(await step.getAttribute('data-state')).toBe('rejected');
     await step.getByTestId('approval-task-comment').getByText(REASON).waitFor();
     const rejected = approval.locator('[data-testid="approval-event"][data-action="REJECT"]');
@@ -295,7 +295,7 @@ describe('approvals', () => {
     const approved = approval.locator('[data-testid="approval-event"][data-action="APPROVE"]');
     await approved.getByText(COMMENT).waitFor();
     await approval.locator('[data-testid="approval-event"][data-action="APPROVED"]').waitFor();
-    await approval.getByTestId('approval-step').nth(1).getByText('已同意').first().waitFor();
+    await approval.getByTestId('approval-step').nth(0).getByText('已同意').first().waitFor();
     await approval.scrollIntoViewIfNeeded();
     await screenshot(page, 'apr-10-order-approved');
   });
@@ -340,7 +340,7 @@ describe('approvals', () => {
     expect(await approval.getByTestId('approval-routing').count()).toBe(0);
     await approval.getByTestId('approval-toggle').click();
     await approval.getByTestId('approval-routing').waitFor();
-    expect(await approval.getByTestId('approval-step').count()).toBe(3);
+    expect(await approval.getByTestId('approval-step').count()).toBe(2);
     await approval.locator('[data-testid="approval-event"][data-action="AUTO_APPROVE"]').waitFor();
     expect(page.appErrors).toEqual([]);
   });
