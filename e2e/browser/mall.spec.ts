@@ -273,7 +273,10 @@ describe('dealer mall (phone)', () => {
     const staff = await newPage(browser, server.baseUrl);
     try {
       await staff.setViewportSize(PHONE);
-      await staff.goto('/mall/activate');
+      // the sign-in page leads an invited user to activation
+      await staff.goto('/login');
+      await staff.getByTestId('login-activate').click();
+      await staff.waitForURL(/\/mall\/activate$/);
       await staff.getByTestId('mall-activate').waitFor();
       // a wrong code is refused and nothing is activated
       await input(staff, 'mall-activate-code').fill('WRONG-CODE-123');

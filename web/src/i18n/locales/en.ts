@@ -97,6 +97,8 @@ const en: MessageSchema = {
     demoTitle: 'Demo accounts',
     demoHint: 'Password {password} for all; click an account to fill it in',
     welcome: 'Welcome back, {name}',
+    invited: 'Have a dealer invite code?',
+    activate: 'Activate your account',
     featureOrgs: 'Multi-level organization: HQ, branches and dealers in one tree',
     featureScope: 'Data scopes: isolation by organization and by assigned dealers',
     featureMall: 'Ordering mall: dealers order, reconcile and find invoices themselves',

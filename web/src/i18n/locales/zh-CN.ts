@@ -98,6 +98,8 @@ const zhCN = {
     demoTitle: '演示账号',
     demoHint: '密码均为 {password}，点击账号即可填入',
     welcome: '欢迎回来，{name}',
+    invited: '收到经销商邀请码？',
+    activate: '激活账号',
     featureOrgs: '多级组织：总部、分支机构、经销商统一管理',
     featureScope: '数据权限：按机构、按管辖往来单位自动隔离',
     featureMall: '订货商城：经销商自助下单、对账、查询发票',
