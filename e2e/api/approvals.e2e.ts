@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { ApprovalFlowDto, ApprovalInstanceDto, ApprovalTaskDto, ErrorCode, LoginWarningsDto, NotificationDto } from '@drp/shared';
 import { ApprovalService } from '../../server/src/modules/approval/approval.service';
+import { NotificationChannel, NotificationService } from '../../server/src/modules/notifications/notification.service';
 import { RequestContext } from '../../server/src/common/context/request-context';
 import { businessDate } from '../../server/src/database/business-date';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
@@ -923,6 +924,33 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
   });
 
   describe('inbox, notifications and sign-in warnings', () => {
+    it('SMS / e-mail channels get a notice once its action has committed, naming the order by its final number; a decision that rolls back sends nothing', async () => {
+      const sent: { userIds: string[]; kind: string; title: string }[] = [];
+      // a provider adapter at the system's edge, recording what it would send
+      const recorder: NotificationChannel = { name: 'recorder', deliver: async (userIds, n) => void sent.push({ userIds, kind: n.kind, title: n.title }) };
+      const notifications = t.app.get(NotificationService);
+      notifications.addChannel(recorder);
+      try {
+        const q = (await post('/api/products', { code: 'AP-Q2', name: '审批稀缺商品二', categoryId: catId, baseUnit: '台', basePrice: '1000.0000' }).expect(201)).body.id as string;
+        await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: q, qty: '10' }] }).expect(201);
+        const d = await newDealer();
+        const big = (await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: q, qty: '7' }], submit: true }).expect(201)).body as Order;
+        // the order got its number at the end of its transaction: the channels only ever saw that one
+        expect(sent).toContainEqual({ userIds: [uid['bj.manager']], kind: 'TASK', title: `待审批：${big.number}` });
+        expect(sent.filter((x) => x.title.includes('~'))).toEqual([]);
+        await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: q, qty: '5' }], submit: true }).expect(201);
+        const task = await theTask(big.id);
+        const before = sent.length;
+        // approving would tell the submitter, but reserving fails: rolled back, nothing sent
+        await act(task.id, 'approve', mgr).expect(409);
+        expect(sent.slice(before)).toEqual([]);
+        await act(task.id, 'reject', mgr, { reason: '缺货' }).expect(200);
+        expect(sent.slice(before)).toContainEqual({ userIds: [uid.admin], kind: 'REJECTED', title: `${big.number} 被驳回` });
+      } finally {
+        notifications.removeChannel(recorder);
+      }
+    });
+
     it('inbox boxes and counts follow a submission and its decision', async () => {
       const d = await t.orgId('D-BJ002');
       const m0 = await inbox(mgr);

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
 import { RequestContext } from '../common/context/request-context';
@@ -38,6 +38,23 @@ export class DbService {
   }
 
   private readonly queues = new WeakMap<EntityManager, Promise<unknown>>();
+  private readonly commitHooks = new WeakMap<EntityManager, (() => Promise<void>)[]>();
+  private readonly logger = new Logger('Db');
+
+  /**
+   * Runs `fn` once the transaction `ctx` is in has committed (at once outside a transaction), and
+   * never when it rolls back: for effects outside the database, such as SMS or e-mail.
+   */
+  afterCommit(ctx: RequestContext, fn: () => Promise<void>): void {
+    const hooks = ctx.manager && this.commitHooks.get(ctx.manager);
+    if (hooks) hooks.push(fn);
+    else void this.runHooks([fn]);
+  }
+
+  private async runHooks(hooks: (() => Promise<void>)[]): Promise<void> {
+    // the transaction is done: a failing hook is logged, never turned into the caller's error
+    for (const h of hooks) await h().catch((err: unknown) => this.logger.error({ err }, 'after-commit work failed'));
+  }
 
 
   /**
@@ -49,7 +66,13 @@ export class DbService {
     if (ctx.manager?.queryRunner?.isTransactionActive) return work(ctx);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction((manager) => work(ctx.withManager(manager)));
+        let hooks: (() => Promise<void>)[] = [];
+        const result = await this.dataSource.transaction((manager) => {
+          this.commitHooks.set(manager, (hooks = []));
+          return work(ctx.withManager(manager));
+        });
+        await this.runHooks(hooks);
+        return result;
       } catch (e) {
         const code = e instanceof QueryFailedError ? (e.driverError as { code?: string }).code : undefined;
         if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw e;

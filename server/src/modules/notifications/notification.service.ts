@@ -31,7 +31,8 @@ export class LoggingChannel implements NotificationChannel {
 
 /**
  * The bell: in-app notifications written in the caller's transaction (a rolled-back action
- * notifies nobody), then handed to the other channels.
+ * notifies nobody); the other channels get them once that transaction has committed, as they
+ * then read (a document numbered at the end of its transaction is named by its final number).
  */
 @Injectable()
 export class NotificationService {
@@ -39,16 +40,30 @@ export class NotificationService {
 
   constructor(private readonly db: DbService) {}
 
+  /** Adds a delivery channel (an SMS or e-mail provider's adapter). */
+  addChannel(channel: NotificationChannel): void {
+    this.channels.push(channel);
+  }
+
+  removeChannel(channel: NotificationChannel): void {
+    const i = this.channels.indexOf(channel);
+    if (i >= 0) this.channels.splice(i, 1);
+  }
+
   async notify(tx: RequestContext, userIds: (string | null | undefined)[], n: NotificationInput): Promise<void> {
     // nobody is told about their own action
     const ids = [...new Set(userIds.filter((u): u is string => !!u && u !== tx.user?.id))];
     if (!ids.length) return;
-    await this.db.query(
+    const rows = await this.db.query<{ id: string }>(
       tx,
-      'INSERT INTO notification (user_id, kind, title, body, link) SELECT unnest($1::uuid[]), $2, $3, $4, $5',
+      'INSERT INTO notification (user_id, kind, title, body, link) SELECT unnest($1::uuid[]), $2, $3, $4, $5 RETURNING id',
       [ids, n.kind, n.title.slice(0, 200), n.body?.slice(0, 500) ?? null, n.link ?? null],
     );
-    for (const c of this.channels) await c.deliver(ids, n);
+    this.db.afterCommit(tx, async () => {
+      const [now] = await this.db.query<{ title: string; body: string | null; link: string | null }>(RequestContext.system(), 'SELECT title, body, link FROM notification WHERE id = $1', [rows[0].id]);
+      if (!now) return;
+      for (const c of this.channels) await c.deliver(ids, { kind: n.kind, title: now.title, body: now.body, link: now.link });
+    });
   }
 
   async list(ctx: RequestContext, q: { page?: number; pageSize?: number; unread?: string }): Promise<Paged<NotificationDto> & { unread: number }> {
