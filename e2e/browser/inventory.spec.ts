@@ -1,6 +1,6 @@
 import type { Browser, Locator } from 'playwright-core';
 import { appServerForSpec, type AppServer } from '../support/app-server';
-import { input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
+import { elementUi, input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
 
 /**
  * Inventory as people use it: an HQ admin posts an inbound document to 北京分仓 and sees the stock
@@ -28,7 +28,7 @@ describe('inventory', () => {
     await server?.stop();
   });
 
-  const messageBox = () => page.locator('.el-message-box:visible');
+  const { messageBox } = elementUi(() => page);
   /** pick an option of an el-select that is open (its popper is teleported to <body>) */
   const pickOption = async (text: string) => {
     await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { appServerForSpec, type AppServer } from '../support/app-server';
-import { input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
+import { elementUi, input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
 
 /**
  * The dealer mall on a phone (390x844): bj.dealer1 logs in and lands in the mall (not the
@@ -33,7 +33,7 @@ describe('dealer mall (phone)', () => {
     await server?.stop();
   });
 
-  const messageBox = () => page.locator('.el-message-box:visible');
+  const { messageBox } = elementUi(() => page);
   /** a JSON call to the API as `username` */
   const api = async <T>(username: string, method: string, path: string, body?: unknown): Promise<T> => {
     const login = await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'Demo#2026' }) });

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { appServerForSpec, type AppServer } from '../support/app-server';
-import { input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
+import { elementUi, input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
 
 /**
  * Sales orders as people use them: the HQ admin enters an order for a Beijing dealer with two
@@ -31,7 +31,7 @@ describe('sales orders', () => {
     await server?.stop();
   });
 
-  const messageBox = () => page.locator('.el-message-box:visible');
+  const { messageBox } = elementUi(() => page);
   const dropdownsClosed = () =>
     page.waitForFunction(() => Array.from(document.querySelectorAll('.el-select-dropdown__item')).every((el) => !(el as HTMLElement).checkVisibility()));
   const pickOption = async (text: string | RegExp) => {

@@ -1,6 +1,6 @@
 import type { Browser, Locator } from 'playwright-core';
 import { appServerForSpec, type AppServer } from '../support/app-server';
-import { input, launchBrowser, login, newPage, screenshot, type TrackedPage } from '../support/browser';
+import { elementUi, input, launchBrowser, login, newPage, screenshot, type TrackedPage } from '../support/browser';
 
 /**
  * Looking after the organisation tree: edit and save (with the record's version), move a node
@@ -31,7 +31,7 @@ describe('organisation maintenance', () => {
   const node = (code: string) => page.getByTestId(`org-node-${code}`);
   const field = (name: string) => input(page, `org-field-${name}`);
   const title = () => page.getByTestId('org-detail-title');
-  const messageBox = () => page.locator('.el-message-box:visible');
+  const { messageBox } = elementUi(() => page);
 
   async function createChild(under: string, type: 'BRANCH' | 'DEALER', org: { code: string; name: string }) {
     await node(under).click();
@@ -90,7 +90,7 @@ describe('organisation maintenance', () => {
   it('refuses to delete an organisation with children and offers to disable it', async () => {
     await page.getByTestId('org-delete').click();
     await messageBox().getByRole('button', { name: '确定' }).click();
-    await messageBox().getByText('改为停用').waitFor();
+    await messageBox().getByText('该机构下还有下级机构，不能删除').waitFor();
     await screenshot(page, '33-orgs-delete-refused');
     await messageBox().getByRole('button', { name: '停用' }).click();
     await page.getByTestId('org-enable').waitFor();

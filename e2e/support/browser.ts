@@ -125,8 +125,12 @@ export async function pageApi<T = unknown>(page: Page, method: string, path: str
 /** Element Plus pieces a spec waits on, for the page it has now (`page` is assigned in beforeAll). */
 export function elementUi(page: () => Page) {
   return {
-    /** the confirmation box on screen */
-    messageBox: (): Locator => page().locator('.el-message-box:visible'),
+    /**
+     * The confirmation box on screen. A box that is fading out (its overlay in the leave
+     * transition) is left out: right after one box closes and the next opens, both are visible
+     * for a moment and their texts would match twice.
+     */
+    messageBox: (): Locator => page().locator('.el-overlay.is-message-box:not(.fade-in-linear-leave-active) .el-message-box:visible'),
     /** waits for a toast with this text */
     toast: (text: string | RegExp): Promise<void> => page().locator('.el-message', { hasText: text }).first().waitFor(),
     /** the body rows of the table with this test id */
