@@ -43,8 +43,8 @@ describe('approval of stock adjustments and receipt reversals', () => {
   const receipt = async (id: string) => (await get(`/api/receipts/${id}`).expect(200)).body as ReceiptDto;
   const openAmount = async (receivableId: string) => (await t.sql<{ open_amount: string }>('SELECT open_amount FROM receivable WHERE id = $1', [receivableId]))[0].open_amount;
   /** an order of `qty` x 100.00 for the dealer, shipped: its receivable */
-  const shippedReceivable = async (qty: string) => {
-    const order = (await post('/api/sales-orders', { dealerId, warehouseId: whId, lines: [{ productId: P, qty }], submit: true }).expect(201)).body;
+  const shippedReceivable = async (qty: string, dealer = dealerId) => {
+    const order = (await post('/api/sales-orders', { dealerId: dealer, warehouseId: whId, lines: [{ productId: P, qty }], submit: true }).expect(201)).body;
     expect(order.status).toBe('APPROVED');
     const shipment = (await post('/api/shipments', { orderId: order.id }).expect(201)).body;
     const [r] = await t.sql<{ id: string }>('SELECT id FROM receivable WHERE shipment_id = $1', [shipment.id]);
@@ -226,6 +226,23 @@ describe('approval of stock adjustments and receipt reversals', () => {
       expect(all.map((i) => i.status)).toEqual(['PENDING', 'REJECTED']);
       await post(`/api/approvals/instances/${all[0].id}/withdraw`).expect(200);
       expect((await receipt(rc.id)).reversalStatus).toBe('REJECTED');
+    });
+
+    it('while its reversal waits a receipt pays nothing; rejected, its money settles what opened meanwhile', async () => {
+      const d2 = (await post('/api/orgs', { code: 'AD-D2', name: '审批单据经销商二', type: 'DEALER', parentId: await t.orgId('BJ'), priceLevel: 2 }).expect(201)).body.id;
+      await t.http.put(`/api/credit/accounts/${d2}`).set(bearer(admin)).send({ limit: '0', mode: 'NONE', creditDays: 30 }).expect(200);
+      const rc = (await post('/api/receipts', { dealerId: d2, amount: '250', method: 'CASH' }).expect(201)).body as ReceiptDto;
+      expect(rc).toMatchObject({ allocated: '0.00', unallocated: '250.00' });
+      await post(`/api/receipts/${rc.id}/reverse`, { reason: '疑似重复登记' }).expect(200);
+
+      const rv = await shippedReceivable('2', d2); // 200.00, shipped while the reversal waits
+      expect(await openAmount(rv)).toBe('200.00');
+      expect(await receipt(rc.id)).toMatchObject({ reversalStatus: 'PENDING_APPROVAL', allocated: '0.00', unallocated: '250.00' });
+      expect(await t.sql('SELECT 1 FROM allocation WHERE receipt_id = $1', [rc.id])).toHaveLength(0);
+
+      await act((await openTask('RECEIPT_REVERSAL', rc.id)).id, 'reject', fin, { reason: '核实不是重复登记' }).expect(200);
+      expect(await receipt(rc.id)).toMatchObject({ status: 'ACTIVE', reversalStatus: 'REJECTED', allocated: '200.00', unallocated: '50.00' });
+      expect(await openAmount(rv)).toBe('0.00');
     });
 
     it('above 50,000: finance, then the HQ administrators', async () => {

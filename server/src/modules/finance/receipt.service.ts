@@ -190,11 +190,15 @@ export class ReceiptService {
     await this.doReverse(tx, id);
   }
 
-  /** The reversal was rejected, returned or withdrawn: the receipt stays in force; a new reversal may be asked for later. */
+  /**
+   * The reversal was rejected, returned or withdrawn: the receipt stays in force (a new reversal
+   * may be asked for later) and its unallocated money, frozen while it waited, now pays what is open.
+   */
   async reversalRefused(tx: RequestContext, id: string, why: string): Promise<void> {
     const r = await this.lockReceipt(tx, id);
     if (r.reversal_status !== 'PENDING_APPROVAL') return;
     await this.db.query(tx, `UPDATE receipt SET reversal_status = 'REJECTED', version = version + 1 WHERE id = $1`, [id]);
+    await this.receivables.settle(tx, r.dealer_id, id);
     await this.audit.record(tx, {
       action: 'reversal-rejected',
       entity: 'receipt',

@@ -167,11 +167,13 @@ export class ReceivableService {
     await this.credit.adjust(tx, dealerId, { openReceivables: fmt(new Dec(total).negated()), prepayment: fmt(new Dec(total).negated()) });
   }
 
+  /** Unallocated money of the dealer, oldest first; a receipt whose reversal waits for approval is frozen and pays nothing. */
   private async openCredits(tx: RequestContext, dealerId: string): Promise<{ type: CreditDocType; id: string; unallocated: string }[]> {
     const rows = await this.db.query<{ type: CreditDocType; id: string; unallocated: string }>(
       tx,
       `SELECT * FROM (
-         SELECT 'RECEIPT' AS type, id, unallocated, business_date, created_at FROM receipt WHERE dealer_id = $1 AND status = 'ACTIVE' AND unallocated > 0
+         SELECT 'RECEIPT' AS type, id, unallocated, business_date, created_at FROM receipt
+          WHERE dealer_id = $1 AND status = 'ACTIVE' AND unallocated > 0 AND reversal_status IS DISTINCT FROM 'PENDING_APPROVAL'
          UNION ALL
          SELECT 'RETURN', id, unallocated, business_date, created_at FROM sales_return WHERE dealer_id = $1 AND unallocated > 0
        ) c ORDER BY business_date, created_at`,
