@@ -4,6 +4,8 @@ import { DocNumberService } from '../../server/src/database/doc-number.service';
 import { businessDate } from '../../server/src/database/business-date';
 import { JobsService } from '../../server/src/modules/jobs/jobs.service';
 import { MAINTENANCE_JOB } from '../../server/src/modules/jobs/maintenance.job';
+import { ESCALATION_JOB } from '../../server/src/modules/approval/approval.service';
+import { MONTH_END_JOB } from '../../server/src/modules/finance/statement.service';
 import { bootTestApp, TestApp } from '../support/test-app';
 
 describe('document numbers and transactions', () => {
@@ -72,5 +74,32 @@ describe('background jobs on pg-boss', () => {
     }
     expect(keys.map((k) => k.key)).toEqual(['new-key-0001']);
     expect((await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM auth_session WHERE expires_at < now() - interval '7 days'`))[0].n).toBe(0);
+  });
+
+  it('keeps the schedules in pg-boss, in the company time zone: month-end statements, approval escalation, maintenance', async () => {
+    const rows = await t.sql<{ name: string; cron: string; timezone: string }>('SELECT name, cron, timezone FROM pgboss.schedule ORDER BY name');
+    expect(rows).toEqual([
+      { name: ESCALATION_JOB, cron: '*/10 * * * *', timezone: 'Asia/Shanghai' },
+      { name: MONTH_END_JOB, cron: '0 2 1 * *', timezone: 'Asia/Shanghai' },
+      { name: MAINTENANCE_JOB, cron: '17 * * * *', timezone: 'Asia/Shanghai' },
+    ].sort((a, b) => a.name.localeCompare(b.name)));
+  });
+
+  it('the scheduled jobs complete when their queue delivers them', async () => {
+    const jobs = t.app.get(JobsService);
+    // a month of demo activity (a receipt 60 days ago) that has no statements yet
+    const [{ month }] = await t.sql<{ month: string }>(`SELECT to_char(current_date - 60, 'YYYY-MM') AS month`);
+    const statements = async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM statement WHERE to_char(period_from, 'YYYY-MM') = $1`, [month]))[0].n;
+    expect(await statements()).toBe(0);
+    const ids = [await jobs.send(ESCALATION_JOB, {}), await jobs.send(MONTH_END_JOB, { month })];
+    const deadline = Date.now() + 30000;
+    let states: string[] = [];
+    while (Date.now() < deadline) {
+      states = (await t.sql<{ state: string }>('SELECT state FROM pgboss.job WHERE id = ANY($1::uuid[])', [ids])).map((r) => r.state);
+      if (states.length === 2 && states.every((s) => s === 'completed' || s === 'failed')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(states).toEqual(['completed', 'completed']);
+    expect(await statements()).toBeGreaterThan(0);
   });
 });
