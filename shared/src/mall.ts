@@ -1,5 +1,6 @@
 /** The dealer ordering mall (订货商城): wire types shared by the server and the /mall pages (issue: dealer mall). */
 import type { PriceSource } from './catalog';
+import type { UserStatus } from './org';
 import type { OrderEventDto, OrderStatus } from './sales';
 
 /** What a dealer is told about stock: a level, and the number only where HQ allows it (mall settings). */
@@ -206,7 +207,7 @@ export interface DealerAccountDto {
   dealerName: string;
   roles: string[];
   /** INVITED until the code is used */
-  status: 'ACTIVE' | 'DISABLED' | 'INVITED';
+  status: UserStatus;
   lastLoginAt: string | null;
   createdAt: string;
 }

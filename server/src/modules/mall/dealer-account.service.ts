@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { BuiltinRole, DealerAccountDto, DealerInviteDto, ErrorCode, OrgType, Paged } from '@drp/shared';
+import { BuiltinRole, DealerAccountDto, DealerInviteDto, ErrorCode, OrgType, Paged, UserStatus } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { escapeLike, resolvePage } from '../../common/http/pagination';
@@ -23,7 +23,7 @@ interface AccountRow {
   username: string;
   display_name: string;
   phone: string | null;
-  status: 'ACTIVE' | 'DISABLED' | 'INVITED';
+  status: UserStatus;
   org_id: string;
   dealer_code: string;
   dealer_name: string;
@@ -78,14 +78,14 @@ export class DealerAccountService {
       if (taken) throw new DomainError(ErrorCode.DUPLICATE, `The username ${username} is taken`, { field: 'username' });
       const [u] = await this.db.query<{ id: string }>(
         tx,
-        `INSERT INTO app_user (username, display_name, password_hash, phone, status, org_id) VALUES ($1, $2, $3, $4, 'INVITED', $5) RETURNING id`,
-        [username, dto.displayName.trim(), placeholder, dto.phone?.trim() || null, dealer.id],
+        `INSERT INTO app_user (username, display_name, password_hash, phone, status, org_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [username, dto.displayName.trim(), placeholder, dto.phone?.trim() || null, UserStatus.INVITED, dealer.id],
       );
       await this.db.query(tx, 'INSERT INTO user_role (user_id, role_id) SELECT $1, id FROM role WHERE code = $2', [u.id, role]);
       const invite = await this.issue(tx, u.id);
       await this.audit.record(tx, {
         action: 'invite', entity: 'user', entityId: u.id, orgId: dealer.id, summary: `invited ${username} (${role}) for ${dealer.code}`,
-        after: { username, displayName: dto.displayName.trim(), role, status: 'INVITED', expiresAt: invite.expiresAt },
+        after: { username, displayName: dto.displayName.trim(), role, status: UserStatus.INVITED, expiresAt: invite.expiresAt },
       });
       return { userId: u.id, username, dealerId: dealer.id, ...invite };
     });
@@ -96,7 +96,7 @@ export class DealerAccountService {
     this.assertMayManage(ctx);
     return this.db.tx(ctx, async (tx) => {
       const u = await this.lockAccount(tx, userId);
-      if (u.status !== 'INVITED') throw new DomainError(ErrorCode.INVALID_STATE, `${u.username} is ${u.status}: only a login not yet activated gets a new code (use a password reset)`, { status: u.status });
+      if (u.status !== UserStatus.INVITED) throw new DomainError(ErrorCode.INVALID_STATE, `${u.username} is ${u.status}: only a login not yet activated gets a new code (use a password reset)`, { status: u.status });
       const invite = await this.issue(tx, u.id);
       await this.audit.record(tx, { action: 'reinvite', entity: 'user', entityId: u.id, orgId: u.org_id, summary: `new invite code for ${u.username}`, after: { expiresAt: invite.expiresAt } });
       return { userId: u.id, username: u.username, dealerId: u.org_id, ...invite };
@@ -108,9 +108,9 @@ export class DealerAccountService {
     await this.db.tx(ctx, async (tx) => {
       const u = await this.lockAccount(tx, userId);
       if (u.id === ctx.actor.id) throw new DomainError(ErrorCode.FORBIDDEN, 'You cannot disable or enable your own account');
-      let to: string = u.status;
-      if (!enabled && u.status !== 'DISABLED') to = 'DISABLED';
-      if (enabled && u.status === 'DISABLED') {
+      let to: UserStatus = u.status;
+      if (!enabled && u.status !== UserStatus.DISABLED) to = UserStatus.DISABLED;
+      if (enabled && u.status === UserStatus.DISABLED) {
         // a login that never set its password goes back to waiting for its code
         const [{ activated }] = await this.db.query<{ activated: boolean }>(
           tx,
@@ -118,11 +118,11 @@ export class DealerAccountService {
           [u.id],
         );
         const [{ seeded }] = await this.db.query<{ seeded: boolean }>(tx, 'SELECT NOT EXISTS (SELECT 1 FROM user_invite WHERE user_id = $1) AS seeded', [u.id]);
-        to = activated || seeded ? 'ACTIVE' : 'INVITED';
+        to = activated || seeded ? UserStatus.ACTIVE : UserStatus.INVITED;
       }
       if (to === u.status) return;
       await this.db.query(tx, 'UPDATE app_user SET status = $2, version = version + 1 WHERE id = $1', [u.id, to]);
-      if (to === 'DISABLED') await this.db.query(tx, `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'DISABLED' WHERE user_id = $1 AND revoked_at IS NULL`, [u.id]);
+      if (to === UserStatus.DISABLED) await this.db.query(tx, `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'DISABLED' WHERE user_id = $1 AND revoked_at IS NULL`, [u.id]);
       await this.audit.record(tx, { action: enabled ? 'enable' : 'disable', entity: 'user', entityId: u.id, orgId: u.org_id, summary: `${u.username}: ${u.status} -> ${to}`, before: { status: u.status }, after: { status: to } });
     });
     return (await this.load(ctx, [userId]))[0];

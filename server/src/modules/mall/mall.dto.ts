@@ -1,8 +1,8 @@
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength,
+  ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength,
 } from 'class-validator';
-import { USERNAME_PATTERN } from '@drp/shared';
+import { USERNAME_PATTERN, UserStatus } from '@drp/shared';
 import { PageQueryDto } from '../../common/http/pagination';
 import { IsDecimal } from '../../common/http/validators';
 
@@ -82,7 +82,7 @@ export class ContentDto {
 
 export class DealerAccountQueryDto extends PageQueryDto {
   @IsOptional() @IsUUID() dealerId?: string;
-  @IsOptional() @IsIn(['ACTIVE', 'DISABLED', 'INVITED']) status?: string;
+  @IsOptional() @IsEnum(UserStatus) status?: UserStatus;
 }
 
 export class InviteDto {
