@@ -989,7 +989,8 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       const mAfter = await bell(mgr);
       expect(mAfter.unread).toBe(mBefore.unread + 2);
       const taskNote = mAfter.items.find((n) => n.title === `待审批：${o1.number}`)!;
-      expect(taskNote).toMatchObject({ kind: 'TASK', readAt: null });
+      // the message key and values carry the order's final number (the web words it in the reader's language)
+      expect(taskNote).toMatchObject({ kind: 'TASK', readAt: null, message: { key: 'task', params: { number: o1.number, step: '分支机构经理审批' } } });
       expect(taskNote.body).toContain('分支机构经理审批');
       expect(mAfter.items.find((n) => n.title === `待审批：${o2.number}`)).toBeDefined();
 
@@ -997,8 +998,8 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       await act((await theTask(o2.id)).id, 'reject', mgr, { reason: '库存紧张' }).expect(200);
       const s = await bell(rep);
       expect(s.unread).toBe(sBefore.unread + 2);
-      expect(s.items.find((n) => n.title.includes(o1.number))).toMatchObject({ kind: 'APPROVED', link: `/sales/orders/${o1.id}`, readAt: null });
-      expect(s.items.find((n) => n.title.includes(o2.number))).toMatchObject({ kind: 'REJECTED', body: '库存紧张', link: `/sales/orders/${o2.id}` });
+      expect(s.items.find((n) => n.title.includes(o1.number))).toMatchObject({ kind: 'APPROVED', link: `/sales/orders/${o1.id}`, readAt: null, message: { key: 'approved', params: { number: o1.number } } });
+      expect(s.items.find((n) => n.title.includes(o2.number))).toMatchObject({ kind: 'REJECTED', body: '库存紧张', link: `/sales/orders/${o2.id}`, message: { key: 'rejected', params: { number: o2.number } } });
       // deciding clears the approver's 待审批 notices; nobody is told about their own decisions
       const mDecided = await bell(mgr);
       expect(mDecided.unread).toBe(mBefore.unread);

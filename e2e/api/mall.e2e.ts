@@ -271,6 +271,11 @@ describe('dealer mall: catalog, cart, checkout, orders, contents, dealer account
     const notes = await get(d1, '/api/notifications').expect(200);
     const mine = (n: { kind: string; title: string; link: string }) => n.kind === 'ORDER_STATUS' && n.title.includes(order.number) && n.link === `/mall/orders/${order.id}`;
     expect(notes.body.items.filter(mine).length).toBeGreaterThanOrEqual(2);
+    // the accepted order went through approval on its own: the note is the system's, worded by each client
+    expect(notes.body.items.find((n: { title: string }) => n.title === `订单 ${order.number}：已审核`)).toMatchObject({
+      body: '无需审批，自动通过',
+      message: { key: 'orderStatus', params: { number: order.number, status: 'APPROVED' }, note: 'autoApproved' },
+    });
 
     // shipped with logistics: the dealer sees the shipment, the SHIPPED step and a notice
     await post(await t.token('bj.manager'), '/api/shipments', { orderId: order.id, logisticsCompany: '顺丰速运', trackingNo: 'SF123456789' }).expect(201);
@@ -285,7 +290,7 @@ describe('dealer mall: catalog, cart, checkout, orders, contents, dealer account
     const [shipment] = shipped.shipments;
     await t.http.patch(`/api/shipments/${shipment.id}/logistics`).set(bearer(await t.token('bj.manager'))).send({ logisticsCompany: '京东物流', trackingNo: 'JD0001' }).expect(200);
     const fixedNote = (await get(d1, '/api/notifications').expect(200)).body.items.find((n: { title: string }) => n.title === `发货单 ${shipment.number}：物流信息已更新`);
-    expect(fixedNote).toMatchObject({ kind: 'ORDER_STATUS', body: '京东物流 JD0001', link: `/mall/orders/${order.id}` });
+    expect(fixedNote).toMatchObject({ kind: 'ORDER_STATUS', body: '京东物流 JD0001', link: `/mall/orders/${order.id}`, message: { key: 'logistics', params: { number: shipment.number } } });
     expect(((await get(d1, `/api/mall/orders/${order.id}`).expect(200)).body as MallOrderDto).shipments[0]).toMatchObject({ logisticsCompany: '京东物流', trackingNo: 'JD0001' });
 
     // my orders, newest first, filtered by status

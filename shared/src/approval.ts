@@ -271,11 +271,25 @@ export interface ApprovalInstanceDto {
   events: ApprovalEventDto[];
 }
 
+/**
+ * What a notification says, as a message key and its values, so each client words it in its
+ * user's language (the stored title and body are the Chinese wording, for SMS / e-mail).
+ */
+export interface NotificationMessage {
+  key: 'orderStatus' | 'logistics' | 'approved' | 'rejected' | 'returned' | 'task';
+  /** `number` of the document; `status` an order status code; `step` the approval step's name */
+  params: Record<string, string>;
+  /** the body is the system's own note (not a person's words): the client words it */
+  note?: 'autoApproved' | 'noApprover';
+}
+
 export interface NotificationDto {
   id: string;
   kind: 'TASK' | 'APPROVED' | 'REJECTED' | 'RETURNED' | 'ORDER_STATUS';
   title: string;
   body: string | null;
+  /** null on notifications written before messages had keys */
+  message: NotificationMessage | null;
   link: string | null;
   readAt: string | null;
   createdAt: string;

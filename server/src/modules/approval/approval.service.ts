@@ -95,7 +95,13 @@ export class ApprovalService {
    */
   async renumber(tx: RequestContext, docType: ApprovalDocType, docId: string, from: string, to: string): Promise<void> {
     await this.db.query(tx, 'UPDATE approval_instance SET doc_number = $3 WHERE doc_type = $1 AND doc_id = $2 AND doc_number = $4', [docType, docId, to, from]);
-    await this.db.query(tx, `UPDATE notification SET title = replace(title, $1, $2) WHERE created_at = now() AND position($1 in title) > 0`, [from, to]);
+    await this.db.query(
+      tx,
+      `UPDATE notification SET title = replace(title, $1, $2),
+              message = CASE WHEN message #>> '{params,number}' = $1 THEN jsonb_set(message, '{params,number}', to_jsonb($2::text)) ELSE message END
+        WHERE created_at = now() AND position($1 in title) > 0`,
+      [from, to],
+    );
   }
 
   /** Closes a document's open approval (edited, cancelled, resubmitted) without a verdict. */
@@ -148,6 +154,7 @@ export class ApprovalService {
         title: `${inst.doc_number} ${verdict === 'REJECT' ? '被驳回' : '被退回修改'}`,
         body: why,
         link: this.registry.handler(inst.doc_type).link(inst.doc_id),
+        message: { key: verdict === 'REJECT' ? 'rejected' : 'returned', params: { number: inst.doc_number } },
       });
       await this.clearTaskNotices(tx, inst.id);
       await this.audit.record(tx, { action: verdict.toLowerCase(), entity: 'approval', entityId: inst.id, orgId: inst.scope_org_id, summary: `${inst.doc_number}: ${verdict.toLowerCase()} at step ${task.step_index + 1}: ${why}`, after: { taskId, reason: why } });
@@ -276,7 +283,9 @@ export class ApprovalService {
     }
     await this.db.query(tx, `UPDATE approval_instance SET status = 'APPROVED', current_step = NULL, version = version + 1 WHERE id = $1`, [inst.id]);
     await this.event(tx, inst.id, 'APPROVED', null, null, null);
-    if (from > 0) await this.notifications.notify(tx, [inst.submitted_by], { kind: 'APPROVED', title: `${inst.doc_number} 审批通过`, body: inst.doc_summary, link });
+    if (from > 0) await this.notifications.notify(tx, [inst.submitted_by], {
+      kind: 'APPROVED', title: `${inst.doc_number} 审批通过`, body: inst.doc_summary, link, message: { key: 'approved', params: { number: inst.doc_number } },
+    });
     return ApprovalStatus.APPROVED;
   }
 
@@ -300,7 +309,10 @@ export class ApprovalService {
        SELECT $1, $2, $3, t.a, t.f, CASE WHEN $6::int IS NULL THEN NULL ELSE now() + make_interval(hours => $6::int) END FROM unnest($4::uuid[], $5::uuid[]) AS t(a, f)`,
       [inst.id, stepIndex, step.name, unique.map((r) => r.approver), unique.map((r) => r.from), step.timeLimitHours],
     );
-    await this.notifications.notify(tx, unique.map((r) => r.approver), { kind: 'TASK', title: `待审批：${inst.doc_number}`, body: `${step.name} · ${inst.doc_summary}`, link: '/approvals/inbox' });
+    await this.notifications.notify(tx, unique.map((r) => r.approver), {
+      kind: 'TASK', title: `待审批：${inst.doc_number}`, body: `${step.name} · ${inst.doc_summary}`, link: '/approvals/inbox',
+      message: { key: 'task', params: { number: inst.doc_number, step: step.name } },
+    });
     void link;
   }
 

@@ -1,12 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { NotificationDto, Paged } from '@drp/shared';
+import { NotificationDto, NotificationMessage, Paged } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { resolvePage } from '../../common/http/pagination';
 import { DbService } from '../../database/db.service';
 
 export interface NotificationInput {
   kind: NotificationDto['kind'];
+  /** the Chinese wording: SMS / e-mail send it; the web words `message` in its user's language */
   title: string;
+  message?: NotificationMessage;
   body?: string | null;
   /** a web route, e.g. /sales/orders/<id> */
   link?: string | null;
@@ -56,8 +58,8 @@ export class NotificationService {
     if (!ids.length) return;
     const rows = await this.db.query<{ id: string }>(
       tx,
-      'INSERT INTO notification (user_id, kind, title, body, link) SELECT unnest($1::uuid[]), $2, $3, $4, $5 RETURNING id',
-      [ids, n.kind, n.title.slice(0, 200), n.body?.slice(0, 500) ?? null, n.link ?? null],
+      'INSERT INTO notification (user_id, kind, title, body, link, message) SELECT unnest($1::uuid[]), $2, $3, $4, $5, $6 RETURNING id',
+      [ids, n.kind, n.title.slice(0, 200), n.body?.slice(0, 500) ?? null, n.link ?? null, n.message ?? null],
     );
     this.db.afterCommit(tx, async () => {
       const [now] = await this.db.query<{ title: string; body: string | null; link: string | null }>(RequestContext.system(), 'SELECT title, body, link FROM notification WHERE id = $1', [rows[0].id]);
@@ -83,6 +85,7 @@ export class NotificationService {
         kind: r.kind as NotificationDto['kind'],
         title: r.title as string,
         body: (r.body as string | null) ?? null,
+        message: (r.message as NotificationMessage | null) ?? null,
         link: (r.link as string | null) ?? null,
         readAt: r.read_at ? new Date(r.read_at as Date).toISOString() : null,
         createdAt: new Date(r.created_at as Date).toISOString(),

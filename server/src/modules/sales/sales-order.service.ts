@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  COMMITTING_STATUSES, CreditCheckDto, Dec, ErrorCode, fmt, isBelowFloor, LinePriceSource, ORDER_ACTION_FROM, OrderAction, OrderEventDto, OrderLineDto, OrderListTotals, OrderPreviewDto,
+  COMMITTING_STATUSES, CreditCheckDto, Dec, ErrorCode, fmt, isBelowFloor, LinePriceSource, NotificationMessage, ORDER_ACTION_FROM, OrderAction, OrderEventDto, OrderLineDto, OrderListTotals, OrderPreviewDto,
   OrderSource, OrderStatus, orderLineMoney, OrgStatus, OrgType, Paged, quantityProblem, SALES_DOC_PREFIX, SalesOrderDto,
 } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
@@ -48,7 +48,10 @@ const STATUS_ZH: Record<OrderStatus, string> = {
 };
 
 /** Notes the system writes on the timeline (the web shows them in the reader's language); a notice carries them in words. */
-const MACHINE_NOTE_ZH: Record<string, string> = { auto: '无需审批，自动通过', 'no approver could be found': '找不到审批人，按审批流程设置驳回' };
+const MACHINE_NOTE: Record<string, { key: NonNullable<NotificationMessage['note']>; zh: string }> = {
+  auto: { key: 'autoApproved', zh: '无需审批，自动通过' },
+  'no approver could be found': { key: 'noApprover', zh: '找不到审批人，按审批流程设置驳回' },
+};
 
 const SORT: Record<string, string> = { createdAt: 'o.created_at', number: 'o.number', total: 'o.total', businessDate: 'o.business_date', status: 'o.status' };
 
@@ -540,14 +543,19 @@ export class SalesOrderService {
   }
 
   private notifyCreator(tx: RequestContext, o: OrderRow, to: OrderStatus, note: string | null): Promise<void> {
-    return this.tellCreator(tx, o.id, `订单 ${o.number}：${STATUS_ZH[to]}`, note && (MACHINE_NOTE_ZH[note] ?? note));
+    const machine = note ? MACHINE_NOTE[note] : undefined;
+    return this.tellCreator(tx, o.id, `订单 ${o.number}：${STATUS_ZH[to]}`, machine?.zh ?? note, {
+      key: 'orderStatus',
+      params: { number: o.number, status: to },
+      ...(machine && { note: machine.key }),
+    });
   }
 
   /** A notice to whoever placed the order (a mall order's dealer user), linking to where they see it. */
-  async tellCreator(tx: RequestContext, orderId: string, title: string, body: string | null): Promise<void> {
+  async tellCreator(tx: RequestContext, orderId: string, title: string, body: string | null, message: NotificationMessage): Promise<void> {
     const [o] = await this.db.query<{ created_by: string | null; source: OrderSource }>(tx, 'SELECT created_by, source FROM sales_order WHERE id = $1', [orderId]);
     const link = o.source === OrderSource.MALL ? `/mall/orders/${orderId}` : `/sales/orders/${orderId}`;
-    await this.notifications.notify(tx, [o.created_by], { kind: 'ORDER_STATUS', title, body, link });
+    await this.notifications.notify(tx, [o.created_by], { kind: 'ORDER_STATUS', title, body, link, message });
   }
 
   async event(tx: RequestContext, orderId: string, action: OrderAction, from: OrderStatus | null, to: OrderStatus, note: string | null): Promise<void> {

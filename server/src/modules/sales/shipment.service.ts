@@ -167,7 +167,10 @@ export class ShipmentService {
       // a mall dealer follows its delivery by these: tell it when they change
       const [{ source }] = await this.db.query<{ source: OrderSource }>(tx, 'SELECT source FROM sales_order WHERE id = $1', [before.orderId]);
       if (source === OrderSource.MALL) {
-        await this.orders.tellCreator(tx, before.orderId, `发货单 ${before.number}：物流信息已更新`, `${dto.logisticsCompany.trim()} ${dto.trackingNo.trim()}`.trim() || null);
+        await this.orders.tellCreator(tx, before.orderId, `发货单 ${before.number}：物流信息已更新`, `${dto.logisticsCompany.trim()} ${dto.trackingNo.trim()}`.trim() || null, {
+          key: 'logistics',
+          params: { number: before.number },
+        });
       }
     });
     return this.getShipment(ctx, id);

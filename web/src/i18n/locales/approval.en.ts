@@ -223,6 +223,18 @@ const approval: ApprovalMessages = {
       RETURNED: 'Returned',
       ORDER_STATUS: 'Order status',
     },
+    msg: {
+      orderStatus: 'Order {number}: {status}',
+      logistics: 'Shipment {number}: tracking updated',
+      approved: '{number} approved',
+      rejected: '{number} rejected',
+      returned: '{number} returned for changes',
+      task: 'To approve: {number}',
+    },
+    note: {
+      autoApproved: 'No approval needed: approved automatically',
+      noApprover: 'No approver could be found: rejected as the flow says',
+    },
   },
   warnings: {
     title: 'Reminders',

@@ -221,6 +221,18 @@ const approval = {
       RETURNED: '退回修改',
       ORDER_STATUS: '订单状态',
     },
+    msg: {
+      orderStatus: '订单 {number}：{status}',
+      logistics: '发货单 {number}：物流信息已更新',
+      approved: '{number} 审批通过',
+      rejected: '{number} 被驳回',
+      returned: '{number} 被退回修改',
+      task: '待审批：{number}',
+    },
+    note: {
+      autoApproved: '无需审批，自动通过',
+      noApprover: '找不到审批人，按审批流程设置驳回',
+    },
   },
   warnings: {
     title: '登录提醒',
