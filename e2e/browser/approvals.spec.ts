@@ -286,6 +286,14 @@ describe('approvals', () => {
     await page.waitForURL(/unread=true/);
     await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid="notify-item"]')).every((el) => el.getAttribute('data-read') === 'false'));
     await screenshot(page, 'apr-09-notification-centre');
+    // the same notices in English: worded by the page from their message keys
+    await page.getByTestId('lang-switch-trigger').click();
+    await page.getByTestId('lang-en').click();
+    await page.getByTestId('notify-item').filter({ hasText: `${orders.approve!.number} approved` }).waitFor();
+    expect(await page.getByTestId('notify-item').filter({ hasText: '审批通过' }).count()).toBe(0);
+    await screenshot(page, 'apr-09b-notification-centre-english');
+    await page.getByTestId('lang-switch-trigger').click();
+    await page.getByTestId('lang-zh-CN').click();
 
     await page.getByTestId('notify-item').filter({ hasText: `${orders.approve!.number} 审批通过` }).click();
     await page.waitForURL(new RegExp(`/sales/orders/${orders.approve!.id}$`));
