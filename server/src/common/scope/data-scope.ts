@@ -1,5 +1,6 @@
 import { DataScopeKind } from '@drp/shared';
-import type { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import type { EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import { notFound } from '../errors/domain-error';
 import { RequestContext } from '../context/request-context';
 
 /**
@@ -70,6 +71,16 @@ export function applyOrgScope<T extends ObjectLiteral>(
     `${orgIdColumn} IN (SELECT so${n}.id FROM organization so${n} WHERE so${n}.path LIKE ANY(:scopePrefixes${n}) OR so${n}.id = ANY(:scopeIds${n}))`,
     { [`scopePrefixes${n}`]: prefixes, [`scopeIds${n}`]: orgIds },
   );
+}
+
+/**
+ * The check behind every scoped read of one document: 404 (as if it did not exist) unless the row
+ * `id` of `table` exists and the organisation in its `orgColumn` is in the caller's scope.
+ */
+export async function assertInScope(manager: EntityManager, ctx: RequestContext, table: string, orgColumn: string, id: string, entity: string): Promise<void> {
+  const qb = manager.createQueryBuilder().from(table, 't').select('t.id', 'id').where('t.id = :id', { id });
+  applyOrgScope(qb, ctx, `t.${orgColumn}`);
+  if (!(await qb.getRawOne())) throw notFound(entity, id);
 }
 
 /**

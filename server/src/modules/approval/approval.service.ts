@@ -5,7 +5,7 @@ import {
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { resolvePage } from '../../common/http/pagination';
-import { applyOrgScope } from '../../common/scope/data-scope';
+import { applyOrgScope, assertInScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { JobsService } from '../jobs/jobs.service';
@@ -206,9 +206,7 @@ export class ApprovalService {
 
   /** One approval with its tasks, routing and timeline; 404 outside the caller's scope. */
   async instance(ctx: RequestContext, id: string): Promise<ApprovalInstanceDto> {
-    const qb = this.db.manager(ctx).createQueryBuilder().from('approval_instance', 'i').select('i.id', 'id').where('i.id = :id', { id });
-    applyOrgScope(qb, ctx, 'i.scope_org_id');
-    if (!(await qb.getRawOne())) throw notFound('approval', id);
+    await assertInScope(this.db.manager(ctx), ctx, 'approval_instance', 'scope_org_id', id, 'approval');
     return (await this.loadInstances(ctx, [id]))[0];
   }
 

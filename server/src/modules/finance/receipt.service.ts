@@ -3,7 +3,7 @@ import { AllocationDto, ApprovalDocType, ApprovalStatus, Dec, ErrorCode, FINANCE
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { escapeLike, pageIds } from '../../common/http/pagination';
-import { applyOrgScope } from '../../common/scope/data-scope';
+import { applyOrgScope, assertInScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
 import { ApprovalService } from '../approval/approval.service';
@@ -54,9 +54,7 @@ export class ReceiptService {
   }
 
   async get(ctx: RequestContext, id: string): Promise<ReceiptDto> {
-    const qb = this.db.manager(ctx).createQueryBuilder().from('receipt', 'rc').select('rc.id', 'id').where('rc.id = :id', { id });
-    applyOrgScope(qb, ctx, 'rc.dealer_id');
-    if (!(await qb.getRawOne())) throw notFound('receipt', id);
+    await assertInScope(this.db.manager(ctx), ctx, 'receipt', 'dealer_id', id, 'receipt');
     return (await this.load(ctx, [id]))[0];
   }
 

@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, LedgerEntryDto, OrgType, Paged, StatementDto, StatementStatus, StatementView } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
-import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
+import { DomainError, staleVersion } from '../../common/errors/domain-error';
 import { escapeLike, pageIds } from '../../common/http/pagination';
-import { applyOrgScope } from '../../common/scope/data-scope';
+import { applyOrgScope, assertInScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
 import { AuditService } from '../audit/audit.service';
@@ -73,9 +73,7 @@ export class StatementService {
   }
 
   async get(ctx: RequestContext, id: string): Promise<StatementDto> {
-    const qb = this.db.manager(ctx).createQueryBuilder().from('statement', 's').select('s.id', 'id').where('s.id = :id', { id });
-    applyOrgScope(qb, ctx, 's.dealer_id');
-    if (!(await qb.getRawOne())) throw notFound('statement', id);
+    await assertInScope(this.db.manager(ctx), ctx, 'statement', 'dealer_id', id, 'statement');
     return (await this.load(ctx, [id], true))[0];
   }
 

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Dec, ErrorCode, fmt, OrderAction, OrderSource, OrderStatus, Paged, portionAmount, SALES_DOC_PREFIX, SalesReturnDto, ShipmentDto } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
-import { DomainError, notFound } from '../../common/errors/domain-error';
+import { DomainError } from '../../common/errors/domain-error';
 import { escapeLike, pageIds } from '../../common/http/pagination';
-import { applyOrgScope } from '../../common/scope/data-scope';
+import { applyOrgScope, assertInScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
@@ -68,9 +68,7 @@ export class ShipmentService {
   }
 
   async getShipment(ctx: RequestContext, id: string): Promise<ShipmentDto> {
-    const qb = this.db.manager(ctx).createQueryBuilder().from('shipment', 'x').select('x.id', 'id').where('x.id = :id', { id });
-    applyOrgScope(qb, ctx, 'x.dealer_id');
-    if (!(await qb.getRawOne())) throw notFound('shipment', id);
+    await assertInScope(this.db.manager(ctx), ctx, 'shipment', 'dealer_id', id, 'shipment');
     return (await this.loadShipments(ctx, [id]))[0];
   }
 
@@ -198,9 +196,7 @@ export class ShipmentService {
   }
 
   async getReturn(ctx: RequestContext, id: string): Promise<SalesReturnDto> {
-    const qb = this.db.manager(ctx).createQueryBuilder().from('sales_return', 'x').select('x.id', 'id').where('x.id = :id', { id });
-    applyOrgScope(qb, ctx, 'x.dealer_id');
-    if (!(await qb.getRawOne())) throw notFound('sales return', id);
+    await assertInScope(this.db.manager(ctx), ctx, 'sales_return', 'dealer_id', id, 'sales return');
     return (await this.loadReturns(ctx, [id]))[0];
   }
 
