@@ -1,4 +1,5 @@
-import { ref, shallowRef, watch, type Ref } from 'vue';
+import { watch, type Ref } from 'vue';
+import { useLatestLoad } from './useLatestLoad';
 
 export interface DrawerRecordOptions<T extends { id: string }> {
   /** the drawer's v-model */
@@ -18,26 +19,8 @@ export interface DrawerRecordOptions<T extends { id: string }> {
  * started is dropped, so a quick switch between rows never shows the wrong record.
  */
 export function useDrawerRecord<T extends { id: string }>(opts: DrawerRecordOptions<T>) {
-  const current = shallowRef<T | null>(null);
-  const loading = ref(false);
-  const error = ref<unknown>(null);
-  let seq = 0;
-
-  async function load(id: string): Promise<void> {
-    const mine = ++seq;
-    loading.value = true;
-    error.value = null;
-    try {
-      const answer = await opts.fetch(id);
-      if (mine === seq) current.value = answer;
-    } catch (e) {
-      if (mine !== seq) return;
-      error.value = e;
-      current.value = null;
-    } finally {
-      if (mine === seq) loading.value = false;
-    }
-  }
+  const { data: current, loading, error, run, set } = useLatestLoad<T | null>(null);
+  const load = (id: string) => run(() => opts.fetch(id)).then(() => undefined);
 
   watch(
     () => [opts.visible.value, opts.id(), opts.given?.()] as const,
@@ -45,11 +28,10 @@ export function useDrawerRecord<T extends { id: string }>(opts: DrawerRecordOpti
       if (!open || !id) return;
       const row = given && given.id === id ? given : null;
       if (row) {
-        current.value = row;
-        error.value = null;
+        set(row);
         if (opts.alwaysFetch) void load(id);
       } else if (current.value?.id !== id || opts.alwaysFetch) {
-        current.value = null;
+        set(null);
         void load(id);
       }
     },

@@ -1,6 +1,7 @@
-import { computed, reactive, ref, shallowRef, type Ref } from 'vue';
+import { computed, reactive, ref, type Ref } from 'vue';
 import { Dec, fmt, type ReceivableDto } from '@drp/shared';
 import { financeApi } from '@/api/finance';
+import { useLatestLoad } from '@/composables/useLatestLoad';
 import { allocateOldestFirst, allocationInputs, checkAllocations, oldestFirst } from '../lib/allocation';
 import { amountEditText } from '../lib/money';
 
@@ -8,31 +9,14 @@ export type AllocationMode = 'auto' | 'manual';
 
 /** The open receivables of one dealer, oldest due first (late answers of an earlier dealer are dropped). */
 export function useOpenReceivables() {
-  const items = shallowRef<ReceivableDto[]>([]);
-  const loading = ref(false);
-  const error = ref<unknown>(null);
-  let seq = 0;
+  const { data: items, loading, error, run, set } = useLatestLoad<ReceivableDto[]>([]);
 
   async function load(dealerId: string | null | undefined): Promise<void> {
-    const mine = ++seq;
-    error.value = null;
-    if (!dealerId) {
-      items.value = [];
-      loading.value = false;
-      return;
-    }
-    loading.value = true;
-    try {
+    if (!dealerId) return set([]);
+    await run(async () => {
       const page = await financeApi.receivables({ dealerId, open: 'true', sort: 'dueDate', pageSize: 200 });
-      if (mine !== seq) return;
-      items.value = oldestFirst(page.items.filter((r) => new Dec(r.openAmount).greaterThan(0)));
-    } catch (e) {
-      if (mine !== seq) return;
-      error.value = e;
-      items.value = [];
-    } finally {
-      if (mine === seq) loading.value = false;
-    }
+      return oldestFirst(page.items.filter((r) => new Dec(r.openAmount).greaterThan(0)));
+    });
   }
 
   return { items, loading, error, load };
