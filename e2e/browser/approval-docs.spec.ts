@@ -33,13 +33,7 @@ describe('approval of stock counts and receipt reversals', () => {
   /** the API with the page's own session (the web app keeps its access token in localStorage) */
   const api = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => pageApi<T>(page, method, path, { body });
 
-  const { messageBox, toast, rowsOf } = elementUi(() => page);
-  const dropdownsClosed = () =>
-    page.waitForFunction(() => Array.from(document.querySelectorAll('.el-select-dropdown__item')).every((el) => !(el as HTMLElement).checkVisibility()));
-  const pickOption = async (text: string) => {
-    await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
-    await dropdownsClosed();
-  };
+  const { messageBox, toast, rowsOf, pickOption } = elementUi(() => page);
   const onHand = async (warehouseId: string, code: string) => {
     const rows = await api<{ items: { productCode: string; onHand: string }[] }>('GET', `/stock?warehouseId=${warehouseId}&q=${code}`);
     return rows.items.find((r) => r.productCode === code)!.onHand;

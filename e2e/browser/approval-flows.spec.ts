@@ -35,10 +35,8 @@ describe('approval flows', () => {
   /** the API with the page's own session (the web app keeps its access token in localStorage) */
   const api = <T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, token?: string) => pageApi<T>(page, method, path, { body, token });
 
-  const { messageBox, toast, rowsOf } = elementUi(() => page);
+  const { messageBox, toast, rowsOf, dropdownsClosed } = elementUi(() => page);
   const flowRow = (code: string) => rowsOf('flow-table').filter({ has: page.getByTestId(`flow-open-${code}`) });
-  const dropdownsClosed = () =>
-    page.waitForFunction(() => Array.from(document.querySelectorAll('.el-select-dropdown__item')).every((el) => !(el as HTMLElement).checkVisibility()));
   const exact = (text: string) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
   /** opens the select with this test id and picks the option with exactly this label (or matching a pattern) */
   const pick = async (testId: string, label: string | RegExp) => {

@@ -47,28 +47,7 @@ describe('approvals', () => {
   /** the API with the page's own session (the web app keeps its access token in localStorage) */
   const api = <T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}) => pageApi<T>(page, method, path, { body, headers });
 
-  const { messageBox, toast, rowsOf } = elementUi(() => page);
-  const dropdownsClosed = () =>
-    page.waitForFunction(() => Array.from(document.querySelectorAll('.el-select-dropdown__item')).every((el) => !(el as HTMLElement).checkVisibility()));
-  const pickOption = async (text: string | RegExp) => {
-    await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
-    await dropdownsClosed();
-  };
-  /** a searching picker: open it, let its first page load, then type and pick */
-  const pickRemote = async (testId: string, query: string, option: string | RegExp) => {
-    const box = page.locator(`[data-testid="${testId}"] input`).first();
-    await box.click();
-    await page.locator('.el-select-dropdown__item:visible').first().waitFor();
-    await box.fill(query);
-    await page.waitForFunction(
-      (q) => {
-        const items = Array.from(document.querySelectorAll('.el-select-dropdown__item')).filter((el) => (el as HTMLElement).checkVisibility());
-        return items.length > 0 && items.every((el) => el.textContent?.includes(q));
-      },
-      query,
-    );
-    await pickOption(option);
-  };
+  const { messageBox, toast, rowsOf, pickRemote } = elementUi(() => page);
   const waitOrderStatus = async (label: string) => {
     await page.waitForFunction(
       (text) => document.querySelector('[data-testid="order-header"]')?.closest('.el-card')?.querySelector('[data-testid="order-status"]')?.textContent?.trim() === text,

@@ -43,13 +43,7 @@ describe('finance', () => {
   const api = <T>(method: 'GET' | 'POST', path: string, body?: unknown) => pageApi<T>(page, method, path, { body });
 
   const money = (text: string) => Number(text.trim().replace(/,/g, ''));
-  const { messageBox, toast, rowsOf } = elementUi(() => page);
-  const dropdownsClosed = () =>
-    page.waitForFunction(() => Array.from(document.querySelectorAll('.el-select-dropdown__item')).every((el) => !(el as HTMLElement).checkVisibility()));
-  const pickOption = async (text: string) => {
-    await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
-    await dropdownsClosed();
-  };
+  const { messageBox, toast, rowsOf, pickOption } = elementUi(() => page);
   const pickDealer = async (testId: string) => {
     await page.locator(`[data-testid="${testId}"] input`).first().fill(DEALER_CODE);
     await pickOption(DEALER);

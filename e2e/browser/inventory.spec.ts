@@ -28,15 +28,7 @@ describe('inventory', () => {
     await server?.stop();
   });
 
-  const { messageBox } = elementUi(() => page);
-  /** pick an option of an el-select that is open (its popper is teleported to <body>) */
-  const pickOption = async (text: string) => {
-    await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
-    await dropdownsClosed();
-  };
-  /** wait until no select dropdown shows (a closing one would take the next pick) */
-  const dropdownsClosed = () =>
-    page.waitForFunction(() => Array.from(document.querySelectorAll('.el-select-dropdown__item')).every((el) => !(el as HTMLElement).checkVisibility()));
+  const { messageBox, pickOption } = elementUi(() => page);
   const pickWarehouse = async (testId: string, name: string) => {
     await page.getByTestId(testId).click();
     await pickOption(name);

@@ -40,26 +40,9 @@ describe('mall admin', () => {
   const ok = <T>(method: string, path: string, body?: unknown, token?: string | null, headers?: Record<string, string>) => pageApi<T>(page, method, path, { body, token, headers });
   const tokenOf = async (username: string, password = DEMO_PASSWORD) => (await ok<{ accessToken: string }>('POST', '/auth/login', { username, password }, null)).accessToken;
 
-  const { messageBox, toast, rowsOf } = elementUi(() => page);
+  const { messageBox, toast, rowsOf, pickRemote } = elementUi(() => page);
   const waitRows = (testId: string, n: number) =>
     page.waitForFunction(([id, want]) => document.querySelectorAll(`[data-testid="${id}"] .el-table__body-wrapper .el-table__row`).length === want, [testId, n] as const);
-  const dropdownsClosed = () =>
-    page.waitForFunction(() => Array.from(document.querySelectorAll('.el-select-dropdown__item')).every((el) => !(el as HTMLElement).checkVisibility()));
-  const pickRemote = async (testId: string, query: string, option: string | RegExp) => {
-    const box = page.locator(`[data-testid="${testId}"] input`).first();
-    await box.click();
-    await page.locator('.el-select-dropdown__item:visible').first().waitFor();
-    await box.fill(query);
-    await page.waitForFunction(
-      (q) => {
-        const items = Array.from(document.querySelectorAll('.el-select-dropdown__item')).filter((el) => (el as HTMLElement).checkVisibility());
-        return items.length > 0 && items.every((el) => el.textContent?.includes(q));
-      },
-      query,
-    );
-    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
-    await dropdownsClosed();
-  };
 
   it('商城设置: the admin publishes an unpublished product (上架) and switches exact stock on and off', async () => {
     const [product] = (await ok<{ items: { id: string; code: string; name: string; mallPublished: boolean }[] }>('GET', '/products?mallPublished=false&status=ON_SALE&pageSize=1')).items;

@@ -31,31 +31,7 @@ describe('sales orders', () => {
     await server?.stop();
   });
 
-  const { messageBox } = elementUi(() => page);
-  const dropdownsClosed = () =>
-    page.waitForFunction(() => Array.from(document.querySelectorAll('.el-select-dropdown__item')).every((el) => !(el as HTMLElement).checkVisibility()));
-  const pickOption = async (text: string | RegExp) => {
-    await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
-    await dropdownsClosed();
-  };
-  /**
-   * A searching picker: open it first and let its first page load (opening it searches with an
-   * empty query, which would otherwise overtake the typed one), then type and pick.
-   */
-  const pickRemote = async (testId: string, query: string, option: string | RegExp) => {
-    const box = page.locator(`[data-testid="${testId}"] input`).first();
-    await box.click();
-    await page.locator('.el-select-dropdown__item:visible').first().waitFor();
-    await box.fill(query);
-    await page.waitForFunction(
-      (q) => {
-        const items = Array.from(document.querySelectorAll('.el-select-dropdown__item')).filter((el) => (el as HTMLElement).checkVisibility());
-        return items.length > 0 && items.every((el) => el.textContent?.includes(q));
-      },
-      query,
-    );
-    await pickOption(option);
-  };
+  const { messageBox, pickRemote, dropdownsClosed } = elementUi(() => page);
   const waitStatus = async (label: string) => {
     await page.waitForFunction(
       (text) => Array.from(document.querySelectorAll('[data-testid="order-status"]')).some((el) => el.textContent?.trim() === text),

@@ -135,5 +135,38 @@ export function elementUi(page: () => Page) {
     toast: (text: string | RegExp): Promise<void> => page().locator('.el-message', { hasText: text }).first().waitFor(),
     /** the body rows of the table with this test id */
     rowsOf: (testId: string): Locator => page().locator(`[data-testid="${testId}"] .el-table__body-wrapper .el-table__row`),
+    dropdownsClosed,
+    pickOption,
+    pickRemote,
   };
+
+  /** waits until no select dropdown shows (a closing one would take the next pick) */
+  function dropdownsClosed(): Promise<unknown> {
+    return page().waitForFunction(() => Array.from(document.querySelectorAll('.el-select-dropdown__item')).every((el) => !(el as HTMLElement).checkVisibility()));
+  }
+
+  /** picks an option of the open single select (its popper is teleported to <body>) and waits for it to close */
+  async function pickOption(text: string | RegExp): Promise<void> {
+    await page().locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
+    await dropdownsClosed();
+  }
+
+  /**
+   * A searching picker: open it first and let its first page load (opening searches with an
+   * empty query, which would otherwise overtake the typed one), then type and pick.
+   */
+  async function pickRemote(testId: string, query: string, option: string | RegExp): Promise<void> {
+    const box = page().locator(`[data-testid="${testId}"] input`).first();
+    await box.click();
+    await page().locator('.el-select-dropdown__item:visible').first().waitFor();
+    await box.fill(query);
+    await page().waitForFunction(
+      (q) => {
+        const items = Array.from(document.querySelectorAll('.el-select-dropdown__item')).filter((el) => (el as HTMLElement).checkVisibility());
+        return items.length > 0 && items.every((el) => el.textContent?.includes(q));
+      },
+      query,
+    );
+    await pickOption(option);
+  }
 }
