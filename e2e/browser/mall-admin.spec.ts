@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { fmtGrouped } from '@drp/shared';
 import { appServerForSpec, type AppServer } from '../support/app-server';
 import { DEMO_PASSWORD, elementUi, input, launchBrowser, login, logout, newPage, pageApi, pageCall, screenshot, type TrackedPage } from '../support/browser';
 
@@ -237,7 +238,7 @@ describe('mall admin', () => {
     await ok('POST', '/mall/cart/items', { productId: card.id, qty: card.minOrderQty }, dealer);
     const addresses = await ok<{ id: string; isDefault: boolean }[]>('GET', '/mall/addresses', undefined, dealer);
     const address = addresses.find((a) => a.isDefault) ?? addresses[0];
-    const order = await ok<{ id: string; number: string; status: string }>('POST', '/mall/orders', { addressId: address.id, remark: '请周五前送达' }, dealer, { 'Idempotency-Key': `e2e-mall-admin-${suffix}` });
+    const order = await ok<{ id: string; number: string; status: string; total: string }>('POST', '/mall/orders', { addressId: address.id, remark: '请周五前送达' }, dealer, { 'Idempotency-Key': `e2e-mall-admin-${suffix}` });
     expect(order.status).toBe('PENDING_REVIEW');
 
     await logout(page);
@@ -262,6 +263,17 @@ describe('mall admin', () => {
     const review = page.getByTestId('review-dialog');
     await review.waitFor();
     await review.getByText(order.number).waitFor();
+    // the reviewer sees the stock available per line and the credit the order would meet
+    await review.getByTestId('review-available-1').waitFor();
+    await review.getByTestId('credit-panel').waitFor();
+    expect(await review.getByTestId('review-total').innerText()).toBe(`¥${fmtGrouped(order.total)}`);
+    expect(await review.getByTestId('review-shortage').count()).toBe(0);
+    const asked = await input(page, 'review-qty-1').inputValue();
+    await input(page, 'review-qty-1').fill('999999');
+    await review.getByTestId('review-shortage').getByText('1 行的审核数量超过发货仓库的可用库存').waitFor();
+    await screenshot(page, 'mall-admin-09a-review-shortage');
+    await input(page, 'review-qty-1').fill(asked);
+    await review.getByTestId('review-shortage').waitFor({ state: 'detached' });
     await screenshot(page, 'mall-admin-09-review-dialog');
     await page.getByTestId('review-accept').click();
     await toast('订单已审核通过');
