@@ -152,7 +152,14 @@ describe('console foundation journey', () => {
     expect(await page.getByTestId('org-save').count()).toBe(0);
     await screenshot(page, '10-orgs-dealer');
 
-    // a page it may not open
+    // HQ's internal configuration (经营商品范围) is not for a dealer, although it may view products
+    expect(dealerPerms.has('products:view')).toBe(true);
+    await menu('products').waitFor();
+    expect(await menu('product-scope').count()).toBe(0);
+
+    // pages it may not open
+    await page.goto('/product-scope');
+    await page.getByTestId('page-403').waitFor();
     await page.goto('/roles');
     await page.getByTestId('page-403').waitFor();
     await screenshot(page, '11-forbidden');

@@ -1,6 +1,7 @@
 import type { RouteLocationNormalized, Router } from 'vue-router';
 import { useAuthStore } from '@/stores/auth';
 import { landingPath } from './mall';
+import { pageAllowed } from './menu';
 
 function loginRedirect(to: RouteLocationNormalized) {
   const redirect = to.fullPath && to.fullPath !== '/' && to.name !== 'login' ? to.fullPath : undefined;
@@ -40,7 +41,7 @@ export function setupGuards(router: Router): void {
       if (landing !== to.path) return landing;
     }
 
-    const allowed = to.matched.every((record) => auth.can(record.meta.perm));
+    const allowed = to.matched.every((record) => pageAllowed(record.meta, auth.can, auth.isDealerUser));
     if (!allowed) return { name: 'forbidden', query: { from: to.fullPath } };
     return true;
   });

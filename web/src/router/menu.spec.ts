@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RouteRecordRaw } from 'vue-router';
 import { ALL_PERMISSIONS, BUILTIN_ROLES, BuiltinRole, type Permission } from '@drp/shared';
 import type { PermissionCheck } from '@/stores/auth';
-import { buildMenu, firstLeaf } from './menu';
+import { buildMenu, firstLeaf, pageAllowed } from './menu';
 import { menuRoutes } from './routes';
 
 const Dummy = { render: () => null };
@@ -74,12 +74,20 @@ describe('the console menu', () => {
     expect(all.filter((p) => p.startsWith('/approvals/flows/') || p === '/notifications')).toEqual([]);
   });
 
-  it('gives a dealer admin its org, its users and the mall, no roles or audit log', () => {
+  it('gives a dealer admin its org, its users and the mall, no roles, audit log or staff-only configuration', () => {
     const dealer = canWith('orgs:view', 'users:view', 'products:view', 'orders:view', 'mall:order', 'finance:view');
-    expect(paths(buildMenu(menuRoutes, dealer))).toEqual([
-      '/dashboard', '/mall', '/catalog', '/products', '/product-scope', '/approvals', '/approvals/inbox', '/sales', '/sales/orders', '/sales/shipments', '/sales/returns',
+    expect(paths(buildMenu(menuRoutes, dealer, true))).toEqual([
+      '/dashboard', '/mall', '/catalog', '/products', '/approvals', '/approvals/inbox', '/sales', '/sales/orders', '/sales/shipments', '/sales/returns',
       '/finance', '/finance/credit', '/finance/receipts', '/finance/receivables', '/finance/ledger', '/finance/aging', '/finance/statements', '/system', '/orgs', '/users',
     ]);
+  });
+
+  it('keeps staff-only pages (经营商品范围) from dealers\' users, also when opened by address', () => {
+    const scope = menuRoutes.flatMap((r) => r.children ?? []).find((r) => r.path === '/product-scope')!;
+    const viewer = canWith('products:view');
+    expect(pageAllowed(scope.meta!, viewer, false)).toBe(true);
+    expect(pageAllowed(scope.meta!, viewer, true)).toBe(false);
+    expect(pageAllowed({ perm: 'products:view' }, viewer, true)).toBe(true);
   });
 
   it('gives a sales rep only the org tree among the admin pages', () => {

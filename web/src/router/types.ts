@@ -11,6 +11,8 @@ declare module 'vue-router' {
     perm?: Permission | Permission[];
     /** position in the menu, smaller first */
     order?: number;
+    /** HQ and branch staff only: internal configuration a dealer's users neither see nor open */
+    staffOnly?: boolean;
     /** a page, but not a menu entry */
     hideInMenu?: boolean;
     /** reachable without logging in */

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { LoginInput, MeDto, Permission, TokenPair } from '@drp/shared';
+import { OrgType, type LoginInput, type MeDto, type Permission, type TokenPair } from '@drp/shared';
 import { authApi } from '@/api/auth';
 
 const ACCESS_KEY = 'drp.accessToken';
@@ -34,6 +34,8 @@ export const useAuthStore = defineStore('auth', () => {
 
   const isLoggedIn = computed(() => !!accessToken.value);
   const permissions = computed(() => new Set<string>(me.value?.permissions ?? []));
+  /** the user belongs to a dealer (a dealer's admin or staff), not to HQ or a branch */
+  const isDealerUser = computed(() => me.value?.org?.type === OrgType.DEALER);
 
   /** True when the user holds the permission (or any of the list); no requirement -> true. */
   function can(perm: PermissionCheck): boolean {
@@ -82,5 +84,5 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { accessToken, refreshToken, me, isLoggedIn, permissions, can, setTokens, login, fetchMe, clear, logout };
+  return { accessToken, refreshToken, me, isLoggedIn, permissions, isDealerUser, can, setTokens, login, fetchMe, clear, logout };
 });

@@ -54,7 +54,7 @@ const routes: RouteRecordRaw[] = [
         path: '/product-scope',
         name: 'product-scope',
         component: () => import('@/views/catalog/product-scope/index.vue'),
-        meta: { title: 'catalog.menu.scope', icon: 'productScope', perm: 'products:view', order: 6 },
+        meta: { title: 'catalog.menu.scope', icon: 'productScope', perm: 'products:view', staffOnly: true, order: 6 },
       },
     ],
   },
