@@ -1,7 +1,7 @@
 import type { Browser, Locator } from 'playwright-core';
 import { BUILTIN_ROLES, BuiltinRole, type Permission } from '@drp/shared';
 import { appServerForSpec, type AppServer } from '../support/app-server';
-import { input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
+import { input, launchBrowser, login, logout, newPage, pageApi, screenshot, type TrackedPage } from '../support/browser';
 
 /**
  * The foundation journey: an HQ admin builds part of the organisation tree through the console,
@@ -53,6 +53,15 @@ describe('console foundation journey', () => {
     await page.goto('/dashboard');
     await expectText(page.getByTestId('dashboard-org'), '总部');
     await page.getByTestId('stat-branches-value').waitFor();
+    // 待办事项: the same figures the sign-in warnings and the review queue give
+    const warnings = await pageApi<{ pendingApprovals: number; lowStock: number }>(page, 'GET', '/me/warnings');
+    const reviews = await pageApi<{ total: number }>(page, 'GET', '/sales-orders?status=PENDING_REVIEW&source=MALL&pageSize=1');
+    const shows = (testId: string, n: number) =>
+      page.waitForFunction(([id, want]) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() === want, [testId, String(n)] as const);
+    await shows('todo-pendingApprovals-count', warnings.pendingApprovals);
+    await shows('todo-mallReview-count', reviews.total);
+    await shows('todo-lowStock-count', warnings.lowStock);
+    expect(reviews.total).toBeGreaterThan(0);
     await screenshot(page, '03-dashboard-admin');
     for (const path of ['orgs', 'users', 'roles', 'audit-logs']) await menu(path).waitFor();
     // the mall menu follows the role's permissions
@@ -128,6 +137,10 @@ describe('console foundation journey', () => {
     await page.waitForURL(/\/mall/);
     await page.goto('/dashboard');
     await expectText(page.getByTestId('dashboard-org'), '北京华联商贸有限公司');
+    // a dealer's to-dos: its approvals and overdue receivables, not the review queue or stock
+    await page.getByTestId('todo-overdueReceivables').waitFor();
+    expect(await page.getByTestId('todo-mallReview').count()).toBe(0);
+    expect(await page.getByTestId('todo-lowStock').count()).toBe(0);
     await screenshot(page, '09-dashboard-dealer');
 
     const dealerPerms = permissionsOf(BuiltinRole.DEALER_ADMIN);

@@ -135,6 +135,18 @@ const en: MessageSchema = {
     mallDesc: 'Browse products, order online and track your orders',
     goMall: 'Open the mall',
     noPermission: 'No permission',
+    todo: {
+      title: 'To do',
+      pendingApprovals: 'Waiting for my approval',
+      pendingApprovalsHint: 'Documents waiting for you to decide',
+      mallReview: 'Mall orders to review',
+      mallReviewHint: 'Orders dealers placed in the mall',
+      overdueReceivables: 'Overdue receivables',
+      overdueReceivablesHint: 'Receivables past their due date',
+      lowStock: 'Low stock',
+      lowStockHint: 'Products below their low-stock threshold',
+      go: 'Deal with it',
+    },
   },
   org: {
     type: {

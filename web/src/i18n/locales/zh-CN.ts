@@ -136,6 +136,18 @@ const zhCN = {
     mallDesc: '浏览商品、在线订货、跟踪订单状态',
     goMall: '进入订货商城',
     noPermission: '无查看权限',
+    todo: {
+      title: '待办事项',
+      pendingApprovals: '待我审批',
+      pendingApprovalsHint: '等待您审批的单据',
+      mallReview: '待审核商城订单',
+      mallReviewHint: '经销商在订货商城提交的订单',
+      overdueReceivables: '逾期应收',
+      overdueReceivablesHint: '已过到期日的应收款',
+      lowStock: '库存预警',
+      lowStockHint: '可用库存低于预警值的商品',
+      go: '去处理',
+    },
   },
   org: {
     type: {
