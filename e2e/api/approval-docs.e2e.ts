@@ -95,6 +95,7 @@ describe('approval of stock adjustments and receipt reversals', () => {
 
       const task = (await inbox(mgr)).items.find((x) => x.docId === doc.id)!;
       expect(task).toMatchObject({ docType: 'STOCK_ADJUSTMENT', docNumber: doc.number, stepName: '盘亏审批', docSummary: '审批测试仓 盘点 1 行 ¥3,000.00', status: 'PENDING' });
+      expect(task.summary).toEqual({ party: '审批测试仓', amount: '3000.00', lines: 1 });
       // 上海's manager: neither the task nor the approval exists for him
       expect((await act(task.id, 'approve', shm).expect(404)).body.code).toBe(ErrorCode.NOT_FOUND);
       await get(`/api/approvals/instances/${task.instanceId}`, shm).expect(404);
@@ -196,7 +197,7 @@ describe('approval of stock adjustments and receipt reversals', () => {
       const task = await openTask('RECEIPT_REVERSAL', rc.id);
       expect(task).toMatchObject({ stepName: '财务审批', approverName: '李娜' });
       await act(task.id, 'approve', shm).expect(404);
-      expect((await inbox(fin)).items.find((x) => x.id === task.id)).toMatchObject({ docSummary: '审批单据经销商 冲销 ¥500.00' });
+      expect((await inbox(fin)).items.find((x) => x.id === task.id)).toMatchObject({ docSummary: '审批单据经销商 冲销 ¥500.00', summary: { party: '审批单据经销商', amount: '500.00' } });
 
       await act(task.id, 'approve', fin).expect(200);
       const done = await receipt(rc.id);

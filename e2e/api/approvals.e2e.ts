@@ -237,6 +237,8 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       const [task] = floor.tasks;
       expect(task).toMatchObject({ docType: 'BELOW_FLOOR_PRICE', stepIndex: 0, stepName: '分支机构经理审批', approverName: '王建国', status: 'PENDING' });
       expect(task.docSummary).toContain('低于底价 ¥300.00');
+      // the values behind it, which the web words in the reader's language
+      expect(task.summary).toEqual({ party: task.docSummary.split(' ')[0], amount: '300.00' });
       expect((await inbox(mgr)).items.map((x) => x.id)).toContain(task.id);
       const res = (await act(task.id, 'approve', mgr).expect(200)).body as ApprovalInstanceDto;
       expect(res.status).toBe('APPROVED');
@@ -990,7 +992,10 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       expect(mAfter.unread).toBe(mBefore.unread + 2);
       const taskNote = mAfter.items.find((n) => n.title === `待审批：${o1.number}`)!;
       // the message key and values carry the order's final number (the web words it in the reader's language)
-      expect(taskNote).toMatchObject({ kind: 'TASK', readAt: null, message: { key: 'task', params: { number: o1.number, step: '分支机构经理审批' } } });
+      expect(taskNote).toMatchObject({
+        kind: 'TASK', readAt: null,
+        message: { key: 'task', params: { number: o1.number, step: '分支机构经理审批' }, summary: { docType: 'SALES_ORDER', values: { party: '北京京客隆超市', amount: o1.total } } },
+      });
       expect(taskNote.body).toContain('分支机构经理审批');
       expect(mAfter.items.find((n) => n.title === `待审批：${o2.number}`)).toBeDefined();
 

@@ -227,14 +227,29 @@ export interface ApprovalEventDto {
   at: string;
 }
 
+/**
+ * What an approval is about, as values each client words for its document type and language
+ * (approval.summary.<docType>): the party, the amount that type is about, a count's lines.
+ */
+export interface ApprovalSummary {
+  /** the dealer; for a stock count the warehouse */
+  party: string;
+  /** order: its total; credit override: the excess over the limit; below floor: the gap under the floor; reversal: the receipt's amount; count: the loss value */
+  amount: string;
+  /** a stock count's lines */
+  lines?: number;
+}
+
 export interface ApprovalTaskDto {
   id: string;
   instanceId: string;
   docType: ApprovalDocType;
   docId: string;
   docNumber: string;
-  /** e.g. the dealer and amount of an order */
+  /** e.g. the dealer and amount of an order, in Chinese (SMS, e-mail, older clients) */
   docSummary: string;
+  /** the same as values, worded by the client; null on approvals started before summaries had values */
+  summary: ApprovalSummary | null;
   /** the web page of the document (its module says where) */
   docLink: string | null;
   stepIndex: number;
@@ -281,6 +296,8 @@ export interface NotificationMessage {
   params: Record<string, string>;
   /** the body is the system's own note (not a person's words): the client words it */
   note?: 'autoApproved' | 'noApprover';
+  /** the body is the summary of an approval of this document type (after the step's name for a task): the client words it */
+  summary?: { docType: ApprovalDocType; values: ApprovalSummary };
 }
 
 export interface NotificationDto {

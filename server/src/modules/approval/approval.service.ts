@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  ApprovalDocType, ApprovalEventDto, ApprovalInstanceDto, ApprovalStatus, ApprovalStep, ApprovalTaskDto, ApproverSpec, ErrorCode, evaluateCondition, FactValues, Paged, TaskStatus,
+  ApprovalDocType, ApprovalEventDto, ApprovalInstanceDto, ApprovalStatus, ApprovalStep, ApprovalSummary, ApprovalTaskDto, ApproverSpec, ErrorCode, evaluateCondition, FactValues,
+  fmtGrouped, Paged, TaskStatus,
 } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
@@ -16,13 +17,26 @@ import { DelegationDto, TaskQueryDto } from './approval.dto';
 
 export const ESCALATION_JOB = 'approval.escalate-overdue';
 
+/** The inbox line in Chinese, kept with the values for SMS / e-mail and older clients (the web words the values itself). */
+const SUMMARY_ZH: Record<ApprovalDocType, (s: ApprovalSummary, amount: string) => string> = {
+  [ApprovalDocType.SALES_ORDER]: (s, amount) => `${s.party} ¥${amount}`,
+  [ApprovalDocType.CREDIT_OVERRIDE]: (s, amount) => `${s.party} 超额 ¥${amount}`,
+  [ApprovalDocType.BELOW_FLOOR_PRICE]: (s, amount) => `${s.party} 低于底价 ¥${amount}`,
+  [ApprovalDocType.STOCK_ADJUSTMENT]: (s, amount) => `${s.party} 盘点 ${s.lines ?? 0} 行 ¥${amount}`,
+  [ApprovalDocType.RECEIPT_REVERSAL]: (s, amount) => `${s.party} 冲销 ¥${amount}`,
+};
+
+export function summaryZh(docType: ApprovalDocType, s: ApprovalSummary): string {
+  return SUMMARY_ZH[docType](s, fmtGrouped(s.amount)).slice(0, 200);
+}
+
 /** What a module hands over when one of its documents is submitted. */
 export interface ApprovalRequest {
   docType: ApprovalDocType;
   docId: string;
   docNumber: string;
-  /** one line for the inbox, e.g. "北京华联 ¥12,000.00" */
-  docSummary: string;
+  /** what the inbox line says, as values (each client words them for the document type) */
+  summary: ApprovalSummary;
   /** whose scope decides who may see it (an order: its dealer) */
   scopeOrgId: string;
   /** the branch approvers are found relative to */
@@ -38,6 +52,7 @@ interface InstanceRow {
   doc_id: string;
   doc_number: string;
   doc_summary: string;
+  summary: ApprovalSummary | null;
   scope_org_id: string;
   branch_id: string;
   flow_id: string | null;
@@ -78,9 +93,12 @@ export class ApprovalService {
     const routing = flow ? flow.def.steps.map((s, i) => ({ stepIndex: i, stepName: s.name, ...evaluateCondition(req.docType, s.condition, req.facts) })) : [];
     const [inst] = await this.db.query<InstanceRow>(
       tx,
-      `INSERT INTO approval_instance (doc_type, doc_id, doc_number, doc_summary, scope_org_id, branch_id, flow_id, flow_version, status, facts, routing, submitted_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PENDING', $9::jsonb, $10::jsonb, $11) RETURNING *`,
-      [req.docType, req.docId, req.docNumber, req.docSummary.slice(0, 200), req.scopeOrgId, req.branchId, flow?.id ?? null, flow?.version ?? null, JSON.stringify(req.facts), JSON.stringify(routing), tx.user?.id ?? null],
+      `INSERT INTO approval_instance (doc_type, doc_id, doc_number, doc_summary, summary, scope_org_id, branch_id, flow_id, flow_version, status, facts, routing, submitted_by)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, 'PENDING', $10::jsonb, $11::jsonb, $12) RETURNING *`,
+      [
+        req.docType, req.docId, req.docNumber, summaryZh(req.docType, req.summary), JSON.stringify(req.summary), req.scopeOrgId, req.branchId, flow?.id ?? null, flow?.version ?? null,
+        JSON.stringify(req.facts), JSON.stringify(routing), tx.user?.id ?? null,
+      ],
     );
     await this.event(tx, inst.id, 'SUBMIT', null, null, flow ? `${flow.name} v${flow.version}` : 'no flow applies');
     const outcome = await this.openNext(tx, inst, flow?.def ?? null, 0, req.link);
@@ -282,7 +300,8 @@ export class ApprovalService {
     await this.db.query(tx, `UPDATE approval_instance SET status = 'APPROVED', current_step = NULL, version = version + 1 WHERE id = $1`, [inst.id]);
     await this.event(tx, inst.id, 'APPROVED', null, null, null);
     if (from > 0) await this.notifications.notify(tx, [inst.submitted_by], {
-      kind: 'APPROVED', title: `${inst.doc_number} 审批通过`, body: inst.doc_summary, link, message: { key: 'approved', params: { number: inst.doc_number } },
+      kind: 'APPROVED', title: `${inst.doc_number} 审批通过`, body: inst.doc_summary, link,
+      message: { key: 'approved', params: { number: inst.doc_number }, ...this.summaryOf(inst) },
     });
     return ApprovalStatus.APPROVED;
   }
@@ -309,9 +328,14 @@ export class ApprovalService {
     );
     await this.notifications.notify(tx, unique.map((r) => r.approver), {
       kind: 'TASK', title: `待审批：${inst.doc_number}`, body: `${step.name} · ${inst.doc_summary}`, link: '/approvals/inbox',
-      message: { key: 'task', params: { number: inst.doc_number, step: step.name } },
+      message: { key: 'task', params: { number: inst.doc_number, step: step.name }, ...this.summaryOf(inst) },
     });
     void link;
+  }
+
+  /** The summary values a notice about this approval carries (none on approvals started before they existed). */
+  private summaryOf(inst: InstanceRow): { summary?: { docType: ApprovalDocType; values: ApprovalSummary } } {
+    return inst.summary ? { summary: { docType: inst.doc_type, values: inst.summary } } : {};
   }
 
   /** Users holding an approver role at the organisation the spec names, relative to the document's branch; or the named users. */
@@ -455,7 +479,7 @@ export class ApprovalService {
     if (!ids.length) return [];
     const rows = await this.db.query<Record<string, unknown>>(
       ctx,
-      `SELECT t.*, i.doc_type, i.doc_id, i.doc_number, i.doc_summary, a.display_name AS approver_name, df.display_name AS delegated_from_name, s.display_name AS submitted_by_name
+      `SELECT t.*, i.doc_type, i.doc_id, i.doc_number, i.doc_summary, i.summary, a.display_name AS approver_name, df.display_name AS delegated_from_name, s.display_name AS submitted_by_name
          FROM approval_task t JOIN approval_instance i ON i.id = t.instance_id JOIN app_user a ON a.id = t.approver_id
          LEFT JOIN app_user df ON df.id = t.delegated_from LEFT JOIN app_user s ON s.id = i.submitted_by
         WHERE t.id = ANY($1)`,
@@ -470,7 +494,7 @@ export class ApprovalService {
       this.db.query<Record<string, unknown>>(ctx, `SELECT i.*, f.name AS flow_name, s.display_name AS submitted_by_name FROM approval_instance i LEFT JOIN approval_flow f ON f.id = i.flow_id LEFT JOIN app_user s ON s.id = i.submitted_by WHERE i.id = ANY($1)`, [ids]),
       this.db.query<Record<string, unknown>>(
         ctx,
-        `SELECT t.*, i.doc_type, i.doc_id, i.doc_number, i.doc_summary, a.display_name AS approver_name, df.display_name AS delegated_from_name, s.display_name AS submitted_by_name
+        `SELECT t.*, i.doc_type, i.doc_id, i.doc_number, i.doc_summary, i.summary, a.display_name AS approver_name, df.display_name AS delegated_from_name, s.display_name AS submitted_by_name
            FROM approval_task t JOIN approval_instance i ON i.id = t.instance_id JOIN app_user a ON a.id = t.approver_id
            LEFT JOIN app_user df ON df.id = t.delegated_from LEFT JOIN app_user s ON s.id = i.submitted_by
           WHERE t.instance_id = ANY($1) ORDER BY t.step_index, t.created_at, a.display_name`,
@@ -520,6 +544,7 @@ export class ApprovalService {
       docId: t.doc_id as string,
       docNumber: t.doc_number as string,
       docSummary: t.doc_summary as string,
+      summary: (t.summary as ApprovalSummary | null) ?? null,
       docLink: this.registry.has(t.doc_type as ApprovalDocType) ? this.registry.handler(t.doc_type as ApprovalDocType).link(t.doc_id as string) : null,
       stepIndex: t.step_index as number,
       stepName: t.step_name as string,

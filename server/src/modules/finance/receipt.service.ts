@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AllocationDto, ApprovalDocType, ApprovalStatus, Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, fmtGrouped, OrgType, Paged, ReceiptDto, ReceiptReversalStatus, ReceiptStatus } from '@drp/shared';
+import { AllocationDto, ApprovalDocType, ApprovalStatus, Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, OrgType, Paged, ReceiptDto, ReceiptReversalStatus, ReceiptStatus } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { escapeLike, pageIds } from '../../common/http/pagination';
@@ -166,7 +166,7 @@ export class ReceiptService {
       docType: ApprovalDocType.RECEIPT_REVERSAL,
       docId: id,
       docNumber: r.number,
-      docSummary: `${r.dealer_name} 冲销 ¥${fmtGrouped(r.amount)}`,
+      summary: { party: r.dealer_name, amount: fmt(r.amount) },
       scopeOrgId: r.dealer_id,
       branchId: b.id,
       link: receiptLink(id),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApprovalDocType, ApprovalStatus, Dec, ErrorCode, fmt, fmtGrouped, Paged, STOCK_DOC_PREFIX, StockDocDto, StockDocLineDto, StockDocType } from '@drp/shared';
+import { ApprovalDocType, ApprovalStatus, Dec, ErrorCode, fmt, Paged, STOCK_DOC_PREFIX, StockDocDto, StockDocLineDto, StockDocType } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
@@ -149,7 +149,7 @@ export class StockDocService {
       docType: ApprovalDocType.STOCK_ADJUSTMENT,
       docId,
       docNumber: number,
-      docSummary: `${wh.name} 盘点 ${lines.length} 行 ¥${fmtGrouped(fmt(amount))}`,
+      summary: { party: wh.name, amount: fmt(amount), lines: lines.length },
       scopeOrgId: wh.orgId,
       branchId: wh.orgId,
       link: stockDocLink(docId),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApprovalDocType, ApprovalStatus, CreditCheckDto, Dec, fmt, fmtGrouped } from '@drp/shared';
+import { ApprovalDocType, ApprovalStatus, CreditCheckDto, Dec, fmt } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DbService } from '../../database/db.service';
 import { ApprovalRequest, ApprovalService } from '../approval/approval.service';
@@ -70,7 +70,7 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
       {
         ...base,
         docType: ApprovalDocType.SALES_ORDER,
-        docSummary: `${o.dealer_name} ¥${fmtGrouped(o.total)}`,
+        summary: { party: o.dealer_name, amount: fmt(o.total) },
         facts: { ...common, discountRate: gross.isZero() ? '0' : new Dec(o.discount_total).div(gross).toFixed(4), belowFloor: order.belowFloor, overCredit },
       },
     ];
@@ -78,7 +78,7 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
       requests.push({
         ...base,
         docType: ApprovalDocType.CREDIT_OVERRIDE,
-        docSummary: `${o.dealer_name} 超额 ¥${fmtGrouped(credit.excess)}`,
+        summary: { party: o.dealer_name, amount: fmt(credit.excess) },
         facts: { ...common, excess: fmt(credit.excess), overdue: credit.overdue },
       });
     }
@@ -86,7 +86,7 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
       requests.push({
         ...base,
         docType: ApprovalDocType.BELOW_FLOOR_PRICE,
-        docSummary: `${o.dealer_name} 低于底价 ¥${fmtGrouped(o.gap ?? '0')}`,
+        summary: { party: o.dealer_name, amount: fmt(o.gap ?? '0') },
         facts: { ...common, belowFloorGap: fmt(o.gap ?? '0'), discountRate: gross.isZero() ? '0' : new Dec(o.discount_total).div(gross).toFixed(4) },
       });
     }

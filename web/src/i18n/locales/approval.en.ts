@@ -236,6 +236,14 @@ const approval: ApprovalMessages = {
       noApprover: 'No approver could be found: rejected as the flow says',
     },
   },
+  /** an approval's inbox line from its values (docType: the kind of document) */
+  summary: {
+    SALES_ORDER: '{party} ¥{amount}',
+    CREDIT_OVERRIDE: '{party}, ¥{amount} over the limit',
+    BELOW_FLOOR_PRICE: '{party}, ¥{amount} below the floor',
+    STOCK_ADJUSTMENT: '{party}, count of {lines} line(s), ¥{amount}',
+    RECEIPT_REVERSAL: '{party}, reversal of ¥{amount}',
+  },
   warnings: {
     title: 'Reminders',
     greeting: 'Hello {name}, these need your attention:',

@@ -234,6 +234,14 @@ const approval = {
       noApprover: '找不到审批人，按审批流程设置驳回',
     },
   },
+  /** an approval's inbox line from its values (docType: the kind of document) */
+  summary: {
+    SALES_ORDER: '{party} ¥{amount}',
+    CREDIT_OVERRIDE: '{party} 超额 ¥{amount}',
+    BELOW_FLOOR_PRICE: '{party} 低于底价 ¥{amount}',
+    STOCK_ADJUSTMENT: '{party} 盘点 {lines} 行 ¥{amount}',
+    RECEIPT_REVERSAL: '{party} 冲销 ¥{amount}',
+  },
   warnings: {
     title: '登录提醒',
     greeting: '{name}，您好！以下事项需要您关注：',

@@ -9,6 +9,7 @@ const task = (over: Partial<ApprovalTaskDto>): ApprovalTaskDto => ({
   docId: 'o1',
   docNumber: 'SO20260101-0001',
   docSummary: '北京华联 ¥7,000.00',
+  summary: { party: '北京华联', amount: '7000.00' },
   docLink: '/sales/orders/o1',
   stepIndex: 1,
   stepName: '分支机构经理审批',
