@@ -72,6 +72,8 @@ describe('products and pricing', () => {
     // the floor is empty: the level-10 price is the effective floor
     await page.getByTestId('product-effective-floor').getByText('¥8.60').waitFor();
     await screenshot(page, '41-product-form');
+    // unsaved: closing or reloading the tab makes the browser ask (the beforeunload handler cancels)
+    expect(await page.evaluate(() => !window.dispatchEvent(new Event('beforeunload', { cancelable: true })))).toBe(true);
     await page.getByTestId('product-save').click();
     await page.waitForURL((url) => /\/products\/[0-9a-f-]{36}$/.test(url.pathname));
     // the saved product opens on its own page (the "new" page has left) with what was saved

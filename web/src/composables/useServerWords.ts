@@ -10,7 +10,7 @@ import { formatAmount } from '@/views/catalog/lib/price';
 export function useServerWords() {
   const { t, te } = useI18n();
 
-  /** "北京华联 超额 ¥1,200.00" / "北京华联 over the limit by ¥1,200.00" */
+  /** "北京华联 超额 ¥1,200.00" / "北京华联, ¥1,200.00 over the limit" */
   function summary(docType: ApprovalDocType, values: ApprovalSummary | null | undefined, stored: string): string {
     if (!values || !te(`approval.summary.${docType}`)) return stored;
     return t(`approval.summary.${docType}`, { party: values.party, amount: formatAmount(values.amount), lines: values.lines ?? 0 });

@@ -26,7 +26,7 @@ const SUMMARY_ZH: Record<ApprovalDocType, (s: ApprovalSummary, amount: string) =
   [ApprovalDocType.RECEIPT_REVERSAL]: (s, amount) => `${s.party} 冲销 ¥${amount}`,
 };
 
-export function summaryZh(docType: ApprovalDocType, s: ApprovalSummary): string {
+function summaryZh(docType: ApprovalDocType, s: ApprovalSummary): string {
   return SUMMARY_ZH[docType](s, fmtGrouped(s.amount)).slice(0, 200);
 }
 
@@ -292,7 +292,7 @@ export class ApprovalService {
         await this.event(tx, inst.id, 'NO_APPROVER', i, steps[i].name, 'rejected: no approver could be found');
         return ApprovalStatus.REJECTED;
       }
-      await this.openTasks(tx, inst, i, steps[i], approvers, link);
+      await this.openTasks(tx, inst, i, steps[i], approvers);
       await this.db.query(tx, 'UPDATE approval_instance SET current_step = $2, version = version + 1 WHERE id = $1', [inst.id, i]);
       await this.event(tx, inst.id, 'STEP_OPEN', i, steps[i].name, route.matched.join(', ') || null);
       return ApprovalStatus.PENDING;
@@ -306,7 +306,7 @@ export class ApprovalService {
     return ApprovalStatus.APPROVED;
   }
 
-  private async openTasks(tx: RequestContext, inst: InstanceRow, stepIndex: number, step: ApprovalStep, approvers: string[], link: string): Promise<void> {
+  private async openTasks(tx: RequestContext, inst: InstanceRow, stepIndex: number, step: ApprovalStep, approvers: string[]): Promise<void> {
     // a delegation running now sends the task to the delegate
     const dels = await this.db.query<{ user_id: string; delegate_id: string }>(
       tx,
@@ -330,7 +330,6 @@ export class ApprovalService {
       kind: 'TASK', title: `待审批：${inst.doc_number}`, body: `${step.name} · ${inst.doc_summary}`, link: '/approvals/inbox',
       message: { key: 'task', params: { number: inst.doc_number, step: step.name }, ...this.summaryOf(inst) },
     });
-    void link;
   }
 
   /** The summary values a notice about this approval carries (none on approvals started before they existed). */
@@ -429,7 +428,7 @@ export class ApprovalService {
         if (!next.length) return;
         await this.db.query(tx, `UPDATE approval_task SET status = 'CLOSED', acted_at = now() WHERE id = $1`, [id]);
         const def = await this.flows.definitionOf(tx, inst.flow_id!, inst.flow_version!);
-        await this.openTasks(tx, inst, task.step_index, def.steps[task.step_index], next, this.registry.handler(inst.doc_type).link(inst.doc_id));
+        await this.openTasks(tx, inst, task.step_index, def.steps[task.step_index], next);
         await this.event(tx, inst.id, 'ESCALATE', task.step_index, task.step_name, 'time limit passed');
         await this.clearTaskNotices(tx, inst.id);
         n++;
