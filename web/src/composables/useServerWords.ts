@@ -1,6 +1,6 @@
 import { useI18n } from 'vue-i18n';
 import type { ApprovalDocType, ApprovalSummary, NotificationDto } from '@drp/shared';
-import { formatAmount } from '@/views/catalog/lib/price';
+import { formatAmount } from '@/utils/money';
 
 /**
  * Words the server leaves to the client, in the reader's language: a notification's title and

@@ -1,6 +1,6 @@
 import type { FormItemRule } from 'element-plus';
 import { t } from '@/i18n';
-import { decimalProblem, type DecimalRule } from './price';
+import { decimalProblem, type DecimalRule } from '@/utils/decimalInput';
 
 /** The message for a decimal that breaks `rule` (translated at call time). */
 export function decimalMessage(problem: ReturnType<typeof decimalProblem>, rule: DecimalRule): string {

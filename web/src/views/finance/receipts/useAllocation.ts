@@ -3,7 +3,7 @@ import { Dec, fmt, type ReceivableDto } from '@drp/shared';
 import { financeApi } from '@/api/finance';
 import { useLatestLoad } from '@/composables/useLatestLoad';
 import { allocateOldestFirst, allocationInputs, checkAllocations, oldestFirst } from '../lib/allocation';
-import { amountEditText } from '../lib/money';
+import { amountEditText } from '@/utils/money';
 
 export type AllocationMode = 'auto' | 'manual';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PriceSource } from '@drp/shared';
 import zhCN from '@/i18n/locales/mall.zh-CN';
 import en from '@/i18n/locales/mall.en';
-import { availabilityView, money, priceSourceText, shortDate, unitPriceText, wasPrice } from './price';
+import { availabilityView, priceSourceText, shortDate, wasPrice } from './price';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -36,18 +36,7 @@ describe('price source text', () => {
   });
 });
 
-describe('money and prices', () => {
-  it('formats amounts with grouping and unit prices with 2 to 4 decimals, exactly', () => {
-    expect(money('1234.5')).toBe('¥1,234.50');
-    expect(money('0')).toBe('¥0.00');
-    expect(money(null)).toBe('-');
-    expect(unitPriceText('12.5000')).toBe('¥12.50');
-    expect(unitPriceText('3.1250')).toBe('¥3.125');
-    expect(unitPriceText('3.1234')).toBe('¥3.1234');
-    expect(unitPriceText('12345.6')).toBe('¥12,345.60');
-    expect(unitPriceText(undefined)).toBe('-');
-  });
-
+describe('prices', () => {
   it('shows a struck "was" price only when the level price is higher', () => {
     expect(wasPrice({ unitPrice: '9.2000', levelPrice: '10.0000' })).toBe('10.0000');
     expect(wasPrice({ unitPrice: '10.0000', levelPrice: '10.0000' })).toBeNull();

@@ -1,26 +1,7 @@
-import { Dec, fmtGrouped } from '@drp/shared';
+import { Dec } from '@drp/shared';
 import type { Availability, MallProductCardDto } from '@drp/shared';
 
 type T = (key: string, params?: Record<string, unknown>) => string;
-
-/** "¥1,234.50" */
-export function money(value: string | null | undefined): string {
-  if (value === null || value === undefined || value === '') return '-';
-  return `¥${fmtGrouped(value)}`;
-}
-
-/** A unit price with 2 decimals, or up to 4 when the cents are not enough: "12.50", "3.1250". */
-export function unitPriceText(value: string | null | undefined): string {
-  if (value === null || value === undefined || value === '') return '-';
-  const d = new Dec(value);
-  const two = d.toDecimalPlaces(2);
-  const grouped = (s: string) => {
-    const [int, frac] = s.split('.');
-    return `${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
-  };
-  if (two.equals(d)) return `¥${grouped(d.toFixed(2))}`;
-  return `¥${grouped(d.toDecimalPlaces(4).toFixed(Math.max(2, Math.min(4, d.decimalPlaces()))))}`;
-}
 
 /** "2026-11-30" -> "11-30" */
 export function shortDate(value: string | null | undefined): string {

@@ -1,5 +1,5 @@
 import { Dec, fmt, quantityBreakProblems, type PriceBookDto } from '@drp/shared';
-import { decimalProblem, type DecimalProblem } from '@/views/catalog/lib/price';
+import { decimalProblem, type DecimalProblem } from '@/utils/decimalInput';
 
 /** One line of a price book being edited (texts as typed). */
 export interface BookItemDraft {

@@ -1,6 +1,7 @@
 import type { ProductDto } from '@drp/shared';
 import type { BulkPriceRow } from '@/api/catalog';
-import { blankToNull, decimalProblem, priceText, samePrice } from '@/views/catalog/lib/price';
+import { blankToNull, priceText, samePrice } from '@/utils/money';
+import { decimalProblem } from '@/utils/decimalInput';
 
 /**
  * 批量调价: each product's prices as typed in the grid, compared with what the server sent, so

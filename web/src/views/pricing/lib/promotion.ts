@@ -1,5 +1,5 @@
 import { Dec, PromotionKind, type PromotionDto } from '@drp/shared';
-import { formatPrice } from '@/views/catalog/lib/price';
+import { formatPrice } from '@/utils/money';
 
 /** What a promotion is doing at an instant: 进行中 / 未开始 / 已结束 / 已停用. */
 export type PromotionState = 'RUNNING' | 'UPCOMING' | 'ENDED' | 'DISABLED';

@@ -5,7 +5,7 @@ import { t } from '@/i18n';
 import { ApiError } from '@/api/http';
 import { errorMessage } from '@/api/errors';
 import { salesOrdersApi, type CreditExceededDetails } from '@/api/sales';
-import { formatAmount } from '@/views/catalog/lib/price';
+import { formatAmount } from '@/utils/money';
 import { creditRefusal } from '../lib/credit';
 
 /**

@@ -1,19 +1,9 @@
 import { Dec, type OrderEventDto, type WarehouseDto } from '@drp/shared';
-import { formatAmount } from '@/views/catalog/lib/price';
 
-/** Small display rules shared by the sales pages. */
+/** Small display rules shared by the sales pages (money display: `@/utils/money`). */
 
-/** "¥1,234.50"; '' for nothing. */
-export function yuan(value: string | null | undefined): string {
-  const text = formatAmount(value);
-  if (!text) return '';
-  return text.startsWith('-') ? `-¥${text.slice(1)}` : `¥${text}`;
-}
-
-/** Is the decimal string above zero? */
-export function isPositive(value: string | null | undefined): boolean {
-  return !!value && new Dec(value).greaterThan(0);
-}
+/** The order form (views/sales/order-form, changed by another piece of work) still imports `yuan` from here. */
+export { yuan } from '@/utils/money';
 
 /** Is the available stock short of the quantity (both decimal strings; unknown stock is not short)? */
 export function stockShort(available: string | null | undefined, qty: string | null | undefined): boolean {

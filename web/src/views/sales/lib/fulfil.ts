@@ -1,5 +1,5 @@
 import { Dec, fmt, type OrderLineDto, type ShipmentDto, type ShipmentLineDto } from '@drp/shared';
-import { decimalProblem } from '@/views/catalog/lib/price';
+import { decimalProblem } from '@/utils/decimalInput';
 
 /**
  * Shipping part of an order and returning part of a shipment: what is left, the quantities a

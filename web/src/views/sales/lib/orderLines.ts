@@ -1,7 +1,7 @@
 import { Dec, fmt, type OrderLineDto } from '@drp/shared';
 import type { ProductLite } from '@/api/catalog';
 import type { OrderLineInput, OrderPreviewInput } from '@/api/sales';
-import { decimalProblem } from '@/views/catalog/lib/price';
+import { decimalProblem } from '@/utils/decimalInput';
 
 /**
  * The order form's lines, free of Vue: what a person typed (quantity, discount in percent, a
