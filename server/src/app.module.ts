@@ -12,6 +12,7 @@ import { AppAuthGuard } from './common/auth/auth.guard';
 import { AllExceptionsFilter } from './common/errors/http-exception.filter';
 import { IdempotencyInterceptor } from './common/http/idempotency.interceptor';
 import { JobsModule } from './modules/jobs/jobs.module';
+import { KernelModule } from './kernel/kernel.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
@@ -57,6 +58,7 @@ export class AppModule {
         JwtModule.register({ global: true, secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }),
         JobsModule,
         AuditModule,
+        KernelModule,
         HealthModule,
         AuthModule,
         OrgModule,

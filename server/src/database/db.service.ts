@@ -1,7 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
+import { Compilable, DummyDriver, InferResult, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { RequestContext } from '../common/context/request-context';
+import type { DB } from './schema';
+
+/**
+ * Typed SQL: a kysely builder over the tables of `schema.ts` (generated from the migrations by
+ * `npm run db:types`), so a renamed column fails the build. It only compiles; `DbService.rows`
+ * runs the statement on the context's connection, inside its transaction when there is one.
+ */
+export const sqlBuilder = new Kysely<DB>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+export type { DB };
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
@@ -30,11 +47,32 @@ export class DbService {
    */
   async query<R = unknown>(ctx: RequestContext, sql: string, params: unknown[] = []): Promise<R[]> {
     const manager = this.manager(ctx);
-    if (!manager.queryRunner?.isTransactionActive) return unwrap<R>(sql, await manager.query(sql, params));
+    if (!manager.queryRunner?.isTransactionActive) return unwrap<R>(await manager.query(sql, params));
     const previous = this.queues.get(manager) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(() => manager.query(sql, params));
     this.queues.set(manager, run);
-    return unwrap<R>(sql, await run);
+    return unwrap<R>(await run);
+  }
+
+  /** The typed builder (see `sqlBuilder`): `this.db.rows(ctx, this.db.k.selectFrom('shipment')...)`. */
+  readonly k = sqlBuilder;
+
+  /** Runs a typed statement and answers its rows, typed from the schema. */
+  async rows<Q extends Compilable<unknown>>(ctx: RequestContext, query: Q): Promise<InferResult<Q>> {
+    const { sql, parameters } = query.compile();
+    return (await this.query(ctx, sql, parameters as unknown[])) as InferResult<Q>;
+  }
+
+  /** The first row of a typed statement, or undefined. */
+  async first<Q extends Compilable<unknown>>(ctx: RequestContext, query: Q): Promise<InferResult<Q>[number] | undefined> {
+    return ((await this.rows(ctx, query)) as unknown[])[0] as InferResult<Q>[number] | undefined;
+  }
+
+  /** The one row a typed statement must answer (a missing row is a programming error, not a 404). */
+  async one<Q extends Compilable<unknown>>(ctx: RequestContext, query: Q): Promise<InferResult<Q>[number]> {
+    const row = await this.first(ctx, query);
+    if (row === undefined) throw new Error(`expected a row from: ${query.compile().sql.slice(0, 120)}`);
+    return row;
   }
 
   private readonly queues = new WeakMap<EntityManager, Promise<unknown>>();
@@ -58,6 +96,18 @@ export class DbService {
 
 
   /**
+   * Runs `fn` at the end of the transaction `ctx` is in, after its work and before the commit:
+   * steps that must be the last statements (a document's number, which holds the day's counter
+   * row until commit) or that must see them (notices naming that number). Lower `stage` first;
+   * a step may add further steps. Outside a transaction there is no "end": that is a bug.
+   */
+  beforeCommit(ctx: RequestContext, fn: () => Promise<void>, stage = 0): void {
+    const steps = ctx.manager && this.finalSteps.get(ctx.manager);
+    if (!steps) throw new Error('beforeCommit outside a transaction');
+    steps.push({ stage, fn, seq: this.stepSeq++ });
+  }
+
+  /**
    * Runs `work` in one transaction. Joins the caller's transaction when there is one. On a
    * serialization failure or deadlock the whole unit is re-run in a fresh transaction (never
    * retried inside the aborted one).
@@ -67,9 +117,15 @@ export class DbService {
     for (let attempt = 1; ; attempt++) {
       try {
         let hooks: (() => Promise<void>)[] = [];
-        const result = await this.dataSource.transaction((manager) => {
+        const result = await this.dataSource.transaction(async (manager) => {
           this.commitHooks.set(manager, (hooks = []));
-          return work(ctx.withManager(manager));
+          const steps: FinalStep[] = [];
+          this.finalSteps.set(manager, steps);
+          const txCtx = ctx.withManager(manager);
+          const out = await work(txCtx);
+          // the final steps, lowest stage first (in the order they were added within a stage)
+          for (let next = pickNext(steps); next; next = pickNext(steps)) await next.fn();
+          return out;
         });
         await this.runHooks(hooks);
         return result;
@@ -80,10 +136,26 @@ export class DbService {
       }
     }
   }
+
+  private readonly finalSteps = new WeakMap<EntityManager, FinalStep[]>();
+  private stepSeq = 0;
 }
 
-/** TypeORM answers `[rows, count]` for UPDATE/DELETE: the rows. */
-function unwrap<R>(sql: string, res: unknown): R[] {
-  if (/^\s*(UPDATE|DELETE)\b/i.test(sql) && Array.isArray(res) && res.length === 2 && Array.isArray(res[0]) && typeof res[1] === 'number') return res[0] as R[];
+interface FinalStep {
+  stage: number;
+  seq: number;
+  fn: () => Promise<void>;
+}
+
+function pickNext(steps: FinalStep[]): FinalStep | undefined {
+  if (!steps.length) return undefined;
+  let best = 0;
+  for (let i = 1; i < steps.length; i++) if (steps[i].stage < steps[best].stage || (steps[i].stage === steps[best].stage && steps[i].seq < steps[best].seq)) best = i;
+  return steps.splice(best, 1)[0];
+}
+
+/** TypeORM answers `[rows, count]` for UPDATE/DELETE (also behind a WITH): the rows. A SELECT's rows are objects, never that shape. */
+function unwrap<R>(res: unknown): R[] {
+  if (Array.isArray(res) && res.length === 2 && Array.isArray(res[0]) && typeof res[1] === 'number') return res[0] as R[];
   return res as R[];
 }

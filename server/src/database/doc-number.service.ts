@@ -1,8 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/config';
+import { Injectable } from '@nestjs/common';
 import { RequestContext } from '../common/context/request-context';
 import { DbService } from './db.service';
-import { businessDate } from './business-date';
 
 /**
  * Human document numbers per type and business day: `SO20261122-0007`. The counter row is bumped
@@ -12,14 +10,16 @@ import { businessDate } from './business-date';
  */
 @Injectable()
 export class DocNumberService {
-  constructor(
-    private readonly db: DbService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly db: DbService) {}
 
-  async next(ctx: RequestContext, prefix: string, at: Date = new Date()): Promise<string> {
+  /**
+   * The next number of `prefix` on the document's business day (YYYY-MM-DD; a shipment dated
+   * 2026-12-03 is numbered FH20261203-…, whenever it is entered). Take it as late in the
+   * transaction as the document allows: the day's counter row stays locked until commit.
+   */
+  async next(ctx: RequestContext, prefix: string, day: string): Promise<string> {
     if (!/^[A-Z]{2,8}$/.test(prefix)) throw new Error(`bad document prefix ${prefix}`);
-    const day = businessDate(at, this.config.companyTz);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`bad business day ${day}`);
     const rows = await this.db.query<{ last_no: number }>(
       ctx,
       `INSERT INTO doc_sequence (doc_type, day, last_no) VALUES ($1, $2, 1)

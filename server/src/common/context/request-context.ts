@@ -40,6 +40,11 @@ export class RequestContext {
     return new RequestContext(this.requestId, this.ip, this.user, manager, this.system);
   }
 
+  /** The same caller outside any transaction (work after a commit). */
+  detached(): RequestContext {
+    return new RequestContext(this.requestId, this.ip, this.user, undefined, this.system);
+  }
+
   /** Internal work with unrestricted scope. An anonymous request is not system: it sees nothing scoped. */
   get isSystem(): boolean {
     return this.system;

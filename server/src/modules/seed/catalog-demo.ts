@@ -113,7 +113,7 @@ export async function seedCatalogDemo(db: DbService, numbers: DocNumberService, 
     const whId = randomUUID();
     await db.query(tx, 'INSERT INTO warehouse (id, code, name, org_id, address) VALUES ($1,$2,$3,$4,$5)', [whId, w.code, w.name, orgIds.get(w.org), w.address]);
     const docId = randomUUID();
-    const number = await numbers.next(tx, STOCK_DOC_PREFIX[StockDocType.INBOUND]);
+    const number = await numbers.next(tx, STOCK_DOC_PREFIX[StockDocType.INBOUND], today);
     await db.query(tx, `INSERT INTO stock_doc (id, number, type, warehouse_id, reason, remark, business_date) VALUES ($1,$2,'INBOUND',$3,'期初库存','演示数据: 期初入库', $4)`, [docId, number, whId, today]);
     const lines = products.map((p) => ({ p, qty: Math.floor(rnd() < 0.08 ? rnd() * 20 : 50 + rnd() * (w.org === 'HQ' ? 2000 : 600)) })).filter((l) => l.qty > 0);
     await db.query(

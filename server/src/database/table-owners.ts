@@ -1,0 +1,88 @@
+import type { DB } from './schema';
+
+/**
+ * Who owns each table (ARCHITECTURE §2 "table ownership"). Only the owner's code writes a table
+ * or reads it in SQL; other modules call the owner's exported service. The Record makes the
+ * compiler ask for an owner when a migration adds a table (schema.ts is generated from them).
+ * `table-ownership.spec.ts` checks the sources against this map.
+ */
+export const TABLE_OWNERS: Record<keyof DB, Owner> = {
+  organization: 'org',
+  app_user: 'users',
+  user_role: 'users',
+  user_dealer: 'users',
+  user_invite: 'users',
+  role: 'roles',
+  auth_session: 'auth',
+  refresh_token: 'auth',
+  login_throttle: 'auth',
+  audit_log: 'audit',
+  category: 'catalog',
+  product: 'catalog',
+  product_image: 'catalog',
+  product_price: 'catalog',
+  product_unit: 'catalog',
+  price_level: 'catalog',
+  branch_product_scope: 'catalog',
+  price_book: 'pricing',
+  price_book_dealer: 'pricing',
+  price_book_item: 'pricing',
+  promotion: 'pricing',
+  price_history: 'pricing',
+  warehouse: 'inventory',
+  stock: 'inventory',
+  stock_doc: 'inventory',
+  stock_doc_line: 'inventory',
+  stock_movement: 'inventory',
+  sales_order: 'sales',
+  sales_order_line: 'sales',
+  sales_order_event: 'sales',
+  shipment: 'sales',
+  shipment_line: 'sales',
+  sales_return: 'sales',
+  sales_return_line: 'sales',
+  credit_account: 'finance',
+  receivable: 'finance',
+  receipt: 'finance',
+  allocation: 'finance',
+  statement: 'finance',
+  approval_flow: 'approval',
+  approval_flow_version: 'approval',
+  approval_instance: 'approval',
+  approval_task: 'approval',
+  approval_event: 'approval',
+  approval_delegation: 'approval',
+  notification: 'notifications',
+  mall_settings: 'mall',
+  mall_address: 'mall',
+  mall_cart_item: 'mall',
+  mall_content: 'mall',
+  mall_favourite: 'mall',
+  doc_sequence: 'database',
+  idempotency_key: 'common',
+  outbox: 'kernel',
+};
+
+/** A code area that can own tables: a folder of server/src/modules, or a platform folder of server/src. */
+export type Owner =
+  | 'org' | 'users' | 'roles' | 'auth' | 'audit' | 'catalog' | 'pricing' | 'inventory' | 'sales' | 'finance'
+  | 'approval' | 'notifications' | 'mall' | 'database' | 'common' | 'kernel';
+
+/**
+ * Reference tables any module may JOIN to show names and apply scope, read-only: the organisation
+ * tree (scope is a path prefix over it), users' display names, product code / name / unit on
+ * document lines, warehouse names. A read model per screen would cost a query per page for no gain.
+ */
+export const SHARED_READS: readonly (keyof DB)[] = ['organization', 'app_user', 'product', 'warehouse'];
+
+/**
+ * Other read-only SQL across owners kept on purpose, each with its reason. Writes are never allowed.
+ */
+export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: string }[] = [
+  { module: 'common', table: 'user_dealer', why: 'the data scope of a sales rep (ARCHITECTURE §5: scope is computed in one place)' },
+  { module: 'common', table: 'branch_product_scope', why: 'the product range of a branch, part of the data scope' },
+  { module: 'common', table: 'category', why: 'the product scope filter walks the category tree' },
+];
+
+/** Demo data is loaded once into an empty database, by SQL for speed; it writes every module's tables. */
+export const WRITES_EXEMPT: readonly string[] = ['seed'];

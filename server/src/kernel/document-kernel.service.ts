@@ -1,0 +1,113 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { ErrorCode } from '@drp/shared';
+import { sql } from 'kysely';
+import { RequestContext } from '../common/context/request-context';
+import { DomainError } from '../common/errors/domain-error';
+import { DbService } from '../database/db.service';
+import { DocNumberService } from '../database/doc-number.service';
+import type { DB } from '../database/schema';
+import { AuditEntry, AuditService } from '../modules/audit/audit.service';
+import { canMove, checkMachine, DocumentMachine, StatusTable } from './document-machine';
+import { EventBus } from './events';
+
+/** What a move writes besides the status: the document's own timeline and audit, and other columns of the row. */
+export interface TransitionInput<S extends string> {
+  id: string;
+  /** the status the caller read (with the row locked); the write is refused if it has changed since */
+  from: S | null;
+  to: S;
+  /** the user's action (e.g. SUBMIT), for the timeline and the event */
+  action?: string | null;
+  note?: string | null;
+  /** other columns set in the same UPDATE */
+  set?: Record<string, unknown>;
+  /** the audit entry; entity and id default to the document's */
+  audit?: Omit<AuditEntry, 'entity' | 'entityId'> & { entity?: string };
+}
+
+/** Writes a document type's own timeline row for a move (e.g. sales_order_event). */
+export type TimelineWriter = (tx: RequestContext, move: { id: string; from: string | null; to: string; action: string | null; note: string | null }) => Promise<void>;
+
+/** The tables whose documents take a human number (a `number` column). */
+export type NumberedTable = { [T in keyof DB]: DB[T] extends { number: unknown; id: unknown } ? T : never }[keyof DB];
+
+/**
+ * The document kernel (ARCHITECTURE §4): every document type registers its state machine; a
+ * status is written only by `transition`, which checks the move, writes the status (guarded by the
+ * status read), the timeline row and the audit entry, and publishes `DocumentTransitioned`.
+ * `assignNumber` numbers a document on its business day as the last statement of its transaction.
+ */
+@Injectable()
+export class DocumentKernel implements OnApplicationBootstrap {
+  private readonly machines = new Map<string, { machine: DocumentMachine; timeline?: TimelineWriter }>();
+
+  constructor(
+    private readonly db: DbService,
+    private readonly audit: AuditService,
+    private readonly numbers: DocNumberService,
+    private readonly events: EventBus,
+  ) {}
+
+  register<S extends string>(machine: DocumentMachine<S>, timeline?: TimelineWriter): void {
+    if (this.machines.has(machine.type)) throw new Error(`document type ${machine.type} is registered twice`);
+    this.machines.set(machine.type, { machine: machine as DocumentMachine, timeline });
+  }
+
+  /** The registered machines (for the start-up check and tests). */
+  registered(): DocumentMachine[] {
+    return [...this.machines.values()].map((m) => m.machine);
+  }
+
+  /** A broken transition table stops the start, naming every problem. */
+  onApplicationBootstrap(): void {
+    const problems = this.registered().flatMap(checkMachine);
+    if (problems.length) throw new Error(`document state machines are broken:\n${problems.join('\n')}`);
+  }
+
+  /** Moves a document to `to`. The caller holds the document's row lock (ARCHITECTURE §6 lock order). */
+  async transition<S extends string>(tx: RequestContext, type: string, input: TransitionInput<S>): Promise<void> {
+    const entry = this.machines.get(type);
+    if (!entry) throw new Error(`unknown document type ${type}`);
+    const { machine, timeline } = entry;
+    if (input.from === null ? !machine.initial.includes(input.to) : !canMove(machine, input.from, input.to)) {
+      throw new DomainError(ErrorCode.INVALID_STATE, `A ${type} cannot go from ${input.from ?? '(new)'} to ${input.to}`, { status: input.from ?? undefined, to: input.to });
+    }
+    if (input.from !== null) {
+      // the one place a document's status is written
+      const set: Record<string, unknown> = { ...input.set, status: input.to, updated_at: sql`now()` };
+      if (machine.versioned) set.version = sql`version + 1`;
+      const moved = await this.db.rows(
+        tx,
+        // the table is chosen at run time: kysely cannot type a union of tables' columns here
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        (this.db.k.updateTable(machine.table as any) as any).set(set).where('id', '=', input.id).where('status', '=', input.from).returning('id'),
+      );
+      if (!(moved as unknown[]).length) {
+        const [now] = await this.db.query<{ status: string }>(tx, `SELECT status FROM ${machine.table} WHERE id = $1`, [input.id]);
+        throw new DomainError(ErrorCode.INVALID_STATE, `The ${type} is ${now?.status ?? 'gone'}`, { status: now?.status });
+      }
+    }
+    const action = input.action ?? null;
+    const note = input.note ?? null;
+    if (timeline) await timeline(tx, { id: input.id, from: input.from, to: input.to, action, note });
+    if (input.audit) await this.audit.record(tx, { entity: machine.table, entityId: input.id, ...input.audit });
+    this.events.publish(tx, 'DocumentTransitioned', { docType: type, docId: input.id, from: input.from, to: input.to, action });
+  }
+
+  /**
+   * Numbers the document `id` of `table` on its business `day` as the last statement of the
+   * transaction (the day's counter row is then held only for the commit), writes the number and
+   * tells `DocumentNumbered` subscribers before any other end-of-transaction work, so notices and
+   * audit entries written at the end name the final number.
+   */
+  assignNumber(tx: RequestContext, docType: string, table: NumberedTable, id: string, prefix: string, day: string): void {
+    this.db.beforeCommit(tx, async () => {
+      const number = await this.numbers.next(tx, prefix, day);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await this.db.rows(tx, (this.db.k.updateTable(table as any) as any).set({ number }).where('id', '=', id));
+      await this.events.dispatchFinal(tx, 'DocumentNumbered', { docType, docId: id, number });
+    }, 0);
+  }
+}
+
+export type { StatusTable };
