@@ -82,6 +82,15 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'common', table: 'user_dealer', why: 'the data scope of a sales rep (ARCHITECTURE §5: scope is computed in one place)' },
   { module: 'common', table: 'branch_product_scope', why: 'the product range of a branch, part of the data scope' },
   { module: 'common', table: 'category', why: 'the product scope filter walks the category tree' },
+  // sales:
+  // finance:
+  // approval:
+  // notifications:
+  // catalog:
+  // pricing:
+  // inventory:
+  // mall:
+  // users / auth / roles / org / jobs:
 ];
 
 /** Demo data is loaded once into an empty database, by SQL for speed; it writes every module's tables. */

@@ -2,6 +2,9 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, ErrorCode, MAX_PAGE_SIZE, Paged } from '@drp/shared';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { sql, SelectQueryBuilder as TypedSelect } from 'kysely';
+import type { DB, DbService } from '../../database/db.service';
+import type { RequestContext } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
 
 /** `?page=1&pageSize=20&q=&sort=-createdAt` (ARCHITECTURE §9). Extend it for list filters. */
@@ -67,4 +70,36 @@ export async function pageIds(qb: SelectQueryBuilder<ObjectLiteral>, q: PageQuer
   const { n } = (await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>())!;
   const rows = await qb.clone().select(idColumn, 'id').orderBy(column, direction, 'NULLS LAST').addOrderBy(idColumn).offset(offset).limit(pageSize).getRawMany<{ id: string }>();
   return { ids: rows.map((r) => r.id), total: n, page, pageSize };
+}
+
+/**
+ * `pageIds` for typed (kysely) queries: the filtered query (no select, no order) down to one
+ * page of ids, sorted by a column of `sortable` with `idColumn` as the tie-breaker, and the total.
+ */
+export async function pageIdsOf(
+  db: DbService,
+  ctx: RequestContext,
+  // any table mix: the query's own selection is replaced by count(*) and the id
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query: TypedSelect<DB, any, any>,
+  q: PageQueryDto,
+  sortable: Record<string, string>,
+  defaultSort: string,
+  idColumn: string,
+): Promise<{ ids: string[]; total: number; page: number; pageSize: number }> {
+  const { page, pageSize, column, direction, offset } = resolvePage(q, sortable, defaultSort);
+  const [counted, rows] = await Promise.all([
+    db.one(ctx, query.clearSelect().select(sql<number>`count(*)::int`.as('n'))),
+    db.rows(
+      ctx,
+      query
+        .clearSelect()
+        .select(sql<string>`${sql.ref(idColumn)}`.as('id'))
+        .orderBy(sql`${sql.raw(column)} ${sql.raw(direction)} NULLS LAST`)
+        .orderBy(sql.ref(idColumn))
+        .offset(offset)
+        .limit(pageSize),
+    ),
+  ]);
+  return { ids: (rows as { id: string }[]).map((r) => r.id), total: (counted as { n: number }).n, page, pageSize };
 }

@@ -1,5 +1,6 @@
 import { DataScopeKind } from '@drp/shared';
 import type { EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import { Expression, sql, SqlBool } from 'kysely';
 import { notFound } from '../errors/domain-error';
 import { RequestContext } from '../context/request-context';
 
@@ -71,6 +72,18 @@ export function applyOrgScope<T extends ObjectLiteral>(
     `${orgIdColumn} IN (SELECT so${n}.id FROM organization so${n} WHERE so${n}.path LIKE ANY(:scopePrefixes${n}) OR so${n}.id = ANY(:scopeIds${n}))`,
     { [`scopePrefixes${n}`]: prefixes, [`scopeIds${n}`]: orgIds },
   );
+}
+
+/**
+ * `applyOrgScope` for typed (kysely) queries: `.where(orgScope(ctx, 'x.dealer_id'))`. The same
+ * rule, the same SQL.
+ */
+export function orgScope(ctx: RequestContext, orgIdColumn: string): Expression<SqlBool> {
+  if (ctx.isSystem) return sql<SqlBool>`true`;
+  if (!ctx.user || !ctx.actor) return sql<SqlBool>`false`;
+  if (ctx.actor.scope.all) return sql<SqlBool>`true`;
+  const { subtreePaths, orgIds } = ctx.actor.scope;
+  return sql<SqlBool>`${sql.ref(orgIdColumn)} IN (SELECT so.id FROM organization so WHERE so.path LIKE ANY(${subtreePaths.map((p) => `${p}%`)}::text[]) OR so.id = ANY(${orgIds}::uuid[]))`;
 }
 
 /**
