@@ -1,0 +1,2 @@
+import type {} from '../../kernel/events';
+declare module '../../kernel/events' { interface DomainEvents { ShipmentPosted: { shipmentId: string; orderId: string; dealerId: string; branchId: string; salesRepId: string | null; number: string; businessDate: string; dueDate: string; amount: string }; ReturnPosted: { returnId: string; dealerId: string; shipmentId: string; amount: string; number: string; businessDate: string }; OrderApproved: { orderId: string; dealerId: string } } }
