@@ -18,8 +18,6 @@ const finance: FinanceMessages = {
     allBranches: 'All branches',
     dealerPlaceholder: 'Search dealer name or code',
     period: 'Period',
-    startDate: 'Start date',
-    endDate: 'End date',
     businessDate: 'Business date',
     days: '{n} days',
     daysUnit: 'days',

@@ -16,8 +16,6 @@ const finance = {
     allBranches: '全部机构',
     dealerPlaceholder: '搜索经销商名称或编码',
     period: '期间',
-    startDate: '开始日期',
-    endDate: '结束日期',
     businessDate: '业务日期',
     days: '{n} 天',
     daysUnit: '天',

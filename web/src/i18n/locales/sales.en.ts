@@ -105,8 +105,6 @@ const sales: SalesMessages = {
     allSources: 'All sources',
     allBranches: 'All organizations',
     allDealers: 'All dealers',
-    startDate: 'Start date',
-    endDate: 'End date',
     totalsCount: '{n} orders in total',
     totalsAmount: 'Order total',
     totalsShipped: 'Shipped',

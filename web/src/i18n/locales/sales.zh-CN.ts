@@ -103,8 +103,6 @@ const sales = {
     allSources: '全部来源',
     allBranches: '全部机构',
     allDealers: '全部经销商',
-    startDate: '开始日期',
-    endDate: '结束日期',
     totalsCount: '合计 {n} 单',
     totalsAmount: '订单金额',
     totalsShipped: '已发货金额',
