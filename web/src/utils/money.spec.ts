@@ -6,6 +6,7 @@ import {
   blankToNull,
   editText,
   formatAmount,
+  formatDecimal,
   formatPrice,
   formatQty,
   groupThousands,
@@ -76,6 +77,16 @@ describe('quantities and editing texts', () => {
     expect(priceText('3.5000')).toBe('3.50');
     expect(priceText('1234.1250')).toBe('1234.125');
     expect(priceText(null)).toBe('');
+  });
+});
+
+describe('plain decimals', () => {
+  it('group, drop trailing zeros and keep at most the given decimals, exactly', () => {
+    expect(formatDecimal('5000')).toBe('5,000');
+    expect(formatDecimal('10000.50')).toBe('10,000.5');
+    expect(formatDecimal('0.12345')).toBe('0.1235');
+    expect(formatDecimal('-1234.5', 0)).toBe('-1,235');
+    expect(formatDecimal('abc')).toBe('abc');
   });
 });
 

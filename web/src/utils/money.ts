@@ -41,6 +41,16 @@ export function formatPrice(value: Value): string {
   return groupThousands(d.toFixed(priceScale(d)));
 }
 
+/**
+ * A plain decimal for people (a threshold, a rate): grouped, no trailing zeros, at most `maxScale`
+ * decimals ("5000" -> "5,000", "0.1250" -> "0.125"); text that is no decimal is returned as it is.
+ */
+export function formatDecimal(value: string, maxScale = 4): string {
+  const s = value.trim();
+  if (!isDecimalString(s, 40)) return value;
+  return groupThousands(new Dec(s).toDecimalPlaces(maxScale).toFixed());
+}
+
 /** A quantity without trailing zeros: "24.000" -> "24", "1.500" -> "1.5". */
 export function formatQty(value: Value): string {
   if (isBlank(value)) return '';
