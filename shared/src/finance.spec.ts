@@ -1,4 +1,4 @@
-import { agingBuckets, bucketIndex, creditExposure } from './finance';
+import { agingBuckets, bucketIndex, creditExposure, daysOverdue, isOverdue, isPastDue } from './finance';
 
 describe('aging buckets', () => {
   it('builds the default 0-30, 31-60, 61-90, 90+ buckets', () => {
@@ -22,5 +22,22 @@ describe('aging buckets', () => {
 describe('credit exposure', () => {
   it('is open receivables plus open orders minus prepayments', () => {
     expect(creditExposure({ openReceivables: '1000.10', openOrders: '200.20', prepayment: '1500.00' })).toBe('-299.70');
+  });
+});
+
+describe('overdue', () => {
+  it('is past due the day after the due date, never when settled', () => {
+    expect(isOverdue('2026-11-30', '2026-11-30')).toBe(false);
+    expect(isOverdue('2026-11-30', '2026-12-01')).toBe(true);
+    expect(isOverdue('2026-12-02', '2026-12-01')).toBe(false);
+    expect(isOverdue('2026-11-30', '2026-12-01', '0.00')).toBe(false);
+    expect(isOverdue('2026-11-30', '2026-12-01', '0.01')).toBe(true);
+  });
+  it('counts days past due across months and years', () => {
+    expect(daysOverdue('2026-12-31', '2027-01-01')).toBe(1);
+    expect(daysOverdue('2026-02-28', '2026-03-01')).toBe(1);
+    expect(daysOverdue('2026-12-01', '2026-11-21')).toBe(-10);
+    expect(isPastDue(0)).toBe(false);
+    expect(isPastDue(1)).toBe(true);
   });
 });

@@ -239,9 +239,31 @@ export function agingBuckets(bounds: readonly number[]): AgingBucket[] {
 
 /** The bucket index for days past due (as-of date minus due date), or -1 when not yet past due (0 or less). */
 export function bucketIndex(buckets: AgingBucket[], daysOverdue: number): number {
-  if (daysOverdue <= 0) return -1;
+  if (!isPastDue(daysOverdue)) return -1;
   return buckets.findIndex((b) => daysOverdue >= b.from && (b.to === null || daysOverdue <= b.to));
 }
 
 /** Document-number prefixes: SK 收款单, DZ 对账单. */
 export const FINANCE_DOC_PREFIX = { receipt: 'SK', statement: 'DZ' } as const;
+
+/**
+ * A receivable is past due the day after its due date (ARCHITECTURE §6: credit check, overdue
+ * lists, aging, sign-in warnings alike). Dates are business dates 'YYYY-MM-DD'. An open amount of
+ * zero (settled) is never overdue. The server's SQL twin is `overdueSql` in finance's
+ * credit.service.ts: change both together.
+ */
+export function isOverdue(dueDate: string, today: string, openAmount?: string): boolean {
+  if (openAmount !== undefined && !new Dec(openAmount).greaterThan(0)) return false;
+  return daysOverdue(dueDate, today) > 0;
+}
+
+/** Days past due: today minus the due date (0 on the due date, negative before it). */
+export function daysOverdue(dueDate: string, today: string): number {
+  const day = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+  return Math.round((day(today) - day(dueDate)) / 86_400_000);
+}
+
+/** Past due by a count of days (a receivable's `daysOverdue`): more than zero. */
+export function isPastDue(days: number): boolean {
+  return days > 0;
+}

@@ -36,3 +36,18 @@ export enum UserStatus {
   /** a dealer login created by invitation: cannot sign in until its one-time code sets a password */
   INVITED = 'INVITED',
 }
+
+/**
+ * The selling branch of a dealer (the branch that sells to it: its orders, receipts and mall are
+ * that branch's): the nearest BRANCH above it, else the HQ (a direct account). `chain` is the
+ * dealer's ancestor chain in path order (root first; the dealer itself may end it). Null when the
+ * chain holds neither. The server's SQL twin is `sellingBranchSql` in org.service.ts.
+ */
+export function sellingBranch<T extends { type: OrgType | `${OrgType}` }>(chain: readonly T[]): T | null {
+  let hq: T | null = null;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    if (chain[i].type === OrgType.BRANCH) return chain[i];
+    if (chain[i].type === OrgType.HQ && !hq) hq = chain[i];
+  }
+  return hq;
+}

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { PriceSource, PromotionKind } from './catalog';
 import { Dec } from './money';
-import { isBelowFloor, quantityBreakProblems, quantityProblem, resolvePrice, ResolveInput } from './pricing';
+import { isBelowFloor, quantityBreakProblems, resolvePrice, ResolveInput } from './pricing';
+import { quantityProblem } from './quantity';
 
 const base: ResolveInput = {
   qty: '1',

@@ -105,15 +105,6 @@ export function quantityBreakProblems(items: { minQty: string; price: string }[]
   return problems;
 }
 
-/** An order quantity must reach the minimum and be a whole multiple of the order multiple. */
-export function quantityProblem(qty: string, minOrderQty: string, orderMultiple: string): 'INVALID_QUANTITY' | 'QTY_BELOW_MINIMUM' | 'QTY_NOT_MULTIPLE' | null {
-  const q = new Dec(qty);
-  if (!q.isFinite() || q.lessThanOrEqualTo(0)) return 'INVALID_QUANTITY';
-  if (q.lessThan(minOrderQty)) return 'QTY_BELOW_MINIMUM';
-  if (!q.mod(orderMultiple).isZero()) return 'QTY_NOT_MULTIPLE';
-  return null;
-}
-
 /** A manual unit price below the product's floor (its own, or the level-10 price) needs approval. */
 export function isBelowFloor(unitPrice: string, floorPrice: string | null): boolean {
   return floorPrice !== null && new Dec(unitPrice).lessThan(floorPrice);

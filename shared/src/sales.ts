@@ -105,6 +105,19 @@ export interface CreditCheckDto {
   overridden: boolean;
 }
 
+/**
+ * The credit the order form previews: the check's figures plus what `creditDecision` needs to
+ * re-decide them on the client (the account's blockOnOverdue, what the order commits already) and
+ * the server's outcome.
+ */
+export interface CreditPreviewDto extends CreditCheckDto {
+  blockOnOverdue: boolean;
+  /** what the order already commits (an edited submitted order), 0.00 otherwise */
+  committed: string;
+  outcome: 'OK' | 'WARN' | 'BLOCK' | 'OVERRIDDEN';
+  reason: 'LIMIT' | 'OVERDUE' | null;
+}
+
 export interface OrderEventDto {
   id: string;
   action: OrderAction;
@@ -168,7 +181,7 @@ export interface OrderPreviewDto {
   total: string;
   taxTotal: string;
   discountTotal: string;
-  credit: CreditCheckDto;
+  credit: CreditPreviewDto;
 }
 
 export interface OrderListTotals {

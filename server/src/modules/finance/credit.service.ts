@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CreditAccountDto, CreditCheckDto, CreditConsistencyDto, CreditDriftDto, CreditMode, creditExposure, Dec, ErrorCode, fmt, OrgType, Paged } from '@drp/shared';
+import { availableCredit, CreditAccountDto, CreditCheckDto, CreditConsistencyDto, creditDecision, CreditDecision, CreditDriftDto, CreditMode, creditExposure, CreditPreviewDto, Dec, ErrorCode, fmt, OrgType, Paged } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
@@ -8,7 +8,7 @@ import { applyOrgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
-import { OrgService } from '../org/org.service';
+import { OrgService, sellingBranchSql } from '../org/org.service';
 import { CreditAccountQueryDto, UpdateCreditAccountDto } from './finance.dto';
 
 /** The locked credit_account row of one dealer. */
@@ -30,13 +30,29 @@ export interface TotalsDelta {
   prepayment?: string;
 }
 
-const ACCOUNT_COLUMNS = `
+/**
+ * The SQL twin of `isOverdue` (@drp/shared finance.ts): an open receivable past due the day after
+ * its due date, as of `today` (a SQL date expression, e.g. ':today::date' or '$2::date'). Every
+ * module that filters overdue receivables in SQL uses this (credit check, overdue list, mall
+ * account, sign-in warnings); change it and `isOverdue` together.
+ */
+export function overdueSql(alias: string, today: string): string {
+  return `(${alias}.open_amount > 0 AND ${alias}.due_date < ${today})`;
+}
+
+/** Days past due in SQL (the twin of `daysOverdue` in @drp/shared): today minus the due date. */
+export function daysOverdueSql(alias: string, today: string): string {
+  return `(${today} - ${alias}.due_date)`;
+}
+
+/** The columns of an account row; `today` is the SQL date expression overdue is measured on. */
+const accountColumns = (today: string) => `
   o.id AS dealer_id, o.code AS dealer_code, o.name AS dealer_name, o.settlement_method,
-  (SELECT b.name FROM organization b WHERE b.type = 'BRANCH' AND o.path LIKE b.path || '%' ORDER BY b.depth DESC LIMIT 1) AS branch_name,
+  ${sellingBranchSql('o.path', 'name')} AS branch_name,
   COALESCE(a.credit_limit, 0) AS credit_limit, COALESCE(a.credit_days, 0) AS credit_days, COALESCE(a.mode, 'NONE') AS mode,
   COALESCE(a.block_on_overdue, false) AS block_on_overdue, COALESCE(a.open_receivables, 0) AS open_receivables,
   COALESCE(a.open_orders, 0) AS open_orders, COALESCE(a.prepayment, 0) AS prepayment, COALESCE(a.version, 0) AS version, a.updated_at,
-  COALESCE((SELECT sum(r.open_amount) FROM receivable r WHERE r.dealer_id = o.id AND r.open_amount > 0 AND r.due_date < :today::date), 0) AS overdue_amount`;
+  COALESCE((SELECT sum(r.open_amount) FROM receivable r WHERE r.dealer_id = o.id AND ${overdueSql('r', today)}), 0) AS overdue_amount`;
 
 const EXPOSURE_SQL = 'COALESCE(a.open_receivables, 0) + COALESCE(a.open_orders, 0) - COALESCE(a.prepayment, 0)';
 
@@ -82,7 +98,7 @@ export class CreditService {
     const { page, pageSize, column, direction, offset } = resolvePage(q, SORT, 'dealer');
     const total = await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>();
     const rows = await qb
-      .select(ACCOUNT_COLUMNS)
+      .select(accountColumns(':today::date'))
       .addSelect(`${EXPOSURE_SQL}`, 'exposure')
       .addSelect(`COALESCE(a.credit_limit, 0) - (${EXPOSURE_SQL})`, 'available')
       .setParameter('today', this.today())
@@ -99,7 +115,7 @@ export class CreditService {
     if (dealer.type !== OrgType.DEALER) throw notFound('credit account', dealerId);
     const [row] = await this.db.query<AccountRaw>(
       ctx,
-      `SELECT ${ACCOUNT_COLUMNS.replace(/:today::date/g, '$2::date')} FROM organization o LEFT JOIN credit_account a ON a.dealer_id = o.id WHERE o.id = $1`,
+      `SELECT ${accountColumns('$2::date')} FROM organization o LEFT JOIN credit_account a ON a.dealer_id = o.id WHERE o.id = $1`,
       [dealerId, this.today()],
     );
     return toDto(row);
@@ -165,36 +181,24 @@ export class CreditService {
   /**
    * The credit check of an order that is about to commit `newCommitted` where it held
    * `oldCommitted` (0 for a first submit; the previous total when a submitted order is edited),
-   * on the locked account. BLOCK refuses with CREDIT_LIMIT_EXCEEDED and the figures; WARN passes
-   * with a warning; an override (credit:override, with a reason) passes and is audited. The
-   * account's open orders move by the difference.
+   * on the locked account, decided by `creditDecision` (@drp/shared). BLOCK refuses with
+   * CREDIT_LIMIT_EXCEEDED / CREDIT_OVERDUE_BLOCKED and the figures; WARN passes with a warning; an
+   * override (credit:override, with a reason) passes and is audited. The account's open orders
+   * move by the difference.
    */
   async commitOrder(
     tx: RequestContext,
     account: LockedAccount,
     order: { id: string; oldCommitted: string; newCommitted: string; override?: { reason: string } },
   ): Promise<CreditCheckDto> {
-    const exposure = new Dec(creditExposure(account)).minus(order.oldCommitted);
-    const orderTotal = new Dec(order.newCommitted);
-    const excess = exposure.plus(orderTotal).minus(account.limit);
-    const overdue = account.mode !== CreditMode.NONE || account.blockOnOverdue ? await this.hasOverdue(tx, account.dealerId) : false;
-    const figures = { limit: fmt(account.limit), exposure: fmt(exposure), orderTotal: fmt(orderTotal), available: fmt(new Dec(account.limit).minus(exposure)), excess: fmt(Dec.max(excess, 0)) };
-    const raises = orderTotal.greaterThan(order.oldCommitted);
-    let warning: string | null = null;
-    let refusal: DomainError | null = null;
-    if (raises && account.blockOnOverdue && overdue) {
-      refusal = new DomainError(ErrorCode.CREDIT_OVERDUE_BLOCKED, 'The dealer has overdue receivables: orders are blocked until they are paid', { ...figures, overdue: true });
-    } else if (raises && account.mode !== CreditMode.NONE && excess.greaterThan(0)) {
-      const msg = `Credit limit ${figures.limit} exceeded: exposure ${figures.exposure} + this order ${figures.orderTotal} is ${figures.excess} over`;
-      if (account.mode === CreditMode.BLOCK) refusal = new DomainError(ErrorCode.CREDIT_LIMIT_EXCEEDED, msg, figures);
-      else warning = msg;
-    }
-    if (!warning && raises && overdue && account.mode === CreditMode.WARN) warning = 'The dealer has overdue receivables';
-    let overridden = false;
-    if (refusal) {
-      if (!order.override) throw refusal;
+    const overdue = await this.hasOverdue(tx, account.dealerId);
+    const d = this.decide(account, account.blockOnOverdue, order.oldCommitted, order.newCommitted, overdue, !!order.override);
+    const figures = { limit: d.limit, exposure: d.exposure, orderTotal: d.orderTotal, available: d.available, excess: d.excess };
+    const refusal = d.code ? refusalOf(d, figures) : null;
+    let warning = d.outcome === 'WARN' ? warningOf(d) : null;
+    if (refusal && d.outcome === 'BLOCK') throw refusal;
+    if (refusal && order.override) {
       if (!tx.can('credit:override')) throw new DomainError(ErrorCode.FORBIDDEN, 'A credit override needs the credit:override permission', { permission: 'credit:override' });
-      overridden = true;
       warning = `${refusal.message} (overridden: ${order.override.reason})`;
       await this.audit.record(tx, {
         action: 'credit_override',
@@ -205,36 +209,58 @@ export class CreditService {
         after: { ...figures, code: refusal.code, reason: order.override.reason },
       });
     }
-    await this.adjust(tx, account.dealerId, { openOrders: fmt(orderTotal.minus(order.oldCommitted)) });
-    return { mode: account.mode, limit: figures.limit, exposure: figures.exposure, orderTotal: figures.orderTotal, excess: figures.excess, overdue, warning, overridden };
+    await this.adjust(tx, account.dealerId, { openOrders: fmt(new Dec(order.newCommitted).minus(order.oldCommitted)) });
+    return { mode: account.mode, limit: d.limit, exposure: d.exposure, orderTotal: d.orderTotal, excess: d.excess, overdue, warning, overridden: d.outcome === 'OVERRIDDEN' };
   }
 
-  /** What `commitOrder` would say, without locking or writing (the order form's credit preview). */
-  async preview(ctx: RequestContext, dealerId: string, orderTotal: string, alreadyCommitted = '0'): Promise<CreditCheckDto> {
-    const [a] = await this.db.query<{ credit_limit: string; mode: CreditMode; block_on_overdue: boolean; open_receivables: string; open_orders: string; prepayment: string }>(
+  /** What `commitOrder` would say, without locking or writing (the order form's credit preview): the same `creditDecision`. */
+  async preview(ctx: RequestContext, dealerId: string, orderTotal: string, alreadyCommitted = '0'): Promise<CreditPreviewDto> {
+    const [a] = await this.db.query<{ credit_limit: string; credit_days: number; mode: CreditMode; block_on_overdue: boolean; open_receivables: string; open_orders: string; prepayment: string }>(
       ctx,
       'SELECT * FROM credit_account WHERE dealer_id = $1',
       [dealerId],
     );
-    const acc = a ?? { credit_limit: '0', mode: CreditMode.NONE, block_on_overdue: false, open_receivables: '0', open_orders: '0', prepayment: '0' };
-    const exposure = new Dec(creditExposure({ openReceivables: acc.open_receivables, openOrders: acc.open_orders, prepayment: acc.prepayment })).minus(alreadyCommitted);
-    const excess = exposure.plus(orderTotal).minus(acc.credit_limit);
+    const account: LockedAccount = a
+      ? { dealerId, limit: a.credit_limit, creditDays: a.credit_days, mode: a.mode, blockOnOverdue: a.block_on_overdue, openReceivables: a.open_receivables, openOrders: a.open_orders, prepayment: a.prepayment }
+      : { dealerId, limit: '0', creditDays: 0, mode: CreditMode.NONE, blockOnOverdue: false, openReceivables: '0', openOrders: '0', prepayment: '0' };
     const overdue = await this.hasOverdue(ctx, dealerId);
-    const over = acc.mode !== CreditMode.NONE && excess.greaterThan(0);
+    const d = this.decide(account, account.blockOnOverdue, alreadyCommitted, orderTotal, overdue, false);
     return {
-      mode: acc.mode,
-      limit: fmt(acc.credit_limit),
-      exposure: fmt(exposure),
-      orderTotal: fmt(orderTotal),
-      excess: fmt(Dec.max(excess, 0)),
+      mode: account.mode,
+      limit: d.limit,
+      exposure: d.exposure,
+      orderTotal: d.orderTotal,
+      excess: d.excess,
       overdue,
-      warning: over ? 'Credit limit exceeded' : acc.block_on_overdue && overdue ? 'Overdue receivables block new orders' : null,
+      warning: d.outcome === 'WARN' ? warningOf(d) : d.code ? refusalOf(d, d).message : null,
       overridden: false,
+      blockOnOverdue: account.blockOnOverdue,
+      committed: fmt(alreadyCommitted),
+      outcome: d.outcome,
+      reason: d.reason,
     };
   }
 
+  /** The account's available credit (limit − exposure), as `availableCredit` (@drp/shared) has it. */
+  available(check: { limit: string; exposure: string }): string {
+    return availableCredit(check);
+  }
+
+  private decide(account: LockedAccount, blockOnOverdue: boolean, oldCommitted: string, newCommitted: string, overdue: boolean, override: boolean): CreditDecision {
+    return creditDecision({
+      mode: account.mode,
+      limit: account.limit,
+      exposure: fmt(new Dec(creditExposure(account)).minus(oldCommitted)),
+      adding: newCommitted,
+      committed: oldCommitted,
+      blockOnOverdue,
+      overdue,
+      override,
+    });
+  }
+
   private async hasOverdue(ctx: RequestContext, dealerId: string): Promise<boolean> {
-    const [r] = await this.db.query<{ x: boolean }>(ctx, 'SELECT EXISTS (SELECT 1 FROM receivable WHERE dealer_id = $1 AND open_amount > 0 AND due_date < $2::date) AS x', [dealerId, this.today()]);
+    const [r] = await this.db.query<{ x: boolean }>(ctx, `SELECT EXISTS (SELECT 1 FROM receivable r WHERE r.dealer_id = $1 AND ${overdueSql('r', '$2::date')}) AS x`, [dealerId, this.today()]);
     return r.x;
   }
 
@@ -322,9 +348,30 @@ function toDto(r: AccountRaw): CreditAccountDto {
     blockOnOverdue: r.block_on_overdue,
     ...totals,
     exposure,
-    available: fmt(new Dec(r.credit_limit).minus(exposure)),
+    available: availableCredit({ limit: r.credit_limit, exposure }),
     overdueAmount: fmt(r.overdue_amount),
     version: Number(r.version),
     updatedAt: r.updated_at ? new Date(r.updated_at).toISOString() : null,
   };
+}
+
+/** The refusal of a BLOCK (or the one an override lets through), with the figures. */
+function refusalOf(d: CreditDecision, figures: { limit: string; exposure: string; orderTotal: string; available: string; excess: string }): DomainError {
+  if (d.code === 'CREDIT_OVERDUE_BLOCKED') {
+    return new DomainError(ErrorCode.CREDIT_OVERDUE_BLOCKED, 'The dealer has overdue receivables: orders are blocked until they are paid', { ...pick(figures), overdue: true });
+  }
+  return new DomainError(ErrorCode.CREDIT_LIMIT_EXCEEDED, limitMessage(d), pick(figures));
+}
+
+function pick(f: { limit: string; exposure: string; orderTotal: string; available: string; excess: string }) {
+  return { limit: f.limit, exposure: f.exposure, orderTotal: f.orderTotal, available: f.available, excess: f.excess };
+}
+
+function limitMessage(d: CreditDecision): string {
+  return `Credit limit ${d.limit} exceeded: exposure ${d.exposure} + this order ${d.orderTotal} is ${d.excess} over`;
+}
+
+/** The warning a WARN carries (the order's credit note: the web parses the limit one, sales/lib/display.ts). */
+function warningOf(d: CreditDecision): string {
+  return d.reason === 'OVERDUE' ? 'The dealer has overdue receivables' : limitMessage(d);
 }

@@ -66,7 +66,7 @@ export class ReceiptService {
       const dealer = await this.orgs.assertVisible(tx, dto.dealerId);
       if (dealer.type !== OrgType.DEALER) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Receipts are from dealers', { field: 'dealerId' });
       await this.credit.lock(tx, dealer.id);
-      const number = await this.numbers.next(tx, FINANCE_DOC_PREFIX.receipt);
+      const number = await this.numbers.next(tx, FINANCE_DOC_PREFIX.receipt, businessDate);
       const amount = fmt(dto.amount);
       const [row] = await this.db.query<{ id: string }>(
         tx,
@@ -156,12 +156,8 @@ export class ReceiptService {
          FROM receipt rc JOIN organization d ON d.id = rc.dealer_id WHERE rc.id = $1`,
       [id, this.credit.today()],
     );
-    // the selling branch: the nearest branch above the dealer, else HQ (as orders have it)
-    const [b] = await this.db.query<{ id: string; code: string }>(
-      tx,
-      `SELECT id, code FROM organization WHERE $1 LIKE path || '%' AND type IN ('BRANCH','HQ') ORDER BY (type = 'BRANCH') DESC, depth DESC LIMIT 1`,
-      [r.dealer_path],
-    );
+    // the selling branch (as orders have it)
+    const b = await this.orgs.sellingBranchOf(tx, r.dealer_path);
     return this.approvals.start(tx, {
       docType: ApprovalDocType.RECEIPT_REVERSAL,
       docId: id,

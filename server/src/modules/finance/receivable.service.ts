@@ -8,7 +8,7 @@ import { escapeLike, resolvePage } from '../../common/http/pagination';
 import { applyOrgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { OrgService } from '../org/org.service';
-import { CreditService } from './credit.service';
+import { CreditService, daysOverdueSql, overdueSql } from './credit.service';
 import { AgingQueryDto, ReceivableQueryDto } from './finance.dto';
 
 export type CreditDocType = 'RECEIPT' | 'RETURN';
@@ -199,7 +199,7 @@ export class ReceivableService {
     if (q.branchId) qb.andWhere(BRANCH_SUBTREE, { branchId: q.branchId });
     if (q.salesRepId) qb.andWhere('r.sales_rep_id = :salesRepId', { salesRepId: q.salesRepId });
     if (q.open === 'true') qb.andWhere('r.open_amount > 0');
-    if (q.overdue === 'true') qb.andWhere('r.open_amount > 0 AND r.due_date < :today::date', { today });
+    if (q.overdue === 'true') qb.andWhere(overdueSql('r', ':today::date'), { today });
     if (q.q) qb.andWhere('(r.number ILIKE :q OR so.number ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
     const { page, pageSize, column, direction, offset } = resolvePage(q, RECEIVABLE_SORT, 'dueDate');
     const { n } = (await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>())!;
@@ -208,7 +208,7 @@ export class ReceivableService {
         'r.id AS id', 'r.number AS number', 'r.shipment_id AS shipment_id', 'r.order_id AS order_id', 'so.number AS order_number', 'r.dealer_id AS dealer_id',
         'd.code AS dealer_code', 'd.name AS dealer_name', 'b.name AS branch_name', 'u.display_name AS sales_rep_name',
         `to_char(r.business_date, 'YYYY-MM-DD') AS business_date`, `to_char(r.due_date, 'YYYY-MM-DD') AS due_date`, 'r.amount AS amount', 'r.open_amount AS open_amount',
-        '(:today::date - r.due_date) AS days_overdue',
+        `${daysOverdueSql('r', ':today::date')} AS days_overdue`,
       ])
       .setParameter('today', today)
       .orderBy(column, direction)
@@ -312,14 +312,14 @@ export class ReceivableService {
     }[groupBy];
     // one sum per bucket, filtered on days past due; current = not yet due
     const sums = buckets
-      .map((b, i) => `COALESCE(sum(r.open_amount) FILTER (WHERE :asOf::date - r.due_date >= ${b.from}${b.to === null ? '' : ` AND :asOf::date - r.due_date <= ${b.to}`}), 0) AS b${i}`)
+      .map((b, i) => `COALESCE(sum(r.open_amount) FILTER (WHERE ${daysOverdueSql('r', ':asOf::date')} >= ${b.from}${b.to === null ? '' : ` AND ${daysOverdueSql('r', ':asOf::date')} <= ${b.to}`}), 0) AS b${i}`)
       .join(', ');
     const qb = this.db
       .manager(ctx)
       .createQueryBuilder()
       .from('receivable', 'r')
       .select(`${key}`, 'key')
-      .addSelect(`COALESCE(sum(r.open_amount) FILTER (WHERE r.due_date >= :asOf::date), 0)`, 'current')
+      .addSelect(`COALESCE(sum(r.open_amount) FILTER (WHERE NOT ${overdueSql('r', ':asOf::date')}), 0)`, 'current')
       .addSelect(sums)
       .addSelect('sum(r.open_amount)', 'total')
       .where('r.open_amount > 0')

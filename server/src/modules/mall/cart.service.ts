@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Dec, ErrorCode, fmt, MallAccountDto, MallCartDto, MallCartLineDto, orderLineMoney, quantityProblem } from '@drp/shared';
+import { availableCredit, Dec, ErrorCode, fmt, MallAccountDto, MallCartDto, MallCartLineDto, orderLineMoney, quantityProblem, roundToMultiple } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
@@ -7,15 +7,10 @@ import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { CreditService } from '../finance/credit.service';
+import { overdueSql } from '../finance/credit.service';
 import { MAX_ORDER_LINES } from '../sales/sales.dto';
 import { MallCatalogService, MallProductRow } from './mall-catalog.service';
 import { MallDealer, MallDealerService } from './mall-dealer';
-
-/** A quantity raised to the minimum and then up to the next order multiple (reorder). */
-export function roundUpQty(qty: string, min: string, multiple: string): string {
-  const q = Dec.max(qty, min);
-  return fmt(q.div(multiple).ceil().times(multiple), 'qty');
-}
 
 /**
  * The dealer's server-side cart (one per dealer organisation, shared by its staff, kept across
@@ -111,7 +106,7 @@ export class CartService {
         continue;
       }
       const [cur] = await this.db.query<{ qty: string }>(tx, 'SELECT qty FROM mall_cart_item WHERE dealer_id = $1 AND product_id = $2 FOR UPDATE', [dealer.id, l.productId]);
-      const qty = roundUpQty(fmt(new Dec(cur?.qty ?? '0').plus(l.qty), 'qty'), row!.min_order_qty, row!.order_multiple);
+      const qty = roundToMultiple(fmt(new Dec(cur?.qty ?? '0').plus(l.qty), 'qty'), { minOrderQty: row!.min_order_qty, orderMultiple: row!.order_multiple });
       await this.db.query(
         tx,
         `INSERT INTO mall_cart_item (dealer_id, product_id, qty, updated_by) VALUES ($1, $2, $3, $4)
@@ -162,11 +157,12 @@ export class CartService {
     const check = await this.credit.preview(ctx, dealer.id, '0');
     const [r] = await this.db.query<{ open: string; overdue: string }>(
       ctx,
-      `SELECT COALESCE(sum(open_amount), 0) AS open, COALESCE(sum(open_amount) FILTER (WHERE due_date < $2::date), 0) AS overdue
-         FROM receivable WHERE dealer_id = $1 AND open_amount > 0`,
+      `SELECT COALESCE(sum(r.open_amount), 0) AS open, COALESCE(sum(r.open_amount) FILTER (WHERE ${overdueSql('r', '$2::date')}), 0) AS overdue
+         FROM receivable r WHERE r.dealer_id = $1 AND r.open_amount > 0`,
       [dealer.id, businessDate(new Date(), this.config.companyTz)],
     );
-    const available = check.mode === 'NONE' ? null : fmt(new Dec(check.limit).minus(check.exposure));
+    // no limit in force (mode NONE): the mall shows "unlimited"
+    const available = check.mode === 'NONE' ? null : availableCredit(check);
     return {
       credit: { mode: check.mode, limit: check.limit, available, exposure: check.exposure, overdue: fmt(r.overdue) },
       openReceivables: fmt(r.open),

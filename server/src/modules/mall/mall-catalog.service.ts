@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  Availability, Dec, ErrorCode, fmt, MallCategoryDto, MallProductCardDto, MallProductDetailDto, MallStockRowDto, Paged, PriceSource, ResolvedPrice,
+  Availability, Dec, ErrorCode, fmt, MallCategoryDto, MallProductCardDto, MallProductDetailDto, MallStockRowDto, minValidQty, Paged, PriceSource, ResolvedPrice,
 } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
@@ -270,11 +270,12 @@ export class MallCatalogService {
 
   /**
    * Cards for products, priced for the dealer in ONE resolve call: at each line's quantity (a
-   * cart), or at the product's minimum order quantity (lists). Unknown ids are left out.
+   * cart), or at the smallest quantity the product may be ordered in (lists: `minValidQty`, the
+   * minimum rounded up to the multiple, where the stepper starts). Unknown ids are left out.
    */
   async loadCards(ctx: RequestContext, dealer: MallDealer, lines: { productId: string; qty?: string }[]): Promise<LoadedCards> {
     const byId = await this.productRows(ctx, dealer, lines.map((l) => l.productId));
-    const priced = lines.filter((l) => byId.has(l.productId)).map((l) => ({ productId: l.productId, qty: l.qty ?? fmt(byId.get(l.productId)!.min_order_qty, 'qty') }));
+    const priced = lines.filter((l) => byId.has(l.productId)).map((l) => ({ productId: l.productId, qty: l.qty ?? minValidQty({ minOrderQty: byId.get(l.productId)!.min_order_qty, orderMultiple: byId.get(l.productId)!.order_multiple }) }));
     if (!priced.length) return { cards: [], rows: byId, prices: new Map() };
     const at = new Date();
     const resolved = await this.prices.resolveLines(ctx, dealer.id, priced, at);

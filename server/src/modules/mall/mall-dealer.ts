@@ -5,6 +5,7 @@ import type { Observable } from 'rxjs';
 import { AuthUser, RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { DbService } from '../../database/db.service';
+import { sellingBranchSql } from '../org/org.service';
 
 /** The dealer a mall request acts for: always the caller's own organisation. */
 export interface MallDealer {
@@ -77,7 +78,7 @@ export class MallDealerService {
     const [d] = await this.db.query<{ id: string; code: string; name: string; path: string; price_level: number | null; status: string; branch_id: string; warehouse_ids: string[] | null; scoped: boolean }>(
       ctx,
       `SELECT d.id, d.code, d.name, d.path, d.price_level, d.status,
-              (SELECT b.id FROM organization b WHERE d.path LIKE b.path || '%' AND b.type IN ('BRANCH','HQ') ORDER BY (b.type = 'BRANCH') DESC, b.depth DESC LIMIT 1) AS branch_id,
+              ${sellingBranchSql('d.path', 'id')} AS branch_id,
               (SELECT array_agg(w.id ORDER BY w.code) FROM warehouse w
                 WHERE w.status = 'ACTIVE' AND w.org_id = (
                   SELECT a.id FROM organization a

@@ -1,11 +1,13 @@
-import { OrderAction, OrderEventDto, OrderStatus } from '@drp/shared';
-import { roundUpQty } from './cart.service';
+import { OrderAction, OrderEventDto, OrderStatus, roundToMultiple } from '@drp/shared';
 import { availabilityOf } from './mall-catalog.service';
 import { timeline } from './mall-order.service';
 
 const ev = (action: OrderAction, from: OrderStatus | null, to: OrderStatus, at: string, note: string | null = null): OrderEventDto => ({
   id: at, action, fromStatus: from, toStatus: to, note, actorId: null, actorName: null, at,
 });
+
+// the reorder's rounding is the shared rule (cart.service addRounded calls roundToMultiple)
+const roundUpQty = (qty: string, minOrderQty: string, orderMultiple: string) => roundToMultiple(qty, { minOrderQty, orderMultiple });
 
 describe('mall: reorder rounding', () => {
   it('raises to the minimum, then up to the next multiple', () => {

@@ -5,6 +5,7 @@ import { RequestContext } from '../../common/context/request-context';
 import { applyOrgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
+import { overdueSql } from '../finance/credit.service';
 
 /**
  * 登录预警: what a user should see on signing in — approvals waiting for them, overdue receivables
@@ -32,7 +33,7 @@ export class WarningsService {
         .from('receivable', 'r')
         .select('count(*)::int', 'n')
         .addSelect('COALESCE(sum(r.open_amount), 0)', 'amount')
-        .where('r.open_amount > 0 AND r.due_date < :today::date', { today: businessDate(new Date(), this.config.companyTz) });
+        .where(overdueSql('r', ':today::date'), { today: businessDate(new Date(), this.config.companyTz) });
       applyOrgScope(qb, ctx, 'r.dealer_id');
       const r = (await qb.getRawOne<{ n: number; amount: string }>())!;
       overdue = { count: r.n, amount: fmt(r.amount) };

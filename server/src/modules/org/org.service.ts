@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ALLOWED_PARENT_TYPES, ErrorCode, OrgDto, OrgStatus, OrgTreeNode, OrgType, Paged, SettlementMethod } from '@drp/shared';
+import { ALLOWED_PARENT_TYPES, ErrorCode, OrgDto, OrgStatus, OrgTreeNode, OrgType, Paged, sellingBranch, SettlementMethod } from '@drp/shared';
 import { QueryFailedError } from 'typeorm';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
@@ -12,6 +12,15 @@ import { Organization } from './organization.entity';
 import { CreateOrgDto, MoveOrgDto, OrgQueryDto, UpdateOrgDto } from './org.dto';
 
 const DEALER_ONLY = ['priceLevel', 'settlementMethod'] as const;
+
+/**
+ * The SQL twin of `sellingBranch` (@drp/shared org.ts) for list queries that need it per row: a
+ * scalar subquery answering `column` ('id', 'name', 'code') of the nearest BRANCH above the
+ * organisation whose path is `pathExpr`, else the HQ. Change it and `sellingBranch` together.
+ */
+export function sellingBranchSql(pathExpr: string, column: 'id' | 'name' | 'code'): string {
+  return `(SELECT sb.${column} FROM organization sb WHERE ${pathExpr} LIKE sb.path || '%' AND sb.type IN ('BRANCH','HQ') ORDER BY (sb.type = 'BRANCH') DESC, sb.depth DESC LIMIT 1)`;
+}
 
 /**
  * The organisation tree: HQ, branches (nestable) and dealers (with sub-dealers). Structural
@@ -228,6 +237,19 @@ export class OrgService {
       }
       await this.audit.record(tx, { action: 'delete', entity: 'org', entityId: id, orgId: org.parentId, summary: `deleted ${org.code} ${org.name}`, before: org });
     });
+  }
+
+  /**
+   * The selling branch of a dealer (`sellingBranch`: the nearest branch above it, else HQ) from
+   * its materialised path; no scope applies (the caller has checked the dealer).
+   */
+  async sellingBranchOf(ctx: RequestContext, dealerPath: string): Promise<{ id: string; code: string; name: string }> {
+    const ids = dealerPath.split('/').filter(Boolean);
+    const rows = await this.db.query<{ id: string; code: string; name: string; type: OrgType }>(ctx, 'SELECT id, code, name, type FROM organization WHERE id = ANY($1::uuid[])', [ids]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const b = sellingBranch(ids.map((id) => byId.get(id)).filter((r): r is NonNullable<typeof r> => !!r));
+    if (!b) throw notFound('selling branch of organization', ids[ids.length - 1] ?? dealerPath);
+    return { id: b.id, code: b.code, name: b.name };
   }
 
   async pathOf(ctx: RequestContext, id: string): Promise<string> {

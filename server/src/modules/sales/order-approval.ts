@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApprovalDocType, ApprovalStatus, CreditCheckDto, Dec, fmt } from '@drp/shared';
+import { ApprovalDocType, ApprovalStatus, CreditCheckDto, Dec, fmt, isOverLimit } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DbService } from '../../database/db.service';
 import { ApprovalRequest, ApprovalService } from '../approval/approval.service';
@@ -62,8 +62,8 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
     for (const type of ORDER_APPROVAL_TYPES) await this.approvals.close(tx, type, order.id, 'superseded by a new submission');
     const gross = new Dec(o.total).plus(o.discount_total);
     const credit = o.credit_check;
-    // over the limit only where a limit is in force (mode NONE has none)
-    const overCredit = order.creditOverridden || (!!credit && credit.mode !== 'NONE' && new Dec(credit.excess).greaterThan(0));
+    // over the limit only where a limit is in force (mode NONE has none): the shared rule
+    const overCredit = order.creditOverridden || (!!credit && isOverLimit(credit));
     const common = { dealerLevel: o.price_level, branchCode: o.branch_code, source: order.source, amount: fmt(o.total) };
     const base = { docId: order.id, docNumber: o.number, scopeOrgId: order.dealerId, branchId: order.branchId, link: `/sales/orders/${order.id}` };
     const requests: ApprovalRequest[] = [

@@ -166,7 +166,7 @@ export class SalesOrderService {
       // Numbers are gap-free, so the day's counter row stays locked until this transaction commits:
       // taking it as the last step keeps concurrent orders from queueing behind each other's
       // pricing, credit check and stock reservation (bench: order-submit).
-      const number = await this.numbers.next(tx, SALES_DOC_PREFIX.order, now);
+      const number = await this.numbers.next(tx, SALES_DOC_PREFIX.order, businessDate(now, this.config.companyTz));
       await this.db.query(tx, 'UPDATE sales_order SET number = $2 WHERE id = $1', [row.id, number]);
       if (dto.submit) await this.approval.renumber(tx, row.id, provisional, number);
       await this.audit.record(tx, {
@@ -383,6 +383,16 @@ export class SalesOrderService {
     if (decision === 'REJECTED') await this.reject(tx, o.id, 'no approver could be found');
   }
 
+  /**
+   * A shipment of `amount` of the order: the shipped total rises, the value leaves what the order
+   * commits and the dealer's open orders (CreditService moves those), the status becomes `to`.
+   * With enterApproval and releaseCommitment, the only writers of sales_order.committed.
+   */
+  async recordShipped(tx: RequestContext, order: { id: string; dealerId: string }, amount: string, to: OrderStatus): Promise<void> {
+    await this.db.query(tx, 'UPDATE sales_order SET shipped_total = shipped_total + $2, committed = committed - $2, status = $3, version = version + 1 WHERE id = $1', [order.id, amount, to]);
+    await this.credit.adjust(tx, order.dealerId, { openOrders: fmt(new Dec(amount).negated()) });
+  }
+
   /** Gives back what an order holds: its open credit and the reservation of what is unshipped. */
   private async releaseCommitment(tx: RequestContext, o: OrderRow): Promise<void> {
     if (new Dec(o.committed).greaterThan(0)) {
@@ -493,11 +503,7 @@ export class SalesOrderService {
     if (dealer.type !== OrgType.DEALER) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Orders are for dealers', { field: 'dealerId' });
     if (dealer.status !== OrgStatus.ACTIVE) throw new DomainError(ErrorCode.DEALER_DISABLED, `${dealer.code} ${dealer.name} is disabled`, { dealerId });
     // the selling branch: the nearest branch above the dealer, else HQ (a direct account)
-    const [b] = await this.db.query<{ id: string }>(
-      ctx,
-      `SELECT id FROM organization WHERE $1 LIKE path || '%' AND type IN ('BRANCH','HQ') ORDER BY (type = 'BRANCH') DESC, depth DESC LIMIT 1`,
-      [dealer.path],
-    );
+    const b = await this.orgs.sellingBranchOf(ctx, dealer.path);
     return { id: dealer.id, code: dealer.code, path: dealer.path, branchId: b.id };
   }
 

@@ -107,7 +107,7 @@ export class ShipmentService {
         return { line: l, qty: fmt(w.qty, 'qty'), amount };
       });
       const amount = fmt(planned.reduce((s, p) => s.plus(p.amount), new Dec(0)));
-      const number = await this.numbers.next(tx, SALES_DOC_PREFIX.shipment);
+      const number = await this.numbers.next(tx, SALES_DOC_PREFIX.shipment, day);
       const dueDate = addDays(day, account.creditDays);
       const [s] = await this.db.query<{ id: string }>(
         tx,
@@ -139,9 +139,8 @@ export class ShipmentService {
       );
       const [{ done }] = await this.db.query<{ done: boolean }>(tx, 'SELECT bool_and(shipped_qty = qty) AS done FROM sales_order_line WHERE order_id = $1', [o.id]);
       const to = done ? OrderStatus.SHIPPED : OrderStatus.PARTIALLY_SHIPPED;
-      // the shipped value leaves open orders and becomes a receivable
-      await this.db.query(tx, 'UPDATE sales_order SET shipped_total = shipped_total + $2, committed = committed - $2, status = $3, version = version + 1 WHERE id = $1', [o.id, amount, to]);
-      await this.credit.adjust(tx, o.dealer_id, { openOrders: fmt(new Dec(amount).negated()) });
+      // the shipped value leaves open orders (the order's running totals move in their owner) and becomes a receivable
+      await this.orders.recordShipped(tx, { id: o.id, dealerId: o.dealer_id }, amount, to);
       await this.orders.event(tx, o.id, OrderAction.SHIP, o.status, to, `${number}${dto.trackingNo ? ` ${dto.logisticsCompany ?? ''} ${dto.trackingNo}` : ''}`.trim());
       await this.receivables.post(tx, { shipmentId: s.id, orderId: o.id, dealerId: o.dealer_id, branchId: o.branch_id, salesRepId: o.sales_rep_id, number, businessDate: day, dueDate, amount });
       await this.audit.record(tx, {
@@ -226,7 +225,7 @@ export class ShipmentService {
         return { line: l, qty: fmt(w.qty, 'qty'), amount: portionAmount({ qty: l.qty, amount: l.amount }, { qty: l.returned_qty, amount: l.returned_amount }, w.qty) };
       });
       const amount = fmt(planned.reduce((s, p) => s.plus(p.amount), new Dec(0)));
-      const number = await this.numbers.next(tx, SALES_DOC_PREFIX.return);
+      const number = await this.numbers.next(tx, SALES_DOC_PREFIX.return, day);
       const [r] = await this.db.query<{ id: string }>(
         tx,
         `INSERT INTO sales_return (number, shipment_id, order_id, dealer_id, warehouse_id, business_date, reason, amount, unallocated, created_by)
