@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimWarnings, forgetWarnings, warningItems, WARNINGS_SEEN_KEY } from './loginWarnings';
 

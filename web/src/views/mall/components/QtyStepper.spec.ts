@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
 import { mount } from '@vue/test-utils';
 import { i18n } from '@/i18n';
