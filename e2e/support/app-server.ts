@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { admin, dropDatabase, PgServer, startPgServer } from './pg-server';
+import { createTestDatabase, dropDatabase, withDatabase } from './pg-server';
+import { templateDbName } from './global-setup';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -23,14 +24,16 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Boots the built server (server/dist, serving web/dist) as a real process on a fresh database,
- * which it migrates and seeds with the demo company, exactly as `npm start` does. For browser tests.
+ * Boots the built server (server/dist, serving web/dist) as a real process, exactly as `npm start`
+ * does, on a fresh clone of the run's migrated, demo-seeded template (browser-global-setup.ts).
+ * For browser tests.
  */
 export async function startAppServer(): Promise<AppServer> {
-  const pg: PgServer = await startPgServer(Number(process.env.E2E_BROWSER_PG_PORT ?? 54360));
+  const templateUrl = process.env.E2E_TEMPLATE_URL;
+  if (!templateUrl) throw new Error('E2E_TEMPLATE_URL is not set: run through jest.browser.config.js');
   const dbName = `drp_browser_${randomBytes(4).toString('hex')}`;
-  const url = pg.urlFor(dbName);
-  await admin(url, `CREATE DATABASE "${dbName}"`);
+  const url = withDatabase(templateUrl, dbName);
+  await createTestDatabase(url, dbName, templateDbName());
   const port = await freePort();
   const output: string[] = [];
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'server/dist/main.js')], {
@@ -68,7 +71,6 @@ export async function startAppServer(): Promise<AppServer> {
       child.stdout?.destroy();
       child.stderr?.destroy();
       await dropDatabase(url, dbName);
-      await pg.stop();
     },
   };
 }

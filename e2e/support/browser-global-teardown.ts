@@ -1,5 +1,2 @@
-import type { PgServer } from './pg-server';
-
-export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __pgServer?: PgServer }).__pgServer?.stop();
-}
+/** The template and the server of the run go as in the API suite. */
+export { default } from './global-teardown';

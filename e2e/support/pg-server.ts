@@ -14,6 +14,13 @@ export interface PgServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The embedded test server trades durability for speed: its data is thrown away after the run,
+ * so nothing needs to survive a crash. (A server at DATABASE_URL keeps its own configuration;
+ * test databases on it still commit asynchronously: createTestDatabase.)
+ */
+const TEST_SERVER_SETTINGS = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
+
 export async function startPgServer(port: number): Promise<PgServer> {
   // DATABASE_URL from the developer or CI; E2E_PG_URL from a jest globalSetup that started one
   const given = process.env.DATABASE_URL ?? process.env.E2E_PG_URL;
@@ -22,7 +29,7 @@ export async function startPgServer(port: number): Promise<PgServer> {
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'drp-test-pg-'));
   fs.chmodSync(dataDir, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir, port, database: 'postgres', persistent: false });
+  const pg = await startEmbeddedPostgres({ dataDir, port, database: 'postgres', persistent: false, settings: TEST_SERVER_SETTINGS });
   return {
     urlFor: (db) => withDatabase(pg.url, db),
     stop: async () => {
@@ -51,4 +58,17 @@ export async function admin(url: string, ...statements: string[]): Promise<void>
 
 export async function dropDatabase(url: string, database: string): Promise<void> {
   await admin(url, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+}
+
+/**
+ * CREATE DATABASE (a clone when `template` is given) for a test run, set to commit without
+ * waiting for the WAL flush. CREATE DATABASE ... TEMPLATE does not copy a database's settings,
+ * so every clone is set, before anything connects to it.
+ */
+export async function createTestDatabase(url: string, database: string, template?: string): Promise<void> {
+  await admin(
+    url,
+    template ? `CREATE DATABASE "${database}" TEMPLATE "${template}"` : `CREATE DATABASE "${database}"`,
+    `ALTER DATABASE "${database}" SET synchronous_commit = off`,
+  );
 }

