@@ -513,6 +513,17 @@ export interface RefreshToken {
   used_at: Timestamp | null;
 }
 
+export interface ReturnCredit {
+  amount: string;
+  business_date: Timestamp;
+  created_at: Generated<Timestamp>;
+  dealer_id: string;
+  number: string;
+  return_id: string;
+  unallocated: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Role {
   builtin: Generated<boolean>;
   code: string;
@@ -607,7 +618,6 @@ export interface SalesReturn {
   order_id: string;
   reason: string;
   shipment_id: string;
-  unallocated: string;
   updated_at: Generated<Timestamp>;
   warehouse_id: string;
 }
@@ -804,6 +814,7 @@ export interface DB {
   receipt: Receipt;
   receivable: Receivable;
   refresh_token: RefreshToken;
+  return_credit: ReturnCredit;
   role: Role;
   sales_order: SalesOrder;
   sales_order_event: SalesOrderEvent;

@@ -46,6 +46,7 @@ export const TABLE_OWNERS: Record<keyof DB, Owner> = {
   receipt: 'finance',
   allocation: 'finance',
   statement: 'finance',
+  return_credit: 'finance',
   approval_flow: 'approval',
   approval_flow_version: 'approval',
   approval_instance: 'approval',
@@ -84,6 +85,9 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'common', table: 'category', why: 'the product scope filter walks the category tree' },
   // sales:
   // finance:
+  { module: 'finance', table: 'sales_order', why: 'the credit consistency query recomputes open orders from the orders (ARCHITECTURE §6); receivable lists show and search the order number. Sales depends on finance, so finance cannot call sales' },
+  { module: 'finance', table: 'shipment', why: 'the dealer ledger (statements) lists every shipment as a debit, in one union query with returns and receipts' },
+  { module: 'finance', table: 'sales_return', why: 'the dealer ledger (statements) lists every return as a credit with its reason, in one union query; the money itself is finance-owned (return_credit)' },
   // approval:
   // notifications:
   // catalog:

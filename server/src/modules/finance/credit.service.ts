@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { availableCredit, CreditAccountDto, CreditCheckDto, CreditConsistencyDto, creditDecision, CreditDecision, CreditDriftDto, CreditMode, creditExposure, CreditPreviewDto, Dec, ErrorCode, fmt, OrgType, Paged } from '@drp/shared';
+import { Selectable, SqlBool, sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
 import { escapeLike, resolvePage } from '../../common/http/pagination';
-import { applyOrgScope } from '../../common/scope/data-scope';
+import { orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
-import { DbService } from '../../database/db.service';
+import { DB, DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { OrgService, sellingBranchSql } from '../org/org.service';
 import { CreditAccountQueryDto, UpdateCreditAccountDto } from './finance.dto';
+import { overdue } from './overdue-sql';
 
 /** The locked credit_account row of one dealer. */
 export interface LockedAccount {
@@ -45,14 +47,24 @@ export function daysOverdueSql(alias: string, today: string): string {
   return `(${today} - ${alias}.due_date)`;
 }
 
-/** The columns of an account row; `today` is the SQL date expression overdue is measured on. */
-const accountColumns = (today: string) => `
-  o.id AS dealer_id, o.code AS dealer_code, o.name AS dealer_name, o.settlement_method,
-  ${sellingBranchSql('o.path', 'name')} AS branch_name,
-  COALESCE(a.credit_limit, 0) AS credit_limit, COALESCE(a.credit_days, 0) AS credit_days, COALESCE(a.mode, 'NONE') AS mode,
-  COALESCE(a.block_on_overdue, false) AS block_on_overdue, COALESCE(a.open_receivables, 0) AS open_receivables,
-  COALESCE(a.open_orders, 0) AS open_orders, COALESCE(a.prepayment, 0) AS prepayment, COALESCE(a.version, 0) AS version, a.updated_at,
-  COALESCE((SELECT sum(r.open_amount) FROM receivable r WHERE r.dealer_id = o.id AND ${overdueSql('r', today)}), 0) AS overdue_amount`;
+/** The columns of an account row, overdue measured as of the business day `today` . */
+const accountColumns = (today: string) => [
+  sql<string>`o.id`.as('dealer_id'),
+  sql<string>`o.code`.as('dealer_code'),
+  sql<string>`o.name`.as('dealer_name'),
+  sql<CreditAccountDto['settlementMethod']>`o.settlement_method`.as('settlement_method'),
+  sql<string | null>`${sql.raw(sellingBranchSql('o.path', 'name'))}`.as('branch_name'),
+  sql<string>`COALESCE(a.credit_limit, 0)`.as('credit_limit'),
+  sql<number>`COALESCE(a.credit_days, 0)`.as('credit_days'),
+  sql<CreditMode>`COALESCE(a.mode, 'NONE')`.as('mode'),
+  sql<boolean>`COALESCE(a.block_on_overdue, false)`.as('block_on_overdue'),
+  sql<string>`COALESCE(a.open_receivables, 0)`.as('open_receivables'),
+  sql<string>`COALESCE(a.open_orders, 0)`.as('open_orders'),
+  sql<string>`COALESCE(a.prepayment, 0)`.as('prepayment'),
+  sql<number>`COALESCE(a.version, 0)`.as('version'),
+  sql<Date | null>`a.updated_at`.as('updated_at'),
+  sql<string>`COALESCE((SELECT sum(r.open_amount) FROM receivable r WHERE r.dealer_id = o.id AND ${overdue('r', today)}), 0)`.as('overdue_amount'),
+];
 
 const EXPOSURE_SQL = 'COALESCE(a.open_receivables, 0) + COALESCE(a.open_orders, 0) - COALESCE(a.prepayment, 0)';
 
@@ -84,39 +96,41 @@ export class CreditService {
   }
 
   async list(ctx: RequestContext, q: CreditAccountQueryDto): Promise<Paged<CreditAccountDto>> {
-    const qb = this.db
-      .manager(ctx)
-      .createQueryBuilder()
-      .from('organization', 'o')
-      .leftJoin('credit_account', 'a', 'a.dealer_id = o.id')
-      .where(`o.type = 'DEALER'`);
-    applyOrgScope(qb, ctx, 'o.id');
-    if (q.q) qb.andWhere('(o.code ILIKE :q OR o.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    if (q.branchId) qb.andWhere('o.path LIKE (SELECT path FROM organization WHERE id = :branchId) || \'%\'', { branchId: q.branchId });
-    if (q.mode) qb.andWhere(`COALESCE(a.mode, 'NONE') = :mode`, { mode: q.mode });
-    if (q.overLimit === 'true') qb.andWhere(`COALESCE(a.mode, 'NONE') <> 'NONE' AND ${EXPOSURE_SQL} > COALESCE(a.credit_limit, 0)`);
+    let qb = this.db.k
+      .selectFrom('organization as o')
+      .leftJoin('credit_account as a', 'a.dealer_id', 'o.id')
+      .where('o.type', '=', OrgType.DEALER)
+      .where(orgScope(ctx, 'o.id'));
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      qb = qb.where((eb) => eb.or([eb('o.code', 'ilike', like), eb('o.name', 'ilike', like)]));
+    }
+    if (q.branchId) qb = qb.where(sql<SqlBool>`o.path LIKE (SELECT path FROM organization WHERE id = ${q.branchId}) || '%'`);
+    if (q.mode) qb = qb.where(sql<SqlBool>`COALESCE(a.mode, 'NONE') = ${q.mode}`);
+    if (q.overLimit === 'true') qb = qb.where(sql<SqlBool>`COALESCE(a.mode, 'NONE') <> 'NONE' AND ${sql.raw(EXPOSURE_SQL)} > COALESCE(a.credit_limit, 0)`);
     const { page, pageSize, column, direction, offset } = resolvePage(q, SORT, 'dealer');
-    const total = await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>();
-    const rows = await qb
-      .select(accountColumns(':today::date'))
-      .addSelect(`${EXPOSURE_SQL}`, 'exposure')
-      .addSelect(`COALESCE(a.credit_limit, 0) - (${EXPOSURE_SQL})`, 'available')
-      .setParameter('today', this.today())
-      .orderBy(column, direction)
-      .addOrderBy('o.code')
-      .offset(offset)
-      .limit(pageSize)
-      .getRawMany<AccountRaw>();
-    return { items: rows.map(toDto), total: total!.n, page, pageSize };
+    const [total, rows] = await Promise.all([
+      this.db.one(ctx, qb.select(sql<number>`count(*)::int`.as('n'))),
+      this.db.rows(
+        ctx,
+        qb
+          .select(accountColumns(this.today()))
+          .select([sql<string>`${sql.raw(EXPOSURE_SQL)}`.as('exposure'), sql<string>`COALESCE(a.credit_limit, 0) - (${sql.raw(EXPOSURE_SQL)})`.as('available')])
+          .orderBy(sql`${sql.raw(column)} ${sql.raw(direction)}`)
+          .orderBy('o.code')
+          .offset(offset)
+          .limit(pageSize),
+      ),
+    ]);
+    return { items: rows.map(toDto), total: total.n, page, pageSize };
   }
 
   async get(ctx: RequestContext, dealerId: string): Promise<CreditAccountDto> {
     const dealer = await this.orgs.assertVisible(ctx, dealerId);
     if (dealer.type !== OrgType.DEALER) throw notFound('credit account', dealerId);
-    const [row] = await this.db.query<AccountRaw>(
+    const row = await this.db.one(
       ctx,
-      `SELECT ${accountColumns('$2::date')} FROM organization o LEFT JOIN credit_account a ON a.dealer_id = o.id WHERE o.id = $1`,
-      [dealerId, this.today()],
+      this.db.k.selectFrom('organization as o').leftJoin('credit_account as a', 'a.dealer_id', 'o.id').select(accountColumns(this.today())).where('o.id', '=', dealerId),
     );
     return toDto(row);
   }
@@ -126,18 +140,21 @@ export class CreditService {
       const dealer = await this.orgs.assertVisible(tx, dealerId);
       if (dealer.type !== OrgType.DEALER) throw notFound('credit account', dealerId);
       // did this request create the row? (ON CONFLICT waits for a concurrent creator to commit)
-      const created = await this.db.query(tx, 'INSERT INTO credit_account (dealer_id) VALUES ($1) ON CONFLICT (dealer_id) DO NOTHING RETURNING dealer_id', [dealerId]);
+      const created = await this.db.rows(tx, this.db.k.insertInto('credit_account').values({ dealer_id: dealerId }).onConflict((oc) => oc.column('dealer_id').doNothing()).returning('dealer_id'));
       const before = await this.lock(tx, dealerId);
-      const [{ version }] = await this.db.query<{ version: number }>(tx, 'SELECT version FROM credit_account WHERE dealer_id = $1', [dealerId]);
+      const { version } = await this.db.one(tx, this.db.k.selectFrom('credit_account').select('version').where('dealer_id', '=', dealerId));
       // version 0 is what a dealer without settings reads: valid only while there still are none
       const current = created.length ? 0 : version;
       if (dto.version !== undefined && dto.version !== current) throw staleVersion('credit account', dto.version, current);
-      await this.db.query(
+      await this.db.rows(
         tx,
-        `UPDATE credit_account SET credit_limit = $2, mode = $3, credit_days = $4, block_on_overdue = COALESCE($5, block_on_overdue), version = version + 1 WHERE dealer_id = $1`,
-        [dealerId, dto.limit, dto.mode, dto.creditDays, dto.blockOnOverdue ?? null],
+        this.db.k
+          .updateTable('credit_account')
+          .set((eb) => ({ credit_limit: dto.limit, mode: dto.mode, credit_days: dto.creditDays, block_on_overdue: dto.blockOnOverdue ?? eb.ref('block_on_overdue'), version: eb('version', '+', 1) }))
+          .where('dealer_id', '=', dealerId),
       );
-      if (dto.settlementMethod) await this.db.query(tx, 'UPDATE organization SET settlement_method = $2, version = version + 1 WHERE id = $1', [dealerId, dto.settlementMethod]);
+      // the settlement method is the organisation's (owner: org)
+      if (dto.settlementMethod) await this.orgs.setSettlementMethod(tx, dealerId, dto.settlementMethod);
       await this.audit.record(tx, {
         action: 'update',
         entity: 'credit_account',
@@ -153,28 +170,23 @@ export class CreditService {
 
   /** Locks (creating with the defaults when missing) the dealer's credit account: the serialisation point of §6. */
   async lock(tx: RequestContext, dealerId: string): Promise<LockedAccount> {
-    await this.db.query(tx, 'INSERT INTO credit_account (dealer_id) VALUES ($1) ON CONFLICT (dealer_id) DO NOTHING', [dealerId]);
-    const [a] = await this.db.query<{
-      credit_limit: string; credit_days: number; mode: CreditMode; block_on_overdue: boolean; open_receivables: string; open_orders: string; prepayment: string;
-    }>(tx, 'SELECT * FROM credit_account WHERE dealer_id = $1 FOR UPDATE', [dealerId]);
-    return {
-      dealerId,
-      limit: a.credit_limit,
-      creditDays: a.credit_days,
-      mode: a.mode,
-      blockOnOverdue: a.block_on_overdue,
-      openReceivables: a.open_receivables,
-      openOrders: a.open_orders,
-      prepayment: a.prepayment,
-    };
+    await this.db.rows(tx, this.db.k.insertInto('credit_account').values({ dealer_id: dealerId }).onConflict((oc) => oc.column('dealer_id').doNothing()));
+    const a = await this.db.one(tx, this.db.k.selectFrom('credit_account').selectAll().where('dealer_id', '=', dealerId).forUpdate());
+    return toAccount(dealerId, a);
   }
 
-  /** Moves the running totals of a locked account. */
+  /** Moves the running totals of a locked account: the only writer of credit_account's totals (open_orders included). */
   async adjust(tx: RequestContext, dealerId: string, d: TotalsDelta): Promise<void> {
-    await this.db.query(
+    await this.db.rows(
       tx,
-      `UPDATE credit_account SET open_receivables = open_receivables + $2, open_orders = open_orders + $3, prepayment = prepayment + $4 WHERE dealer_id = $1`,
-      [dealerId, d.openReceivables ?? '0', d.openOrders ?? '0', d.prepayment ?? '0'],
+      this.db.k
+        .updateTable('credit_account')
+        .set({
+          open_receivables: sql`open_receivables + ${d.openReceivables ?? '0'}::numeric`,
+          open_orders: sql`open_orders + ${d.openOrders ?? '0'}::numeric`,
+          prepayment: sql`prepayment + ${d.prepayment ?? '0'}::numeric`,
+        })
+        .where('dealer_id', '=', dealerId),
     );
   }
 
@@ -215,13 +227,9 @@ export class CreditService {
 
   /** What `commitOrder` would say, without locking or writing (the order form's credit preview): the same `creditDecision`. */
   async preview(ctx: RequestContext, dealerId: string, orderTotal: string, alreadyCommitted = '0'): Promise<CreditPreviewDto> {
-    const [a] = await this.db.query<{ credit_limit: string; credit_days: number; mode: CreditMode; block_on_overdue: boolean; open_receivables: string; open_orders: string; prepayment: string }>(
-      ctx,
-      'SELECT * FROM credit_account WHERE dealer_id = $1',
-      [dealerId],
-    );
+    const a = await this.db.first(ctx, this.db.k.selectFrom('credit_account').selectAll().where('dealer_id', '=', dealerId));
     const account: LockedAccount = a
-      ? { dealerId, limit: a.credit_limit, creditDays: a.credit_days, mode: a.mode, blockOnOverdue: a.block_on_overdue, openReceivables: a.open_receivables, openOrders: a.open_orders, prepayment: a.prepayment }
+      ? toAccount(dealerId, a)
       : { dealerId, limit: '0', creditDays: 0, mode: CreditMode.NONE, blockOnOverdue: false, openReceivables: '0', openOrders: '0', prepayment: '0' };
     const overdue = await this.hasOverdue(ctx, dealerId);
     const d = this.decide(account, account.blockOnOverdue, alreadyCommitted, orderTotal, overdue, false);
@@ -260,8 +268,8 @@ export class CreditService {
   }
 
   private async hasOverdue(ctx: RequestContext, dealerId: string): Promise<boolean> {
-    const [r] = await this.db.query<{ x: boolean }>(ctx, `SELECT EXISTS (SELECT 1 FROM receivable r WHERE r.dealer_id = $1 AND ${overdueSql('r', '$2::date')}) AS x`, [dealerId, this.today()]);
-    return r.x;
+    const r = await this.db.first(ctx, this.db.k.selectFrom('receivable as r').select('r.id').where('r.dealer_id', '=', dealerId).where(overdue('r', this.today())).limit(1));
+    return !!r;
   }
 
   /**
@@ -277,7 +285,7 @@ export class CreditService {
              - COALESCE((SELECT sum(al.amount) FROM allocation al JOIN receivable r ON r.id = al.receivable_id WHERE r.dealer_id = a.dealer_id AND NOT al.reversed), 0) AS c_receivables,
            COALESCE((SELECT sum(so.total - so.shipped_total) FROM sales_order so WHERE so.dealer_id = a.dealer_id AND so.status IN ('PENDING_APPROVAL','APPROVED','PARTIALLY_SHIPPED')), 0) AS c_orders,
            COALESCE((SELECT sum(rc.amount) FROM receipt rc WHERE rc.dealer_id = a.dealer_id AND rc.status = 'ACTIVE'), 0)
-             + COALESCE((SELECT sum(sr.amount) FROM sales_return sr WHERE sr.dealer_id = a.dealer_id), 0)
+             + COALESCE((SELECT sum(rt.amount) FROM return_credit rt WHERE rt.dealer_id = a.dealer_id), 0)
              - COALESCE((SELECT sum(al.amount) FROM allocation al JOIN receivable r ON r.id = al.receivable_id WHERE r.dealer_id = a.dealer_id AND NOT al.reversed), 0) AS c_prepayment
          FROM credit_account a JOIN organization o ON o.id = a.dealer_id
        )
@@ -293,9 +301,9 @@ export class CreditService {
          FROM receipt rc JOIN organization o ON o.id = rc.dealer_id LEFT JOIN allocation al ON al.receipt_id = rc.id
         GROUP BY rc.id, o.code HAVING rc.unallocated <> CASE WHEN rc.status = 'ACTIVE' THEN rc.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0) ELSE 0 END
        UNION ALL
-       SELECT sr.dealer_id, o.code, 'creditUnallocated', sr.unallocated::text, (sr.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0))::text
-         FROM sales_return sr JOIN organization o ON o.id = sr.dealer_id LEFT JOIN allocation al ON al.return_id = sr.id
-        GROUP BY sr.id, o.code HAVING sr.unallocated <> sr.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0)
+       SELECT rc.dealer_id, o.code, 'creditUnallocated', rc.unallocated::text, (rc.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0))::text
+         FROM return_credit rc JOIN organization o ON o.id = rc.dealer_id LEFT JOIN allocation al ON al.return_id = rc.return_id
+        GROUP BY rc.return_id, o.code HAVING rc.unallocated <> rc.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0)
        UNION ALL
        SELECT so.dealer_id, o.code, 'openOrders', so.committed::text, (CASE WHEN so.status IN ('PENDING_APPROVAL','APPROVED','PARTIALLY_SHIPPED') THEN so.total - so.shipped_total ELSE 0 END)::text
          FROM sales_order so JOIN organization o ON o.id = so.dealer_id
@@ -304,9 +312,7 @@ export class CreditService {
     // a branch sees the accounts of its own dealers only
     const visible = await this.orgs.visibleTypes(ctx, [...new Set(drifts.map((d) => d.dealer_id))]);
     const mine = drifts.filter((d) => visible.has(d.dealer_id));
-    const counted = this.db.manager(ctx).createQueryBuilder().from('credit_account', 'a').select('count(*)::int', 'n');
-    applyOrgScope(counted, ctx, 'a.dealer_id');
-    const { n } = (await counted.getRawOne<{ n: number }>())!;
+    const { n } = await this.db.one(ctx, this.db.k.selectFrom('credit_account as a').select(sql<number>`count(*)::int`.as('n')).where(orgScope(ctx, 'a.dealer_id')));
     return {
       checkedAccounts: n,
       ok: mine.length === 0,
@@ -331,6 +337,19 @@ interface AccountRaw {
   overdue_amount: string;
   version: number;
   updated_at: Date | null;
+}
+
+function toAccount(dealerId: string, a: Selectable<DB['credit_account']>): LockedAccount {
+  return {
+    dealerId,
+    limit: a.credit_limit,
+    creditDays: a.credit_days,
+    mode: a.mode as CreditMode,
+    blockOnOverdue: a.block_on_overdue,
+    openReceivables: a.open_receivables,
+    openOrders: a.open_orders,
+    prepayment: a.prepayment,
+  };
 }
 
 function toDto(r: AccountRaw): CreditAccountDto {

@@ -2,16 +2,20 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { ApprovalDocType } from '@drp/shared';
 import { ApprovalModule } from '../approval/approval.module';
 import { ApprovalRegistry } from '../approval/approval-registry';
+import { DocumentKernel } from '../../kernel/document-kernel.service';
 import { OrgModule } from '../org/org.module';
 import { CreditService } from './credit.service';
 import { FinanceController } from './finance.controller';
+import { RECEIPT_MACHINE, STATEMENT_MACHINE } from './finance.machines';
 import { ReceiptService, receiptLink } from './receipt.service';
 import { ReceivableService } from './receivable.service';
 import { StatementService } from './statement.service';
 
 /**
- * Credit control, receivables, receipts, aging and dealer statements. Sales posts receivables
- * through ReceivableService. Receipt reversals go through the approval workflow (RECEIPT_REVERSAL).
+ * Credit control, receivables, receipts, aging and dealer statements. Receivables and return
+ * credits are booked from sales' ShipmentPosted / ReturnPosted events (ReceivableService).
+ * Receipts and statements move through the document kernel (finance.machines.ts); receipt
+ * reversals go through the approval workflow (RECEIPT_REVERSAL).
  */
 @Module({
   imports: [OrgModule, ApprovalModule],
@@ -23,10 +27,13 @@ export class FinanceModule implements OnModuleInit {
   constructor(
     private readonly registry: ApprovalRegistry,
     private readonly receipts: ReceiptService,
+    private readonly kernel: DocumentKernel,
   ) {}
 
-  /** What a reversal's approval verdict does to the receipt, in the approval's transaction. */
+  /** The document machines; what a reversal's approval verdict does to the receipt, in the approval's transaction. */
   onModuleInit(): void {
+    this.kernel.register(RECEIPT_MACHINE);
+    this.kernel.register(STATEMENT_MACHINE);
     this.registry.register(ApprovalDocType.RECEIPT_REVERSAL, {
       link: receiptLink,
       lock: (tx, id) => this.receipts.lockForApproval(tx, id),

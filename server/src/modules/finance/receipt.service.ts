@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { AllocationDto, ApprovalDocType, ApprovalStatus, Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, OrgType, Paged, ReceiptDto, ReceiptReversalStatus, ReceiptStatus } from '@drp/shared';
+import { RawBuilder, SqlBool, sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { escapeLike, pageIds } from '../../common/http/pagination';
-import { applyOrgScope, assertInScope } from '../../common/scope/data-scope';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { assertInScope, orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
+import { canMove } from '../../kernel/document-machine';
+import { DocumentKernel } from '../../kernel/document-kernel.service';
 import { ApprovalService } from '../approval/approval.service';
-import { AuditService } from '../audit/audit.service';
+import { AuditEntry, AuditService } from '../audit/audit.service';
 import { OrgService } from '../org/org.service';
 import { CreditService } from './credit.service';
+import { RECEIPT_MACHINE } from './finance.machines';
 import { AllocateDto, CreateReceiptDto, ReceiptQueryDto, ReverseReceiptDto } from './finance.dto';
 import { ReceivableService } from './receivable.service';
 
@@ -22,34 +26,42 @@ const SORT: Record<string, string> = { createdAt: 'rc.created_at', businessDate:
  * (reversal_status PENDING_APPROVAL) the receipt stays in force but cannot be allocated or
  * reversed again; approved, the reversal is done as an immediate one; rejected, withdrawn or
  * returned, the receipt keeps going (reversal_status REJECTED) and may be reversed again later.
+ * Its status (ACTIVE -> REVERSED) moves only through the document kernel (RECEIPT_MACHINE).
  */
 @Injectable()
 export class ReceiptService {
   constructor(
     private readonly db: DbService,
-    private readonly audit: AuditService,
     private readonly numbers: DocNumberService,
     private readonly orgs: OrgService,
     private readonly credit: CreditService,
     private readonly receivables: ReceivableService,
     private readonly approvals: ApprovalService,
+    private readonly kernel: DocumentKernel,
+    private readonly auditLog: AuditService,
   ) {}
 
   async list(ctx: RequestContext, q: ReceiptQueryDto): Promise<Paged<ReceiptDto> & { totals: { amount: string; unallocated: string } }> {
-    const qb = this.db.manager(ctx).createQueryBuilder().from('receipt', 'rc').innerJoin('organization', 'd', 'd.id = rc.dealer_id');
-    applyOrgScope(qb, ctx, 'rc.dealer_id');
-    if (q.dealerId) qb.andWhere('rc.dealer_id = :dealerId', { dealerId: q.dealerId });
-    if (q.status) qb.andWhere('rc.status = :status', { status: q.status });
-    if (q.method) qb.andWhere('rc.method = :method', { method: q.method });
-    if (q.from) qb.andWhere('rc.business_date >= :from::date', { from: q.from });
-    if (q.to) qb.andWhere('rc.business_date <= :to::date', { to: q.to });
-    if (q.q) qb.andWhere('(rc.number ILIKE :q OR rc.bank_ref ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    const agg = (await qb
-      .clone()
-      .select(`COALESCE(sum(rc.amount) FILTER (WHERE rc.status = 'ACTIVE'), 0)`, 'amount')
-      .addSelect('COALESCE(sum(rc.unallocated), 0)', 'unallocated')
-      .getRawOne<{ amount: string; unallocated: string }>())!;
-    const { ids, ...page } = await pageIds(qb, q, SORT, '-createdAt', 'rc.id');
+    let qb = this.db.k.selectFrom('receipt as rc').innerJoin('organization as d', 'd.id', 'rc.dealer_id').where(orgScope(ctx, 'rc.dealer_id'));
+    if (q.dealerId) qb = qb.where('rc.dealer_id', '=', q.dealerId);
+    if (q.status) qb = qb.where('rc.status', '=', q.status);
+    if (q.method) qb = qb.where('rc.method', '=', q.method);
+    if (q.from) qb = qb.where(sql<SqlBool>`rc.business_date >= ${q.from}::date`);
+    if (q.to) qb = qb.where(sql<SqlBool>`rc.business_date <= ${q.to}::date`);
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      qb = qb.where((eb) => eb.or([eb('rc.number', 'ilike', like), eb('rc.bank_ref', 'ilike', like), eb('d.code', 'ilike', like), eb('d.name', 'ilike', like)]));
+    }
+    const [agg, { ids, ...page }] = await Promise.all([
+      this.db.one(
+        ctx,
+        qb.select([
+          sql<string>`COALESCE(sum(rc.amount) FILTER (WHERE rc.status = 'ACTIVE'), 0)`.as('amount'),
+          sql<string>`COALESCE(sum(rc.unallocated), 0)`.as('unallocated'),
+        ]),
+      ),
+      pageIdsOf(this.db, ctx, qb, q, SORT, '-createdAt', 'rc.id'),
+    ]);
     return { items: await this.load(ctx, ids), ...page, totals: { amount: fmt(agg.amount), unallocated: fmt(agg.unallocated) } };
   }
 
@@ -58,6 +70,7 @@ export class ReceiptService {
     return (await this.load(ctx, [id]))[0];
   }
 
+  /** A receipt, numbered on its business date (a back-dated receipt takes the next number of its day). */
   async create(ctx: RequestContext, dto: CreateReceiptDto): Promise<ReceiptDto> {
     if (!new Dec(dto.amount).greaterThan(0)) throw new DomainError(ErrorCode.INVALID_AMOUNT, 'A receipt must be above 0', { field: 'amount' });
     const businessDate = dto.businessDate ?? this.credit.today();
@@ -68,22 +81,30 @@ export class ReceiptService {
       await this.credit.lock(tx, dealer.id);
       const number = await this.numbers.next(tx, FINANCE_DOC_PREFIX.receipt, businessDate);
       const amount = fmt(dto.amount);
-      const [row] = await this.db.query<{ id: string }>(
+      const row = await this.db.one(
         tx,
-        `INSERT INTO receipt (number, dealer_id, method, bank_ref, amount, unallocated, business_date, remark, created_by)
-         VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8) RETURNING id`,
-        [number, dealer.id, dto.method, dto.bankRef?.trim() || null, amount, businessDate, dto.remark?.trim() || null, tx.user?.id ?? null],
+        this.db.k
+          .insertInto('receipt')
+          .values({
+            number, dealer_id: dealer.id, method: dto.method, bank_ref: dto.bankRef?.trim() || null, amount, unallocated: amount, business_date: businessDate,
+            status: ReceiptStatus.ACTIVE, remark: dto.remark?.trim() || null, created_by: tx.user?.id ?? null,
+          })
+          .returning('id'),
       );
       await this.credit.adjust(tx, dealer.id, { prepayment: amount });
       if (dto.allocations?.length) await this.receivables.allocateExplicit(tx, dealer.id, { type: 'RECEIPT', id: row.id, unallocated: amount }, dto.allocations);
       else if (!dto.allocations) await this.receivables.settle(tx, dealer.id);
-      await this.audit.record(tx, {
-        action: 'create',
-        entity: 'receipt',
-        entityId: row.id,
-        orgId: dealer.id,
-        summary: `receipt ${number} from ${dealer.code}: ${amount} ${dto.method}`,
-        after: { number, dealerId: dealer.id, amount, method: dto.method, bankRef: dto.bankRef ?? null, businessDate, allocations: dto.allocations ?? 'oldest first' },
+      await this.kernel.transition(tx, RECEIPT_MACHINE.type, {
+        id: row.id,
+        from: null,
+        to: ReceiptStatus.ACTIVE,
+        action: 'CREATE',
+        audit: {
+          action: 'create',
+          orgId: dealer.id,
+          summary: `receipt ${number} from ${dealer.code}: ${amount} ${dto.method}`,
+          after: { number, dealerId: dealer.id, amount, method: dto.method, bankRef: dto.bankRef ?? null, businessDate, allocations: dto.allocations ?? 'oldest first' },
+        },
       });
       return row.id;
     });
@@ -94,18 +115,12 @@ export class ReceiptService {
   async allocate(ctx: RequestContext, id: string, dto: AllocateDto): Promise<ReceiptDto> {
     await this.get(ctx, id);
     await this.db.tx(ctx, async (tx) => {
-      const [r0] = await this.db.query<{ dealer_id: string }>(tx, 'SELECT dealer_id FROM receipt WHERE id = $1', [id]);
-      await this.credit.lock(tx, r0.dealer_id);
-      const [r] = await this.db.query<{ number: string; status: ReceiptStatus; unallocated: string; reversal_status: ReceiptReversalStatus | null }>(
-        tx,
-        'SELECT number, status, unallocated, reversal_status FROM receipt WHERE id = $1 FOR UPDATE',
-        [id],
-      );
+      const r = await this.lockReceipt(tx, id);
       if (r.status !== ReceiptStatus.ACTIVE) throw new DomainError(ErrorCode.INVALID_STATE, 'A reversed receipt cannot be allocated', { status: r.status });
       if (r.reversal_status === 'PENDING_APPROVAL') throw pendingReversal(r.number);
-      if (dto.allocations?.length) await this.receivables.allocateExplicit(tx, r0.dealer_id, { type: 'RECEIPT', id, unallocated: r.unallocated }, dto.allocations);
-      else await this.receivables.settle(tx, r0.dealer_id, id);
-      await this.audit.record(tx, { action: 'allocate', entity: 'receipt', entityId: id, orgId: r0.dealer_id, summary: `allocated ${r.number}`, after: { allocations: dto.allocations ?? 'oldest first' } });
+      if (dto.allocations?.length) await this.receivables.allocateExplicit(tx, r.dealer_id, { type: 'RECEIPT', id, unallocated: r.unallocated }, dto.allocations);
+      else await this.receivables.settle(tx, r.dealer_id, id);
+      await this.audit(tx, id, { action: 'allocate', orgId: r.dealer_id, summary: `allocated ${r.number}`, after: { allocations: dto.allocations ?? 'oldest first' } });
     });
     return this.get(ctx, id);
   }
@@ -120,20 +135,19 @@ export class ReceiptService {
     await this.get(ctx, id);
     await this.db.tx(ctx, async (tx) => {
       const r = await this.lockReceipt(tx, id);
-      if (r.status !== ReceiptStatus.ACTIVE) throw new DomainError(ErrorCode.INVALID_STATE, 'The receipt is already reversed', { status: r.status });
+      if (!canMove(RECEIPT_MACHINE, r.status, ReceiptStatus.REVERSED)) throw new DomainError(ErrorCode.INVALID_STATE, 'The receipt is already reversed', { status: r.status });
       if (r.reversal_status === 'PENDING_APPROVAL') throw pendingReversal(r.number);
-      await this.db.query(
-        tx,
-        `UPDATE receipt SET reversal_status = 'PENDING_APPROVAL', reversal_reason = $2, reversal_requested_by = $3, reversal_requested_at = now(), version = version + 1 WHERE id = $1`,
-        [id, reason, tx.user?.id ?? null],
-      );
+      await this.setReversal(tx, id, r.reversal_status, {
+        reversal_status: 'PENDING_APPROVAL',
+        reversal_reason: reason,
+        reversal_requested_by: tx.user?.id ?? null,
+        reversal_requested_at: sql<Date>`now()`,
+      });
       const outcome = await this.startApproval(tx, id);
       if (outcome === ApprovalStatus.APPROVED) return this.doReverse(tx, id);
-      if (outcome === ApprovalStatus.REJECTED) await this.db.query(tx, `UPDATE receipt SET reversal_status = 'REJECTED' WHERE id = $1`, [id]);
-      await this.audit.record(tx, {
+      if (outcome === ApprovalStatus.REJECTED) await this.setReversal(tx, id, 'PENDING_APPROVAL', { reversal_status: 'REJECTED' });
+      await this.audit(tx, id, {
         action: 'request-reversal',
-        entity: 'receipt',
-        entityId: id,
         orgId: r.dealer_id,
         summary: `reversal of ${r.number} (${fmt(r.amount)}) ${outcome === ApprovalStatus.PENDING ? 'waits for approval' : 'rejected: no approver'}: ${reason}`,
         before: { reversalStatus: r.reversal_status },
@@ -149,12 +163,17 @@ export class ReceiptService {
    * code of the dealer's branch. Scope: the dealer; approvers relative to the dealer's branch.
    */
   private async startApproval(tx: RequestContext, id: string): Promise<ApprovalStatus> {
-    const [r] = await this.db.query<{ number: string; amount: string; dealer_id: string; dealer_name: string; dealer_path: string; price_level: number | null; age: number; allocated: string }>(
+    const r = await this.db.one(
       tx,
-      `SELECT rc.number, rc.amount, rc.dealer_id, d.name AS dealer_name, d.path AS dealer_path, d.price_level, ($2::date - rc.business_date) AS age,
-              (SELECT COALESCE(sum(a.amount), 0) FROM allocation a WHERE a.receipt_id = rc.id AND NOT a.reversed) AS allocated
-         FROM receipt rc JOIN organization d ON d.id = rc.dealer_id WHERE rc.id = $1`,
-      [id, this.credit.today()],
+      this.db.k
+        .selectFrom('receipt as rc')
+        .innerJoin('organization as d', 'd.id', 'rc.dealer_id')
+        .select([
+          'rc.number', 'rc.amount', 'rc.dealer_id', 'd.name as dealer_name', 'd.path as dealer_path', 'd.price_level',
+          sql<number>`(${this.credit.today()}::date - rc.business_date)`.as('age'),
+          (eb) => eb.selectFrom('allocation as a').select(sql<string>`COALESCE(sum(a.amount), 0)`.as('s')).whereRef('a.receipt_id', '=', 'rc.id').where('a.reversed', '=', false).as('allocated'),
+        ])
+        .where('rc.id', '=', id),
     );
     // the selling branch (as orders have it)
     const b = await this.orgs.sellingBranchOf(tx, r.dealer_path);
@@ -166,7 +185,7 @@ export class ReceiptService {
       scopeOrgId: r.dealer_id,
       branchId: b.id,
       link: receiptLink(id),
-      facts: { amount: fmt(r.amount), allocatedAmount: fmt(r.allocated), ageDays: String(r.age), dealerLevel: r.price_level, branchCode: b.code },
+      facts: { amount: fmt(r.amount), allocatedAmount: fmt(r.allocated ?? '0'), ageDays: String(r.age), dealerLevel: r.price_level, branchCode: b.code },
     });
   }
 
@@ -191,12 +210,10 @@ export class ReceiptService {
   async reversalRefused(tx: RequestContext, id: string, why: string): Promise<void> {
     const r = await this.lockReceipt(tx, id);
     if (r.reversal_status !== 'PENDING_APPROVAL') return;
-    await this.db.query(tx, `UPDATE receipt SET reversal_status = 'REJECTED', version = version + 1 WHERE id = $1`, [id]);
+    await this.setReversal(tx, id, 'PENDING_APPROVAL', { reversal_status: 'REJECTED' });
     await this.receivables.settle(tx, r.dealer_id, id);
-    await this.audit.record(tx, {
+    await this.audit(tx, id, {
       action: 'reversal-rejected',
-      entity: 'receipt',
-      entityId: id,
       orgId: r.dealer_id,
       summary: `reversal of ${r.number} not approved, the receipt stays in force: ${why}`,
       before: { reversalStatus: 'PENDING_APPROVAL' },
@@ -204,106 +221,131 @@ export class ReceiptService {
     });
   }
 
+  /** Locks the dealer's credit account, then the receipt (ARCHITECTURE §6 lock order), and reads it. */
   private async lockReceipt(tx: RequestContext, id: string) {
-    const [r0] = await this.db.query<{ dealer_id: string }>(tx, 'SELECT dealer_id FROM receipt WHERE id = $1', [id]);
+    const r0 = await this.db.first(tx, this.db.k.selectFrom('receipt').select('dealer_id').where('id', '=', id));
     if (!r0) throw notFound('receipt', id);
     await this.credit.lock(tx, r0.dealer_id);
-    const [r] = await this.db.query<{ number: string; dealer_id: string; status: ReceiptStatus; amount: string; unallocated: string; reversal_status: ReceiptReversalStatus | null; reversal_reason: string | null }>(
+    const r = await this.db.one(
       tx,
-      'SELECT number, dealer_id, status, amount, unallocated, reversal_status, reversal_reason FROM receipt WHERE id = $1 FOR UPDATE',
-      [id],
+      this.db.k.selectFrom('receipt').select(['number', 'dealer_id', 'status', 'amount', 'unallocated', 'reversal_status', 'reversal_reason']).where('id', '=', id).forUpdate(),
     );
-    return r;
+    return { ...r, status: r.status as ReceiptStatus, reversal_status: r.reversal_status as ReceiptReversalStatus | null };
+  }
+
+  /**
+   * Writes the reversal request's state beside the status (not a status move: the receipt stays in
+   * force), guarded by the state read under the row lock.
+   */
+  private async setReversal(
+    tx: RequestContext,
+    id: string,
+    from: ReceiptReversalStatus | null,
+    set: { reversal_status: ReceiptReversalStatus; reversal_reason?: string; reversal_requested_by?: string | null; reversal_requested_at?: RawBuilder<Date> },
+  ): Promise<void> {
+    const q = this.db.k.updateTable('receipt').set({ version: sql<number>`version + 1`, ...set }).where('id', '=', id).where('status', '=', ReceiptStatus.ACTIVE);
+    const done = await this.db.rows(tx, (from === null ? q.where('reversal_status', 'is', null) : q.where('reversal_status', '=', from)).returning('id'));
+    if (!done.length) throw new DomainError(ErrorCode.INVALID_STATE, 'The receipt changed meanwhile', { reversalStatus: from });
   }
 
   /** Reverses a receipt (locked by the caller, reason recorded): its allocations are undone (the receivables reopen), its prepayment is gone. */
   private async doReverse(tx: RequestContext, id: string): Promise<void> {
-    const [r] = await this.db.query<{ number: string; dealer_id: string; status: ReceiptStatus; amount: string; unallocated: string; reversal_reason: string }>(
-      tx,
-      'SELECT number, dealer_id, status, amount, unallocated, reversal_reason FROM receipt WHERE id = $1',
-      [id],
-    );
+    const r = await this.db.one(tx, this.db.k.selectFrom('receipt').select(['number', 'dealer_id', 'status', 'amount', 'unallocated', 'reversal_reason']).where('id', '=', id));
     const reason = r.reversal_reason;
     await this.receivables.unallocateReceipt(tx, r.dealer_id, id);
     await this.credit.adjust(tx, r.dealer_id, { prepayment: fmt(new Dec(r.unallocated).negated()) });
-    await this.db.query(
-      tx,
-      `UPDATE receipt SET status = 'REVERSED', reversal_status = NULL, unallocated = 0, reversal_date = $2, reversed_at = now(), reversed_by = $3, version = version + 1 WHERE id = $1`,
-      [id, this.credit.today(), tx.user?.id ?? null],
-    );
+    await this.kernel.transition(tx, RECEIPT_MACHINE.type, {
+      id,
+      from: r.status as ReceiptStatus,
+      to: ReceiptStatus.REVERSED,
+      action: 'REVERSE',
+      note: reason,
+      set: { reversal_status: null, unallocated: '0', reversal_date: this.credit.today(), reversed_at: sql`now()`, reversed_by: tx.user?.id ?? null },
+      audit: {
+        action: 'reverse',
+        orgId: r.dealer_id,
+        summary: `reversed ${r.number} (${fmt(r.amount)}): ${reason}`,
+        before: { status: r.status, unallocated: fmt(r.unallocated) },
+        after: { status: ReceiptStatus.REVERSED, reason },
+      },
+    });
     // what it paid is open again: other unallocated credits of the dealer may cover it
     await this.receivables.settle(tx, r.dealer_id);
-    await this.audit.record(tx, {
-      action: 'reverse',
-      entity: 'receipt',
-      entityId: id,
-      orgId: r.dealer_id,
-      summary: `reversed ${r.number} (${fmt(r.amount)}): ${reason}`,
-      before: { status: r.status, unallocated: fmt(r.unallocated) },
-      after: { status: ReceiptStatus.REVERSED, reason },
-    });
+  }
+
+  private audit(tx: RequestContext, id: string, entry: Omit<AuditEntry, 'entity' | 'entityId'>): Promise<void> {
+    return this.auditLog.record(tx, { entity: 'receipt', entityId: id, ...entry });
   }
 
   private async load(ctx: RequestContext, ids: string[]): Promise<ReceiptDto[]> {
     if (!ids.length) return [];
     const [rows, allocs] = await Promise.all([
-      this.db.query<Record<string, string | null>>(
+      this.db.rows(
         ctx,
-        `SELECT rc.*, to_char(rc.business_date, 'YYYY-MM-DD') AS bdate, d.code AS dealer_code, d.name AS dealer_name, cu.display_name AS created_by_name, ru.display_name AS reversed_by_name,
-                qu.display_name AS reversal_requested_by_name
-           FROM receipt rc JOIN organization d ON d.id = rc.dealer_id LEFT JOIN app_user cu ON cu.id = rc.created_by LEFT JOIN app_user ru ON ru.id = rc.reversed_by
-           LEFT JOIN app_user qu ON qu.id = rc.reversal_requested_by
-          WHERE rc.id = ANY($1)`,
-        [ids],
+        this.db.k
+          .selectFrom('receipt as rc')
+          .innerJoin('organization as d', 'd.id', 'rc.dealer_id')
+          .leftJoin('app_user as cu', 'cu.id', 'rc.created_by')
+          .leftJoin('app_user as ru', 'ru.id', 'rc.reversed_by')
+          .leftJoin('app_user as qu', 'qu.id', 'rc.reversal_requested_by')
+          .selectAll('rc')
+          .select([
+            sql<string>`to_char(rc.business_date, 'YYYY-MM-DD')`.as('bdate'), 'd.code as dealer_code', 'd.name as dealer_name', 'cu.display_name as created_by_name',
+            'ru.display_name as reversed_by_name', 'qu.display_name as reversal_requested_by_name',
+          ])
+          .where('rc.id', 'in', ids),
       ),
-      this.db.query<Record<string, string | boolean>>(
+      this.db.rows(
         ctx,
-        `SELECT a.id, a.receivable_id, r.number AS receivable_number, a.receipt_id, rc.number AS receipt_number, a.amount, a.reversed, a.created_at
-           FROM allocation a JOIN receivable r ON r.id = a.receivable_id JOIN receipt rc ON rc.id = a.receipt_id
-          WHERE a.receipt_id = ANY($1) ORDER BY a.created_at`,
-        [ids],
+        this.db.k
+          .selectFrom('allocation as a')
+          .innerJoin('receivable as r', 'r.id', 'a.receivable_id')
+          .innerJoin('receipt as rc', 'rc.id', 'a.receipt_id')
+          .select(['a.id', 'a.receivable_id', 'r.number as receivable_number', 'a.receipt_id', 'rc.number as receipt_number', 'a.amount', 'a.reversed', 'a.created_at'])
+          .where('a.receipt_id', 'in', ids)
+          .orderBy('a.created_at'),
       ),
     ]);
-    const byId = new Map(rows.map((r) => [r.id as string, r]));
+    const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => {
       const r = byId.get(id)!;
       const allocations: AllocationDto[] = allocs
         .filter((a) => a.receipt_id === id)
         .map((a) => ({
-          id: a.id as string,
-          receivableId: a.receivable_id as string,
-          receivableNumber: a.receivable_number as string,
+          id: a.id,
+          receivableId: a.receivable_id,
+          receivableNumber: a.receivable_number,
           creditType: 'RECEIPT',
           creditId: id,
-          creditNumber: a.receipt_number as string,
-          amount: fmt(a.amount as string),
-          reversed: a.reversed as boolean,
-          createdAt: new Date(a.created_at as unknown as Date).toISOString(),
+          creditNumber: a.receipt_number,
+          amount: fmt(a.amount),
+          reversed: a.reversed,
+          createdAt: new Date(a.created_at).toISOString(),
         }));
       const allocated = allocations.filter((a) => !a.reversed).reduce((s, a) => s.plus(a.amount), new Dec(0));
       return {
         id,
-        number: r.number!,
-        dealerId: r.dealer_id!,
-        dealerCode: r.dealer_code!,
-        dealerName: r.dealer_name!,
+        number: r.number,
+        dealerId: r.dealer_id,
+        dealerCode: r.dealer_code,
+        dealerName: r.dealer_name,
         method: r.method as ReceiptDto['method'],
         bankRef: r.bank_ref,
-        amount: fmt(r.amount!),
+        amount: fmt(r.amount),
         allocated: fmt(allocated),
-        unallocated: fmt(r.unallocated!),
-        businessDate: r.bdate!,
+        unallocated: fmt(r.unallocated),
+        businessDate: r.bdate,
         status: r.status as ReceiptStatus,
         remark: r.remark,
         reversalReason: r.reversal_reason,
-        reversedAt: r.reversed_at ? new Date(r.reversed_at as unknown as Date).toISOString() : null,
+        reversedAt: r.reversed_at ? new Date(r.reversed_at).toISOString() : null,
         reversedByName: r.reversed_by_name,
         createdByName: r.created_by_name,
-        createdAt: new Date(r.created_at as unknown as Date).toISOString(),
+        createdAt: new Date(r.created_at).toISOString(),
         allocations,
         reversalStatus: r.reversal_status as ReceiptReversalStatus | null,
         reversalRequestedByName: r.reversal_requested_by_name,
-        reversalRequestedAt: r.reversal_requested_at ? new Date(r.reversal_requested_at as unknown as Date).toISOString() : null,
+        reversalRequestedAt: r.reversal_requested_at ? new Date(r.reversal_requested_at).toISOString() : null,
       };
     });
   }

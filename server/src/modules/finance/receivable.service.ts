@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import {
-  AgingReport, AgingRow, agingBuckets, DEFAULT_AGING_BOUNDS, Dec, ErrorCode, fmt, LedgerEntryDto, LedgerEntryType, Paged, ReceivableDto, StatementView,
+  AgingReport, AgingRow, agingBuckets, DEFAULT_AGING_BOUNDS, Dec, ErrorCode, fmt, LedgerEntryDto, LedgerEntryType, Paged, ReceiptStatus, ReceivableDto, StatementView,
 } from '@drp/shared';
+import { Expression, SqlBool, sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { escapeLike, resolvePage } from '../../common/http/pagination';
-import { applyOrgScope } from '../../common/scope/data-scope';
+import { orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
+import { EventBus } from '../../kernel/events';
 import { OrgService } from '../org/org.service';
-import { CreditService, daysOverdueSql, overdueSql } from './credit.service';
+import type {} from '../sales/sales.events';
+import { CreditService } from './credit.service';
+import { daysOverdue, overdue } from './overdue-sql';
 import { AgingQueryDto, ReceivableQueryDto } from './finance.dto';
 
 export type CreditDocType = 'RECEIPT' | 'RETURN';
@@ -22,7 +26,12 @@ export interface AllocationInput {
 }
 
 /** A branch filter takes in the offices under the branch too. */
-const BRANCH_SUBTREE = `r.branch_id IN (SELECT id FROM organization WHERE path LIKE (SELECT path FROM organization WHERE id = :branchId) || '%')`;
+function branchSubtree(branchId: string): Expression<SqlBool> {
+  return sql<SqlBool>`r.branch_id IN (SELECT id FROM organization WHERE path LIKE (SELECT path FROM organization WHERE id = ${branchId}) || '%')`;
+}
+
+// the overdue rule's SQL twins, used here and by other modules through this file
+export { daysOverdue, daysOverdueSql, overdue, overdueSql } from './overdue-sql';
 
 const RECEIVABLE_SORT: Record<string, string> = { dueDate: 'r.due_date', businessDate: 'r.business_date', amount: 'r.amount', openAmount: 'r.open_amount', createdAt: 'r.created_at' };
 
@@ -37,36 +46,69 @@ export class ReceivableService {
     private readonly db: DbService,
     private readonly credit: CreditService,
     private readonly orgs: OrgService,
-  ) {}
+    events: EventBus,
+  ) {
+    // sales posts shipments and returns; their money is booked here, in the same transaction (at its end)
+    events.onFinal('ShipmentPosted', (tx, p) => this.post(tx, p));
+    events.onFinal('ReturnPosted', (tx, p) => this.creditReturn(tx, p));
+  }
 
-  /** A shipment's receivable; the dealer's unallocated credits are then set against what is open. */
+  /**
+   * A shipment's receivable; the dealer's unallocated credits are then set against what is open.
+   * Once per shipment (uq_receivable_shipment): a repeated posting changes nothing.
+   */
   async post(
     tx: RequestContext,
     r: { shipmentId: string; orderId: string; dealerId: string; branchId: string | null; salesRepId: string | null; number: string; businessDate: string; dueDate: string; amount: string },
   ): Promise<void> {
     if (new Dec(r.amount).isZero()) return;
-    await this.db.query(
+    await this.credit.lock(tx, r.dealerId);
+    const posted = await this.db.rows(
       tx,
-      `INSERT INTO receivable (shipment_id, order_id, dealer_id, branch_id, sales_rep_id, number, business_date, due_date, amount, open_amount)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
-      [r.shipmentId, r.orderId, r.dealerId, r.branchId, r.salesRepId, r.number, r.businessDate, r.dueDate, r.amount],
+      this.db.k
+        .insertInto('receivable')
+        .values({
+          shipment_id: r.shipmentId, order_id: r.orderId, dealer_id: r.dealerId, branch_id: r.branchId, sales_rep_id: r.salesRepId, number: r.number,
+          business_date: r.businessDate, due_date: r.dueDate, amount: r.amount, open_amount: r.amount,
+        })
+        .onConflict((oc) => oc.column('shipment_id').doNothing())
+        .returning('id'),
     );
+    if (!posted.length) return;
     await this.credit.adjust(tx, r.dealerId, { openReceivables: r.amount });
     await this.settle(tx, r.dealerId);
   }
 
   /**
-   * A return's credit: first against the receivable of the shipment it returns, then, like any
-   * unallocated credit, against the dealer's oldest open receivables; the rest is a prepayment.
+   * A return's credit (kept in return_credit, once per return): first against the receivable of
+   * the shipment it returns, then, like any unallocated credit, against the dealer's oldest open
+   * receivables; the rest is a prepayment.
    */
-  async creditReturn(tx: RequestContext, ret: { id: string; dealerId: string; shipmentId: string; amount: string }): Promise<void> {
+  async creditReturn(tx: RequestContext, ret: { returnId: string; dealerId: string; shipmentId: string; amount: string; number: string; businessDate: string }): Promise<void> {
     if (new Dec(ret.amount).isZero()) return;
+    await this.credit.lock(tx, ret.dealerId);
+    const created = await this.db.rows(
+      tx,
+      this.db.k
+        .insertInto('return_credit')
+        .values({ return_id: ret.returnId, dealer_id: ret.dealerId, number: ret.number, business_date: ret.businessDate, amount: ret.amount, unallocated: ret.amount })
+        .onConflict((oc) => oc.column('return_id').doNothing())
+        .returning('return_id'),
+    );
+    if (!created.length) return;
     await this.credit.adjust(tx, ret.dealerId, { prepayment: ret.amount });
-    const [own] = await this.db.query<{ id: string; open_amount: string }>(tx, 'SELECT id, open_amount FROM receivable WHERE shipment_id = $1 FOR UPDATE', [ret.shipmentId]);
+    const own = await this.db.first(tx, this.db.k.selectFrom('receivable').select(['id', 'open_amount']).where('shipment_id', '=', ret.shipmentId).forUpdate());
     if (own && new Dec(own.open_amount).greaterThan(0)) {
-      await this.apply(tx, ret.dealerId, [{ receivableId: own.id, creditType: 'RETURN', creditId: ret.id, amount: fmt(Dec.min(own.open_amount, ret.amount)) }]);
+      await this.apply(tx, ret.dealerId, [{ receivableId: own.id, creditType: 'RETURN', creditId: ret.returnId, amount: fmt(Dec.min(own.open_amount, ret.amount)) }]);
     }
     await this.settle(tx, ret.dealerId);
+  }
+
+  /** What is left of return credits not yet set against receivables, by return (a sales return's "unallocated"). */
+  async returnCredits(ctx: RequestContext, returnIds: string[]): Promise<Map<string, { amount: string; unallocated: string }>> {
+    if (!returnIds.length) return new Map();
+    const rows = await this.db.rows(ctx, this.db.k.selectFrom('return_credit').select(['return_id', 'amount', 'unallocated']).where('return_id', 'in', returnIds));
+    return new Map(rows.map((r) => [r.return_id, { amount: fmt(r.amount), unallocated: fmt(r.unallocated) }]));
   }
 
   /**
@@ -76,10 +118,17 @@ export class ReceivableService {
   async settle(tx: RequestContext, dealerId: string, onlyCreditId?: string): Promise<void> {
     const credits = (await this.openCredits(tx, dealerId)).filter((c) => !onlyCreditId || c.id === onlyCreditId);
     if (!credits.length) return;
-    const open = await this.db.query<{ id: string; open_amount: string }>(
+    const open = await this.db.rows(
       tx,
-      'SELECT id, open_amount FROM receivable WHERE dealer_id = $1 AND open_amount > 0 ORDER BY due_date, business_date, number FOR UPDATE',
-      [dealerId],
+      this.db.k
+        .selectFrom('receivable')
+        .select(['id', 'open_amount'])
+        .where('dealer_id', '=', dealerId)
+        .where('open_amount', '>', '0')
+        .orderBy('due_date')
+        .orderBy('business_date')
+        .orderBy('number')
+        .forUpdate(),
     );
     const out: AllocationInput[] = [];
     let i = 0;
@@ -106,7 +155,10 @@ export class ReceivableService {
   async allocateExplicit(tx: RequestContext, dealerId: string, credit: { type: CreditDocType; id: string; unallocated: string }, items: { receivableId: string; amount: string }[]): Promise<void> {
     const ids = items.map((i) => i.receivableId);
     if (new Set(ids).size !== ids.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A receivable may appear once in the allocations', { field: 'allocations' });
-    const rows = await this.db.query<{ id: string; number: string; open_amount: string }>(tx, 'SELECT id, number, open_amount FROM receivable WHERE dealer_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE', [dealerId, ids]);
+    const rows = await this.db.rows(
+      tx,
+      this.db.k.selectFrom('receivable').select(['id', 'number', 'open_amount']).where('dealer_id', '=', dealerId).where('id', 'in', ids).orderBy('id').forUpdate(),
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
     let total = new Dec(0);
     items.forEach((it, i) => {
@@ -126,42 +178,62 @@ export class ReceivableService {
 
   /** Reverses a receipt's allocations: the receivables it paid are open again. Returns what was allocated. */
   async unallocateReceipt(tx: RequestContext, dealerId: string, receiptId: string): Promise<string> {
-    const rows = await this.db.query<{ receivable_id: string; amount: string }>(tx, 'UPDATE allocation SET reversed = true, updated_at = now() WHERE receipt_id = $1 AND NOT reversed RETURNING receivable_id, amount', [receiptId]);
-    if (!rows.length) return '0.00';
-    await this.db.query(
+    const rows = await this.db.rows(
       tx,
-      `UPDATE receivable r SET open_amount = r.open_amount + x.amount FROM (SELECT a, sum(m) AS amount FROM unnest($1::uuid[], $2::numeric[]) AS t(a, m) GROUP BY a) x WHERE r.id = x.a`,
-      [rows.map((r) => r.receivable_id), rows.map((r) => r.amount)],
+      this.db.k.updateTable('allocation').set({ reversed: true, updated_at: sql`now()` }).where('receipt_id', '=', receiptId).where('reversed', '=', false).returning(['receivable_id', 'amount']),
     );
+    if (!rows.length) return '0.00';
+    await this.moveOpen(tx, rows.map((r) => ({ id: r.receivable_id, amount: r.amount })), '+');
     const total = fmt(rows.reduce((s, r) => s.plus(r.amount), new Dec(0)));
     await this.credit.adjust(tx, dealerId, { openReceivables: total });
     return total;
   }
 
+  /** Raises (+) or lowers (-) receivables' open amounts, summed by receivable, in one statement. */
+  private async moveOpen(tx: RequestContext, items: { id: string; amount: string }[], sign: '+' | '-'): Promise<void> {
+    await this.db.rows(
+      tx,
+      this.db.k
+        .updateTable('receivable as r')
+        .from(this.sums(items).as('x'))
+        .set({ open_amount: sql`r.open_amount ${sql.raw(sign)} x.m` })
+        .whereRef('r.id', '=', 'x.id'),
+    );
+  }
+
+  /** (id, amount) pairs summed by id, as a derived table (id, m) to join an UPDATE to. */
+  private sums(items: { id: string; amount: string }[]) {
+    return this.db.k
+      .selectFrom(sql<{ id: string; m: string }>`unnest(${items.map((i) => i.id)}::uuid[], ${items.map((i) => i.amount)}::numeric[])`.as(sql`t(id, m)`))
+      .select(['t.id', sql<string>`sum(t.m)`.as('m')])
+      .groupBy('t.id');
+  }
+
   /** Writes allocations and moves open amounts, credits' unallocated money and the account totals. */
   private async apply(tx: RequestContext, dealerId: string, items: AllocationInput[]): Promise<void> {
     if (!items.length) return;
-    const col = <K extends keyof AllocationInput>(k: K) => items.map((i) => i[k]);
-    await this.db.query(
+    const by = tx.user?.id ?? null;
+    await this.db.rows(
       tx,
-      `INSERT INTO allocation (receivable_id, receipt_id, return_id, amount, created_by)
-       SELECT t.r, CASE WHEN t.k = 'RECEIPT' THEN t.c END, CASE WHEN t.k = 'RETURN' THEN t.c END, t.m, $5
-         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::numeric[]) WITH ORDINALITY AS t(r, k, c, m, i) ORDER BY t.i`,
-      [col('receivableId'), col('creditType'), col('creditId'), col('amount'), tx.user?.id ?? null],
+      this.db.k.insertInto('allocation').values(
+        items.map((i) => ({
+          receivable_id: i.receivableId,
+          receipt_id: i.creditType === 'RECEIPT' ? i.creditId : null,
+          return_id: i.creditType === 'RETURN' ? i.creditId : null,
+          amount: i.amount,
+          created_by: by,
+        })),
+      ),
     );
-    await this.db.query(
-      tx,
-      `UPDATE receivable r SET open_amount = r.open_amount - x.m FROM (SELECT r, sum(m) AS m FROM unnest($1::uuid[], $2::numeric[]) AS t(r, m) GROUP BY r) x WHERE r.id = x.r`,
-      [col('receivableId'), col('amount')],
-    );
-    for (const [table, type] of [['receipt', 'RECEIPT'], ['sales_return', 'RETURN']] as const) {
-      const mine = items.filter((i) => i.creditType === type);
-      if (!mine.length) continue;
-      await this.db.query(
-        tx,
-        `UPDATE ${table} c SET unallocated = c.unallocated - x.m FROM (SELECT c, sum(m) AS m FROM unnest($1::uuid[], $2::numeric[]) AS t(c, m) GROUP BY c) x WHERE c.id = x.c`,
-        [mine.map((i) => i.creditId), mine.map((i) => i.amount)],
-      );
+    await this.moveOpen(tx, items.map((i) => ({ id: i.receivableId, amount: i.amount })), '-');
+    const spent = (type: CreditDocType) => items.filter((i) => i.creditType === type).map((i) => ({ id: i.creditId, amount: i.amount }));
+    const receipts = spent('RECEIPT');
+    if (receipts.length) {
+      await this.db.rows(tx, this.db.k.updateTable('receipt as c').from(this.sums(receipts).as('x')).set({ unallocated: sql`c.unallocated - x.m` }).whereRef('c.id', '=', 'x.id'));
+    }
+    const returns = spent('RETURN');
+    if (returns.length) {
+      await this.db.rows(tx, this.db.k.updateTable('return_credit as c').from(this.sums(returns).as('x')).set({ unallocated: sql`c.unallocated - x.m` }).whereRef('c.return_id', '=', 'x.id'));
     }
     const total = fmt(items.reduce((s, i) => s.plus(i.amount), new Dec(0)));
     await this.credit.adjust(tx, dealerId, { openReceivables: fmt(new Dec(total).negated()), prepayment: fmt(new Dec(total).negated()) });
@@ -169,60 +241,78 @@ export class ReceivableService {
 
   /** Unallocated money of the dealer, oldest first; a receipt whose reversal waits for approval is frozen and pays nothing. */
   private async openCredits(tx: RequestContext, dealerId: string): Promise<{ type: CreditDocType; id: string; unallocated: string }[]> {
-    const rows = await this.db.query<{ type: CreditDocType; id: string; unallocated: string }>(
+    const k = this.db.k;
+    return this.db.rows(
       tx,
-      `SELECT * FROM (
-         SELECT 'RECEIPT' AS type, id, unallocated, business_date, created_at FROM receipt
-          WHERE dealer_id = $1 AND status = 'ACTIVE' AND unallocated > 0 AND reversal_status IS DISTINCT FROM 'PENDING_APPROVAL'
-         UNION ALL
-         SELECT 'RETURN', id, unallocated, business_date, created_at FROM sales_return WHERE dealer_id = $1 AND unallocated > 0
-       ) c ORDER BY business_date, created_at`,
-      [dealerId],
+      k
+        .selectFrom(
+          k
+            .selectFrom('receipt')
+            .select([sql<CreditDocType>`'RECEIPT'`.as('type'), 'id', 'unallocated', 'business_date', 'created_at'])
+            .where('dealer_id', '=', dealerId)
+            .where('status', '=', ReceiptStatus.ACTIVE)
+            .where('unallocated', '>', '0')
+            .where(sql<SqlBool>`reversal_status IS DISTINCT FROM 'PENDING_APPROVAL'`)
+            .unionAll(
+              k
+                .selectFrom('return_credit')
+                .select([sql<CreditDocType>`'RETURN'`.as('type'), 'return_id as id', 'unallocated', 'business_date', 'created_at'])
+                .where('dealer_id', '=', dealerId)
+                .where('unallocated', '>', '0'),
+            )
+            .as('c'),
+        )
+        .select(['c.type', 'c.id', 'c.unallocated'])
+        .orderBy('c.business_date')
+        .orderBy('c.created_at'),
     );
-    return rows;
   }
 
   // ---- reads ----
 
   async list(ctx: RequestContext, q: ReceivableQueryDto): Promise<Paged<ReceivableDto>> {
     const today = this.credit.today();
-    const qb = this.db
-      .manager(ctx)
-      .createQueryBuilder()
-      .from('receivable', 'r')
-      .innerJoin('organization', 'd', 'd.id = r.dealer_id')
-      .innerJoin('sales_order', 'so', 'so.id = r.order_id')
-      .leftJoin('organization', 'b', 'b.id = r.branch_id')
-      .leftJoin('app_user', 'u', 'u.id = r.sales_rep_id');
-    applyOrgScope(qb, ctx, 'r.dealer_id');
-    if (q.dealerId) qb.andWhere('r.dealer_id = :dealerId', { dealerId: q.dealerId });
-    if (q.branchId) qb.andWhere(BRANCH_SUBTREE, { branchId: q.branchId });
-    if (q.salesRepId) qb.andWhere('r.sales_rep_id = :salesRepId', { salesRepId: q.salesRepId });
-    if (q.open === 'true') qb.andWhere('r.open_amount > 0');
-    if (q.overdue === 'true') qb.andWhere(overdueSql('r', ':today::date'), { today });
-    if (q.q) qb.andWhere('(r.number ILIKE :q OR so.number ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
+    let qb = this.db.k
+      .selectFrom('receivable as r')
+      .innerJoin('organization as d', 'd.id', 'r.dealer_id')
+      // the order's number shows beside the receivable and is searched (ALLOWED_READS)
+      .innerJoin('sales_order as so', 'so.id', 'r.order_id')
+      .where(orgScope(ctx, 'r.dealer_id'));
+    if (q.dealerId) qb = qb.where('r.dealer_id', '=', q.dealerId);
+    if (q.branchId) qb = qb.where(branchSubtree(q.branchId));
+    if (q.salesRepId) qb = qb.where('r.sales_rep_id', '=', q.salesRepId);
+    if (q.open === 'true') qb = qb.where('r.open_amount', '>', '0');
+    if (q.overdue === 'true') qb = qb.where(overdue('r', today));
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      qb = qb.where((eb) => eb.or([eb('r.number', 'ilike', like), eb('so.number', 'ilike', like), eb('d.code', 'ilike', like), eb('d.name', 'ilike', like)]));
+    }
     const { page, pageSize, column, direction, offset } = resolvePage(q, RECEIVABLE_SORT, 'dueDate');
-    const { n } = (await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>())!;
-    const rows = await qb
-      .select([
-        'r.id AS id', 'r.number AS number', 'r.shipment_id AS shipment_id', 'r.order_id AS order_id', 'so.number AS order_number', 'r.dealer_id AS dealer_id',
-        'd.code AS dealer_code', 'd.name AS dealer_name', 'b.name AS branch_name', 'u.display_name AS sales_rep_name',
-        `to_char(r.business_date, 'YYYY-MM-DD') AS business_date`, `to_char(r.due_date, 'YYYY-MM-DD') AS due_date`, 'r.amount AS amount', 'r.open_amount AS open_amount',
-        `${daysOverdueSql('r', ':today::date')} AS days_overdue`,
-      ])
-      .setParameter('today', today)
-      .orderBy(column, direction)
-      .addOrderBy('r.number')
-      .offset(offset)
-      .limit(pageSize)
-      .getRawMany<Record<string, string>>();
+    const [{ n }, rows] = await Promise.all([
+      this.db.one(ctx, qb.select(sql<number>`count(*)::int`.as('n'))),
+      this.db.rows(
+        ctx,
+        qb
+          .leftJoin('organization as b', 'b.id', 'r.branch_id')
+          .leftJoin('app_user as u', 'u.id', 'r.sales_rep_id')
+          .select([
+            'r.id', 'r.number', 'r.shipment_id', 'r.order_id', 'so.number as order_number', 'r.dealer_id', 'd.code as dealer_code', 'd.name as dealer_name',
+            'b.name as branch_name', 'u.display_name as sales_rep_name', sql<string>`to_char(r.business_date, 'YYYY-MM-DD')`.as('business_date'),
+            sql<string>`to_char(r.due_date, 'YYYY-MM-DD')`.as('due_date'), 'r.amount', 'r.open_amount', daysOverdue('r', today).as('days_overdue'),
+          ])
+          .orderBy(sql`${sql.raw(column)} ${sql.raw(direction)}`)
+          .orderBy('r.number')
+          .offset(offset)
+          .limit(pageSize),
+      ),
+    ]);
     return {
       items: rows.map((r) => ({
         id: r.id,
         number: r.number,
         shipmentId: r.shipment_id,
         orderId: r.order_id,
-        orderNumber: r.order_number,
+        orderNumber: r.order_number as string,
         dealerId: r.dealer_id,
         dealerCode: r.dealer_code,
         dealerName: r.dealer_name,
@@ -249,22 +339,61 @@ export class ReceivableService {
     if (to < from) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'The period ends before it starts', { field: 'to' });
     const dealer = await this.orgs.assertVisible(ctx, dealerId);
     if (dealer.type !== 'DEALER') throw notFound('dealer', dealerId);
-    const entries = `
-      SELECT s.business_date AS d, 'SHIPMENT' AS type, s.id AS doc_id, s.number AS doc_number, so.number AS summary, s.amount AS debit, 0::numeric AS credit, s.created_at AS at
-        FROM shipment s JOIN sales_order so ON so.id = s.order_id WHERE s.dealer_id = $1 AND s.amount > 0
-      UNION ALL
-      SELECT r.business_date, 'RETURN', r.id, r.number, r.reason, 0, r.amount, r.created_at FROM sales_return r WHERE r.dealer_id = $1 AND r.amount > 0
-      UNION ALL
-      SELECT rc.business_date, 'RECEIPT', rc.id, rc.number, rc.method || COALESCE(' ' || rc.bank_ref, ''), 0, rc.amount, rc.created_at FROM receipt rc WHERE rc.dealer_id = $1
-      UNION ALL
-      SELECT rc.reversal_date, 'RECEIPT_REVERSAL', rc.id, rc.number, rc.reversal_reason, rc.amount, 0, rc.reversed_at FROM receipt rc WHERE rc.dealer_id = $1 AND rc.status = 'REVERSED'`;
-    const [opening] = await this.db.query<{ balance: string }>(ctx, `SELECT COALESCE(sum(debit - credit), 0) AS balance FROM (${entries}) e WHERE e.d < $2::date`, [dealerId, from]);
-    const rows = await this.db.query<{ d: string; type: LedgerEntryType; doc_id: string; doc_number: string; summary: string | null; debit: string; credit: string }>(
-      ctx,
-      `SELECT to_char(e.d, 'YYYY-MM-DD') AS d, e.type, e.doc_id, e.doc_number, e.summary, e.debit, e.credit FROM (${entries}) e
-        WHERE e.d BETWEEN $2::date AND $3::date ORDER BY e.d, e.at, e.doc_number`,
-      [dealerId, from, to],
-    );
+    const k = this.db.k;
+    // the dealer's documents that move its account; shipments and returns are sales' documents (ALLOWED_READS)
+    const entries = k
+      .selectFrom('shipment as s')
+      .innerJoin('sales_order as so', 'so.id', 's.order_id')
+      .select([
+        's.business_date as d', sql<LedgerEntryType>`'SHIPMENT'`.as('type'), 's.id as doc_id', 's.number as doc_number', sql<string | null>`so.number`.as('summary'),
+        sql<string>`s.amount`.as('debit'), sql<string>`0::numeric`.as('credit'), 's.created_at as at',
+      ])
+      .where('s.dealer_id', '=', dealerId)
+      .where('s.amount', '>', '0')
+      .unionAll(
+        k
+          .selectFrom('sales_return as r')
+          .select([
+            'r.business_date as d', sql<LedgerEntryType>`'RETURN'`.as('type'), 'r.id as doc_id', 'r.number as doc_number', sql<string | null>`r.reason`.as('summary'),
+            sql<string>`0::numeric`.as('debit'), 'r.amount as credit', 'r.created_at as at',
+          ])
+          .where('r.dealer_id', '=', dealerId)
+          .where('r.amount', '>', '0'),
+      )
+      .unionAll(
+        k
+          .selectFrom('receipt as rc')
+          .select([
+            'rc.business_date as d', sql<LedgerEntryType>`'RECEIPT'`.as('type'), 'rc.id as doc_id', 'rc.number as doc_number',
+            sql<string | null>`rc.method || COALESCE(' ' || rc.bank_ref, '')`.as('summary'), sql<string>`0::numeric`.as('debit'), 'rc.amount as credit', 'rc.created_at as at',
+          ])
+          .where('rc.dealer_id', '=', dealerId),
+      )
+      .unionAll(
+        k
+          .selectFrom('receipt as rc')
+          .select([
+            sql<Date>`rc.reversal_date`.as('d'), sql<LedgerEntryType>`'RECEIPT_REVERSAL'`.as('type'), 'rc.id as doc_id', 'rc.number as doc_number',
+            sql<string | null>`rc.reversal_reason`.as('summary'), 'rc.amount as debit',
+            sql<string>`0::numeric`.as('credit'), sql<Date>`rc.reversed_at`.as('at'),
+          ])
+          .where('rc.dealer_id', '=', dealerId)
+          .where('rc.status', '=', ReceiptStatus.REVERSED),
+      )
+      .as('e');
+    const [opening, rows] = await Promise.all([
+      this.db.one(ctx, k.selectFrom(entries).select(sql<string>`COALESCE(sum(e.debit - e.credit), 0)`.as('balance')).where(sql<SqlBool>`e.d < ${from}::date`)),
+      this.db.rows(
+        ctx,
+        k
+          .selectFrom(entries)
+          .select([sql<string>`to_char(e.d, 'YYYY-MM-DD')`.as('d'), 'e.type', 'e.doc_id', 'e.doc_number', 'e.summary', 'e.debit', 'e.credit'])
+          .where(sql<SqlBool>`e.d BETWEEN ${from}::date AND ${to}::date`)
+          .orderBy('e.d')
+          .orderBy('e.at')
+          .orderBy('e.doc_number'),
+      ),
+    ]);
     let balance = new Dec(opening.balance);
     let shipments = new Dec(0);
     let returns = new Dec(0);
@@ -305,36 +434,31 @@ export class ReceivableService {
     const asOf = q.asOf ?? this.credit.today();
     const groupBy = q.groupBy ?? 'dealer';
     const key = { dealer: 'r.dealer_id', branch: 'r.branch_id', salesRep: 'r.sales_rep_id' }[groupBy];
-    const label = {
-      dealer: ['g.code', 'g.name', 'organization g ON g.id = x.key'],
-      branch: ['g.code', 'g.name', 'organization g ON g.id = x.key'],
-      salesRep: ['g.username', 'g.display_name', 'app_user g ON g.id = x.key'],
-    }[groupBy];
     // one sum per bucket, filtered on days past due; current = not yet due
-    const sums = buckets
-      .map((b, i) => `COALESCE(sum(r.open_amount) FILTER (WHERE ${daysOverdueSql('r', ':asOf::date')} >= ${b.from}${b.to === null ? '' : ` AND ${daysOverdueSql('r', ':asOf::date')} <= ${b.to}`}), 0) AS b${i}`)
-      .join(', ');
-    const qb = this.db
-      .manager(ctx)
-      .createQueryBuilder()
-      .from('receivable', 'r')
-      .select(`${key}`, 'key')
-      .addSelect(`COALESCE(sum(r.open_amount) FILTER (WHERE NOT ${overdueSql('r', ':asOf::date')}), 0)`, 'current')
-      .addSelect(sums)
-      .addSelect('sum(r.open_amount)', 'total')
-      .where('r.open_amount > 0')
-      .andWhere('r.business_date <= :asOf::date')
-      .setParameter('asOf', asOf)
-      .groupBy(key);
-    applyOrgScope(qb, ctx, 'r.dealer_id');
-    if (q.branchId) qb.andWhere(BRANCH_SUBTREE, { branchId: q.branchId });
-    if (q.dealerId) qb.andWhere('r.dealer_id = :dealerId', { dealerId: q.dealerId });
-    const [sql, params] = qb.getQueryAndParameters();
-    const rows = await this.db.query<Record<string, string | null>>(
-      ctx,
-      `SELECT x.*, ${label[0]} AS code, ${label[1]} AS name FROM (${sql}) x LEFT JOIN ${label[2]} ORDER BY x.total DESC, code`,
-      params,
+    const days = daysOverdue('r', asOf);
+    const bucketSums = buckets.map((b, i) =>
+      sql<string>`COALESCE(sum(r.open_amount) FILTER (WHERE ${days} >= ${sql.lit(b.from)}${b.to === null ? sql`` : sql` AND ${days} <= ${sql.lit(b.to)}`}), 0)`.as(`b${i}`),
     );
+    let inner = this.db.k
+      .selectFrom('receivable as r')
+      .select([
+        sql<string | null>`${sql.ref(key)}`.as('key'),
+        sql<string>`COALESCE(sum(r.open_amount) FILTER (WHERE NOT ${overdue('r', asOf)}), 0)`.as('current'),
+        ...bucketSums,
+        sql<string>`sum(r.open_amount)`.as('total'),
+      ])
+      .where('r.open_amount', '>', '0')
+      .where(sql<SqlBool>`r.business_date <= ${asOf}::date`)
+      .where(orgScope(ctx, 'r.dealer_id'))
+      .groupBy(sql.ref(key));
+    if (q.branchId) inner = inner.where(branchSubtree(q.branchId));
+    if (q.dealerId) inner = inner.where('r.dealer_id', '=', q.dealerId);
+    // the group's code and name: a dealer or branch (organization) or a sales rep (app_user)
+    const x = inner.as('x');
+    const rows: Record<string, string | null>[] =
+      groupBy === 'salesRep'
+        ? await this.db.rows(ctx, this.db.k.selectFrom(x).leftJoin('app_user as g', 'g.id', 'x.key').selectAll('x').select(['g.username as code', 'g.display_name as name']).orderBy('x.total', 'desc').orderBy('code'))
+        : await this.db.rows(ctx, this.db.k.selectFrom(x).leftJoin('organization as g', 'g.id', 'x.key').selectAll('x').select(['g.code as code', 'g.name as name']).orderBy('x.total', 'desc').orderBy('code'));
     const toRow = (r: Record<string, string | null>): AgingRow => {
       const bs = buckets.map((_, i) => fmt(r[`b${i}`] ?? 0));
       return { key: r.key, code: r.code, name: r.name ?? '', current: fmt(r.current ?? 0), buckets: bs, overdue: fmt(bs.reduce((s, b) => s.plus(b), new Dec(0))), total: fmt(r.total ?? 0) };

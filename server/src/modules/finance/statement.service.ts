@@ -3,16 +3,22 @@ import ExcelJS from 'exceljs';
 import { Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, LedgerEntryDto, OrgType, Paged, StatementDto, StatementStatus, StatementView } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, staleVersion } from '../../common/errors/domain-error';
-import { escapeLike, pageIds } from '../../common/http/pagination';
-import { applyOrgScope, assertInScope } from '../../common/scope/data-scope';
+import { SqlBool, sql } from 'kysely';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { assertInScope, orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
+import { DocumentKernel } from '../../kernel/document-kernel.service';
 import { AuditService } from '../audit/audit.service';
 import { JobsService } from '../jobs/jobs.service';
 import { OrgService } from '../org/org.service';
 import { CreditService } from './credit.service';
+import { STATEMENT_MACHINE } from './finance.machines';
 import { GenerateStatementDto, RespondStatementDto, StatementListQueryDto } from './finance.dto';
 import { ReceivableService } from './receivable.service';
+
+/** A business day (YYYY-MM-DD) as a date operand. */
+const day = (d: string) => sql<Date>`${d}::date`;
 
 export const MONTH_END_JOB = 'finance.month-end-statements';
 
@@ -42,11 +48,12 @@ export class StatementService {
 
   constructor(
     private readonly db: DbService,
-    private readonly audit: AuditService,
+    private readonly auditLog: AuditService,
     private readonly numbers: DocNumberService,
     private readonly credit: CreditService,
     private readonly receivables: ReceivableService,
     private readonly orgs: OrgService,
+    private readonly kernel: DocumentKernel,
     jobs: JobsService,
   ) {
     // 02:00 on the 1st, company time zone: last month's statements for every active dealer
@@ -56,19 +63,21 @@ export class StatementService {
   /** The statement of a period computed now, with the saved one of exactly that period if any. */
   async view(ctx: RequestContext, dealerId: string, from: string, to: string): Promise<StatementView & { saved: StatementDto | null }> {
     const view = await this.receivables.ledger(ctx, dealerId, from, to);
-    const [saved] = await this.db.query<{ id: string }>(ctx, 'SELECT id FROM statement WHERE dealer_id = $1 AND period_from = $2 AND period_to = $3', [dealerId, from, to]);
+    const saved = await this.db.first(ctx, this.db.k.selectFrom('statement').select('id').where('dealer_id', '=', dealerId).where('period_from', '=', day(from)).where('period_to', '=', day(to)));
     return { ...view, saved: saved ? await this.get(ctx, saved.id) : null };
   }
 
   async list(ctx: RequestContext, q: StatementListQueryDto): Promise<Paged<StatementDto>> {
-    const qb = this.db.manager(ctx).createQueryBuilder().from('statement', 's').innerJoin('organization', 'd', 'd.id = s.dealer_id');
-    applyOrgScope(qb, ctx, 's.dealer_id');
-    if (q.dealerId) qb.andWhere('s.dealer_id = :dealerId', { dealerId: q.dealerId });
-    if (q.status) qb.andWhere('s.status = :status', { status: q.status });
-    if (q.from) qb.andWhere('s.period_to >= :from::date', { from: q.from });
-    if (q.to) qb.andWhere('s.period_from <= :to::date', { to: q.to });
-    if (q.q) qb.andWhere('(s.number ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    const { ids, ...page } = await pageIds(qb, q, SORT, '-period', 's.id');
+    let qb = this.db.k.selectFrom('statement as s').innerJoin('organization as d', 'd.id', 's.dealer_id').where(orgScope(ctx, 's.dealer_id'));
+    if (q.dealerId) qb = qb.where('s.dealer_id', '=', q.dealerId);
+    if (q.status) qb = qb.where('s.status', '=', q.status);
+    if (q.from) qb = qb.where(sql<SqlBool>`s.period_to >= ${q.from}::date`);
+    if (q.to) qb = qb.where(sql<SqlBool>`s.period_from <= ${q.to}::date`);
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      qb = qb.where((eb) => eb.or([eb('s.number', 'ilike', like), eb('d.code', 'ilike', like), eb('d.name', 'ilike', like)]));
+    }
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, qb, q, SORT, '-period', 's.id');
     return { items: await this.load(ctx, ids, false), ...page };
   }
 
@@ -85,42 +94,47 @@ export class StatementService {
       // the dealer's account lock: no receipt or shipment lands half-way through the snapshot
       await this.credit.lock(tx, dto.dealerId);
       const fresh = await this.receivables.ledger(tx, dto.dealerId, dto.from, dto.to);
-      const [existing] = await this.db.query<{ id: string; status: StatementStatus; number: string }>(
+      const existing = await this.db.first(
         tx,
-        'SELECT id, status, number FROM statement WHERE dealer_id = $1 AND period_from = $2 AND period_to = $3 FOR UPDATE',
-        [dto.dealerId, dto.from, dto.to],
+        this.db.k.selectFrom('statement').select(['id', 'status', 'number']).where('dealer_id', '=', dto.dealerId).where('period_from', '=', day(dto.from)).where('period_to', '=', day(dto.to)).forUpdate(),
       );
       if (existing?.status === StatementStatus.CONFIRMED) {
         throw new DomainError(ErrorCode.INVALID_STATE, `Statement ${existing.number} was confirmed by the dealer and is kept as confirmed`, { status: existing.status, id: existing.id });
       }
-      const figures = [fresh.openingBalance, fresh.shipments, fresh.returns, fresh.receipts, fresh.closingBalance, JSON.stringify(fresh.lines)];
-      let sid: string;
-      if (existing) {
-        sid = existing.id;
-        await this.db.query(
-          tx,
-          `UPDATE statement SET opening_balance = $2, shipments = $3, returns = $4, receipts = $5, closing_balance = $6, lines = $7::jsonb,
-                  status = 'PENDING', response_comment = NULL, responded_by = NULL, responded_at = NULL, created_by = $8, version = version + 1
-            WHERE id = $1`,
-          [sid, ...figures, tx.user?.id ?? null],
-        );
-      } else {
-        const number = await this.numbers.next(tx, FINANCE_DOC_PREFIX.statement);
-        [{ id: sid }] = await this.db.query<{ id: string }>(
-          tx,
-          `INSERT INTO statement (number, dealer_id, period_from, period_to, opening_balance, shipments, returns, receipts, closing_balance, lines, origin, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12) RETURNING id`,
-          [number, dto.dealerId, dto.from, dto.to, ...figures, origin, tx.user?.id ?? null],
-        );
-      }
-      await this.audit.record(tx, {
+      const figures = {
+        opening_balance: fresh.openingBalance, shipments: fresh.shipments, returns: fresh.returns, receipts: fresh.receipts, closing_balance: fresh.closingBalance,
+        lines: JSON.stringify(fresh.lines), created_by: tx.user?.id ?? null,
+      };
+      const audit = {
         action: existing ? 'refresh' : 'create',
-        entity: 'statement',
-        entityId: sid,
         orgId: dto.dealerId,
         summary: `statement of ${fresh.dealerCode} ${dto.from}..${dto.to}: closing ${fresh.closingBalance}`,
         after: { from: dto.from, to: dto.to, opening: fresh.openingBalance, closing: fresh.closingBalance, origin },
-      });
+      };
+      const answered = { response_comment: null, responded_by: null, responded_at: null };
+      let sid: string;
+      if (!existing) {
+        const number = await this.numbers.next(tx, FINANCE_DOC_PREFIX.statement, this.credit.today());
+        sid = (
+          await this.db.one(
+            tx,
+            this.db.k
+              .insertInto('statement')
+              .values({ number, dealer_id: dto.dealerId, period_from: dto.from, period_to: dto.to, status: StatementStatus.PENDING, origin, ...figures })
+              .returning('id'),
+          )
+        ).id;
+        await this.kernel.transition(tx, STATEMENT_MACHINE.type, { id: sid, from: null, to: StatementStatus.PENDING, action: 'GENERATE', audit });
+      } else if (existing.status === StatementStatus.DISPUTED) {
+        // a disputed statement, generated again, waits for the dealer's answer anew
+        sid = existing.id;
+        await this.kernel.transition(tx, STATEMENT_MACHINE.type, { id: sid, from: StatementStatus.DISPUTED, to: StatementStatus.PENDING, action: 'GENERATE', set: { ...figures, ...answered }, audit });
+      } else {
+        // still waiting for the dealer: the figures are refreshed, the status stays
+        sid = existing.id;
+        await this.db.rows(tx, this.db.k.updateTable('statement').set({ ...figures, ...answered, version: sql<number>`version + 1` }).where('id', '=', sid).where('status', '=', StatementStatus.PENDING));
+        await this.auditLog.record(tx, { entity: 'statement', entityId: sid, ...audit });
+      }
       return sid;
     });
     return this.get(ctx, id);
@@ -130,16 +144,17 @@ export class StatementService {
   async monthEnd(ctx: RequestContext, month?: string): Promise<{ month: string; generated: number; skipped: number }> {
     const m = month ?? previousMonth(this.credit.today());
     const { from, to } = monthPeriod(m);
-    const qb = this.db
-      .manager(ctx)
-      .createQueryBuilder()
-      .from('organization', 'o')
-      .select('o.id', 'id')
-      .where(`o.type = 'DEALER' AND o.status = 'ACTIVE'`)
-      .andWhere('NOT EXISTS (SELECT 1 FROM statement s WHERE s.dealer_id = o.id AND s.period_from = :from AND s.period_to = :to)', { from, to })
-      .orderBy('o.code');
-    applyOrgScope(qb, ctx, 'o.id');
-    const dealers = await qb.getRawMany<{ id: string }>();
+    const dealers = await this.db.rows(
+      ctx,
+      this.db.k
+        .selectFrom('organization as o')
+        .select('o.id')
+        .where('o.type', '=', OrgType.DEALER)
+        .where('o.status', '=', 'ACTIVE')
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('statement as s').select('s.id').whereRef('s.dealer_id', '=', 'o.id').where('s.period_from', '=', day(from)).where('s.period_to', '=', day(to)))))
+        .where(orgScope(ctx, 'o.id'))
+        .orderBy('o.code'),
+    );
     let generated = 0;
     let skipped = 0;
     for (const d of dealers) {
@@ -172,18 +187,23 @@ export class StatementService {
     const comment = dto.comment?.trim() || null;
     if (status === StatementStatus.DISPUTED && !comment) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Say what is wrong: a dispute needs a comment', { field: 'comment' });
     await this.db.tx(ctx, async (tx) => {
-      const [row] = await this.db.query<{ status: StatementStatus; version: number }>(tx, 'SELECT status, version FROM statement WHERE id = $1 FOR UPDATE', [id]);
+      const row = await this.db.one(tx, this.db.k.selectFrom('statement').select(['status', 'version']).where('id', '=', id).forUpdate());
       if (dto.version !== undefined && dto.version !== row.version) throw staleVersion('statement', dto.version, row.version);
-      if (row.status !== StatementStatus.PENDING) throw new DomainError(ErrorCode.INVALID_STATE, `The statement is already ${row.status.toLowerCase()}`, { status: row.status });
-      await this.db.query(tx, 'UPDATE statement SET status = $2, response_comment = $3, responded_by = $4, responded_at = now(), version = version + 1 WHERE id = $1', [id, status, comment, user.id]);
-      await this.audit.record(tx, {
-        action: status === StatementStatus.CONFIRMED ? 'confirm' : 'dispute',
-        entity: 'statement',
-        entityId: id,
-        orgId: st.dealerId,
-        summary: `${st.number} ${status.toLowerCase()} by ${user.displayName}${comment ? `: ${comment}` : ''}`,
-        before: { status: row.status },
-        after: { status, comment },
+      // only a PENDING statement is answered (STATEMENT_MACHINE): the kernel refuses any other move
+      await this.kernel.transition(tx, STATEMENT_MACHINE.type, {
+        id,
+        from: row.status as StatementStatus,
+        to: status,
+        action: status === StatementStatus.CONFIRMED ? 'CONFIRM' : 'DISPUTE',
+        note: comment,
+        set: { response_comment: comment, responded_by: user.id, responded_at: sql`now()` },
+        audit: {
+          action: status === StatementStatus.CONFIRMED ? 'confirm' : 'dispute',
+          orgId: st.dealerId,
+          summary: `${st.number} ${status.toLowerCase()} by ${user.displayName}${comment ? `: ${comment}` : ''}`,
+          before: { status: row.status },
+          after: { status, comment },
+        },
       });
     });
     return this.get(ctx, id);
@@ -217,39 +237,45 @@ export class StatementService {
 
   private async load(ctx: RequestContext, ids: string[], withLines: boolean): Promise<StatementDto[]> {
     if (!ids.length) return [];
-    const rows = await this.db.query<Record<string, unknown>>(
+    const rows = await this.db.rows(
       ctx,
-      `SELECT s.*, to_char(s.period_from, 'YYYY-MM-DD') AS pfrom, to_char(s.period_to, 'YYYY-MM-DD') AS pto, d.code AS dealer_code, d.name AS dealer_name,
-              ru.display_name AS responded_by_name, cu.display_name AS created_by_name
-         FROM statement s JOIN organization d ON d.id = s.dealer_id LEFT JOIN app_user ru ON ru.id = s.responded_by LEFT JOIN app_user cu ON cu.id = s.created_by
-        WHERE s.id = ANY($1)`,
-      [ids],
+      this.db.k
+        .selectFrom('statement as s')
+        .innerJoin('organization as d', 'd.id', 's.dealer_id')
+        .leftJoin('app_user as ru', 'ru.id', 's.responded_by')
+        .leftJoin('app_user as cu', 'cu.id', 's.created_by')
+        .selectAll('s')
+        .select([
+          sql<string>`to_char(s.period_from, 'YYYY-MM-DD')`.as('pfrom'), sql<string>`to_char(s.period_to, 'YYYY-MM-DD')`.as('pto'), 'd.code as dealer_code', 'd.name as dealer_name',
+          'ru.display_name as responded_by_name', 'cu.display_name as created_by_name',
+        ])
+        .where('s.id', 'in', ids),
     );
-    const byId = new Map(rows.map((r) => [r.id as string, r]));
+    const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => {
       const r = byId.get(id)!;
       return {
         id,
-        number: r.number as string,
-        dealerId: r.dealer_id as string,
-        dealerCode: r.dealer_code as string,
-        dealerName: r.dealer_name as string,
-        from: r.pfrom as string,
-        to: r.pto as string,
-        openingBalance: fmt(r.opening_balance as string),
-        shipments: fmt(r.shipments as string),
-        returns: fmt(r.returns as string),
-        receipts: fmt(r.receipts as string),
-        closingBalance: fmt(r.closing_balance as string),
-        lines: withLines ? (r.lines as LedgerEntryDto[]) : [],
+        number: r.number,
+        dealerId: r.dealer_id,
+        dealerCode: r.dealer_code,
+        dealerName: r.dealer_name,
+        from: r.pfrom,
+        to: r.pto,
+        openingBalance: fmt(r.opening_balance),
+        shipments: fmt(r.shipments),
+        returns: fmt(r.returns),
+        receipts: fmt(r.receipts),
+        closingBalance: fmt(r.closing_balance),
+        lines: withLines ? (r.lines as unknown as LedgerEntryDto[]) : [],
         status: r.status as StatementStatus,
         origin: r.origin as 'MANUAL' | 'MONTH_END',
-        responseComment: (r.response_comment as string | null) ?? null,
-        respondedByName: (r.responded_by_name as string | null) ?? null,
-        respondedAt: r.responded_at ? new Date(r.responded_at as Date).toISOString() : null,
-        createdByName: (r.created_by_name as string | null) ?? null,
-        createdAt: new Date(r.created_at as Date).toISOString(),
-        version: r.version as number,
+        responseComment: r.response_comment ?? null,
+        respondedByName: r.responded_by_name ?? null,
+        respondedAt: r.responded_at ? new Date(r.responded_at).toISOString() : null,
+        createdByName: r.created_by_name ?? null,
+        createdAt: new Date(r.created_at).toISOString(),
+        version: r.version,
       };
     });
   }

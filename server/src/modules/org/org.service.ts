@@ -287,6 +287,14 @@ export class OrgService {
     const [row] = await this.db.query(tx, 'SELECT 1 FROM organization WHERE lower(code) = lower($1)', [code]);
     if (row) throw new DomainError(ErrorCode.DUPLICATE, `The code ${code} is already used by another organisation`, { field: 'code' });
   }
+
+  /** A dealer's settlement method (结算方式), set from its credit settings (finance); audited when it changes. */
+  async setSettlementMethod(tx: RequestContext, dealerId: string, method: SettlementMethod): Promise<void> {
+    const before = await this.db.first(tx, this.db.k.selectFrom('organization').select(['code', 'settlement_method']).where('id', '=', dealerId).forUpdate());
+    if (!before || before.settlement_method === method) return;
+    await this.db.rows(tx, this.db.k.updateTable('organization').set((eb) => ({ settlement_method: method, version: eb('version', '+', 1) })).where('id', '=', dealerId));
+    await this.audit.record(tx, { action: 'update', entity: 'org', entityId: dealerId, orgId: dealerId, summary: `settlement method of ${before.code}: ${method}`, before: { settlementMethod: before.settlement_method }, after: { settlementMethod: method } });
+  }
 }
 
 function assertParentType(type: OrgType, parentType: OrgType): void {
