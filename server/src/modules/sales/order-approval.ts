@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApprovalDocType, ApprovalStatus, CreditCheckDto, Dec, fmt, isOverLimit } from '@drp/shared';
+import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DbService } from '../../database/db.service';
 import { ApprovalRequest, ApprovalService } from '../approval/approval.service';
@@ -28,8 +29,6 @@ export abstract class OrderApprovalGateway {
   abstract settled(tx: RequestContext, orderId: string): Promise<boolean>;
   /** closes the order's open approvals without a verdict (the order was cancelled, or one of them ended it) */
   abstract close(tx: RequestContext, orderId: string, note: string): Promise<void>;
-  /** the order got its final number at the end of its transaction */
-  abstract renumber(tx: RequestContext, orderId: string, from: string, to: string): Promise<void>;
 }
 
 /**
@@ -51,20 +50,37 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
   }
 
   async start(tx: RequestContext, order: OrderApprovalFacts): Promise<'APPROVED' | 'PENDING' | 'REJECTED'> {
-    const [o] = await this.db.query<{ number: string; total: string; discount_total: string; dealer_name: string; price_level: number | null; branch_code: string; credit_check: CreditCheckDto | null; gap: string | null }>(
+    const o = await this.db.one(
       tx,
-      `SELECT o.number, o.total, o.discount_total, d.name AS dealer_name, d.price_level, b.code AS branch_code, o.credit_check,
-              (SELECT round(sum((l.floor_price - l.unit_price * (1 - l.discount_rate)) * l.qty), 2) FROM sales_order_line l WHERE l.order_id = o.id AND l.below_floor) AS gap
-         FROM sales_order o JOIN organization d ON d.id = o.dealer_id JOIN organization b ON b.id = o.branch_id WHERE o.id = $1`,
-      [order.id],
+      this.db.k
+        .selectFrom('sales_order as o')
+        .innerJoin('organization as d', 'd.id', 'o.dealer_id')
+        .innerJoin('organization as b', 'b.id', 'o.branch_id')
+        .select((eb) => [
+          'o.number',
+          'o.total',
+          'o.discount_total',
+          'd.name as dealer_name',
+          'd.price_level',
+          'b.code as branch_code',
+          'o.credit_check',
+          eb
+            .selectFrom('sales_order_line as l')
+            .select(sql<string>`round(sum((l.floor_price - l.unit_price * (1 - l.discount_rate)) * l.qty), 2)`.as('gap'))
+            .whereRef('l.order_id', '=', 'o.id')
+            .where('l.below_floor', '=', true)
+            .as('gap'),
+        ])
+        .where('o.id', '=', order.id),
     );
     // a resubmission replaces whatever approvals the order had open
     for (const type of ORDER_APPROVAL_TYPES) await this.approvals.close(tx, type, order.id, 'superseded by a new submission');
     const gross = new Dec(o.total).plus(o.discount_total);
-    const credit = o.credit_check;
+    const credit = o.credit_check as unknown as CreditCheckDto | null;
     // over the limit only where a limit is in force (mode NONE has none): the shared rule
     const overCredit = order.creditOverridden || (!!credit && isOverLimit(credit));
     const common = { dealerLevel: o.price_level, branchCode: o.branch_code, source: order.source, amount: fmt(o.total) };
+    // a new order is numbered when its transaction ends: the approval module takes its number then (DocumentNumbered)
     const base = { docId: order.id, docNumber: o.number, scopeOrgId: order.dealerId, branchId: order.branchId, link: `/sales/orders/${order.id}` };
     const requests: ApprovalRequest[] = [
       {
@@ -104,16 +120,11 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
 
   /** whether none of the order's approvals is still waiting (the one just decided included) */
   async settled(tx: RequestContext, orderId: string): Promise<boolean> {
-    const [open] = await this.db.query(tx, `SELECT 1 FROM approval_instance WHERE doc_id = $1 AND doc_type = ANY($2) AND status = 'PENDING' LIMIT 1`, [orderId, [...ORDER_APPROVAL_TYPES]]);
-    return !open;
+    return !(await this.approvals.hasPending(tx, ORDER_APPROVAL_TYPES, orderId));
   }
 
   close(tx: RequestContext, orderId: string, note: string): Promise<void> {
     return this.closeAll(tx, orderId, note);
-  }
-
-  async renumber(tx: RequestContext, orderId: string, from: string, to: string): Promise<void> {
-    for (const type of ORDER_APPROVAL_TYPES) await this.approvals.renumber(tx, type, orderId, from, to);
   }
 
   private async closeAll(tx: RequestContext, orderId: string, note: string): Promise<void> {

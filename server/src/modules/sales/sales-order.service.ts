@@ -1,17 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   COMMITTING_STATUSES, CreditCheckDto, Dec, ErrorCode, fmt, isBelowFloor, LinePriceSource, NotificationMessage, ORDER_ACTION_FROM, OrderAction, OrderEventDto, OrderLineDto, OrderListTotals, OrderPreviewDto,
   OrderSource, OrderStatus, orderLineMoney, OrgStatus, OrgType, Paged, quantityProblem, SALES_DOC_PREFIX, SalesOrderDto,
 } from '@drp/shared';
+import { Selectable, sql, SqlBool } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { escapeLike, pageIds } from '../../common/http/pagination';
-import { applyOrgScope } from '../../common/scope/data-scope';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
-import { DbService } from '../../database/db.service';
-import { DocNumberService } from '../../database/doc-number.service';
+import { DB, DbService } from '../../database/db.service';
+import { DocumentKernel, TimelineWriter } from '../../kernel/document-kernel.service';
+import { DocumentMachine } from '../../kernel/document-machine';
+import { EventBus } from '../../kernel/events';
 import { AuditService } from '../audit/audit.service';
 import { ProductService } from '../catalog/product.service';
 import { CreditService, LockedAccount } from '../finance/credit.service';
@@ -22,25 +24,67 @@ import { PriceResolverService } from '../pricing/price-resolver.service';
 import { OrderApprovalGateway } from './order-approval';
 import { NotificationService } from '../notifications/notification.service';
 import { CreateOrderDto, OrderLineInput, OrderQueryDto, PreviewOrderDto, ReasonDto, ReviewOrderDto, SubmitOrderDto, UpdateOrderDto } from './sales.dto';
+import { SALES_ORDER } from './sales.events';
 
 /** A priced line, ready to be written: the wire line before it has an id or shipments, plus its discount amount. */
 export type PricedLine = Omit<OrderLineDto, 'id' | 'lineNo' | 'shippedQty' | 'shippedAmount' | 'returnedQty'> & { discount: string };
 
+/**
+ * A new order as the service takes it: the HTTP body (CreateOrderDto, which has no `source`) plus
+ * what only in-process callers set. The path decides the source: the console is CONSOLE, the
+ * mall's checkout passes MALL (and the delivery address), the demo seed what it builds.
+ */
+export interface NewOrder extends CreateOrderDto {
+  source?: OrderSource;
+}
+
 /** The order row as the commands read it (locked). */
-interface OrderRow {
+export interface OrderRow {
   id: string;
-  number: string;
+  /** null only inside the transaction that created the order (it is numbered at its end) */
+  number: string | null;
   status: OrderStatus;
   source: OrderSource;
   dealer_id: string;
   branch_id: string;
   warehouse_id: string;
+  sales_rep_id: string | null;
+  created_by: string | null;
   total: string;
   shipped_total: string;
   committed: string;
   below_floor: boolean;
   version: number;
 }
+
+const ORDER_ROW = ['id', 'number', 'status', 'source', 'dealer_id', 'branch_id', 'warehouse_id', 'sales_rep_id', 'created_by', 'total', 'shipped_total', 'committed', 'below_floor', 'version'] as const;
+
+const S = OrderStatus;
+
+/**
+ * The sales order's state machine (issue #10), from the commands below: create (DRAFT); submit
+ * from DRAFT / REJECTED (a mall order to PENDING_REVIEW, others to PENDING_APPROVAL); review
+ * accept / reject; the approval's approve / reject / return / withdraw; an edit of a submitted
+ * order goes through approval again (PENDING_APPROVAL or APPROVED -> PENDING_APPROVAL);
+ * shipments; complete; cancel; reopen.
+ */
+export const SALES_ORDER_MACHINE: DocumentMachine<OrderStatus> = {
+  type: SALES_ORDER,
+  table: 'sales_order',
+  states: Object.values(OrderStatus),
+  initial: [S.DRAFT],
+  transitions: {
+    [S.DRAFT]: [S.PENDING_REVIEW, S.PENDING_APPROVAL, S.CANCELLED],
+    [S.REJECTED]: [S.PENDING_REVIEW, S.PENDING_APPROVAL, S.DRAFT, S.CANCELLED],
+    [S.PENDING_REVIEW]: [S.PENDING_APPROVAL, S.REJECTED, S.CANCELLED],
+    [S.PENDING_APPROVAL]: [S.APPROVED, S.REJECTED, S.PENDING_APPROVAL, S.DRAFT, S.CANCELLED],
+    [S.APPROVED]: [S.PARTIALLY_SHIPPED, S.SHIPPED, S.PENDING_APPROVAL, S.CANCELLED],
+    [S.PARTIALLY_SHIPPED]: [S.PARTIALLY_SHIPPED, S.SHIPPED, S.COMPLETED],
+    [S.SHIPPED]: [S.COMPLETED],
+    [S.CANCELLED]: [S.DRAFT],
+  },
+  versioned: true,
+};
 
 const STATUS_ZH: Record<OrderStatus, string> = {
   DRAFT: '草稿', PENDING_REVIEW: '待审核', PENDING_APPROVAL: '待审批', APPROVED: '已审核', PARTIALLY_SHIPPED: '部分发货',
@@ -55,20 +99,28 @@ const MACHINE_NOTE: Record<string, { key: NonNullable<NotificationMessage['note'
 
 const SORT: Record<string, string> = { createdAt: 'o.created_at', number: 'o.number', total: 'o.total', businessDate: 'o.business_date', status: 'o.status' };
 
+/** Work that names an order's number, waiting for the number its transaction gives it at the end (per transaction, per order). */
+type AfterNumber = (number: string) => Promise<void>;
+
 /**
  * 销售订单: pricing through the resolution service (each line keeps its price, source and the
- * record behind it, frozen from then on), the status machine, credit at every step that raises
- * what an order commits (submit, edit after submission, a review that changes quantities; copies
- * and reopened orders start as drafts and meet the same check on submit), stock reserved at
- * approval and released on cancel. Lock order, everywhere: the dealer's credit account, then the
- * order, then stock rows (ARCHITECTURE §6).
+ * record behind it, frozen from then on), the status machine (SALES_ORDER_MACHINE, every status
+ * written by DocumentKernel.transition), credit at every step that raises what an order commits
+ * (submit, edit after submission, a review that changes quantities; copies and reopened orders
+ * start as drafts and meet the same check on submit), stock reserved at approval and released on
+ * cancel. An order is numbered on its business day as the last step of the transaction that
+ * creates it. Lock order, everywhere: the dealer's credit account, then the order, then stock
+ * rows (ARCHITECTURE §6).
  */
 @Injectable()
 export class SalesOrderService {
+  private readonly waitingForNumber = new WeakMap<object, Map<string, AfterNumber[]>>();
+
   constructor(
     private readonly db: DbService,
     private readonly audit: AuditService,
-    private readonly numbers: DocNumberService,
+    private readonly kernel: DocumentKernel,
+    private readonly events: EventBus,
     private readonly orgs: OrgService,
     private readonly products: ProductService,
     private readonly prices: PriceResolverService,
@@ -78,41 +130,67 @@ export class SalesOrderService {
     private readonly approval: OrderApprovalGateway,
     private readonly notifications: NotificationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    kernel.register(SALES_ORDER_MACHINE, this.timeline);
+    // what names a new order's number runs once the order has it (the end of its transaction)
+    events.onFinal('DocumentNumbered', async (tx, p) => {
+      if (p.docType !== SALES_ORDER || !tx.manager) return;
+      const waiting = this.waitingForNumber.get(tx.manager);
+      const work = waiting?.get(p.docId);
+      if (!work) return;
+      waiting!.delete(p.docId);
+      for (const fn of work) await fn(p.number);
+    });
+  }
+
+  /** The order's timeline row of a move (the kernel's timeline writer for SALES_ORDER). */
+  private readonly timeline: TimelineWriter = async (tx, m) => {
+    await this.db.rows(
+      tx,
+      this.db.k.insertInto('sales_order_event').values({ order_id: m.id, action: m.action ?? '', from_status: m.from, to_status: m.to, note: m.note, actor_id: tx.user?.id ?? null }),
+    );
+  };
+
+  /** Runs `fn` with the order's number: at once when it has one, else right after its transaction numbers it. */
+  private withNumber(tx: RequestContext, o: { id: string; number: string | null }, fn: AfterNumber): Promise<void> {
+    if (o.number) return fn(o.number);
+    if (!tx.manager) throw new Error('an order without a number outside its transaction');
+    let waiting = this.waitingForNumber.get(tx.manager);
+    if (!waiting) this.waitingForNumber.set(tx.manager, (waiting = new Map()));
+    waiting.set(o.id, [...(waiting.get(o.id) ?? []), fn]);
+    return Promise.resolve();
+  }
 
   // ---- reads ----
 
   private scoped(ctx: RequestContext) {
-    const qb = this.db
-      .manager(ctx)
-      .createQueryBuilder()
-      .from('sales_order', 'o')
-      .innerJoin('organization', 'd', 'd.id = o.dealer_id');
-    return applyOrgScope(qb, ctx, 'o.dealer_id');
+    return this.db.k.selectFrom('sales_order as o').innerJoin('organization as d', 'd.id', 'o.dealer_id').where(orgScope(ctx, 'o.dealer_id'));
   }
 
   async list(ctx: RequestContext, q: OrderQueryDto): Promise<Paged<SalesOrderDto> & { totals: OrderListTotals }> {
-    const qb = this.scoped(ctx);
-    if (q.status) qb.andWhere('o.status = ANY(:statuses)', { statuses: q.status.split(',') });
-    if (q.dealerId) qb.andWhere('o.dealer_id = :dealerId', { dealerId: q.dealerId });
-    if (q.branchId) qb.andWhere(`o.branch_id IN (SELECT id FROM organization WHERE path LIKE (SELECT path FROM organization WHERE id = :branchId) || '%')`, { branchId: q.branchId });
-    if (q.source) qb.andWhere('o.source = :source', { source: q.source });
-    if (q.from) qb.andWhere('o.business_date >= :from::date', { from: q.from });
-    if (q.to) qb.andWhere('o.business_date <= :to::date', { to: q.to });
-    if (q.q) qb.andWhere('(o.number ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    const agg = (await qb
-      .clone()
-      .select('COALESCE(sum(o.total), 0)', 'total')
-      .addSelect('COALESCE(sum(o.shipped_total), 0)', 'shipped')
-      .getRawOne<{ total: string; shipped: string }>())!;
-    const { ids, ...page } = await pageIds(qb, q, SORT, '-createdAt', 'o.id');
+    let qb = this.scoped(ctx);
+    if (q.status) qb = qb.where('o.status', 'in', q.status.split(','));
+    if (q.dealerId) qb = qb.where('o.dealer_id', '=', q.dealerId);
+    if (q.branchId) qb = qb.where(sql<SqlBool>`o.branch_id IN (SELECT id FROM organization WHERE path LIKE (SELECT path FROM organization WHERE id = ${q.branchId}) || '%')`);
+    if (q.source) qb = qb.where('o.source', '=', q.source);
+    if (q.from) qb = qb.where(sql<SqlBool>`o.business_date >= ${q.from}::date`);
+    if (q.to) qb = qb.where(sql<SqlBool>`o.business_date <= ${q.to}::date`);
+    if (q.q) {
+      const term = `%${escapeLike(q.q)}%`;
+      qb = qb.where((eb) => eb.or([eb('o.number', 'ilike', term), eb('d.code', 'ilike', term), eb('d.name', 'ilike', term)]));
+    }
+    const [agg, { ids, ...page }] = await Promise.all([
+      this.db.one(ctx, qb.select([sql<string>`COALESCE(sum(o.total), 0)`.as('total'), sql<string>`COALESCE(sum(o.shipped_total), 0)`.as('shipped')])),
+      pageIdsOf(this.db, ctx, qb, q, SORT, '-createdAt', 'o.id'),
+    ]);
     return { items: await this.load(ctx, ids, false), ...page, totals: { count: page.total, total: fmt(agg.total), shippedTotal: fmt(agg.shipped) } };
   }
 
+  /** One order in the caller's scope (404 otherwise), with its lines and timeline. */
   async get(ctx: RequestContext, id: string): Promise<SalesOrderDto> {
-    const found = await this.scoped(ctx).select('o.id', 'id').andWhere('o.id = :id', { id }).getRawOne();
-    if (!found) throw notFound('sales order', id);
-    return (await this.load(ctx, [id], true))[0];
+    const [order] = await this.load(ctx, [id], true);
+    if (!order) throw notFound('sales order', id);
+    return order;
   }
 
   /** Live prices, totals and the credit the order would meet, for the order form. Writes nothing. */
@@ -122,7 +200,7 @@ export class SalesOrderService {
     const totals = sumLines(lines);
     let already = '0';
     if (dto.excludeOrderId) {
-      const [o] = await this.db.query<{ committed: string }>(ctx, 'SELECT committed FROM sales_order WHERE id = $1 AND dealer_id = $2', [dto.excludeOrderId, dealer.id]);
+      const o = await this.db.first(ctx, this.db.k.selectFrom('sales_order').select('committed').where('id', '=', dto.excludeOrderId).where('dealer_id', '=', dealer.id));
       already = o?.committed ?? '0';
     }
     const available = dto.warehouseId && lines.length ? await this.stock.available(ctx, dto.warehouseId, lines.map((l) => l.productId)) : new Map<string, string>();
@@ -135,48 +213,61 @@ export class SalesOrderService {
 
   // ---- commands ----
 
-  async create(ctx: RequestContext, dto: CreateOrderDto): Promise<SalesOrderDto> {
-    const id = await this.db.tx(ctx, async (tx) => {
-      const dealer = await this.dealerFor(tx, dto.dealerId);
-      const warehouse = await this.warehouses.lockForDocument(tx, dto.warehouseId);
-      if (dto.salesRepId) await this.assertUser(tx, dto.salesRepId);
-      const lines = await this.priceLines(tx, dealer, dto.lines, { requireLines: true });
-      const totals = sumLines(lines);
-      const now = new Date();
-      // The number is taken last (see below); until then the row carries a unique placeholder.
-      const provisional = `~${randomUUID().replace(/-/g, '').slice(0, 30)}`;
-      const [row] = await this.db.query<{ id: string }>(
-        tx,
-        `INSERT INTO sales_order (number, status, source, dealer_id, branch_id, warehouse_id, sales_rep_id, requested_date, business_date, remark,
-                                  total, tax_total, discount_total, below_floor, created_by)
-         VALUES ($1, 'DRAFT', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-        [
-          provisional, dto.source ?? OrderSource.CONSOLE, dealer.id, dealer.branchId, warehouse.id, dto.salesRepId ?? null, dto.requestedDate ?? null,
-          businessDate(now, this.config.companyTz), dto.remark?.trim() || null, totals.total, totals.taxTotal, totals.discountTotal, lines.some((l) => l.belowFloor), tx.user?.id ?? null,
-        ],
-      );
-      await this.writeLines(tx, row.id, lines);
-      if (dto.shipTo) {
-        await this.db.query(tx, 'UPDATE sales_order SET ship_to_contact = $2, ship_to_phone = $3, ship_to_region = $4, ship_to_address = $5 WHERE id = $1', [
-          row.id, dto.shipTo.contact, dto.shipTo.phone, dto.shipTo.region, dto.shipTo.address,
-        ]);
-      }
-      await this.event(tx, row.id, OrderAction.CREATE, null, OrderStatus.DRAFT, null);
-      if (dto.submit) await this.submitLocked(tx, row.id, {});
-      // Numbers are gap-free, so the day's counter row stays locked until this transaction commits:
-      // taking it as the last step keeps concurrent orders from queueing behind each other's
-      // pricing, credit check and stock reservation (bench: order-submit).
-      const number = await this.numbers.next(tx, SALES_DOC_PREFIX.order, businessDate(now, this.config.companyTz));
-      await this.db.query(tx, 'UPDATE sales_order SET number = $2 WHERE id = $1', [row.id, number]);
-      if (dto.submit) await this.approval.renumber(tx, row.id, provisional, number);
-      await this.audit.record(tx, {
+  /** A DRAFT order (submitted at once with `submit`), numbered on today's business day when its transaction ends. */
+  async create(ctx: RequestContext, dto: NewOrder): Promise<SalesOrderDto> {
+    const id = await this.db.tx(ctx, (tx) => this.insert(tx, dto));
+    return this.get(ctx, id);
+  }
+
+  private async insert(tx: RequestContext, dto: NewOrder, copyOf?: { id: string; number: string }): Promise<string> {
+    const dealer = await this.dealerFor(tx, dto.dealerId);
+    const warehouse = await this.warehouses.lockForDocument(tx, dto.warehouseId);
+    if (dto.salesRepId) await this.assertUser(tx, dto.salesRepId);
+    const lines = await this.priceLines(tx, dealer, dto.lines, { requireLines: true });
+    const totals = sumLines(lines);
+    const day = businessDate(new Date(), this.config.companyTz);
+    const row = await this.db.one(
+      tx,
+      this.db.k
+        .insertInto('sales_order')
+        .values({
+          // numbered as the transaction's last step (kernel.assignNumber below); a deferred trigger refuses a commit without it
+          number: null,
+          status: OrderStatus.DRAFT,
+          source: dto.source ?? OrderSource.CONSOLE,
+          dealer_id: dealer.id,
+          branch_id: dealer.branchId,
+          warehouse_id: warehouse.id,
+          sales_rep_id: dto.salesRepId ?? null,
+          requested_date: dto.requestedDate ?? null,
+          business_date: day,
+          remark: dto.remark?.trim() || null,
+          total: totals.total,
+          tax_total: totals.taxTotal,
+          discount_total: totals.discountTotal,
+          below_floor: lines.some((l) => l.belowFloor),
+          created_by: tx.user?.id ?? null,
+          copied_from_id: copyOf?.id ?? null,
+          ...(dto.shipTo && { ship_to_contact: dto.shipTo.contact, ship_to_phone: dto.shipTo.phone, ship_to_region: dto.shipTo.region, ship_to_address: dto.shipTo.address }),
+        })
+        .returning('id'),
+    );
+    await this.writeLines(tx, row.id, lines);
+    await this.kernel.transition(tx, SALES_ORDER, { id: row.id, from: null, to: OrderStatus.DRAFT, action: OrderAction.CREATE });
+    if (copyOf) await this.timeline(tx, { id: row.id, from: null, to: OrderStatus.DRAFT, action: OrderAction.COPY, note: copyOf.number });
+    // Numbers are gap-free, so the day's counter row stays locked until this transaction commits:
+    // taking it as the last step keeps concurrent orders from queueing behind each other's
+    // pricing, credit check and stock reservation (bench: order-submit).
+    this.kernel.assignNumber(tx, SALES_ORDER, 'sales_order', row.id, SALES_DOC_PREFIX.order, day);
+    if (dto.submit) await this.submitLocked(tx, row.id, {}, { dealerId: dealer.id });
+    await this.withNumber(tx, { id: row.id, number: null }, (number) =>
+      this.audit.record(tx, {
         action: 'create', entity: 'sales_order', entityId: row.id, orgId: dealer.id,
         summary: `order ${number} for ${dealer.code}: ${lines.length} line(s), ${totals.total}`,
         after: { number, dealerId: dealer.id, warehouseId: warehouse.id, total: totals.total, lines: lines.map(auditLine), submitted: !!dto.submit },
-      });
-      return row.id;
-    });
-    return this.get(ctx, id);
+      }),
+    );
+    return row.id;
   }
 
   /**
@@ -185,7 +276,7 @@ export class SalesOrderService {
    * again; its reservation is released and taken anew.
    */
   async update(ctx: RequestContext, id: string, dto: UpdateOrderDto): Promise<SalesOrderDto> {
-    await this.get(ctx, id);
+    await this.assertVisible(ctx, id);
     await this.db.tx(ctx, async (tx) => {
       const account = await this.lockAccountOf(tx, id);
       const o = await this.lockOrder(tx, id, dto.version);
@@ -197,40 +288,52 @@ export class SalesOrderService {
       if (dto.salesRepId) await this.assertUser(tx, dto.salesRepId);
       const lines = await this.priceLines(tx, dealer, dto.lines, { requireLines: true });
       const totals = sumLines(lines);
-      const before = await this.load(tx, [id], true);
+      const [before] = await this.load(tx, [id], true);
       if (o.status === OrderStatus.APPROVED) await this.releaseReservation(tx, id, o.warehouse_id);
-      await this.db.query(
+      await this.db.rows(
         tx,
-        `UPDATE sales_order SET warehouse_id = $2, sales_rep_id = $3, requested_date = $4, remark = $5, total = $6, tax_total = $7, discount_total = $8,
-                below_floor = $9, version = version + 1 WHERE id = $1`,
-        [id, warehouseId, dto.salesRepId === undefined ? before[0].salesRepId : dto.salesRepId, dto.requestedDate === undefined ? before[0].requestedDate : dto.requestedDate,
-          dto.remark === undefined ? before[0].remark : dto.remark?.trim() || null, totals.total, totals.taxTotal, totals.discountTotal, lines.some((l) => l.belowFloor)],
+        this.db.k
+          .updateTable('sales_order')
+          .set({
+            warehouse_id: warehouseId,
+            sales_rep_id: dto.salesRepId === undefined ? before.salesRepId : dto.salesRepId,
+            requested_date: dto.requestedDate === undefined ? before.requestedDate : dto.requestedDate,
+            remark: dto.remark === undefined ? before.remark : dto.remark?.trim() || null,
+            total: totals.total,
+            tax_total: totals.taxTotal,
+            discount_total: totals.discountTotal,
+            below_floor: lines.some((l) => l.belowFloor),
+            version: sql`version + 1`,
+            updated_at: sql`now()`,
+          })
+          .where('id', '=', id),
       );
-      await this.db.query(tx, 'DELETE FROM sales_order_line WHERE order_id = $1', [id]);
+      await this.db.rows(tx, this.db.k.deleteFrom('sales_order_line').where('order_id', '=', id));
       await this.writeLines(tx, id, lines);
-      await this.event(tx, id, OrderAction.EDIT, o.status, o.status, null);
+      // an edit is on the timeline; the status stays (a submitted order then goes through approval again below)
+      await this.timeline(tx, { id, from: o.status, to: o.status, action: OrderAction.EDIT, note: null });
       await this.audit.record(tx, {
         action: 'update', entity: 'sales_order', entityId: id, orgId: o.dealer_id, summary: `edited ${o.number}: ${totals.total}`,
-        before: { total: before[0].total, lines: before[0].lines.map((l) => ({ productId: l.productId, qty: l.qty, unitPrice: l.unitPrice })) },
+        before: { total: before.total, lines: before.lines.map((l) => ({ productId: l.productId, qty: l.qty, unitPrice: l.unitPrice })) },
         after: { total: totals.total, lines: lines.map(auditLine) },
       });
       if (COMMITTING_STATUSES.includes(o.status)) {
         // what it commits changed: credit again, approval again (an approval never covers an edit)
-        await this.enterApproval(tx, { ...o, total: totals.total, warehouse_id: warehouseId, below_floor: lines.some((l) => l.belowFloor) }, account, {}, OrderAction.EDIT);
+        await this.enterApproval(tx, { ...o, total: totals.total, warehouse_id: warehouseId, below_floor: lines.some((l) => l.belowFloor), version: o.version + 1 }, account, {}, OrderAction.EDIT);
       }
     });
     return this.get(ctx, id);
   }
 
   async submit(ctx: RequestContext, id: string, dto: SubmitOrderDto): Promise<SalesOrderDto> {
-    await this.get(ctx, id);
+    await this.assertVisible(ctx, id);
     await this.db.tx(ctx, (tx) => this.submitLocked(tx, id, dto));
     return this.get(ctx, id);
   }
 
   /** 客服审核 of a mall order: accept (optionally changing quantities) into credit and approval, or reject with a reason. */
   async review(ctx: RequestContext, id: string, dto: ReviewOrderDto): Promise<SalesOrderDto> {
-    await this.get(ctx, id);
+    await this.assertVisible(ctx, id);
     await this.db.tx(ctx, async (tx) => {
       const account = await this.lockAccountOf(tx, id);
       const o = await this.lockOrder(tx, id, dto.version);
@@ -238,7 +341,7 @@ export class SalesOrderService {
       if (!dto.accept) {
         const reason = dto.reason?.trim();
         if (!reason) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A rejection needs a reason', { field: 'reason' });
-        await this.setStatus(tx, o, OrderStatus.REJECTED, OrderAction.REVIEW_REJECT, reason);
+        await this.move(tx, o, OrderStatus.REJECTED, OrderAction.REVIEW_REJECT, reason);
         return;
       }
       let total = o.total;
@@ -249,64 +352,66 @@ export class SalesOrderService {
   }
 
   async cancel(ctx: RequestContext, id: string, dto: ReasonDto): Promise<SalesOrderDto> {
-    await this.get(ctx, id);
+    await this.assertVisible(ctx, id);
     await this.db.tx(ctx, async (tx) => {
       await this.lockAccountOf(tx, id);
       const o = await this.lockOrder(tx, id, dto.version);
       this.assertStatus(o, 'cancel');
       if (o.status === OrderStatus.PENDING_APPROVAL) await this.approval.close(tx, id, `order cancelled: ${dto.reason.trim()}`);
-      await this.releaseCommitment(tx, o);
-      await this.setStatus(tx, o, OrderStatus.CANCELLED, OrderAction.CANCEL, dto.reason.trim());
+      const set = await this.releaseCommitment(tx, o);
+      await this.move(tx, o, OrderStatus.CANCELLED, OrderAction.CANCEL, dto.reason.trim(), set);
     });
     return this.get(ctx, id);
   }
 
   /** A cancelled or rejected order back to DRAFT; submitting it again meets credit and approval like a new one. */
   async reopen(ctx: RequestContext, id: string, version?: number): Promise<SalesOrderDto> {
-    await this.get(ctx, id);
+    await this.assertVisible(ctx, id);
     await this.db.tx(ctx, async (tx) => {
       const o = await this.lockOrder(tx, id, version);
       this.assertStatus(o, 'reopen');
-      await this.db.query(tx, 'UPDATE sales_order SET credit_check = NULL, submitted_at = NULL, approved_at = NULL WHERE id = $1', [id]);
-      await this.setStatus(tx, o, OrderStatus.DRAFT, OrderAction.REOPEN, null);
+      await this.move(tx, o, OrderStatus.DRAFT, OrderAction.REOPEN, null, { credit_check: null, submitted_at: null, approved_at: null });
     });
     return this.get(ctx, id);
   }
 
-  /** A new DRAFT with the same lines, priced today. It inherits no approval and no credit check. */
+  /** A new DRAFT with the same lines, priced today, in one transaction. It inherits no approval and no credit check. */
   async copy(ctx: RequestContext, id: string): Promise<SalesOrderDto> {
     const src = await this.get(ctx, id);
-    const copy = await this.create(ctx, {
-      dealerId: src.dealerId,
-      warehouseId: src.warehouseId,
-      salesRepId: src.salesRepId,
-      requestedDate: null,
-      remark: src.remark,
-      source: src.source === OrderSource.MALL ? OrderSource.CONSOLE : src.source,
-      lines: src.lines.map((l) => ({
-        productId: l.productId,
-        qty: l.qty,
-        discountRate: l.discountRate,
-        remark: l.remark ?? undefined,
-        ...(l.priceSource === 'MANUAL' && ctx.can('orders:manual-price') ? { unitPrice: l.unitPrice } : {}),
-      })),
-    });
-    await this.db.tx(ctx, async (tx) => {
-      await this.db.query(tx, 'UPDATE sales_order SET copied_from_id = $2 WHERE id = $1', [copy.id, id]);
-      await this.event(tx, copy.id, OrderAction.COPY, null, OrderStatus.DRAFT, src.number);
-    });
-    return this.get(ctx, copy.id);
+    const copyId = await this.db.tx(ctx, (tx) =>
+      this.insert(
+        tx,
+        {
+          dealerId: src.dealerId,
+          warehouseId: src.warehouseId,
+          salesRepId: src.salesRepId,
+          requestedDate: null,
+          remark: src.remark,
+          // a copy is made here, in the console, whatever its original came through
+          source: src.source === OrderSource.MALL ? OrderSource.CONSOLE : src.source,
+          lines: src.lines.map((l) => ({
+            productId: l.productId,
+            qty: l.qty,
+            discountRate: l.discountRate,
+            remark: l.remark ?? undefined,
+            ...(l.priceSource === 'MANUAL' && ctx.can('orders:manual-price') ? { unitPrice: l.unitPrice } : {}),
+          })),
+        },
+        { id: src.id, number: src.number },
+      ),
+    );
+    return this.get(ctx, copyId);
   }
 
   /** Closes a shipped order, or short-closes a partially shipped one (the rest is released). */
   async complete(ctx: RequestContext, id: string, version?: number): Promise<SalesOrderDto> {
-    await this.get(ctx, id);
+    await this.assertVisible(ctx, id);
     await this.db.tx(ctx, async (tx) => {
       await this.lockAccountOf(tx, id);
       const o = await this.lockOrder(tx, id, version);
       this.assertStatus(o, 'complete');
-      await this.releaseCommitment(tx, o);
-      await this.setStatus(tx, o, OrderStatus.COMPLETED, OrderAction.COMPLETE, null);
+      const set = await this.releaseCommitment(tx, o);
+      await this.move(tx, o, OrderStatus.COMPLETED, OrderAction.COMPLETE, null, set);
     });
     return this.get(ctx, id);
   }
@@ -314,109 +419,157 @@ export class SalesOrderService {
   /**
    * The approval workflow's verdicts (issue #5 calls these from its last step). Approving
    * reserves the stock; rejecting releases the credit and lets the order be edited and resubmitted.
+   * `locked`: the caller's row, read under this transaction's lock (saves reading it again).
    */
-  async approve(tx: RequestContext, id: string, note: string | null = null): Promise<void> {
-    const [o] = await this.db.query<OrderRow>(tx, 'SELECT * FROM sales_order WHERE id = $1 FOR UPDATE', [id]);
+  async approve(tx: RequestContext, id: string, note: string | null = null, locked?: OrderRow): Promise<void> {
+    const o = locked ?? (await this.lockOrder(tx, id));
     if (o.status !== OrderStatus.PENDING_APPROVAL) throw new DomainError(ErrorCode.INVALID_STATE, `The order is ${o.status}`, { status: o.status });
-    const lines = await this.db.query<{ product_id: string; qty: string }>(tx, 'SELECT product_id, qty FROM sales_order_line WHERE order_id = $1 ORDER BY product_id', [id]);
+    const lines = await this.db.rows(tx, this.db.k.selectFrom('sales_order_line').select(['product_id', 'qty']).where('order_id', '=', id).orderBy('product_id'));
     await this.stock.reserve(tx, mergeByProduct(lines).map((l) => ({ warehouseId: o.warehouse_id, productId: l.product_id, qty: l.qty })));
-    await this.db.query(tx, 'UPDATE sales_order SET approved_at = now() WHERE id = $1', [id]);
-    await this.setStatus(tx, o, OrderStatus.APPROVED, OrderAction.APPROVE, note);
+    await this.move(tx, o, OrderStatus.APPROVED, OrderAction.APPROVE, note, { approved_at: sql`now()` });
+    this.events.publish(tx, 'OrderApproved', { orderId: o.id, dealerId: o.dealer_id });
   }
 
-  async reject(tx: RequestContext, id: string, reason: string): Promise<void> {
-    const [o] = await this.db.query<OrderRow>(tx, 'SELECT * FROM sales_order WHERE id = $1 FOR UPDATE', [id]);
+  async reject(tx: RequestContext, id: string, reason: string, locked?: OrderRow): Promise<void> {
+    const o = locked ?? (await this.lockOrder(tx, id));
     if (o.status !== OrderStatus.PENDING_APPROVAL) throw new DomainError(ErrorCode.INVALID_STATE, `The order is ${o.status}`, { status: o.status });
-    await this.releaseCommitment(tx, o);
-    await this.setStatus(tx, o, OrderStatus.REJECTED, OrderAction.REJECT, reason);
+    const set = await this.releaseCommitment(tx, o);
+    await this.move(tx, o, OrderStatus.REJECTED, OrderAction.REJECT, reason, set);
   }
 
   /** The locks an approval decision takes first: the dealer's credit account, then the order (the lock order of every order command). */
   async lockForApproval(tx: RequestContext, id: string): Promise<void> {
     await this.lockAccountOf(tx, id);
-    await this.db.query(tx, 'SELECT id FROM sales_order WHERE id = $1 FOR UPDATE', [id]);
+    await this.lockOrder(tx, id);
   }
 
   /** Returned for changes or withdrawn from approval: the order is a DRAFT again and holds nothing. */
   async backToDraft(tx: RequestContext, id: string, action: 'RETURN' | 'WITHDRAW', note: string | null): Promise<void> {
-    const [o] = await this.db.query<OrderRow>(tx, 'SELECT * FROM sales_order WHERE id = $1 FOR UPDATE', [id]);
+    const o = await this.lockOrder(tx, id);
     if (o.status !== OrderStatus.PENDING_APPROVAL) throw new DomainError(ErrorCode.INVALID_STATE, `The order is ${o.status}`, { status: o.status });
-    await this.releaseCommitment(tx, o);
-    await this.db.query(tx, 'UPDATE sales_order SET credit_check = NULL, submitted_at = NULL WHERE id = $1', [id]);
-    await this.setStatus(tx, o, OrderStatus.DRAFT, action === 'RETURN' ? OrderAction.RETURN_FOR_CHANGES : OrderAction.WITHDRAW, note);
+    const set = await this.releaseCommitment(tx, o);
+    await this.move(tx, o, OrderStatus.DRAFT, action === 'RETURN' ? OrderAction.RETURN_FOR_CHANGES : OrderAction.WITHDRAW, note, { ...set, credit_check: null, submitted_at: null });
+  }
+
+  // ---- for shipments and returns (same module) ----
+
+  /** The order locked for a shipment or a return, after its dealer's credit account (the caller locks that first). */
+  lockRow(tx: RequestContext, id: string): Promise<OrderRow> {
+    return this.lockOrder(tx, id);
+  }
+
+  /** The dealer of an order, to lock its credit account first (404 when there is no such order). */
+  async dealerOf(tx: RequestContext, orderId: string): Promise<string> {
+    const o = await this.db.first(tx, this.db.k.selectFrom('sales_order').select('dealer_id').where('id', '=', orderId));
+    if (!o) throw notFound('sales order', orderId);
+    return o.dealer_id;
+  }
+
+  /**
+   * A shipment of `amount` of the locked order `o`: the shipped total rises, the value leaves what
+   * the order commits and the dealer's open orders (CreditService moves those), the status becomes
+   * `to` (SHIPPED or PARTIALLY_SHIPPED). With enterApproval and releaseCommitment, the only
+   * writers of sales_order.committed.
+   */
+  async recordShipped(tx: RequestContext, o: OrderRow, amount: string, to: OrderStatus, note: string): Promise<void> {
+    await this.kernel.transition(tx, SALES_ORDER, {
+      id: o.id, from: o.status, to, action: OrderAction.SHIP, note,
+      set: { shipped_total: sql`shipped_total + ${amount}::numeric`, committed: sql`committed - ${amount}::numeric` },
+    });
+    await this.credit.adjust(tx, o.dealer_id, { openOrders: fmt(new Dec(amount).negated()) });
+    // a mall order's dealer hears of its shipments (with the logistics in the note)
+    if (o.source === OrderSource.MALL) await this.notifyCreator(tx, o, to, note);
+  }
+
+  /** A line on the locked order's timeline that leaves its status as it is (a return against one of its shipments). */
+  async note(tx: RequestContext, o: Pick<OrderRow, 'id' | 'status'>, action: OrderAction, note: string): Promise<void> {
+    await this.timeline(tx, { id: o.id, from: o.status, to: o.status, action, note });
   }
 
   // ---- the steps ----
 
-  private async submitLocked(tx: RequestContext, id: string, dto: SubmitOrderDto): Promise<void> {
-    const account = await this.lockAccountOf(tx, id);
+  /** `created`: the order was created in this transaction (its dealer, lines and products were checked a moment ago). */
+  private async submitLocked(tx: RequestContext, id: string, dto: SubmitOrderDto, created?: { dealerId: string }): Promise<void> {
+    const account = created ? await this.credit.lock(tx, created.dealerId) : await this.lockAccountOf(tx, id);
     const o = await this.lockOrder(tx, id, dto.version);
     this.assertStatus(o, 'submit');
-    const dealer = await this.dealerFor(tx, o.dealer_id);
-    // the products must still be sellable to this dealer when it is submitted
-    const lines = await this.db.query<{ product_id: string }>(tx, 'SELECT product_id FROM sales_order_line WHERE order_id = $1', [id]);
-    if (!lines.length) throw new DomainError(ErrorCode.ORDER_HAS_NO_LINES, 'The order has no lines', { field: 'lines' });
-    await this.products.assertUsable(tx, lines.map((l) => l.product_id), { orgPath: dealer.path, onSale: true });
-    await this.db.query(tx, 'UPDATE sales_order SET submitted_at = now() WHERE id = $1', [id]);
+    if (!created) {
+      const dealer = await this.dealerFor(tx, o.dealer_id);
+      // the products must still be sellable to this dealer when it is submitted
+      const lines = await this.db.rows(tx, this.db.k.selectFrom('sales_order_line').select('product_id').where('order_id', '=', id));
+      if (!lines.length) throw new DomainError(ErrorCode.ORDER_HAS_NO_LINES, 'The order has no lines', { field: 'lines' });
+      await this.products.assertUsable(tx, lines.map((l) => l.product_id), { orgPath: dealer.path, onSale: true });
+    }
     if (o.source === OrderSource.MALL) {
-      await this.setStatus(tx, o, OrderStatus.PENDING_REVIEW, OrderAction.SUBMIT, null);
+      await this.move(tx, o, OrderStatus.PENDING_REVIEW, OrderAction.SUBMIT, null, { submitted_at: sql`now()` });
       return;
     }
     const override = dto.overrideCredit ? { reason: dto.overrideReason?.trim() || '' } : undefined;
     if (override && !override.reason) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A credit override needs a reason', { field: 'overrideReason' });
-    await this.enterApproval(tx, o, account, { override }, OrderAction.SUBMIT);
+    await this.enterApproval(tx, o, account, { override, set: { submitted_at: sql`now()` } }, OrderAction.SUBMIT);
   }
 
   /**
    * Credit (on the locked account) for the order's new total, PENDING_APPROVAL, then the approval
    * seam; an order approved at once reserves its stock in this same transaction.
    */
-  private async enterApproval(tx: RequestContext, o: OrderRow, account: LockedAccount, opts: { override?: { reason: string } }, action: OrderAction, note: string | null = null): Promise<void> {
+  private async enterApproval(
+    tx: RequestContext,
+    o: OrderRow,
+    account: LockedAccount,
+    opts: { override?: { reason: string }; set?: Record<string, unknown> },
+    action: OrderAction,
+    note: string | null = null,
+  ): Promise<void> {
     const check: CreditCheckDto = await this.credit.commitOrder(tx, account, { id: o.id, oldCommitted: o.committed, newCommitted: o.total, override: opts.override });
-    await this.db.query(tx, `UPDATE sales_order SET committed = total, credit_check = $2::jsonb, approved_at = NULL, status = 'PENDING_APPROVAL' WHERE id = $1`, [o.id, JSON.stringify(check)]);
-    await this.event(tx, o.id, action, o.status, OrderStatus.PENDING_APPROVAL, [note, check.warning].filter(Boolean).join('; ') || null);
-    if (o.source === OrderSource.MALL && action === OrderAction.REVIEW_ACCEPT) await this.notifyCreator(tx, o, OrderStatus.PENDING_APPROVAL, note);
+    await this.kernel.transition(tx, SALES_ORDER, {
+      id: o.id, from: o.status, to: OrderStatus.PENDING_APPROVAL, action, note: [note, check.warning].filter(Boolean).join('; ') || null,
+      set: { ...opts.set, committed: sql`total`, credit_check: JSON.stringify(check), approved_at: null },
+    });
+    const pending: OrderRow = { ...o, status: OrderStatus.PENDING_APPROVAL, committed: o.total, version: o.version + 1 };
+    if (o.source === OrderSource.MALL && action === OrderAction.REVIEW_ACCEPT) await this.notifyCreator(tx, pending, OrderStatus.PENDING_APPROVAL, note);
     const decision = await this.approval.start(tx, {
       id: o.id, dealerId: o.dealer_id, branchId: o.branch_id, total: o.total, belowFloor: o.below_floor, creditOverridden: check.overridden, source: o.source,
     });
-    if (decision === 'APPROVED') await this.approve(tx, o.id, 'auto');
-    if (decision === 'REJECTED') await this.reject(tx, o.id, 'no approver could be found');
+    if (decision === 'APPROVED') await this.approve(tx, o.id, 'auto', pending);
+    if (decision === 'REJECTED') await this.reject(tx, o.id, 'no approver could be found', pending);
   }
 
   /**
-   * A shipment of `amount` of the order: the shipped total rises, the value leaves what the order
-   * commits and the dealer's open orders (CreditService moves those), the status becomes `to`.
-   * With enterApproval and releaseCommitment, the only writers of sales_order.committed.
+   * Gives back what an order holds: its open credit and the reservation of what is unshipped.
+   * Answers the columns the caller's move sets with the status (committed back to 0).
    */
-  async recordShipped(tx: RequestContext, order: { id: string; dealerId: string }, amount: string, to: OrderStatus): Promise<void> {
-    await this.db.query(tx, 'UPDATE sales_order SET shipped_total = shipped_total + $2, committed = committed - $2, status = $3, version = version + 1 WHERE id = $1', [order.id, amount, to]);
-    await this.credit.adjust(tx, order.dealerId, { openOrders: fmt(new Dec(amount).negated()) });
-  }
-
-  /** Gives back what an order holds: its open credit and the reservation of what is unshipped. */
-  private async releaseCommitment(tx: RequestContext, o: OrderRow): Promise<void> {
+  private async releaseCommitment(tx: RequestContext, o: OrderRow): Promise<Record<string, unknown>> {
+    let set = {};
     if (new Dec(o.committed).greaterThan(0)) {
       await this.credit.adjust(tx, o.dealer_id, { openOrders: fmt(new Dec(o.committed).negated()) });
-      await this.db.query(tx, 'UPDATE sales_order SET committed = 0 WHERE id = $1', [o.id]);
+      set = { committed: '0' };
     }
     if ([OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED].includes(o.status)) await this.releaseReservation(tx, o.id, o.warehouse_id);
+    return set;
   }
 
   private async releaseReservation(tx: RequestContext, orderId: string, warehouseId: string): Promise<void> {
-    const open = await this.db.query<{ product_id: string; qty: string }>(
+    const open = await this.db.rows(
       tx,
-      'SELECT product_id, qty - shipped_qty AS qty FROM sales_order_line WHERE order_id = $1 AND qty > shipped_qty ORDER BY product_id',
-      [orderId],
+      this.db.k
+        .selectFrom('sales_order_line')
+        .select(['product_id', sql<string>`qty - shipped_qty`.as('qty')])
+        .where('order_id', '=', orderId)
+        .whereRef('qty', '>', 'shipped_qty')
+        .orderBy('product_id'),
     );
     await this.stock.reserve(tx, mergeByProduct(open).map((l) => ({ warehouseId, productId: l.product_id, qty: fmt(new Dec(l.qty).negated(), 'qty') })));
   }
 
   private async changeQuantities(tx: RequestContext, o: OrderRow, changes: { lineId: string; qty: string }[]): Promise<string> {
-    const lines = await this.db.query<{ id: string; product_id: string; code: string; qty: string; unit_price: string; discount_rate: string; tax_rate: string; min_order_qty: string; order_multiple: string }>(
+    const lines = await this.db.rows(
       tx,
-      `SELECT l.id, l.product_id, p.code, l.qty, l.unit_price, l.discount_rate, l.tax_rate, p.min_order_qty, p.order_multiple
-         FROM sales_order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = $1`,
-      [o.id],
+      this.db.k
+        .selectFrom('sales_order_line as l')
+        .innerJoin('product as p', 'p.id', 'l.product_id')
+        .select(['l.id', 'l.product_id', 'p.code', 'l.qty', 'l.unit_price', 'l.discount_rate', 'l.tax_rate', 'p.min_order_qty', 'p.order_multiple'])
+        .where('l.order_id', '=', o.id),
     );
     for (const [i, c] of changes.entries()) {
       const line = lines.find((l) => l.id === c.lineId);
@@ -425,12 +578,23 @@ export class SalesOrderService {
       const problem = quantityProblem(c.qty, line.min_order_qty, line.order_multiple);
       if (problem) throw new DomainError(ErrorCode[problem], `${line.code}: ${c.qty} must be at least ${fmt(line.min_order_qty, 'qty')} and a multiple of ${fmt(line.order_multiple, 'qty')}`, { field: `lines.${i}.qty`, productId: line.product_id });
       const m = orderLineMoney(c.qty, line.unit_price, line.discount_rate, line.tax_rate);
-      await this.db.query(tx, 'UPDATE sales_order_line SET qty = $2, amount = $3, tax_amount = $4 WHERE id = $1', [line.id, c.qty, m.amount, m.tax]);
+      await this.db.rows(tx, this.db.k.updateTable('sales_order_line').set({ qty: c.qty, amount: m.amount, tax_amount: m.tax, updated_at: sql`now()` }).where('id', '=', line.id));
     }
-    const [t] = await this.db.query<{ total: string; tax: string; gross: string }>(
+    // the header's totals from its lines; the version moves with the status just after (enterApproval)
+    const t = await this.db.one(
       tx,
-      'UPDATE sales_order o SET total = x.total, tax_total = x.tax, discount_total = x.gross - x.total, version = o.version + 1 FROM (SELECT sum(amount) AS total, sum(tax_amount) AS tax, sum(round(qty * unit_price, 2)) AS gross FROM sales_order_line WHERE order_id = $1) x WHERE o.id = $1 RETURNING o.total, o.tax_total AS tax, o.discount_total',
-      [o.id],
+      this.db.k
+        .updateTable('sales_order as o')
+        .from(
+          this.db.k
+            .selectFrom('sales_order_line')
+            .select([sql<string>`sum(amount)`.as('total'), sql<string>`sum(tax_amount)`.as('tax'), sql<string>`sum(round(qty * unit_price, 2))`.as('gross')])
+            .where('order_id', '=', o.id)
+            .as('x'),
+        )
+        .set({ total: sql`x.total`, tax_total: sql`x.tax`, discount_total: sql`x.gross - x.total` })
+        .where('o.id', '=', o.id)
+        .returning('o.total'),
     );
     return fmt(t.total);
   }
@@ -485,16 +649,28 @@ export class SalesOrderService {
   }
 
   private async writeLines(tx: RequestContext, orderId: string, lines: PricedLine[]): Promise<void> {
-    const col = <K extends keyof PricedLine>(k: K) => lines.map((l) => l[k]);
-    await this.db.query(
+    await this.db.rows(
       tx,
-      `INSERT INTO sales_order_line (order_id, line_no, product_id, qty, unit_price, list_price, price_source, price_ref_id, price_ref_name, floor_price, below_floor,
-                                     discount_rate, tax_rate, amount, tax_amount, remark)
-       SELECT $1, t.i, t.p, t.q, t.u, t.lp, t.s, t.ri, t.rn, t.f, t.b, t.d, t.tr, t.a, t.ta, t.rm
-         FROM unnest($2::uuid[], $3::numeric[], $4::numeric[], $5::numeric[], $6::text[], $7::text[], $8::text[], $9::numeric[], $10::boolean[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::text[])
-              WITH ORDINALITY AS t(p, q, u, lp, s, ri, rn, f, b, d, tr, a, ta, rm, i)`,
-      [orderId, col('productId'), col('qty'), col('unitPrice'), col('listPrice'), col('priceSource'), col('priceRefId'), col('priceRefName'), col('floorPrice'), col('belowFloor'),
-        col('discountRate'), col('taxRate'), col('amount'), col('taxAmount'), col('remark')],
+      this.db.k.insertInto('sales_order_line').values(
+        lines.map((l, i) => ({
+          order_id: orderId,
+          line_no: i + 1,
+          product_id: l.productId,
+          qty: l.qty,
+          unit_price: l.unitPrice,
+          list_price: l.listPrice,
+          price_source: l.priceSource,
+          price_ref_id: l.priceRefId,
+          price_ref_name: l.priceRefName,
+          floor_price: l.floorPrice,
+          below_floor: l.belowFloor,
+          discount_rate: l.discountRate,
+          tax_rate: l.taxRate,
+          amount: l.amount,
+          tax_amount: l.taxAmount,
+          remark: l.remark,
+        })),
+      ),
     );
   }
 
@@ -508,19 +684,22 @@ export class SalesOrderService {
   }
 
   private async assertUser(ctx: RequestContext, userId: string): Promise<void> {
-    const [u] = await this.db.query(ctx, `SELECT 1 FROM app_user WHERE id = $1 AND status = 'ACTIVE'`, [userId]);
+    const u = await this.db.first(ctx, this.db.k.selectFrom('app_user').select('id').where('id', '=', userId).where('status', '=', 'ACTIVE'));
     if (!u) throw new DomainError(ErrorCode.NOT_FOUND, 'sales rep not found', { entity: 'user', id: userId, field: 'salesRepId' });
+  }
+
+  /** 404 unless the order exists in the caller's scope. */
+  async assertVisible(ctx: RequestContext, id: string): Promise<void> {
+    if (!(await this.db.first(ctx, this.scoped(ctx).select('o.id').where('o.id', '=', id)))) throw notFound('sales order', id);
   }
 
   /** The credit account of the order's dealer, locked first (lock order: account, order, stock). */
   private async lockAccountOf(tx: RequestContext, orderId: string): Promise<LockedAccount> {
-    const [o] = await this.db.query<{ dealer_id: string }>(tx, 'SELECT dealer_id FROM sales_order WHERE id = $1', [orderId]);
-    if (!o) throw notFound('sales order', orderId);
-    return this.credit.lock(tx, o.dealer_id);
+    return this.credit.lock(tx, await this.dealerOf(tx, orderId));
   }
 
   private async lockOrder(tx: RequestContext, id: string, version?: number): Promise<OrderRow> {
-    const [o] = await this.db.query<OrderRow>(tx, 'SELECT * FROM sales_order WHERE id = $1 FOR UPDATE', [id]);
+    const o = (await this.db.first(tx, this.db.k.selectFrom('sales_order').select(ORDER_ROW).where('id', '=', id).forUpdate())) as OrderRow | undefined;
     if (!o) throw notFound('sales order', id);
     if (version !== undefined && version !== o.version) throw staleVersion('sales order', version, o.version);
     return o;
@@ -532,122 +711,147 @@ export class SalesOrderService {
     }
   }
 
-  private async setStatus(tx: RequestContext, o: OrderRow, to: OrderStatus, action: OrderAction, note: string | null): Promise<void> {
-    const [cur] = await this.db.query<{ status: OrderStatus }>(tx, 'SELECT status FROM sales_order WHERE id = $1', [o.id]);
-    await this.db.query(tx, 'UPDATE sales_order SET status = $2, version = version + 1 WHERE id = $1', [o.id, to]);
-    await this.event(tx, o.id, action, cur.status, to, note);
+  /** A user's (or the workflow's) move of the locked order `o`, through the kernel: status, timeline, audit; then the creator's notice. */
+  private async move(tx: RequestContext, o: OrderRow, to: OrderStatus, action: OrderAction, note: string | null, set?: Record<string, unknown>): Promise<void> {
+    await this.kernel.transition(tx, SALES_ORDER, {
+      id: o.id, from: o.status, to, action, note, set,
+      audit: { action: action.toLowerCase(), orgId: o.dealer_id, summary: `${o.status} -> ${to}${note ? ` (${note})` : ''}`, before: { status: o.status }, after: { status: to, note } },
+    });
     // approvals notify their own verdicts; the order tells its creator the rest
     // a mall order's creator is the dealer, who hears of every step (the mall shows its status timeline)
     if ([OrderStatus.CANCELLED, OrderStatus.COMPLETED].includes(to) || action === OrderAction.REVIEW_REJECT || o.source === OrderSource.MALL) {
       await this.notifyCreator(tx, o, to, note);
     }
-    await this.audit.record(tx, {
-      action: action.toLowerCase(), entity: 'sales_order', entityId: o.id, orgId: o.dealer_id,
-      summary: `${cur.status} -> ${to}${note ? ` (${note})` : ''}`,
-      before: { status: cur.status }, after: { status: to, note },
-    });
   }
 
+  /** The creator's notice of a move; it names the order's number, so a new order's waits until it is numbered. */
   private notifyCreator(tx: RequestContext, o: OrderRow, to: OrderStatus, note: string | null): Promise<void> {
     const machine = note ? MACHINE_NOTE[note] : undefined;
-    return this.tellCreator(tx, o.id, `订单 ${o.number}：${STATUS_ZH[to]}`, machine?.zh ?? note, {
-      key: 'orderStatus',
-      params: { number: o.number, status: to },
-      ...(machine && { note: machine.key }),
-    });
+    return this.withNumber(tx, o, (number) =>
+      this.tellCreator(tx, o, `订单 ${number}：${STATUS_ZH[to]}`, machine?.zh ?? note, {
+        key: 'orderStatus',
+        params: { number, status: to },
+        ...(machine && { note: machine.key }),
+      }),
+    );
   }
 
   /** A notice to whoever placed the order (a mall order's dealer user), linking to where they see it. */
-  async tellCreator(tx: RequestContext, orderId: string, title: string, body: string | null, message: NotificationMessage): Promise<void> {
-    const [o] = await this.db.query<{ created_by: string | null; source: OrderSource }>(tx, 'SELECT created_by, source FROM sales_order WHERE id = $1', [orderId]);
-    const link = o.source === OrderSource.MALL ? `/mall/orders/${orderId}` : `/sales/orders/${orderId}`;
+  async tellCreator(tx: RequestContext, o: Pick<OrderRow, 'id' | 'created_by' | 'source'>, title: string, body: string | null, message: NotificationMessage): Promise<void> {
+    const link = o.source === OrderSource.MALL ? `/mall/orders/${o.id}` : `/sales/orders/${o.id}`;
     await this.notifications.notify(tx, [o.created_by], { kind: 'ORDER_STATUS', title, body, link, message });
   }
 
-  async event(tx: RequestContext, orderId: string, action: OrderAction, from: OrderStatus | null, to: OrderStatus, note: string | null): Promise<void> {
-    await this.db.query(tx, 'INSERT INTO sales_order_event (order_id, action, from_status, to_status, note, actor_id) VALUES ($1, $2, $3, $4, $5, $6)', [orderId, action, from, to, note, tx.user?.id ?? null]);
-    if (action === OrderAction.SHIP) {
-      // shipments move the status themselves: a mall order's dealer hears of it here (with the logistics in the note)
-      const [o] = await this.db.query<OrderRow>(tx, 'SELECT * FROM sales_order WHERE id = $1', [orderId]);
-      if (o.source === OrderSource.MALL) await this.notifyCreator(tx, o, to, note);
-    }
+  /** Who placed the order and through which path (for notices about it). */
+  async creatorOf(ctx: RequestContext, orderId: string): Promise<Pick<OrderRow, 'id' | 'created_by' | 'source'>> {
+    const o = await this.db.one(ctx, this.db.k.selectFrom('sales_order').select(['id', 'created_by', 'source']).where('id', '=', orderId));
+    return { ...o, source: o.source as OrderSource };
   }
 
+  /** Orders by id, in the caller's scope (an id out of scope is left out), in the order of `ids`. */
   private async load(ctx: RequestContext, ids: string[], detail: boolean): Promise<SalesOrderDto[]> {
     if (!ids.length) return [];
-    const rows = await this.db.query<Record<string, unknown>>(
+    const rows = await this.db.rows(
       ctx,
-      `SELECT o.*, to_char(o.business_date, 'YYYY-MM-DD') AS bdate, to_char(o.requested_date, 'YYYY-MM-DD') AS rdate,
-              d.code AS dealer_code, d.name AS dealer_name, b.name AS branch_name, w.name AS warehouse_name, sr.display_name AS sales_rep_name, cu.display_name AS created_by_name,
-              (SELECT count(*)::int FROM sales_order_line l WHERE l.order_id = o.id) AS line_count
-         FROM sales_order o JOIN organization d ON d.id = o.dealer_id JOIN organization b ON b.id = o.branch_id JOIN warehouse w ON w.id = o.warehouse_id
-         LEFT JOIN app_user sr ON sr.id = o.sales_rep_id LEFT JOIN app_user cu ON cu.id = o.created_by
-        WHERE o.id = ANY($1)`,
-      [ids],
+      this.db.k
+        .selectFrom('sales_order as o')
+        .innerJoin('organization as d', 'd.id', 'o.dealer_id')
+        .innerJoin('organization as b', 'b.id', 'o.branch_id')
+        .innerJoin('warehouse as w', 'w.id', 'o.warehouse_id')
+        .leftJoin('app_user as sr', 'sr.id', 'o.sales_rep_id')
+        .leftJoin('app_user as cu', 'cu.id', 'o.created_by')
+        .selectAll('o')
+        .select((eb) => [
+          sql<string>`to_char(o.business_date, 'YYYY-MM-DD')`.as('bdate'),
+          sql<string | null>`to_char(o.requested_date, 'YYYY-MM-DD')`.as('rdate'),
+          'd.code as dealer_code',
+          'd.name as dealer_name',
+          'b.name as branch_name',
+          'w.name as warehouse_name',
+          'sr.display_name as sales_rep_name',
+          'cu.display_name as created_by_name',
+          eb.selectFrom('sales_order_line as lc').select(sql<number>`count(*)::int`.as('n')).whereRef('lc.order_id', '=', 'o.id').as('line_count'),
+        ])
+        .where('o.id', 'in', ids)
+        .where(orgScope(ctx, 'o.dealer_id')),
     );
-    const lines = detail
-      ? await this.db.query<Record<string, unknown>>(
-          ctx,
-          `SELECT l.*, p.code, p.name, p.spec, p.base_unit FROM sales_order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = ANY($1) ORDER BY l.line_no`,
-          [ids],
-        )
-      : [];
-    const events = detail
-      ? await this.db.query<Record<string, unknown>>(
-          ctx,
-          `SELECT e.*, u.display_name FROM sales_order_event e LEFT JOIN app_user u ON u.id = e.actor_id WHERE e.order_id = ANY($1) ORDER BY e.created_at, e.id`,
-          [ids],
-        )
-      : [];
-    const byId = new Map(rows.map((r) => [r.id as string, r]));
-    return ids.map((id) => {
-      const o = byId.get(id)!;
-      const iso = (v: unknown) => (v ? new Date(v as Date).toISOString() : null);
-      return {
+    if (!rows.length) return [];
+    const found = rows.map((r) => r.id);
+    const [lines, events] = detail
+      ? await Promise.all([
+          this.db.rows(
+            ctx,
+            this.db.k
+              .selectFrom('sales_order_line as l')
+              .innerJoin('product as p', 'p.id', 'l.product_id')
+              .selectAll('l')
+              .select(['p.code', 'p.name', 'p.spec', 'p.base_unit'])
+              .where('l.order_id', 'in', found)
+              .orderBy('l.line_no'),
+          ),
+          this.db.rows(
+            ctx,
+            this.db.k
+              .selectFrom('sales_order_event as e')
+              .leftJoin('app_user as u', 'u.id', 'e.actor_id')
+              .selectAll('e')
+              .select('u.display_name')
+              .where('e.order_id', 'in', found)
+              .orderBy('e.created_at')
+              .orderBy('e.id'),
+          ),
+        ])
+      : [[], []];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const iso = (v: Date | null) => (v ? new Date(v).toISOString() : null);
+    return ids.flatMap((id): SalesOrderDto[] => {
+      const o = byId.get(id);
+      if (!o) return [];
+      return [{
         id,
         number: o.number as string,
         status: o.status as OrderStatus,
         source: o.source as OrderSource,
-        dealerId: o.dealer_id as string,
-        dealerCode: o.dealer_code as string,
-        dealerName: o.dealer_name as string,
-        branchId: o.branch_id as string,
-        branchName: o.branch_name as string,
-        warehouseId: o.warehouse_id as string,
-        warehouseName: o.warehouse_name as string,
-        salesRepId: (o.sales_rep_id as string | null) ?? null,
-        salesRepName: (o.sales_rep_name as string | null) ?? null,
-        requestedDate: (o.rdate as string | null) ?? null,
-        businessDate: o.bdate as string,
-        remark: (o.remark as string | null) ?? null,
-        shipTo: o.ship_to_address ? { contact: o.ship_to_contact as string, phone: o.ship_to_phone as string, region: (o.ship_to_region as string | null) ?? null, address: o.ship_to_address as string } : null,
-        total: fmt(o.total as string),
-        taxTotal: fmt(o.tax_total as string),
-        discountTotal: fmt(o.discount_total as string),
-        shippedTotal: fmt(o.shipped_total as string),
-        belowFloor: o.below_floor as boolean,
-        credit: (o.credit_check as CreditCheckDto | null) ?? null,
-        copiedFromId: (o.copied_from_id as string | null) ?? null,
-        createdBy: (o.created_by as string | null) ?? null,
-        createdByName: (o.created_by_name as string | null) ?? null,
+        dealerId: o.dealer_id,
+        dealerCode: o.dealer_code,
+        dealerName: o.dealer_name,
+        branchId: o.branch_id,
+        branchName: o.branch_name,
+        warehouseId: o.warehouse_id,
+        warehouseName: o.warehouse_name,
+        salesRepId: o.sales_rep_id,
+        salesRepName: o.sales_rep_name ?? null,
+        requestedDate: o.rdate ?? null,
+        businessDate: o.bdate,
+        remark: o.remark,
+        shipTo: o.ship_to_address ? { contact: o.ship_to_contact!, phone: o.ship_to_phone!, region: o.ship_to_region, address: o.ship_to_address } : null,
+        total: fmt(o.total),
+        taxTotal: fmt(o.tax_total),
+        discountTotal: fmt(o.discount_total),
+        shippedTotal: fmt(o.shipped_total),
+        belowFloor: o.below_floor,
+        credit: (o.credit_check as unknown as CreditCheckDto | null) ?? null,
+        copiedFromId: o.copied_from_id,
+        createdBy: o.created_by,
+        createdByName: o.created_by_name ?? null,
         submittedAt: iso(o.submitted_at),
         approvedAt: iso(o.approved_at),
         createdAt: iso(o.created_at)!,
         updatedAt: iso(o.updated_at)!,
-        version: o.version as number,
-        lineCount: o.line_count as number,
+        version: o.version,
+        lineCount: o.line_count ?? 0,
         lines: lines.filter((l) => l.order_id === id).map(toLineDtoFromRow),
         events: events.filter((e) => e.order_id === id).map((e): OrderEventDto => ({
-          id: e.id as string,
+          id: e.id,
           action: e.action as OrderAction,
           fromStatus: (e.from_status as OrderStatus | null) ?? null,
           toStatus: e.to_status as OrderStatus,
-          note: (e.note as string | null) ?? null,
-          actorId: (e.actor_id as string | null) ?? null,
-          actorName: (e.display_name as string | null) ?? null,
+          note: e.note,
+          actorId: e.actor_id,
+          actorName: e.display_name ?? null,
           at: iso(e.created_at)!,
         })),
-      };
+      }];
     });
   }
 }
@@ -672,31 +876,30 @@ function toLineDto(l: PricedLine, lineNo: number): OrderLineDto {
   return { ...line, id: '', lineNo, shippedQty: '0.000', shippedAmount: '0.00', returnedQty: '0.000' };
 }
 
-function toLineDtoFromRow(l: Record<string, unknown>): OrderLineDto {
-  const s = (k: string) => l[k] as string;
+function toLineDtoFromRow(l: Selectable<DB['sales_order_line']> & { code: string; name: string; spec: string | null; base_unit: string }): OrderLineDto {
   return {
-    id: s('id'),
-    lineNo: l.line_no as number,
-    productId: s('product_id'),
-    productCode: s('code'),
-    productName: s('name'),
-    spec: (l.spec as string | null) ?? null,
-    baseUnit: s('base_unit'),
-    qty: fmt(s('qty'), 'qty'),
-    unitPrice: fmt(s('unit_price'), 'unitPrice'),
-    listPrice: fmt(s('list_price'), 'unitPrice'),
-    priceSource: s('price_source') as LinePriceSource,
-    priceRefId: (l.price_ref_id as string | null) ?? null,
-    priceRefName: (l.price_ref_name as string | null) ?? null,
-    floorPrice: l.floor_price === null ? null : fmt(s('floor_price'), 'unitPrice'),
-    belowFloor: l.below_floor as boolean,
-    discountRate: fmt(s('discount_rate'), 'unitPrice'),
-    taxRate: fmt(s('tax_rate'), 'unitPrice'),
-    amount: fmt(s('amount')),
-    taxAmount: fmt(s('tax_amount')),
-    shippedQty: fmt(s('shipped_qty'), 'qty'),
-    shippedAmount: fmt(s('shipped_amount')),
-    returnedQty: fmt(s('returned_qty'), 'qty'),
-    remark: (l.remark as string | null) ?? null,
+    id: l.id,
+    lineNo: l.line_no,
+    productId: l.product_id,
+    productCode: l.code,
+    productName: l.name,
+    spec: l.spec,
+    baseUnit: l.base_unit,
+    qty: fmt(l.qty, 'qty'),
+    unitPrice: fmt(l.unit_price, 'unitPrice'),
+    listPrice: fmt(l.list_price, 'unitPrice'),
+    priceSource: l.price_source as LinePriceSource,
+    priceRefId: l.price_ref_id,
+    priceRefName: l.price_ref_name,
+    floorPrice: l.floor_price === null ? null : fmt(l.floor_price, 'unitPrice'),
+    belowFloor: l.below_floor,
+    discountRate: fmt(l.discount_rate, 'unitPrice'),
+    taxRate: fmt(l.tax_rate, 'unitPrice'),
+    amount: fmt(l.amount),
+    taxAmount: fmt(l.tax_amount),
+    shippedQty: fmt(l.shipped_qty, 'qty'),
+    shippedAmount: fmt(l.shipped_amount),
+    returnedQty: fmt(l.returned_qty, 'qty'),
+    remark: l.remark,
   };
 }

@@ -35,7 +35,7 @@ class OrderFields {
 export class CreateOrderDto extends OrderFields {
   @IsUUID() dealerId: string;
   @IsUUID() warehouseId: string;
-  @IsOptional() @IsEnum(OrderSource) source?: OrderSource;
+  // no `source`: the server sets it from the path the order came through (the console: CONSOLE; the mall's checkout: MALL)
   /** submit at once (credit check, approval) */
   @IsOptional() @IsBoolean() submit?: boolean;
   /**

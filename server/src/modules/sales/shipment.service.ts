@@ -1,18 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Dec, ErrorCode, fmt, OrderAction, OrderSource, OrderStatus, Paged, portionAmount, SALES_DOC_PREFIX, SalesReturnDto, ShipmentDto } from '@drp/shared';
+import { sql, SqlBool } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
-import { DomainError } from '../../common/errors/domain-error';
-import { escapeLike, pageIds } from '../../common/http/pagination';
-import { applyOrgScope, assertInScope } from '../../common/scope/data-scope';
+import { DomainError, notFound } from '../../common/errors/domain-error';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
+import { EventBus } from '../../kernel/events';
 import { AuditService } from '../audit/audit.service';
 import { CreditService } from '../finance/credit.service';
-import { ReceivableService } from '../finance/receivable.service';
 import { StockService } from '../inventory/stock.service';
 import { CreateReturnDto, CreateShipmentDto, LogisticsDto, ReturnQueryDto, ShipmentQueryDto } from './sales.dto';
+import './sales.events';
 import { SalesOrderService } from './sales-order.service';
 
 const SORT: Record<string, string> = { createdAt: 'x.created_at', businessDate: 'x.business_date', number: 'x.number', amount: 'x.amount' };
@@ -24,11 +26,18 @@ export function addDays(day: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Per-line changes as a table for one UPDATE ... FROM (ids with quantities and amounts). */
+function changes(ids: string[], qty: string[], amount: string[]) {
+  return sql<{ id: string; q: string; a: string }>`unnest(${ids}::uuid[], ${qty}::numeric[], ${amount}::numeric[])`.as<'t'>(sql`t(id, q, a)`);
+}
+
 /**
- * 发货单 and 退货单. A shipment takes stock out (and out of the order's reservation), moves the
- * order towards SHIPPED, and posts a receivable due after the dealer's credit days; a return
- * brings stock back and credits the receivable. Both lock the dealer's credit account first, then
- * the order, then stock rows: the same order as every other credit-relevant command.
+ * 发货单 and 退货单, posted when they are created (they have no status of their own). A shipment
+ * takes stock out (and out of the order's reservation), moves the order towards SHIPPED and
+ * publishes ShipmentPosted (finance raises the receivable due after the dealer's credit days); a
+ * return brings stock back and publishes ReturnPosted (finance credits the receivable). Both lock
+ * the dealer's credit account first, then the order, then stock rows: the same order as every
+ * other credit-relevant command. Both are numbered on their own business date.
  */
 @Injectable()
 export class ShipmentService {
@@ -36,9 +45,9 @@ export class ShipmentService {
     private readonly db: DbService,
     private readonly audit: AuditService,
     private readonly numbers: DocNumberService,
+    private readonly events: EventBus,
     private readonly stock: StockService,
     private readonly credit: CreditService,
-    private readonly receivables: ReceivableService,
     private readonly orders: SalesOrderService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -56,40 +65,46 @@ export class ShipmentService {
   // ---- shipments ----
 
   async listShipments(ctx: RequestContext, q: ShipmentQueryDto): Promise<Paged<ShipmentDto>> {
-    const qb = this.db.manager(ctx).createQueryBuilder().from('shipment', 'x').innerJoin('organization', 'd', 'd.id = x.dealer_id').innerJoin('sales_order', 'so', 'so.id = x.order_id');
-    applyOrgScope(qb, ctx, 'x.dealer_id');
-    if (q.orderId) qb.andWhere('x.order_id = :orderId', { orderId: q.orderId });
-    if (q.dealerId) qb.andWhere('x.dealer_id = :dealerId', { dealerId: q.dealerId });
-    if (q.from) qb.andWhere('x.business_date >= :from::date', { from: q.from });
-    if (q.to) qb.andWhere('x.business_date <= :to::date', { to: q.to });
-    if (q.q) qb.andWhere('(x.number ILIKE :q OR so.number ILIKE :q OR x.tracking_no ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    const { ids, ...page } = await pageIds(qb, q, SORT, '-createdAt', 'x.id');
+    let qb = this.db.k
+      .selectFrom('shipment as x')
+      .innerJoin('organization as d', 'd.id', 'x.dealer_id')
+      .innerJoin('sales_order as so', 'so.id', 'x.order_id')
+      .where(orgScope(ctx, 'x.dealer_id'));
+    if (q.orderId) qb = qb.where('x.order_id', '=', q.orderId);
+    if (q.dealerId) qb = qb.where('x.dealer_id', '=', q.dealerId);
+    if (q.from) qb = qb.where(sql<SqlBool>`x.business_date >= ${q.from}::date`);
+    if (q.to) qb = qb.where(sql<SqlBool>`x.business_date <= ${q.to}::date`);
+    if (q.q) {
+      const term = `%${escapeLike(q.q)}%`;
+      qb = qb.where((eb) => eb.or([eb('x.number', 'ilike', term), eb('so.number', 'ilike', term), eb('x.tracking_no', 'ilike', term), eb('d.code', 'ilike', term), eb('d.name', 'ilike', term)]));
+    }
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, qb, q, SORT, '-createdAt', 'x.id');
     return { items: await this.loadShipments(ctx, ids), ...page };
   }
 
   async getShipment(ctx: RequestContext, id: string): Promise<ShipmentDto> {
-    await assertInScope(this.db.manager(ctx), ctx, 'shipment', 'dealer_id', id, 'shipment');
-    return (await this.loadShipments(ctx, [id]))[0];
+    const [shipment] = await this.loadShipments(ctx, [id]);
+    if (!shipment) throw notFound('shipment', id);
+    return shipment;
   }
 
   async ship(ctx: RequestContext, dto: CreateShipmentDto): Promise<ShipmentDto> {
-    await this.orders.get(ctx, dto.orderId);
+    await this.orders.assertVisible(ctx, dto.orderId);
     const day = this.day(dto.businessDate, 'businessDate');
     const id = await this.db.tx(ctx, async (tx) => {
-      const [o0] = await this.db.query<{ dealer_id: string }>(tx, 'SELECT dealer_id FROM sales_order WHERE id = $1', [dto.orderId]);
-      const account = await this.credit.lock(tx, o0.dealer_id);
-      const [o] = await this.db.query<{ id: string; number: string; status: OrderStatus; dealer_id: string; branch_id: string; sales_rep_id: string | null; warehouse_id: string }>(
-        tx,
-        'SELECT * FROM sales_order WHERE id = $1 FOR UPDATE',
-        [dto.orderId],
-      );
+      const account = await this.credit.lock(tx, await this.orders.dealerOf(tx, dto.orderId));
+      const o = await this.orders.lockRow(tx, dto.orderId);
       if (![OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED].includes(o.status)) {
         throw new DomainError(ErrorCode.INVALID_STATE, `${o.number} is ${o.status}: only approved orders ship`, { status: o.status });
       }
-      const lines = await this.db.query<{ id: string; line_no: number; product_id: string; code: string; qty: string; shipped_qty: string; unit_price: string; amount: string; shipped_amount: string }>(
+      const lines = await this.db.rows(
         tx,
-        'SELECT l.*, p.code FROM sales_order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = $1 ORDER BY l.line_no',
-        [o.id],
+        this.db.k
+          .selectFrom('sales_order_line as l')
+          .innerJoin('product as p', 'p.id', 'l.product_id')
+          .select(['l.id', 'l.line_no', 'l.product_id', 'p.code', 'l.qty', 'l.shipped_qty', 'l.unit_price', 'l.amount', 'l.shipped_amount'])
+          .where('l.order_id', '=', o.id)
+          .orderBy('l.line_no'),
       );
       const wanted = dto.lines ?? lines.filter((l) => new Dec(l.qty).greaterThan(l.shipped_qty)).map((l) => ({ orderLineId: l.id, qty: fmt(new Dec(l.qty).minus(l.shipped_qty), 'qty') }));
       if (!wanted.length) throw new DomainError(ErrorCode.INVALID_STATE, 'Nothing is left to ship', { status: o.status });
@@ -107,19 +122,22 @@ export class ShipmentService {
         return { line: l, qty: fmt(w.qty, 'qty'), amount };
       });
       const amount = fmt(planned.reduce((s, p) => s.plus(p.amount), new Dec(0)));
+      // numbered on its business date at insert: the number goes into the stock movements and the receivable
       const number = await this.numbers.next(tx, SALES_DOC_PREFIX.shipment, day);
       const dueDate = addDays(day, account.creditDays);
-      const [s] = await this.db.query<{ id: string }>(
+      const s = await this.db.one(
         tx,
-        `INSERT INTO shipment (number, order_id, dealer_id, warehouse_id, business_date, due_date, logistics_company, tracking_no, amount, remark, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-        [number, o.id, o.dealer_id, o.warehouse_id, day, dueDate, dto.logisticsCompany?.trim() || null, dto.trackingNo?.trim() || null, amount, dto.remark?.trim() || null, tx.user?.id ?? null],
+        this.db.k
+          .insertInto('shipment')
+          .values({
+            number, order_id: o.id, dealer_id: o.dealer_id, warehouse_id: o.warehouse_id, business_date: day, due_date: dueDate,
+            logistics_company: dto.logisticsCompany?.trim() || null, tracking_no: dto.trackingNo?.trim() || null, amount, remark: dto.remark?.trim() || null, created_by: tx.user?.id ?? null,
+          })
+          .returning('id'),
       );
-      await this.db.query(
+      await this.db.rows(
         tx,
-        `INSERT INTO shipment_line (shipment_id, order_line_id, product_id, qty, unit_price, amount)
-         SELECT $1, t.l, t.p, t.q, t.u, t.a FROM unnest($2::uuid[], $3::uuid[], $4::numeric[], $5::numeric[], $6::numeric[]) AS t(l, p, q, u, a)`,
-        [s.id, planned.map((p) => p.line.id), planned.map((p) => p.line.product_id), planned.map((p) => p.qty), planned.map((p) => p.line.unit_price), planned.map((p) => p.amount)],
+        this.db.k.insertInto('shipment_line').values(planned.map((p) => ({ shipment_id: s.id, order_line_id: p.line.id, product_id: p.line.product_id, qty: p.qty, unit_price: p.line.unit_price, amount: p.amount }))),
       );
       // stock leaves on hand and the order's reservation together, rows locked in product order
       const byProduct = new Map<string, Dec>();
@@ -131,18 +149,21 @@ export class ShipmentService {
         { id: s.id, type: 'SHIPMENT', number },
         keys.map((k) => ({ ...k, delta: fmt(byProduct.get(k.productId)!.negated(), 'qty'), reservedDelta: fmt(byProduct.get(k.productId)!.negated(), 'qty') })),
       );
-      await this.db.query(
+      await this.db.rows(
         tx,
-        `UPDATE sales_order_line l SET shipped_qty = l.shipped_qty + t.q, shipped_amount = l.shipped_amount + t.a, updated_at = now()
-           FROM unnest($1::uuid[], $2::numeric[], $3::numeric[]) AS t(id, q, a) WHERE l.id = t.id`,
-        [planned.map((p) => p.line.id), planned.map((p) => p.qty), planned.map((p) => p.amount)],
+        this.db.k
+          .updateTable('sales_order_line as l')
+          .from(changes(planned.map((p) => p.line.id), planned.map((p) => p.qty), planned.map((p) => p.amount)))
+          .set({ shipped_qty: sql`l.shipped_qty + t.q`, shipped_amount: sql`l.shipped_amount + t.a`, updated_at: sql`now()` })
+          .whereRef('l.id', '=', 't.id'),
       );
-      const [{ done }] = await this.db.query<{ done: boolean }>(tx, 'SELECT bool_and(shipped_qty = qty) AS done FROM sales_order_line WHERE order_id = $1', [o.id]);
+      // every line of the order shipped in full (the lines read under the order's lock, plus this shipment)
+      const shippedNow = new Map(planned.map((p) => [p.line.id, p.qty]));
+      const done = lines.every((l) => new Dec(l.shipped_qty).plus(shippedNow.get(l.id) ?? 0).equals(l.qty));
       const to = done ? OrderStatus.SHIPPED : OrderStatus.PARTIALLY_SHIPPED;
-      // the shipped value leaves open orders (the order's running totals move in their owner) and becomes a receivable
-      await this.orders.recordShipped(tx, { id: o.id, dealerId: o.dealer_id }, amount, to);
-      await this.orders.event(tx, o.id, OrderAction.SHIP, o.status, to, `${number}${dto.trackingNo ? ` ${dto.logisticsCompany ?? ''} ${dto.trackingNo}` : ''}`.trim());
-      await this.receivables.post(tx, { shipmentId: s.id, orderId: o.id, dealerId: o.dealer_id, branchId: o.branch_id, salesRepId: o.sales_rep_id, number, businessDate: day, dueDate, amount });
+      // the shipped value leaves open orders (the order's running totals move in their owner) and becomes a receivable (finance, on ShipmentPosted)
+      await this.orders.recordShipped(tx, o, amount, to, `${number}${dto.trackingNo ? ` ${dto.logisticsCompany ?? ''} ${dto.trackingNo}` : ''}`.trim());
+      this.events.publish(tx, 'ShipmentPosted', { shipmentId: s.id, orderId: o.id, dealerId: o.dealer_id, branchId: o.branch_id, salesRepId: o.sales_rep_id, number, businessDate: day, dueDate, amount });
       await this.audit.record(tx, {
         action: 'create', entity: 'shipment', entityId: s.id, orgId: o.dealer_id,
         summary: `shipment ${number} of ${o.number}: ${planned.length} line(s), ${amount}`,
@@ -156,15 +177,18 @@ export class ShipmentService {
   async updateLogistics(ctx: RequestContext, id: string, dto: LogisticsDto): Promise<ShipmentDto> {
     const before = await this.getShipment(ctx, id);
     await this.db.tx(ctx, async (tx) => {
-      await this.db.query(tx, 'UPDATE shipment SET logistics_company = $2, tracking_no = $3, updated_at = now() WHERE id = $1', [id, dto.logisticsCompany.trim() || null, dto.trackingNo.trim() || null]);
+      await this.db.rows(
+        tx,
+        this.db.k.updateTable('shipment').set({ logistics_company: dto.logisticsCompany.trim() || null, tracking_no: dto.trackingNo.trim() || null, updated_at: sql`now()` }).where('id', '=', id),
+      );
       await this.audit.record(tx, {
         action: 'update', entity: 'shipment', entityId: id, orgId: before.dealerId, summary: `logistics of ${before.number}: ${dto.logisticsCompany} ${dto.trackingNo}`,
         before: { logisticsCompany: before.logisticsCompany, trackingNo: before.trackingNo }, after: { logisticsCompany: dto.logisticsCompany, trackingNo: dto.trackingNo },
       });
       // a mall dealer follows its delivery by these: tell it when they change
-      const [{ source }] = await this.db.query<{ source: OrderSource }>(tx, 'SELECT source FROM sales_order WHERE id = $1', [before.orderId]);
-      if (source === OrderSource.MALL) {
-        await this.orders.tellCreator(tx, before.orderId, `发货单 ${before.number}：物流信息已更新`, `${dto.logisticsCompany.trim()} ${dto.trackingNo.trim()}`.trim() || null, {
+      const order = await this.orders.creatorOf(tx, before.orderId);
+      if (order.source === OrderSource.MALL) {
+        await this.orders.tellCreator(tx, order, `发货单 ${before.number}：物流信息已更新`, `${dto.logisticsCompany.trim()} ${dto.trackingNo.trim()}`.trim() || null, {
           key: 'logistics',
           params: { number: before.number },
         });
@@ -176,27 +200,29 @@ export class ShipmentService {
   // ---- returns ----
 
   async listReturns(ctx: RequestContext, q: ReturnQueryDto): Promise<Paged<SalesReturnDto>> {
-    const qb = this.db
-      .manager(ctx)
-      .createQueryBuilder()
-      .from('sales_return', 'x')
-      .innerJoin('organization', 'd', 'd.id = x.dealer_id')
-      .innerJoin('shipment', 'sh', 'sh.id = x.shipment_id')
-      .innerJoin('sales_order', 'so', 'so.id = x.order_id');
-    applyOrgScope(qb, ctx, 'x.dealer_id');
-    if (q.shipmentId) qb.andWhere('x.shipment_id = :shipmentId', { shipmentId: q.shipmentId });
-    if (q.orderId) qb.andWhere('x.order_id = :orderId', { orderId: q.orderId });
-    if (q.dealerId) qb.andWhere('x.dealer_id = :dealerId', { dealerId: q.dealerId });
-    if (q.from) qb.andWhere('x.business_date >= :from::date', { from: q.from });
-    if (q.to) qb.andWhere('x.business_date <= :to::date', { to: q.to });
-    if (q.q) qb.andWhere('(x.number ILIKE :q OR sh.number ILIKE :q OR so.number ILIKE :q OR d.code ILIKE :q OR d.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    const { ids, ...page } = await pageIds(qb, q, SORT, '-createdAt', 'x.id');
+    let qb = this.db.k
+      .selectFrom('sales_return as x')
+      .innerJoin('organization as d', 'd.id', 'x.dealer_id')
+      .innerJoin('shipment as sh', 'sh.id', 'x.shipment_id')
+      .innerJoin('sales_order as so', 'so.id', 'x.order_id')
+      .where(orgScope(ctx, 'x.dealer_id'));
+    if (q.shipmentId) qb = qb.where('x.shipment_id', '=', q.shipmentId);
+    if (q.orderId) qb = qb.where('x.order_id', '=', q.orderId);
+    if (q.dealerId) qb = qb.where('x.dealer_id', '=', q.dealerId);
+    if (q.from) qb = qb.where(sql<SqlBool>`x.business_date >= ${q.from}::date`);
+    if (q.to) qb = qb.where(sql<SqlBool>`x.business_date <= ${q.to}::date`);
+    if (q.q) {
+      const term = `%${escapeLike(q.q)}%`;
+      qb = qb.where((eb) => eb.or([eb('x.number', 'ilike', term), eb('sh.number', 'ilike', term), eb('so.number', 'ilike', term), eb('d.code', 'ilike', term), eb('d.name', 'ilike', term)]));
+    }
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, qb, q, SORT, '-createdAt', 'x.id');
     return { items: await this.loadReturns(ctx, ids), ...page };
   }
 
   async getReturn(ctx: RequestContext, id: string): Promise<SalesReturnDto> {
-    await assertInScope(this.db.manager(ctx), ctx, 'sales_return', 'dealer_id', id, 'sales return');
-    return (await this.loadReturns(ctx, [id]))[0];
+    const [ret] = await this.loadReturns(ctx, [id]);
+    if (!ret) throw notFound('sales return', id);
+    return ret;
   }
 
   async createReturn(ctx: RequestContext, dto: CreateReturnDto): Promise<SalesReturnDto> {
@@ -206,11 +232,16 @@ export class ShipmentService {
     if (!reason) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A return needs a reason', { field: 'reason' });
     const id = await this.db.tx(ctx, async (tx) => {
       await this.credit.lock(tx, shipment.dealerId);
-      await this.db.query(tx, 'SELECT id FROM sales_order WHERE id = $1 FOR UPDATE', [shipment.orderId]);
-      const lines = await this.db.query<{ id: string; order_line_id: string; product_id: string; code: string; qty: string; returned_qty: string; amount: string; returned_amount: string; unit_price: string }>(
+      const order = await this.orders.lockRow(tx, shipment.orderId);
+      const lines = await this.db.rows(
         tx,
-        'SELECT l.*, p.code FROM shipment_line l JOIN product p ON p.id = l.product_id WHERE l.shipment_id = $1 ORDER BY l.id FOR UPDATE OF l',
-        [shipment.id],
+        this.db.k
+          .selectFrom('shipment_line as l')
+          .innerJoin('product as p', 'p.id', 'l.product_id')
+          .select(['l.id', 'l.order_line_id', 'l.product_id', 'p.code', 'l.qty', 'l.returned_qty', 'l.amount', 'l.returned_amount', 'l.unit_price'])
+          .where('l.shipment_id', '=', shipment.id)
+          .orderBy('l.id')
+          .forUpdate('l'),
       );
       const ids = dto.lines.map((l) => l.shipmentLineId);
       if (new Set(ids).size !== ids.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A shipment line may appear once in a return', { field: 'lines' });
@@ -225,38 +256,45 @@ export class ShipmentService {
         return { line: l, qty: fmt(w.qty, 'qty'), amount: portionAmount({ qty: l.qty, amount: l.amount }, { qty: l.returned_qty, amount: l.returned_amount }, w.qty) };
       });
       const amount = fmt(planned.reduce((s, p) => s.plus(p.amount), new Dec(0)));
+      // numbered on its business date at insert: the number goes into the stock movements and the receivable's credit
       const number = await this.numbers.next(tx, SALES_DOC_PREFIX.return, day);
-      const [r] = await this.db.query<{ id: string }>(
+      const r = await this.db.one(
         tx,
-        `INSERT INTO sales_return (number, shipment_id, order_id, dealer_id, warehouse_id, business_date, reason, amount, unallocated, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id`,
-        [number, shipment.id, shipment.orderId, shipment.dealerId, shipment.warehouseId, day, reason, amount, tx.user?.id ?? null],
+        this.db.k
+          .insertInto('sales_return')
+          .values({
+            number, shipment_id: shipment.id, order_id: shipment.orderId, dealer_id: shipment.dealerId, warehouse_id: shipment.warehouseId, business_date: day, reason, amount,
+            created_by: tx.user?.id ?? null,
+          })
+          .returning('id'),
       );
-      await this.db.query(
+      await this.db.rows(
         tx,
-        `INSERT INTO sales_return_line (return_id, shipment_line_id, product_id, qty, unit_price, amount)
-         SELECT $1, t.l, t.p, t.q, t.u, t.a FROM unnest($2::uuid[], $3::uuid[], $4::numeric[], $5::numeric[], $6::numeric[]) AS t(l, p, q, u, a)`,
-        [r.id, planned.map((p) => p.line.id), planned.map((p) => p.line.product_id), planned.map((p) => p.qty), planned.map((p) => p.line.unit_price), planned.map((p) => p.amount)],
+        this.db.k.insertInto('sales_return_line').values(planned.map((p) => ({ return_id: r.id, shipment_line_id: p.line.id, product_id: p.line.product_id, qty: p.qty, unit_price: p.line.unit_price, amount: p.amount }))),
       );
-      await this.db.query(
+      await this.db.rows(
         tx,
-        `UPDATE shipment_line l SET returned_qty = l.returned_qty + t.q, returned_amount = l.returned_amount + t.a, updated_at = now()
-           FROM unnest($1::uuid[], $2::numeric[], $3::numeric[]) AS t(id, q, a) WHERE l.id = t.id`,
-        [planned.map((p) => p.line.id), planned.map((p) => p.qty), planned.map((p) => p.amount)],
+        this.db.k
+          .updateTable('shipment_line as l')
+          .from(changes(planned.map((p) => p.line.id), planned.map((p) => p.qty), planned.map((p) => p.amount)))
+          .set({ returned_qty: sql`l.returned_qty + t.q`, returned_amount: sql`l.returned_amount + t.a`, updated_at: sql`now()` })
+          .whereRef('l.id', '=', 't.id'),
       );
-      await this.db.query(
+      await this.db.rows(
         tx,
-        `UPDATE sales_order_line l SET returned_qty = l.returned_qty + t.q, updated_at = now() FROM unnest($1::uuid[], $2::numeric[]) AS t(id, q) WHERE l.id = t.id`,
-        [planned.map((p) => p.line.order_line_id), planned.map((p) => p.qty)],
+        this.db.k
+          .updateTable('sales_order_line as l')
+          .from(changes(planned.map((p) => p.line.order_line_id), planned.map((p) => p.qty), planned.map((p) => p.amount)))
+          .set({ returned_qty: sql`l.returned_qty + t.q`, updated_at: sql`now()` })
+          .whereRef('l.id', '=', 't.id'),
       );
       const byProduct = new Map<string, Dec>();
       for (const p of planned) byProduct.set(p.line.product_id, (byProduct.get(p.line.product_id) ?? new Dec(0)).plus(p.qty));
       const keys = [...byProduct.keys()].sort().map((productId) => ({ warehouseId: shipment.warehouseId, productId }));
       await this.stock.lockRows(tx, keys);
       await this.stock.post(tx, { id: r.id, type: 'SALES_RETURN', number }, keys.map((k) => ({ ...k, delta: fmt(byProduct.get(k.productId)!, 'qty') })));
-      await this.receivables.creditReturn(tx, { id: r.id, dealerId: shipment.dealerId, shipmentId: shipment.id, amount });
-      const [{ status }] = await this.db.query<{ status: OrderStatus }>(tx, 'SELECT status FROM sales_order WHERE id = $1', [shipment.orderId]);
-      await this.orders.event(tx, shipment.orderId, OrderAction.RETURN, status, status, `${number}: ${reason}`);
+      this.events.publish(tx, 'ReturnPosted', { returnId: r.id, dealerId: shipment.dealerId, shipmentId: shipment.id, amount, number, businessDate: day });
+      await this.orders.note(tx, order, OrderAction.RETURN, `${number}: ${reason}`);
       await this.audit.record(tx, {
         action: 'create', entity: 'sales_return', entityId: r.id, orgId: shipment.dealerId,
         summary: `return ${number} against ${shipment.number}: ${amount} (${reason})`,
@@ -267,107 +305,151 @@ export class ShipmentService {
     return this.getReturn(ctx, id);
   }
 
+  /** Shipments by id in the caller's scope (one out of scope is left out), in the order of `ids`. */
   private async loadShipments(ctx: RequestContext, ids: string[]): Promise<ShipmentDto[]> {
     if (!ids.length) return [];
     const [rows, lines] = await Promise.all([
-      this.db.query<Record<string, unknown>>(
+      this.db.rows(
         ctx,
-        `SELECT x.*, to_char(x.business_date, 'YYYY-MM-DD') AS bdate, to_char(x.due_date, 'YYYY-MM-DD') AS ddate, so.number AS order_number, d.name AS dealer_name, w.name AS warehouse_name, u.display_name AS created_by_name
-           FROM shipment x JOIN sales_order so ON so.id = x.order_id JOIN organization d ON d.id = x.dealer_id JOIN warehouse w ON w.id = x.warehouse_id LEFT JOIN app_user u ON u.id = x.created_by
-          WHERE x.id = ANY($1)`,
-        [ids],
+        this.db.k
+          .selectFrom('shipment as x')
+          .innerJoin('sales_order as so', 'so.id', 'x.order_id')
+          .innerJoin('organization as d', 'd.id', 'x.dealer_id')
+          .innerJoin('warehouse as w', 'w.id', 'x.warehouse_id')
+          .leftJoin('app_user as u', 'u.id', 'x.created_by')
+          .selectAll('x')
+          .select([
+            sql<string>`to_char(x.business_date, 'YYYY-MM-DD')`.as('bdate'),
+            sql<string>`to_char(x.due_date, 'YYYY-MM-DD')`.as('ddate'),
+            'so.number as order_number',
+            'd.name as dealer_name',
+            'w.name as warehouse_name',
+            'u.display_name as created_by_name',
+          ])
+          .where('x.id', 'in', ids)
+          .where(orgScope(ctx, 'x.dealer_id')),
       ),
-      this.db.query<Record<string, unknown>>(
+      this.db.rows(
         ctx,
-        `SELECT l.*, p.code, p.name, p.base_unit FROM shipment_line l JOIN product p ON p.id = l.product_id JOIN sales_order_line ol ON ol.id = l.order_line_id
-          WHERE l.shipment_id = ANY($1) ORDER BY ol.line_no`,
-        [ids],
+        this.db.k
+          .selectFrom('shipment_line as l')
+          .innerJoin('product as p', 'p.id', 'l.product_id')
+          .innerJoin('sales_order_line as ol', 'ol.id', 'l.order_line_id')
+          .selectAll('l')
+          .select(['p.code', 'p.name', 'p.base_unit'])
+          .where('l.shipment_id', 'in', ids)
+          .orderBy('ol.line_no'),
       ),
     ]);
-    const byId = new Map(rows.map((r) => [r.id as string, r]));
-    return ids.map((id) => {
-      const x = byId.get(id)!;
-      return {
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id): ShipmentDto[] => {
+      const x = byId.get(id);
+      if (!x) return [];
+      return [{
         id,
-        number: x.number as string,
-        orderId: x.order_id as string,
+        number: x.number,
+        orderId: x.order_id,
         orderNumber: x.order_number as string,
-        dealerId: x.dealer_id as string,
-        dealerName: x.dealer_name as string,
-        warehouseId: x.warehouse_id as string,
-        warehouseName: x.warehouse_name as string,
-        businessDate: x.bdate as string,
-        dueDate: x.ddate as string,
-        logisticsCompany: (x.logistics_company as string | null) ?? null,
-        trackingNo: (x.tracking_no as string | null) ?? null,
-        amount: fmt(x.amount as string),
-        remark: (x.remark as string | null) ?? null,
-        createdByName: (x.created_by_name as string | null) ?? null,
-        createdAt: new Date(x.created_at as Date).toISOString(),
+        dealerId: x.dealer_id,
+        dealerName: x.dealer_name,
+        warehouseId: x.warehouse_id,
+        warehouseName: x.warehouse_name,
+        businessDate: x.bdate,
+        dueDate: x.ddate,
+        logisticsCompany: x.logistics_company,
+        trackingNo: x.tracking_no,
+        amount: fmt(x.amount),
+        remark: x.remark,
+        createdByName: x.created_by_name ?? null,
+        createdAt: new Date(x.created_at).toISOString(),
         lines: lines
           .filter((l) => l.shipment_id === id)
           .map((l) => ({
-            id: l.id as string,
-            orderLineId: l.order_line_id as string,
-            productId: l.product_id as string,
-            productCode: l.code as string,
-            productName: l.name as string,
-            baseUnit: l.base_unit as string,
-            qty: fmt(l.qty as string, 'qty'),
-            unitPrice: fmt(l.unit_price as string, 'unitPrice'),
-            amount: fmt(l.amount as string),
-            returnedQty: fmt(l.returned_qty as string, 'qty'),
+            id: l.id,
+            orderLineId: l.order_line_id,
+            productId: l.product_id,
+            productCode: l.code,
+            productName: l.name,
+            baseUnit: l.base_unit,
+            qty: fmt(l.qty, 'qty'),
+            unitPrice: fmt(l.unit_price, 'unitPrice'),
+            amount: fmt(l.amount),
+            returnedQty: fmt(l.returned_qty, 'qty'),
           })),
-      };
+      }];
     });
   }
 
+  /** Returns by id in the caller's scope (one out of scope is left out), in the order of `ids`. */
   private async loadReturns(ctx: RequestContext, ids: string[]): Promise<SalesReturnDto[]> {
     if (!ids.length) return [];
     const [rows, lines] = await Promise.all([
-      this.db.query<Record<string, unknown>>(
+      this.db.rows(
         ctx,
-        `SELECT x.*, to_char(x.business_date, 'YYYY-MM-DD') AS bdate, sh.number AS shipment_number, so.number AS order_number, d.name AS dealer_name, w.name AS warehouse_name, u.display_name AS created_by_name
-           FROM sales_return x JOIN shipment sh ON sh.id = x.shipment_id JOIN sales_order so ON so.id = x.order_id JOIN organization d ON d.id = x.dealer_id
-           JOIN warehouse w ON w.id = x.warehouse_id LEFT JOIN app_user u ON u.id = x.created_by
-          WHERE x.id = ANY($1)`,
-        [ids],
+        this.db.k
+          .selectFrom('sales_return as x')
+          .innerJoin('shipment as sh', 'sh.id', 'x.shipment_id')
+          .innerJoin('sales_order as so', 'so.id', 'x.order_id')
+          .innerJoin('organization as d', 'd.id', 'x.dealer_id')
+          .innerJoin('warehouse as w', 'w.id', 'x.warehouse_id')
+          .leftJoin('app_user as u', 'u.id', 'x.created_by')
+          .selectAll('x')
+          .select([
+            sql<string>`to_char(x.business_date, 'YYYY-MM-DD')`.as('bdate'),
+            'sh.number as shipment_number',
+            'so.number as order_number',
+            'd.name as dealer_name',
+            'w.name as warehouse_name',
+            'u.display_name as created_by_name',
+          ])
+          .where('x.id', 'in', ids)
+          .where(orgScope(ctx, 'x.dealer_id')),
       ),
-      this.db.query<Record<string, unknown>>(ctx, 'SELECT l.*, p.code, p.name, p.base_unit FROM sales_return_line l JOIN product p ON p.id = l.product_id WHERE l.return_id = ANY($1) ORDER BY p.code', [ids]),
+      this.db.rows(
+        ctx,
+        this.db.k
+          .selectFrom('sales_return_line as l')
+          .innerJoin('product as p', 'p.id', 'l.product_id')
+          .selectAll('l')
+          .select(['p.code', 'p.name', 'p.base_unit'])
+          .where('l.return_id', 'in', ids)
+          .orderBy('p.code'),
+      ),
     ]);
-    const byId = new Map(rows.map((r) => [r.id as string, r]));
-    return ids.map((id) => {
-      const x = byId.get(id)!;
-      return {
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id): SalesReturnDto[] => {
+      const x = byId.get(id);
+      if (!x) return [];
+      return [{
         id,
-        number: x.number as string,
-        shipmentId: x.shipment_id as string,
-        shipmentNumber: x.shipment_number as string,
-        orderId: x.order_id as string,
+        number: x.number,
+        shipmentId: x.shipment_id,
+        shipmentNumber: x.shipment_number,
+        orderId: x.order_id,
         orderNumber: x.order_number as string,
-        dealerId: x.dealer_id as string,
-        dealerName: x.dealer_name as string,
-        warehouseId: x.warehouse_id as string,
-        warehouseName: x.warehouse_name as string,
-        businessDate: x.bdate as string,
-        reason: x.reason as string,
-        amount: fmt(x.amount as string),
-        createdByName: (x.created_by_name as string | null) ?? null,
-        createdAt: new Date(x.created_at as Date).toISOString(),
+        dealerId: x.dealer_id,
+        dealerName: x.dealer_name,
+        warehouseId: x.warehouse_id,
+        warehouseName: x.warehouse_name,
+        businessDate: x.bdate,
+        reason: x.reason,
+        amount: fmt(x.amount),
+        createdByName: x.created_by_name ?? null,
+        createdAt: new Date(x.created_at).toISOString(),
         lines: lines
           .filter((l) => l.return_id === id)
           .map((l) => ({
-            id: l.id as string,
-            shipmentLineId: l.shipment_line_id as string,
-            productId: l.product_id as string,
-            productCode: l.code as string,
-            productName: l.name as string,
-            baseUnit: l.base_unit as string,
-            qty: fmt(l.qty as string, 'qty'),
-            unitPrice: fmt(l.unit_price as string, 'unitPrice'),
-            amount: fmt(l.amount as string),
+            id: l.id,
+            shipmentLineId: l.shipment_line_id,
+            productId: l.product_id,
+            productCode: l.code,
+            productName: l.name,
+            baseUnit: l.base_unit,
+            qty: fmt(l.qty, 'qty'),
+            unitPrice: fmt(l.unit_price, 'unitPrice'),
+            amount: fmt(l.amount),
           })),
-      };
+      }];
     });
   }
 }

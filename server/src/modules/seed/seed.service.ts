@@ -21,6 +21,7 @@ import { seedMallDemo } from './mall-demo';
 import { seedApprovalDocsDemo } from './approval-docs-demo';
 import { ApprovalFlowService } from '../approval/approval-flow.service';
 import { ApprovalService } from '../approval/approval.service';
+import { FINAL_STAGE } from '../../kernel/events';
 
 /**
  * Runs at every start, after migrations: brings built-in roles up to date, makes sure there is an
@@ -101,7 +102,8 @@ export class SeedService {
     await seedMallDemo(this.db, tx, orgIds);
     await seedApprovalDocsDemo(this.flows, tx, orgIds);
     // everything above shares the transaction's now(): a minute apart in numbering order, lists sort as they were made
-    await this.db.query(tx, `UPDATE sales_order SET created_at = now() - ((SELECT max(right(number, 4)::int) FROM sales_order) - right(number, 4)::int) * interval '1 minute'`);
+    // (orders are numbered at the end of the transaction: this runs after that, and after the end-of-transaction postings)
+    this.db.beforeCommit(tx, async () => void (await this.db.query(tx, `UPDATE sales_order SET created_at = now() - ((SELECT max(right(number, 4)::int) FROM sales_order) - right(number, 4)::int) * interval '1 minute'`)), FINAL_STAGE + 1);
   }
 
   private async insertUser(tx: RequestContext, u: { username: string; displayName: string; orgId: string; roles: BuiltinRole[]; hash: string; phone?: string }): Promise<string> {
