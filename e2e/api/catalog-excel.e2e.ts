@@ -63,13 +63,14 @@ describe('Excel import and export of products and prices', () => {
     const res = await upload('/api/products/import', file).expect(422);
     expect(res.body.code).toBe(ErrorCode.IMPORT_REJECTED);
     expect(res.body.details.errors).toEqual([
-      { row: 3, column: '分类编码', message: 'unknown category NOPE' },
-      { row: 4, column: '零售价', message: 'must be a number >= 0 with at most 4 decimals' },
-      { row: 5, column: '商品编码', message: 'duplicate of row 2' },
-      { row: 6, column: '商品名称', message: 'required' },
-      { row: 6, column: '状态', message: '在售 or 停售' },
-      { row: 7, column: '条码', message: 'already used by product X-002' },
-      { row: 8, column: '商品编码', message: 'letters, digits, _ or - only' },
+      // coded problems: clients word them from the code and its parameters
+      { row: 3, field: 'categoryCode', column: '分类编码', code: 'UNKNOWN_CATEGORY', params: { code: 'NOPE' } },
+      { row: 4, field: 'basePrice', column: '零售价', code: 'NOT_A_NUMBER', params: { scale: 4 } },
+      { row: 5, field: 'code', column: '商品编码', code: 'DUPLICATE_IN_FILE', params: { row: 2 } },
+      { row: 6, field: 'name', column: '商品名称', code: 'REQUIRED', params: {} },
+      { row: 6, field: 'status', column: '状态', code: 'BAD_STATUS', params: {} },
+      { row: 7, field: 'barcode', column: '条码', code: 'BARCODE_TAKEN', params: { code: 'X-002' } },
+      { row: 8, field: 'code', column: '商品编码', code: 'BAD_CODE', params: {} },
     ]);
     expect(await count()).toBe(before);
   });
@@ -79,6 +80,7 @@ describe('Excel import and export of products and prices', () => {
     expect((await t.http.post('/api/products/import').set(bearer(admin)).expect(400)).body.code).toBe(ErrorCode.UNSUPPORTED_FILE);
     const res = await upload('/api/products/import', await makeXlsx(['商品编码', '随便'], [['A', 'B']])).expect(422);
     expect(res.body.details.errors.map((e: { column: string }) => e.column)).toEqual(['商品名称', '分类编码', '基本单位', '零售价']);
+    expect(res.body.details.errors.map((e: { code: string }) => e.code)).toEqual(['COLUMN_MISSING', 'COLUMN_MISSING', 'COLUMN_MISSING', 'COLUMN_MISSING']);
   });
 
   it('imports thousands of rows in one go (chunked set-based writes)', async () => {
@@ -107,7 +109,7 @@ describe('Excel import and export of products and prices', () => {
     change[13] = '5';
     const bad = [...blank];
     bad[0] = 'NO-SUCH';
-    expect((await upload('/api/prices/import', await makeXlsx(header, [change, bad])).expect(422)).body.details.errors).toEqual([{ row: 3, column: '商品编码', message: 'unknown product NO-SUCH' }]);
+    expect((await upload('/api/prices/import', await makeXlsx(header, [change, bad])).expect(422)).body.details.errors).toEqual([{ row: 3, field: 'code', column: '商品编码', code: 'UNKNOWN_PRODUCT', params: { code: 'NO-SUCH' } }]);
     expect((await upload('/api/prices/import', await makeXlsx(header, [change])).expect(200)).body).toEqual({ created: 0, updated: 1 });
     const p = (await t.http.get('/api/products?q=X-002').set(bearer(admin)).expect(200)).body.items[0];
     expect(p).toMatchObject({ basePrice: '12.5000', floorPrice: '5.0000', name: '商品 X-002' });

@@ -246,11 +246,53 @@ export interface PriceHistoryDto {
   createdAt: string;
 }
 
-export interface ImportRowError {
-  /** 1-based spreadsheet row (the header is row 1) */
-  row: number;
-  column: string;
-  message: string;
+/** The parameters of each import problem code (clients word the problem from the code and these). */
+export interface ImportProblemParams {
+  /** a required cell is empty */
+  REQUIRED: Record<string, never>;
+  /** a template column is missing from the sheet */
+  COLUMN_MISSING: Record<string, never>;
+  /** more data rows than one file may hold */
+  TOO_MANY_ROWS: { max: number };
+  /** the sheet has no data rows */
+  NO_ROWS: Record<string, never>;
+  TOO_LONG: { max: number };
+  /** not a decimal >= 0 with at most `scale` decimals */
+  NOT_A_NUMBER: { scale: number };
+  NOT_POSITIVE: Record<string, never>;
+  /** the same code / barcode as an earlier row of the file */
+  DUPLICATE_IN_FILE: { row: number };
+  UNKNOWN_CATEGORY: { code: string };
+  /** unknown, or outside the caller's product range */
+  UNKNOWN_PRODUCT: { code: string };
+  /** the barcode belongs to another product */
+  BARCODE_TAKEN: { code: string };
+  BAD_CODE: Record<string, never>;
+  BAD_BARCODE: Record<string, never>;
+  BAD_TAX_RATE: Record<string, never>;
+  BAD_STATUS: Record<string, never>;
+  BAD_YES_NO: Record<string, never>;
+}
+export type ImportProblemCode = keyof ImportProblemParams;
+
+/** One problem of a refused import: where (row, field key, the sheet's column header), a stable code and its parameters. */
+export type ImportProblem = {
+  [C in ImportProblemCode]: {
+    /** 1-based spreadsheet row (the header is row 1) */
+    row: number;
+    /** the template column's key (e.g. basePrice, l3), when the problem is in one column */
+    field?: string;
+    /** that column's header as the sheet shows it (e.g. 零售价) */
+    column?: string;
+    code: C;
+    params: ImportProblemParams[C];
+  };
+}[ImportProblemCode];
+
+/** `details` of a 422 IMPORT_REJECTED: the problems (the first 1000) and how many there are in all. */
+export interface ImportRejectedDetails {
+  errors: ImportProblem[];
+  total: number;
 }
 
 export interface ImportResult {

@@ -1,3 +1,5 @@
+import type { ImportRejectedDetails } from './catalog';
+
 /**
  * Stable error codes. Every error the API answers carries one of these in `code`; clients and
  * integrators switch on the code, never on the message. The server maps each code to an HTTP
@@ -98,3 +100,48 @@ export interface ApiErrorBody {
   details?: unknown;
   requestId?: string;
 }
+
+/** One shortage of available stock (on hand - reserved) for a (warehouse, product). */
+export interface StockShortage {
+  warehouseId: string;
+  productId: string;
+  available: string;
+  requested: string;
+}
+
+/**
+ * `details` per error code, for the codes whose details clients read. `DomainError` on the server
+ * is generic over this map, so a details object of the wrong shape fails the build; codes not
+ * listed here carry free-form details.
+ */
+export interface ErrorDetails {
+  [ErrorCode.INSUFFICIENT_STOCK]: {
+    warehouseId?: string;
+    productId: string;
+    productCode?: string;
+    warehouseCode?: string;
+    available?: string;
+    requested: string;
+    /** every short line of the document, the first one above */
+    shortages?: StockShortage[];
+  };
+  [ErrorCode.CREDIT_LIMIT_EXCEEDED]: { limit: string; exposure: string; orderTotal: string; available: string; excess: string };
+  [ErrorCode.SHIP_QTY_EXCEEDS_ORDER]: { orderLineId: string; productId: string; left: string; requested: string; field?: string };
+  [ErrorCode.INVALID_STATE]: {
+    /** the status the record is in (or was read in) */
+    status?: string;
+    /** the status a refused move wanted */
+    to?: string;
+    action?: string;
+    allowedFrom?: readonly string[];
+    reversalStatus?: string | null;
+    id?: string;
+    dealerId?: string;
+  };
+  /** one field (optionally with more facts), or the request validator's list of fields */
+  [ErrorCode.VALIDATION_FAILED]: { field: string; [fact: string]: unknown } | { field: string; messages: string[] }[];
+  [ErrorCode.IMPORT_REJECTED]: ImportRejectedDetails;
+}
+
+/** The details type of a code: its entry in ErrorDetails, else anything. */
+export type DetailsOf<C extends ErrorCode> = C extends keyof ErrorDetails ? ErrorDetails[C] : unknown;

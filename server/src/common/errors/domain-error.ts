@@ -1,11 +1,14 @@
-import { ErrorCode } from '@drp/shared';
+import { DetailsOf, ErrorCode } from '@drp/shared';
 
-/** A business error with a stable code. Thrown anywhere; the global filter turns it into the one error body. */
-export class DomainError extends Error {
+/**
+ * A business error with a stable code. Thrown anywhere; the global filter turns it into the one
+ * error body. `details` is typed per code (ErrorDetails in @drp/shared): a wrong shape fails the build.
+ */
+export class DomainError<C extends ErrorCode = ErrorCode> extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: C,
     message: string,
-    readonly details?: unknown,
+    readonly details?: DetailsOf<C>,
   ) {
     super(message);
     this.name = 'DomainError';

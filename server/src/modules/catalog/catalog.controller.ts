@@ -96,12 +96,6 @@ export class CatalogController {
     return this.products.bulkPrices(ctx, dto);
   }
 
-  @Get('products/:id/price-history')
-  @RequirePermissions('prices:view')
-  priceHistory(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string) {
-    return this.products.history(ctx, id);
-  }
-
   @Post('products/:id/images')
   @ApiConsumes('multipart/form-data')
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 5 * 1024 * 1024, files: 1 } }))

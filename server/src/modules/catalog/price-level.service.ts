@@ -13,13 +13,13 @@ export class PriceLevelService {
   ) {}
 
   async list(ctx: RequestContext): Promise<PriceLevelDto[]> {
-    return this.db.query<PriceLevelDto>(ctx, 'SELECT level, name, name_en AS "nameEn" FROM price_level ORDER BY level');
+    return this.db.rows(ctx, this.db.k.selectFrom('price_level').select(['level', 'name', 'name_en as nameEn']).orderBy('level'));
   }
 
   async rename(ctx: RequestContext, levels: PriceLevelDto[]): Promise<PriceLevelDto[]> {
     await this.db.tx(ctx, async (tx) => {
       const before = await this.list(tx);
-      for (const l of levels) await this.db.query(tx, 'UPDATE price_level SET name = $2, name_en = $3 WHERE level = $1', [l.level, l.name.trim(), l.nameEn.trim()]);
+      for (const l of levels) await this.db.rows(tx, this.db.k.updateTable('price_level').set({ name: l.name.trim(), name_en: l.nameEn.trim() }).where('level', '=', l.level));
       await this.audit.record(tx, { action: 'rename_levels', entity: 'price_level', summary: `renamed ${levels.length} price level(s)`, before: { levels: before }, after: { levels: await this.list(tx) } });
     });
     return this.list(ctx);

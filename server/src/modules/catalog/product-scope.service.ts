@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Expression, sql, SqlBool } from 'kysely';
 import { ErrorCode, OrgType } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
@@ -26,8 +27,8 @@ export class ProductScopeService {
   async get(ctx: RequestContext, branchId: string): Promise<BranchProductScope> {
     const org = await this.orgs.assertVisible(ctx, branchId);
     if (org.type !== OrgType.BRANCH) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Product ranges are set per branch', { field: 'branchId' });
-    const categories = await this.db.query<{ id: string; code: string; name: string }>(ctx, 'SELECT c.id, c.code, c.name FROM branch_product_scope s JOIN category c ON c.id = s.category_id WHERE s.branch_id = $1 ORDER BY c.code', [branchId]);
-    const products = await this.db.query<{ id: string; code: string; name: string }>(ctx, 'SELECT p.id, p.code, p.name FROM branch_product_scope s JOIN product p ON p.id = s.product_id WHERE s.branch_id = $1 ORDER BY p.code', [branchId]);
+    const categories = await this.db.rows(ctx, this.db.k.selectFrom('branch_product_scope as s').innerJoin('category as c', 'c.id', 's.category_id').select(['c.id', 'c.code', 'c.name']).where('s.branch_id', '=', branchId).orderBy('c.code'));
+    const products = await this.db.rows(ctx, this.db.k.selectFrom('branch_product_scope as s').innerJoin('product as p', 'p.id', 's.product_id').select(['p.id', 'p.code', 'p.name']).where('s.branch_id', '=', branchId).orderBy('p.code'));
     return { branchId, restricted: categories.length + products.length > 0, categories, products };
   }
 
@@ -37,13 +38,13 @@ export class ProductScopeService {
     await this.db.tx(ctx, async (tx) => {
       const cats = new Set(categoryIds);
       const prods = new Set(productIds);
-      const foundCats = await this.db.query<{ id: string }>(tx, 'SELECT id FROM category WHERE id = ANY($1)', [[...cats]]);
-      const foundProds = await this.db.query<{ id: string }>(tx, 'SELECT id FROM product WHERE id = ANY($1)', [[...prods]]);
+      const foundCats = cats.size ? await this.db.rows(tx, this.db.k.selectFrom('category').select('id').where('id', 'in', [...cats])) : [];
+      const foundProds = prods.size ? await this.db.rows(tx, this.db.k.selectFrom('product').select('id').where('id', 'in', [...prods])) : [];
       const missing = [...[...cats].filter((c) => !foundCats.some((f) => f.id === c)), ...[...prods].filter((p) => !foundProds.some((f) => f.id === p))];
       if (missing.length) throw new DomainError(ErrorCode.NOT_FOUND, 'Unknown categories or products', { ids: missing });
-      await this.db.query(tx, 'DELETE FROM branch_product_scope WHERE branch_id = $1', [branchId]);
-      await this.db.query(tx, 'INSERT INTO branch_product_scope (branch_id, category_id) SELECT $1, unnest($2::uuid[])', [branchId, [...cats]]);
-      await this.db.query(tx, 'INSERT INTO branch_product_scope (branch_id, product_id) SELECT $1, unnest($2::uuid[])', [branchId, [...prods]]);
+      await this.db.rows(tx, this.db.k.deleteFrom('branch_product_scope').where('branch_id', '=', branchId));
+      const rules = [...[...cats].map((c) => ({ branch_id: branchId, category_id: c })), ...[...prods].map((p) => ({ branch_id: branchId, product_id: p }))];
+      if (rules.length) await this.db.rows(tx, this.db.k.insertInto('branch_product_scope').values(rules));
       await this.audit.record(tx, {
         action: 'set_product_scope',
         entity: 'org',
@@ -56,4 +57,33 @@ export class ProductScopeService {
     });
     return this.get(ctx, branchId);
   }
+}
+
+/**
+ * Branch product scope (经营商品范围) as a typed-query condition on a product row `alias` (with
+ * `id` and `category_id`): the products an organisation at `orgPath` may see, price and order. The
+ * deepest organisation on the path that has rules decides; no rules above means everything.
+ * Same rule as productScopeCondition (common/scope), for kysely queries of any module.
+ */
+export function productInRangeOf(orgPath: string, alias: string): Expression<SqlBool> {
+  const ancestors = orgPath.split('/').filter(Boolean);
+  const ruled = sql`SELECT o.id FROM organization o WHERE o.id = ANY(${ancestors}::uuid[]) AND EXISTS (SELECT 1 FROM branch_product_scope r WHERE r.branch_id = o.id)`;
+  const decider = sql`(${ruled} ORDER BY o.depth DESC LIMIT 1)`;
+  return sql<SqlBool>`(NOT EXISTS (${ruled})
+      OR EXISTS (SELECT 1 FROM branch_product_scope r WHERE r.branch_id = ${decider} AND r.product_id = ${sql.ref(`${alias}.id`)})
+      OR EXISTS (SELECT 1 FROM branch_product_scope r JOIN category rc ON rc.id = r.category_id JOIN category pc ON pc.id = ${sql.ref(`${alias}.category_id`)}
+                  WHERE r.branch_id = ${decider} AND pc.path LIKE rc.path || '%'))`;
+}
+
+/** The caller's product range on a product row `alias` (HQ and system: everything; no user: nothing). */
+export function productInScope(ctx: RequestContext, alias: string): Expression<SqlBool> {
+  if (ctx.isSystem) return sql<SqlBool>`true`;
+  if (!ctx.user) return sql<SqlBool>`false`;
+  if (ctx.actor.scope.all) return sql<SqlBool>`true`;
+  return productInRangeOf(ctx.actor.orgPath, alias);
+}
+
+/** Products of a category and its sub-categories, as a condition on a product row's `category_id`. */
+export function inCategoryTree(categoryId: string, categoryColumn: string): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.ref(categoryColumn)} IN (SELECT c.id FROM category c WHERE c.path LIKE (SELECT path FROM category WHERE id = ${categoryId}) || '%')`;
 }

@@ -1,18 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Dec, ErrorCode, OrgType, Paged, ProductDto, ProductStatus } from '@drp/shared';
-import { APP_CONFIG, AppConfig } from '../../config/config';
+import { Selectable, sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { applyProductScope, productScopeCondition } from '../../common/scope/data-scope';
-import { paginate, escapeLike } from '../../common/http/pagination';
-import { DbService } from '../../database/db.service';
-import { businessDate } from '../../database/business-date';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { DbService, DB } from '../../database/db.service';
+import { DomainEvents, EventBus } from '../../kernel/events';
 import { AuditService } from '../audit/audit.service';
 import { StorageService } from '../storage/storage.service';
-import { Product, ProductImage, ProductUnit } from './catalog.entities';
+import './catalog.events';
+import { Product } from './catalog.entities';
 import { BulkPricesDto, CreateProductDto, ProductQueryDto, UpdateProductDto } from './catalog.dto';
+import { inCategoryTree, productInRangeOf, productInScope } from './product-scope.service';
 
 export const LEVELS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
+
+/** A product row as stored. */
+export type ProductRow = Selectable<DB['product']>;
 
 interface PriceChange {
   kind: 'BASE' | 'LEVEL' | 'FLOOR';
@@ -23,37 +27,57 @@ interface PriceChange {
 
 const same = (a: string | null | undefined, b: string | null | undefined) => (a == null || b == null ? a == b : new Dec(a).equals(b));
 
-/** 商品档案: products with their ten level prices, pack units and images; every price change is kept as history. */
+const SORT = { code: 'p.code', name: 'p.name', brand: 'p.brand', basePrice: 'p.base_price', createdAt: 'p.created_at', updatedAt: 'p.updated_at' };
+
+/** The product with camelCase fields, as other modules read it (code, name, tax rate, status...). */
+export function toProduct(r: ProductRow): Product {
+  return {
+    id: r.id, code: r.code, name: r.name, spec: r.spec, brand: r.brand, categoryId: r.category_id, baseUnit: r.base_unit, barcode: r.barcode, taxRate: r.tax_rate,
+    basePrice: r.base_price, floorPrice: r.floor_price, minOrderQty: r.min_order_qty, orderMultiple: r.order_multiple, status: r.status as ProductStatus,
+    mallPublished: r.mall_published, lowStockThreshold: r.low_stock_threshold, remark: r.remark, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+/** 商品档案: products with their ten level prices, pack units and images; every price change is kept as history (by pricing). */
 @Injectable()
 export class ProductService {
   constructor(
     private readonly db: DbService,
     private readonly audit: AuditService,
     private readonly storage: StorageService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: EventBus,
   ) {}
 
   /** Products the caller may see (branch product scope), filtered and paged. */
   async list(ctx: RequestContext, q: ProductQueryDto): Promise<Paged<ProductDto>> {
-    const qb = this.filtered(ctx, q);
-    const page = await paginate(qb, q, { code: 'p.code', name: 'p.name', brand: 'p.brand', basePrice: 'p.base_price', createdAt: 'p.created_at', updatedAt: 'p.updated_at' }, 'code', (p) => p);
-    return { ...page, items: await this.toDtos(ctx, page.items) };
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, this.filtered(ctx, q), q, SORT, 'code', 'p.id');
+    return { ...page, items: await this.toDtos(ctx, await this.rowsByIds(ctx, ids)) };
   }
 
   /** The same filter for lists and exports, so an export holds exactly what the list shows. */
   filtered(ctx: RequestContext, q: ProductQueryDto) {
-    const qb = this.db.repo(ctx, Product).createQueryBuilder('p');
-    applyProductScope(qb, ctx, 'p');
-    if (q.categoryId) qb.andWhere('p.category_id IN (SELECT c.id FROM category c WHERE c.path LIKE (SELECT path FROM category WHERE id = :cat) || \'%\')', { cat: q.categoryId });
-    if (q.brand) qb.andWhere('p.brand = :brand', { brand: q.brand });
-    if (q.status) qb.andWhere('p.status = :status', { status: q.status });
-    if (q.mallPublished) qb.andWhere('p.mall_published = :mp', { mp: q.mallPublished === 'true' });
-    if (q.q) qb.andWhere('(p.code ILIKE :q OR p.name ILIKE :q OR p.barcode ILIKE :q OR p.brand ILIKE :q OR p.spec ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    return qb;
+    let query = this.db.k.selectFrom('product as p').where(productInScope(ctx, 'p'));
+    if (q.categoryId) query = query.where(inCategoryTree(q.categoryId, 'p.category_id'));
+    if (q.brand) query = query.where('p.brand', '=', q.brand);
+    if (q.status) query = query.where('p.status', '=', q.status);
+    if (q.mallPublished) query = query.where('p.mall_published', '=', q.mallPublished === 'true');
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      query = query.where((eb) => eb.or([eb('p.code', 'ilike', like), eb('p.name', 'ilike', like), eb('p.barcode', 'ilike', like), eb('p.brand', 'ilike', like), eb('p.spec', 'ilike', like)]));
+    }
+    return query;
+  }
+
+  /** Products by id, in that order (unknown ids are left out). */
+  private async rowsByIds(ctx: RequestContext, ids: string[]): Promise<ProductRow[]> {
+    if (!ids.length) return [];
+    const rows = await this.db.rows(ctx, this.db.k.selectFrom('product').selectAll().where('id', 'in', ids));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   async get(ctx: RequestContext, id: string): Promise<ProductDto> {
-    const p = await applyProductScope(this.db.repo(ctx, Product).createQueryBuilder('p'), ctx, 'p').andWhere('p.id = :id', { id }).getOne();
+    const p = await this.db.first(ctx, this.db.k.selectFrom('product as p').selectAll('p').where(productInScope(ctx, 'p')).where('p.id', '=', id));
     if (!p) throw notFound('product', id);
     return (await this.toDtos(ctx, [p]))[0];
   }
@@ -65,20 +89,19 @@ export class ProductService {
    */
   async assertUsable(ctx: RequestContext, productIds: string[], opts: { orgPath: string | null; onSale?: boolean }): Promise<Map<string, Product>> {
     const unique = [...new Set(productIds)];
-    const rows = await this.db.repo(ctx, Product).createQueryBuilder('p').where('p.id = ANY(:ids)', { ids: unique }).getMany();
-    const byId = new Map(rows.map((p) => [p.id, p]));
+    const rows = unique.length ? await this.db.rows(ctx, this.db.k.selectFrom('product').selectAll().where('id', 'in', unique)) : [];
+    const byId = new Map(rows.map((p) => [p.id, toProduct(p)]));
     const missing = unique.filter((id) => !byId.has(id));
     if (missing.length) throw new DomainError(ErrorCode.NOT_FOUND, 'product not found', { entity: 'product', ids: missing });
-    if (opts.orgPath) {
-      const { sql, params } = productScopeCondition('p', opts.orgPath, 'u');
-      const inScope = await this.db.repo(ctx, Product).createQueryBuilder('p').select('p.id').where('p.id = ANY(:ids)', { ids: unique }).andWhere(sql, params).getMany();
+    if (opts.orgPath && unique.length) {
+      const inScope = await this.db.rows(ctx, this.db.k.selectFrom('product as p').select('p.id').where('p.id', 'in', unique).where(productInRangeOf(opts.orgPath, 'p')));
       const outside = unique.filter((id) => !inScope.some((p) => p.id === id));
       if (outside.length) {
         throw new DomainError(ErrorCode.PRODUCT_OUT_OF_SCOPE, `Not in the branch's product range: ${outside.map((id) => byId.get(id)!.code).join(', ')}`, { productIds: outside });
       }
     }
     if (opts.onSale) {
-      const stopped = rows.filter((p) => p.status !== ProductStatus.ON_SALE);
+      const stopped = [...byId.values()].filter((p) => p.status !== ProductStatus.ON_SALE);
       if (stopped.length) throw new DomainError(ErrorCode.PRODUCT_DISCONTINUED, `Discontinued: ${stopped.map((p) => p.code).join(', ')}`, { productIds: stopped.map((p) => p.id) });
     }
     return byId;
@@ -88,33 +111,38 @@ export class ProductService {
     const id = await this.db.tx(ctx, async (tx) => {
       await this.assertCategory(tx, dto.categoryId);
       await this.assertUnique(tx, dto.code, dto.barcode ?? null, null);
-      const product = this.db.repo(tx, Product).create({
-        code: dto.code,
-        name: dto.name.trim(),
-        spec: dto.spec ?? null,
-        brand: dto.brand ?? null,
-        categoryId: dto.categoryId,
-        baseUnit: dto.baseUnit,
-        barcode: dto.barcode ?? null,
-        taxRate: dto.taxRate ?? '0.13',
-        basePrice: dto.basePrice,
-        floorPrice: dto.floorPrice ?? null,
-        minOrderQty: dto.minOrderQty ?? '1',
-        orderMultiple: dto.orderMultiple ?? '1',
-        status: dto.status ?? ProductStatus.ON_SALE,
-        mallPublished: dto.mallPublished ?? false,
-        lowStockThreshold: dto.lowStockThreshold ?? '0',
-        remark: dto.remark ?? null,
-      });
-      const saved = await this.db.repo(tx, Product).save(product);
+      const saved = await this.db.one(
+        tx,
+        this.db.k
+          .insertInto('product')
+          .values({
+            code: dto.code,
+            name: dto.name.trim(),
+            spec: dto.spec ?? null,
+            brand: dto.brand ?? null,
+            category_id: dto.categoryId,
+            base_unit: dto.baseUnit,
+            barcode: dto.barcode ?? null,
+            tax_rate: dto.taxRate ?? '0.13',
+            base_price: dto.basePrice,
+            floor_price: dto.floorPrice ?? null,
+            min_order_qty: dto.minOrderQty ?? '1',
+            order_multiple: dto.orderMultiple ?? '1',
+            status: dto.status ?? ProductStatus.ON_SALE,
+            mall_published: dto.mallPublished ?? false,
+            low_stock_threshold: dto.lowStockThreshold ?? '0',
+            remark: dto.remark ?? null,
+          })
+          .returningAll(),
+      );
       const levels = dto.levelPrices ?? Array<null>(10).fill(null);
       await this.writeLevels(tx, saved.id, levels);
       if (dto.units) await this.writeUnits(tx, saved.id, dto.units);
       const changes: PriceChange[] = [{ kind: 'BASE', oldPrice: null, newPrice: dto.basePrice }];
       levels.forEach((p, i) => p !== null && changes.push({ kind: 'LEVEL', level: i + 1, oldPrice: null, newPrice: p }));
       if (dto.floorPrice) changes.push({ kind: 'FLOOR', oldPrice: null, newPrice: dto.floorPrice });
-      await this.recordPriceChanges(tx, saved.id, changes, dto.effectiveDate);
-      await this.audit.record(tx, { action: 'create', entity: 'product', entityId: saved.id, summary: `created product ${saved.code} ${saved.name}`, after: { ...saved, levelPrices: levels } });
+      this.pricesChanged(tx, saved.id, changes, 'PRODUCT', dto.effectiveDate);
+      await this.audit.record(tx, { action: 'create', entity: 'product', entityId: saved.id, summary: `created product ${saved.code} ${saved.name}`, after: { ...toProduct(saved), levelPrices: levels } });
       return saved.id;
     });
     return this.get(ctx, id);
@@ -122,7 +150,8 @@ export class ProductService {
 
   async update(ctx: RequestContext, id: string, dto: UpdateProductDto): Promise<ProductDto> {
     await this.db.tx(ctx, async (tx) => {
-      const p = await this.lock(tx, id);
+      const row = await this.lock(tx, id);
+      const p = toProduct(row);
       if (p.version !== dto.version) throw staleVersion('product', dto.version, p.version);
       if (dto.categoryId) await this.assertCategory(tx, dto.categoryId);
       if (dto.barcode !== undefined && dto.barcode !== p.barcode) await this.assertUnique(tx, null, dto.barcode, id);
@@ -132,19 +161,26 @@ export class ProductService {
       if (dto.basePrice !== undefined && !same(dto.basePrice, p.basePrice)) changes.push({ kind: 'BASE', oldPrice: p.basePrice, newPrice: dto.basePrice });
       if (dto.floorPrice !== undefined && !same(dto.floorPrice, p.floorPrice)) changes.push({ kind: 'FLOOR', oldPrice: p.floorPrice, newPrice: dto.floorPrice });
       const { version: _v, levelPrices, units, effectiveDate, ...fields } = dto;
-      Object.assign(p, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
-      if (fields.name) p.name = fields.name.trim();
-      await this.db.repo(tx, Product).save(p);
+      const given = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<Product>;
+      if (fields.name) given.name = fields.name.trim();
+      const after: Product = { ...p, ...given };
+      // as the entity's save did: the row (and its version) changes only when a field does
+      const changed = (Object.keys(given) as (keyof Product)[]).filter((k) => given[k] !== p[k]);
+      if (changed.length) {
+        const set = Object.fromEntries(changed.map((k) => [COLUMN[k as keyof typeof COLUMN], given[k]]));
+        const saved = await this.db.one(tx, this.db.k.updateTable('product').set({ ...set, version: sql`version + 1`, updated_at: sql`now()` }).where('id', '=', id).returningAll());
+        Object.assign(after, toProduct(saved));
+      }
       if (levelPrices) {
         levelPrices.forEach((np, i) => !same(np, beforeLevels[i]) && changes.push({ kind: 'LEVEL', level: i + 1, oldPrice: beforeLevels[i], newPrice: np }));
         await this.writeLevels(tx, id, levelPrices);
       }
       if (units) {
-        await this.db.query(tx, 'DELETE FROM product_unit WHERE product_id = $1', [id]);
+        await this.db.rows(tx, this.db.k.deleteFrom('product_unit').where('product_id', '=', id));
         await this.writeUnits(tx, id, units);
       }
-      await this.recordPriceChanges(tx, id, changes, effectiveDate);
-      await this.audit.record(tx, { action: 'update', entity: 'product', entityId: id, summary: `edited product ${p.code}`, before, after: { ...p, levelPrices: levelPrices ?? beforeLevels } });
+      this.pricesChanged(tx, id, changes, 'PRODUCT', effectiveDate);
+      await this.audit.record(tx, { action: 'update', entity: 'product', entityId: id, summary: `edited product ${p.code}`, before, after: { ...after, levelPrices: levelPrices ?? beforeLevels } });
     });
     return this.get(ctx, id);
   }
@@ -162,31 +198,26 @@ export class ProductService {
         }
         const beforeLevels = await this.levelPrices(tx, p.id);
         const changes: PriceChange[] = [];
-        const patch: Partial<Product> = {};
-        if (row.basePrice !== undefined && !same(row.basePrice, p.basePrice)) {
-          changes.push({ kind: 'BASE', oldPrice: p.basePrice, newPrice: row.basePrice });
-          patch.basePrice = row.basePrice;
+        const patch: { base_price?: string; floor_price?: string | null } = {};
+        if (row.basePrice !== undefined && !same(row.basePrice, p.base_price)) {
+          changes.push({ kind: 'BASE', oldPrice: p.base_price, newPrice: row.basePrice });
+          patch.base_price = row.basePrice;
         }
-        if (row.floorPrice !== undefined && !same(row.floorPrice, p.floorPrice)) {
-          changes.push({ kind: 'FLOOR', oldPrice: p.floorPrice, newPrice: row.floorPrice });
-          patch.floorPrice = row.floorPrice;
+        if (row.floorPrice !== undefined && !same(row.floorPrice, p.floor_price)) {
+          changes.push({ kind: 'FLOOR', oldPrice: p.floor_price, newPrice: row.floorPrice });
+          patch.floor_price = row.floorPrice;
         }
         if (row.levelPrices) {
           row.levelPrices.forEach((np, i) => !same(np, beforeLevels[i]) && changes.push({ kind: 'LEVEL', level: i + 1, oldPrice: beforeLevels[i], newPrice: np }));
           await this.writeLevels(tx, p.id, row.levelPrices);
         }
         if (!changes.length) continue;
-        await this.db.query(tx, 'UPDATE product SET base_price = COALESCE($2, base_price), floor_price = CASE WHEN $3 THEN $4::numeric ELSE floor_price END, version = version + 1 WHERE id = $1', [
-          p.id,
-          patch.basePrice ?? null,
-          'floorPrice' in patch,
-          patch.floorPrice ?? null,
-        ]);
-        await this.recordPriceChanges(tx, p.id, changes, dto.effectiveDate);
+        await this.db.rows(tx, this.db.k.updateTable('product').set({ ...patch, version: sql`version + 1` }).where('id', '=', p.id));
+        this.pricesChanged(tx, p.id, changes, 'PRICE_GRID', dto.effectiveDate);
         await this.audit.record(tx, { action: 'update_prices', entity: 'product', entityId: p.id, summary: `changed ${changes.length} price(s) of ${p.code}`, before: { prices: changes.map((c) => ({ kind: c.kind, level: c.level, price: c.oldPrice })) }, after: { prices: changes.map((c) => ({ kind: c.kind, level: c.level, price: c.newPrice })) } });
       }
     });
-    const rows = await this.db.repo(ctx, Product).createQueryBuilder('p').where('p.id = ANY(:ids)', { ids }).orderBy('p.code').getMany();
+    const rows = await this.db.rows(ctx, this.db.k.selectFrom('product').selectAll().where('id', 'in', ids).orderBy('code'));
     return this.toDtos(ctx, rows);
   }
 
@@ -200,13 +231,17 @@ export class ProductService {
     try {
       return await this.db.tx(ctx, async (tx) => {
         await this.lock(tx, id);
-        const [{ n }] = await this.db.query<{ n: number }>(tx, 'SELECT count(*)::int AS n FROM product_image WHERE product_id = $1', [id]);
+        const { n } = await this.db.one(tx, this.db.k.selectFrom('product_image').select(sql<number>`count(*)::int`.as('n')).where('product_id', '=', id));
         if (n >= 10) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A product has at most 10 images', { field: 'file' });
-        const img = await this.db.repo(tx, ProductImage).save(
-          this.db.repo(tx, ProductImage).create({ productId: id, storageKey: key, fileName: file.originalname.slice(0, 200), contentType: file.mimetype, sizeBytes: file.size, sortOrder: n }),
+        const img = await this.db.one(
+          tx,
+          this.db.k
+            .insertInto('product_image')
+            .values({ product_id: id, storage_key: key, file_name: file.originalname.slice(0, 200), content_type: file.mimetype, size_bytes: file.size, sort_order: n })
+            .returning(['id', 'file_name']),
         );
-        await this.audit.record(tx, { action: 'add_image', entity: 'product', entityId: id, summary: `added image ${img.fileName}` });
-        return { id: img.id, url: this.storage.url(key), fileName: img.fileName };
+        await this.audit.record(tx, { action: 'add_image', entity: 'product', entityId: id, summary: `added image ${img.file_name}` });
+        return { id: img.id, url: this.storage.url(key), fileName: img.file_name };
       });
     } catch (e) {
       await this.storage.remove(key);
@@ -217,7 +252,7 @@ export class ProductService {
   async removeImage(ctx: RequestContext, id: string, imageId: string): Promise<void> {
     await this.get(ctx, id);
     const key = await this.db.tx(ctx, async (tx) => {
-      const [img] = await this.db.query<{ storage_key: string; file_name: string }>(tx, 'DELETE FROM product_image WHERE id = $1 AND product_id = $2 RETURNING storage_key, file_name', [imageId, id]);
+      const img = await this.db.first(tx, this.db.k.deleteFrom('product_image').where('id', '=', imageId).where('product_id', '=', id).returning(['storage_key', 'file_name']));
       if (!img) throw notFound('image', imageId);
       await this.audit.record(tx, { action: 'remove_image', entity: 'product', entityId: id, summary: `removed image ${img.file_name}` });
       return img.storage_key;
@@ -225,106 +260,78 @@ export class ProductService {
     await this.storage.remove(key);
   }
 
-  async history(ctx: RequestContext, id: string) {
-    await this.get(ctx, id);
-    if ((await this.priceView(ctx)).dealerLevel !== undefined) throw new DomainError(ErrorCode.FORBIDDEN, 'Price history is internal to headquarters and branches');
-    const rows = await this.db.query<Record<string, unknown>>(
-      ctx,
-      `SELECT id, product_id, kind, level, ref_id, ref_name, old_price, new_price, to_char(effective_date, 'YYYY-MM-DD') AS effective_date, changed_by, changed_by_name, created_at
-         FROM price_history WHERE product_id = $1 ORDER BY created_at DESC, kind, level LIMIT 500`,
-      [id],
-    );
-    return rows.map((r) => ({
-      id: r.id, productId: r.product_id, kind: r.kind, level: r.level, refId: r.ref_id, refName: r.ref_name, oldPrice: r.old_price, newPrice: r.new_price,
-      effectiveDate: r.effective_date, changedBy: r.changed_by, changedByName: r.changed_by_name, createdAt: (r.created_at as Date).toISOString(),
-    }));
-  }
-
-  /** Writes price history rows; shared with price books (kind PRICE_BOOK). */
-  async recordPriceChanges(tx: RequestContext, productId: string, changes: (PriceChange | { kind: 'PRICE_BOOK' | 'PROMOTION'; refId: string; refName: string; oldPrice: string | null; newPrice: string | null; level?: number })[], effectiveDate?: string): Promise<void> {
+  /**
+   * Announces price changes of one product (pricing writes the history, in this transaction):
+   * catalog code never writes price_history, pricing's table.
+   */
+  private pricesChanged(tx: RequestContext, productId: string, changes: PriceChange[], source: DomainEvents['ProductPricesChanged']['source'], effectiveDate?: string): void {
     if (!changes.length) return;
-    const day = effectiveDate ?? businessDate(new Date(), this.config.companyTz);
-    await this.db.query(
-      tx,
-      `INSERT INTO price_history (product_id, kind, level, ref_id, ref_name, old_price, new_price, effective_date, changed_by, changed_by_name)
-       SELECT $1, x.kind, x.level, x.ref_id, x.ref_name, x.old_price, x.new_price, $8, $9, $10
-         FROM unnest($2::text[], $3::smallint[], $4::uuid[], $5::text[], $6::numeric[], $7::numeric[]) AS x(kind, level, ref_id, ref_name, old_price, new_price)`,
-      [
-        productId,
-        changes.map((c) => c.kind),
-        changes.map((c) => c.level ?? null),
-        changes.map((c) => ('refId' in c ? c.refId : null)),
-        changes.map((c) => ('refName' in c ? c.refName : null)),
-        changes.map((c) => c.oldPrice),
-        changes.map((c) => c.newPrice),
-        day,
-        tx.user?.id ?? null,
-        tx.user?.displayName ?? (tx.isSystem ? 'system' : null),
-      ],
-    );
+    this.events.publish(tx, 'ProductPricesChanged', { source, effectiveDate, changes: changes.map((c) => ({ productId, kind: c.kind, level: c.level ?? null, old: c.oldPrice, new: c.newPrice })) });
   }
 
-  private async lock(tx: RequestContext, id: string): Promise<Product> {
-    const visible = await applyProductScope(this.db.repo(tx, Product).createQueryBuilder('p').select('p.id'), tx, 'p').andWhere('p.id = :id', { id }).getOne();
+  /** The product row, locked; 404 when it is outside the caller's product range. */
+  private async lock(tx: RequestContext, id: string): Promise<ProductRow> {
+    const visible = await this.db.first(tx, this.db.k.selectFrom('product as p').select('p.id').where(productInScope(tx, 'p')).where('p.id', '=', id));
     if (!visible) throw notFound('product', id);
-    return this.db.repo(tx, Product).createQueryBuilder('p').where('p.id = :id', { id }).setLock('pessimistic_write').getOneOrFail();
+    return this.db.one(tx, this.db.k.selectFrom('product').selectAll().where('id', '=', id).forUpdate());
   }
 
   private async levelPrices(ctx: RequestContext, id: string): Promise<(string | null)[]> {
-    const rows = await this.db.query<{ level: number; price: string }>(ctx, 'SELECT level, price FROM product_price WHERE product_id = $1', [id]);
+    const rows = await this.db.rows(ctx, this.db.k.selectFrom('product_price').select(['level', 'price']).where('product_id', '=', id));
     return LEVELS.map((l) => rows.find((r) => r.level === l)?.price ?? null);
   }
 
   private async writeLevels(tx: RequestContext, id: string, prices: (string | null)[]): Promise<void> {
-    await this.db.query(tx, 'DELETE FROM product_price WHERE product_id = $1', [id]);
+    await this.db.rows(tx, this.db.k.deleteFrom('product_price').where('product_id', '=', id));
     const levels = prices.map((p, i) => (p === null ? null : i + 1)).filter((l): l is number => l !== null);
     if (!levels.length) return;
-    await this.db.query(tx, 'INSERT INTO product_price (product_id, level, price) SELECT $1, unnest($2::smallint[]), unnest($3::numeric[])', [id, levels, levels.map((l) => prices[l - 1])]);
+    await this.db.rows(tx, this.db.k.insertInto('product_price').values(levels.map((level) => ({ product_id: id, level, price: prices[level - 1]! }))));
   }
 
   private async writeUnits(tx: RequestContext, id: string, units: { unit: string; factor: string; barcode?: string | null }[]): Promise<void> {
     const names = units.map((u) => u.unit);
     if (new Set(names).size !== names.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Each pack unit may appear once', { field: 'units' });
-    for (const u of units) await this.db.repo(tx, ProductUnit).insert({ productId: id, unit: u.unit, factor: u.factor, barcode: u.barcode ?? null });
+    if (!units.length) return;
+    await this.db.rows(tx, this.db.k.insertInto('product_unit').values(units.map((u) => ({ product_id: id, unit: u.unit, factor: u.factor, barcode: u.barcode ?? null }))));
   }
 
   private async assertCategory(tx: RequestContext, id: string): Promise<void> {
-    const [row] = await this.db.query(tx, 'SELECT 1 FROM category WHERE id = $1', [id]);
+    const row = await this.db.first(tx, this.db.k.selectFrom('category').select('id').where('id', '=', id));
     if (!row) throw new DomainError(ErrorCode.NOT_FOUND, 'category not found', { entity: 'category', id, field: 'categoryId' });
   }
 
   private async assertUnique(tx: RequestContext, code: string | null, barcode: string | null, exceptId: string | null): Promise<void> {
     if (code) {
-      const [row] = await this.db.query(tx, 'SELECT 1 FROM product WHERE lower(code) = lower($1)', [code]);
+      const row = await this.db.first(tx, this.db.k.selectFrom('product').select('id').where(sql<string>`lower(code)`, '=', code.toLowerCase()));
       if (row) throw new DomainError(ErrorCode.DUPLICATE, `The product code ${code} is taken`, { field: 'code' });
     }
     if (barcode) {
-      const [row] = await this.db.query(tx, 'SELECT 1 FROM product WHERE barcode = $1 AND id IS DISTINCT FROM $2', [barcode, exceptId]);
+      const row = await this.db.first(tx, this.db.k.selectFrom('product').select('id').where('barcode', '=', barcode).where(sql<boolean>`id IS DISTINCT FROM ${exceptId}::uuid`));
       if (row) throw new DomainError(ErrorCode.DUPLICATE, `The barcode ${barcode} belongs to another product`, { field: 'barcode' });
     }
   }
 
-  /** Prices, units, images and category names for a page of products in four queries. */
   /**
    * What prices the caller may see. Staff see every level and the floor; a dealer sees only its
    * own wholesale level (the others and the floor are other dealers' business and HQ's margin).
    */
   async priceView(ctx: RequestContext): Promise<{ dealerLevel?: number | null }> {
     if (ctx.isSystem || ctx.user?.orgType !== OrgType.DEALER) return {};
-    const [row] = await this.db.query<{ price_level: number | null }>(ctx, 'SELECT price_level FROM organization WHERE id = $1', [ctx.actor.orgId]);
+    const row = await this.db.first(ctx, this.db.k.selectFrom('organization').select('price_level').where('id', '=', ctx.actor.orgId));
     return { dealerLevel: row?.price_level ?? null };
   }
 
-  async toDtos(ctx: RequestContext, products: Product[]): Promise<ProductDto[]> {
+  /** Prices, units, images and category names for a page of products in four queries. */
+  async toDtos(ctx: RequestContext, products: ProductRow[]): Promise<ProductDto[]> {
     if (!products.length) return [];
     const view = await this.priceView(ctx);
     const dealerOnly = view.dealerLevel !== undefined;
     const ids = products.map((p) => p.id);
     const [prices, units, images, cats] = await Promise.all([
-      this.db.query<{ product_id: string; level: number; price: string }>(ctx, 'SELECT product_id, level, price FROM product_price WHERE product_id = ANY($1)', [ids]),
-      this.db.query<{ product_id: string; unit: string; factor: string; barcode: string | null }>(ctx, 'SELECT product_id, unit, factor, barcode FROM product_unit WHERE product_id = ANY($1) ORDER BY factor', [ids]),
-      this.db.query<{ id: string; product_id: string; storage_key: string; file_name: string }>(ctx, 'SELECT id, product_id, storage_key, file_name FROM product_image WHERE product_id = ANY($1) ORDER BY sort_order, created_at', [ids]),
-      this.db.query<{ id: string; name: string }>(ctx, 'SELECT id, name FROM category WHERE id = ANY($1)', [[...new Set(products.map((p) => p.categoryId))]]),
+      this.db.rows(ctx, this.db.k.selectFrom('product_price').select(['product_id', 'level', 'price']).where('product_id', 'in', ids)),
+      this.db.rows(ctx, this.db.k.selectFrom('product_unit').select(['product_id', 'unit', 'factor', 'barcode']).where('product_id', 'in', ids).orderBy('factor')),
+      this.db.rows(ctx, this.db.k.selectFrom('product_image').select(['id', 'product_id', 'storage_key', 'file_name']).where('product_id', 'in', ids).orderBy('sort_order').orderBy('created_at')),
+      this.db.rows(ctx, this.db.k.selectFrom('category').select(['id', 'name']).where('id', 'in', [...new Set(products.map((p) => p.category_id))])),
     ]);
     return products.map((p) => {
       const levelPrices = LEVELS.map((l) => prices.find((r) => r.product_id === p.id && r.level === l)?.price ?? null);
@@ -334,30 +341,54 @@ export class ProductService {
         name: p.name,
         spec: p.spec,
         brand: p.brand,
-        categoryId: p.categoryId,
-        categoryName: cats.find((c) => c.id === p.categoryId)?.name ?? '',
-        baseUnit: p.baseUnit,
+        categoryId: p.category_id,
+        categoryName: cats.find((c) => c.id === p.category_id)?.name ?? '',
+        baseUnit: p.base_unit,
         units: units.filter((u) => u.product_id === p.id).map((u) => ({ unit: u.unit, factor: u.factor, barcode: u.barcode })),
         barcode: p.barcode,
-        taxRate: p.taxRate,
-        basePrice: p.basePrice,
+        taxRate: p.tax_rate,
+        basePrice: p.base_price,
         levelPrices: dealerOnly ? levelPrices.map((price, i) => (i + 1 === view.dealerLevel ? price : null)) : levelPrices,
-        floorPrice: dealerOnly ? null : p.floorPrice,
-        effectiveFloorPrice: dealerOnly ? null : (p.floorPrice ?? levelPrices[9]),
-        minOrderQty: p.minOrderQty,
-        orderMultiple: p.orderMultiple,
-        status: p.status,
-        mallPublished: p.mallPublished,
-        lowStockThreshold: p.lowStockThreshold,
+        floorPrice: dealerOnly ? null : p.floor_price,
+        effectiveFloorPrice: dealerOnly ? null : (p.floor_price ?? levelPrices[9]),
+        minOrderQty: p.min_order_qty,
+        orderMultiple: p.order_multiple,
+        status: p.status as ProductStatus,
+        mallPublished: p.mall_published,
+        lowStockThreshold: p.low_stock_threshold,
         images: images.filter((i) => i.product_id === p.id).map((i) => ({ id: i.id, url: this.storage.url(i.storage_key), fileName: i.file_name })),
         remark: p.remark,
         version: p.version,
-        createdAt: p.createdAt.toISOString(),
-        updatedAt: p.updatedAt.toISOString(),
+        createdAt: p.created_at.toISOString(),
+        updatedAt: p.updated_at.toISOString(),
       };
     });
   }
+
+  /**
+   * For the mall (上架/下架): sets `mall_published` on these products, in the caller's
+   * transaction; answers the products that changed (the caller audits). Unknown ids are skipped.
+   */
+  async setMallPublished(tx: RequestContext, productIds: string[], published: boolean): Promise<{ id: string; code: string }[]> {
+    if (!productIds.length) return [];
+    return this.db.rows(
+      tx,
+      this.db.k
+        .updateTable('product')
+        .set((eb) => ({ mall_published: published, version: eb('version', '+', 1) }))
+        .where('id', 'in', productIds)
+        .where('mall_published', '<>', published)
+        .returning(['id', 'code']),
+    );
+  }
 }
+
+/** The column of each editable product field. */
+const COLUMN = {
+  name: 'name', spec: 'spec', brand: 'brand', categoryId: 'category_id', baseUnit: 'base_unit', barcode: 'barcode', taxRate: 'tax_rate', basePrice: 'base_price',
+  floorPrice: 'floor_price', minOrderQty: 'min_order_qty', orderMultiple: 'order_multiple', status: 'status', mallPublished: 'mall_published',
+  lowStockThreshold: 'low_stock_threshold', remark: 'remark',
+} as const satisfies Partial<Record<keyof Product, keyof ProductRow>>;
 
 /** Magic bytes, so a renamed executable is not stored as an "image". */
 function looksLikeImage(buf: Buffer, mime: string): boolean {

@@ -1,20 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApprovalDocType, ApprovalStatus, Dec, ErrorCode, fmt, Paged, STOCK_DOC_PREFIX, StockDocDto, StockDocLineDto, StockDocType } from '@drp/shared';
+import { ApprovalDocType, ApprovalStatus, Dec, ErrorCode, fmt, Paged, STOCK_DOC_PREFIX, StockDocDto, StockDocLineDto, StockDocStatus, StockDocType } from '@drp/shared';
+import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { paginate, escapeLike } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
 import { DbService } from '../../database/db.service';
 import { businessDate } from '../../database/business-date';
 import { DocNumberService } from '../../database/doc-number.service';
+import { DocumentKernel } from '../../kernel/document-kernel.service';
 import { ApprovalService } from '../approval/approval.service';
 import { AuditService } from '../audit/audit.service';
 import { ProductService } from '../catalog/product.service';
-import { StockDoc } from './inventory.entities';
 import { CreateStockDocDto, StockDocQueryDto } from './inventory.dto';
+import { STOCK_DOC, STOCK_DOC_MACHINE } from './stock-doc.machine';
 import { checkDocInput, findShortages, planChanges, StockChange } from './stock-doc.rules';
 import { StockService } from './stock.service';
 import { DocWarehouse, WarehouseService } from './warehouse.service';
+
+const SORT = { createdAt: 'd.created_at', number: 'd.number', businessDate: 'd.business_date' };
 
 /**
  * Stock documents: 入库 (INBOUND), 调拨 (TRANSFER) and 盘点 (ADJUSTMENT). A document, its
@@ -25,6 +29,7 @@ import { DocWarehouse, WarehouseService } from './warehouse.service';
  * posted at once; otherwise it is written as PENDING_APPROVAL with no stock movement, and its
  * stock moves only when the approval ends (`postApproved`, in the approval's transaction). A
  * rejected, returned or withdrawn adjustment ends REJECTED: it is never edited, a new one is made.
+ * Every status is written by the document kernel (STOCK_DOC_MACHINE).
  */
 @Injectable()
 export class StockDocService {
@@ -32,42 +37,39 @@ export class StockDocService {
     private readonly db: DbService,
     private readonly audit: AuditService,
     private readonly numbers: DocNumberService,
+    private readonly kernel: DocumentKernel,
     private readonly warehouses: WarehouseService,
     private readonly stock: StockService,
     private readonly products: ProductService,
     private readonly approvals: ApprovalService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    kernel.register(STOCK_DOC_MACHINE);
+  }
 
   /** A document is visible when either of its warehouses is (a transfer concerns both ends). */
   private scoped(ctx: RequestContext) {
-    const visible = this.warehouses.visibleIdsSql(ctx);
-    return this.db
-      .repo(ctx, StockDoc)
-      .createQueryBuilder('d')
-      .innerJoin('warehouse', 'w', 'w.id = d.warehouse_id')
-      .leftJoin('warehouse', 'tw', 'tw.id = d.to_warehouse_id')
-      .addSelect('w.name', 'warehouse_name')
-      .addSelect('tw.name', 'to_warehouse_name')
-      .andWhere(`(d.warehouse_id IN ${visible.sql} OR d.to_warehouse_id IN ${visible.sql})`, visible.params);
+    const visible = this.warehouses.visibleIds(ctx);
+    return this.db.k.selectFrom('stock_doc as d').where((eb) => eb.or([eb('d.warehouse_id', 'in', visible), eb('d.to_warehouse_id', 'in', visible)]));
   }
 
   async list(ctx: RequestContext, q: StockDocQueryDto): Promise<Paged<StockDocDto>> {
-    const qb = this.scoped(ctx);
-    if (q.type) qb.andWhere('d.type = :type', { type: q.type });
-    if (q.status) qb.andWhere('d.status = :status', { status: q.status });
-    if (q.warehouseId) qb.andWhere('(d.warehouse_id = :wh OR d.to_warehouse_id = :wh)', { wh: q.warehouseId });
-    if (q.from) qb.andWhere('d.business_date >= :from::date', { from: q.from });
-    if (q.to) qb.andWhere('d.business_date <= :to::date', { to: q.to });
-    if (q.q) qb.andWhere('d.number ILIKE :q', { q: `%${escapeLike(q.q)}%` });
-    const page = await paginate(qb, q, { createdAt: 'd.created_at', number: 'd.number', businessDate: 'd.business_date' }, '-createdAt', (d, raw) => ({ d, raw }));
-    return { ...page, items: await this.toDtos(ctx, page.items) };
+    let query = this.scoped(ctx);
+    if (q.type) query = query.where('d.type', '=', q.type);
+    if (q.status) query = query.where('d.status', '=', q.status);
+    const wh = q.warehouseId;
+    if (wh) query = query.where((eb) => eb.or([eb('d.warehouse_id', '=', wh), eb('d.to_warehouse_id', '=', wh)]));
+    if (q.from) query = query.where('d.business_date', '>=', sql<Date>`${q.from}::date`);
+    if (q.to) query = query.where('d.business_date', '<=', sql<Date>`${q.to}::date`);
+    if (q.q) query = query.where('d.number', 'ilike', `%${escapeLike(q.q)}%`);
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, SORT, '-createdAt', 'd.id');
+    return { ...page, items: await this.load(ctx, ids) };
   }
 
   async get(ctx: RequestContext, id: string): Promise<StockDocDto> {
-    const { entities, raw } = await this.scoped(ctx).andWhere('d.id = :id', { id }).getRawAndEntities();
-    if (!entities[0]) throw notFound('stock document', id);
-    return (await this.toDtos(ctx, [{ d: entities[0], raw: raw[0] }]))[0];
+    const visible = await this.db.first(ctx, this.scoped(ctx).select('d.id').where('d.id', '=', id));
+    if (!visible) throw notFound('stock document', id);
+    return (await this.load(ctx, [id]))[0];
   }
 
   async create(ctx: RequestContext, dto: CreateStockDocDto): Promise<StockDocDto> {
@@ -97,28 +99,38 @@ export class StockDocService {
         );
       }
 
-      // numbered only once the document is sure to be written (same transaction: a rollback frees the number)
-      const at = new Date();
-      const number = await this.numbers.next(tx, STOCK_DOC_PREFIX[dto.type], at);
+      // numbered on its business day, once the document is sure to be written (same transaction: a rollback frees the number)
+      const day = businessDate(new Date(), this.config.companyTz);
+      const number = await this.numbers.next(tx, STOCK_DOC_PREFIX[dto.type], day);
       // an adjustment is written waiting; approved at once (no step applies) it is posted below
       const adjustment = dto.type === StockDocType.ADJUSTMENT;
-      const [doc] = await this.db.query<{ id: string }>(
+      const initial: StockDocStatus = adjustment ? 'PENDING_APPROVAL' : 'POSTED';
+      const doc = await this.db.one(
         tx,
-        `INSERT INTO stock_doc (number, type, warehouse_id, to_warehouse_id, reason, remark, business_date, created_by, status, posted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $10::boolean THEN now() END) RETURNING id`,
-        [number, dto.type, from.id, to?.id ?? null, dto.reason?.trim() || null, dto.remark?.trim() || null, businessDate(at, this.config.companyTz), tx.user?.id ?? null, adjustment ? 'PENDING_APPROVAL' : 'POSTED', !adjustment],
+        this.db.k
+          .insertInto('stock_doc')
+          .values({
+            number,
+            type: dto.type,
+            warehouse_id: from.id,
+            to_warehouse_id: to?.id ?? null,
+            reason: dto.reason?.trim() || null,
+            remark: dto.remark?.trim() || null,
+            business_date: day,
+            created_by: tx.user?.id ?? null,
+            status: initial,
+            posted_at: adjustment ? null : sql<Date>`now()`,
+          })
+          .returning('id'),
       );
-      await this.db.query(
-        tx,
-        'INSERT INTO stock_doc_line (doc_id, line_no, product_id, qty) SELECT $1, unnest($2::int[]), unnest($3::uuid[]), unnest($4::numeric[])',
-        [doc.id, lines.map((l) => l.lineNo), lines.map((l) => l.productId), lines.map((l) => l.qty)],
-      );
+      await this.kernel.transition(tx, STOCK_DOC, { id: doc.id, from: null, to: initial, action: 'CREATE' });
+      await this.db.rows(tx, this.db.k.insertInto('stock_doc_line').values(lines.map((l) => ({ doc_id: doc.id, line_no: l.lineNo, product_id: l.productId, qty: l.qty }))));
       const outcome = adjustment ? await this.startApproval(tx, doc.id, number, from, lines) : ApprovalStatus.APPROVED;
       if (outcome === ApprovalStatus.APPROVED) {
         await this.stock.post(tx, { id: doc.id, type: dto.type, number }, changes);
-        if (adjustment) await this.db.query(tx, `UPDATE stock_doc SET status = 'POSTED', posted_at = now() WHERE id = $1`, [doc.id]);
+        if (adjustment) await this.kernel.transition(tx, STOCK_DOC, { id: doc.id, from: 'PENDING_APPROVAL', to: 'POSTED', action: 'APPROVE', set: { posted_at: sql`now()` } });
       } else if (outcome === ApprovalStatus.REJECTED) {
-        await this.db.query(tx, `UPDATE stock_doc SET status = 'REJECTED', rejected_reason = $2 WHERE id = $1`, [doc.id, 'no approver could be found']);
+        await this.kernel.transition(tx, STOCK_DOC, { id: doc.id, from: 'PENDING_APPROVAL', to: 'REJECTED', action: 'REJECT', set: { rejected_reason: 'no approver could be found' } });
       }
       await this.audit.record(tx, {
         action: 'create',
@@ -139,12 +151,12 @@ export class StockDocService {
    * its branch) and the warehouse code. Scope and approvers: the warehouse's organisation.
    */
   private async startApproval(tx: RequestContext, docId: string, number: string, wh: DocWarehouse, lines: { productId: string; qty: string }[]): Promise<ApprovalStatus> {
-    const prices = await this.db.query<{ id: string; base_price: string }>(tx, 'SELECT id, base_price FROM product WHERE id = ANY($1)', [lines.map((l) => l.productId)]);
+    const prices = await this.db.rows(tx, this.db.k.selectFrom('product').select(['id', 'base_price']).where('id', 'in', lines.map((l) => l.productId)));
     const priceOf = (id: string) => prices.find((p) => p.id === id)?.base_price ?? '0';
     const value = (l: { productId: string; qty: string }) => new Dec(l.qty).abs().times(priceOf(l.productId));
     const amount = lines.reduce((a, l) => a.plus(value(l)), new Dec(0));
     const loss = lines.filter((l) => new Dec(l.qty).isNegative()).reduce((a, l) => a.plus(value(l)), new Dec(0));
-    const [org] = await this.db.query<{ code: string }>(tx, 'SELECT code FROM organization WHERE id = $1', [wh.orgId]);
+    const org = await this.db.one(tx, this.db.k.selectFrom('organization').select('code').where('id', '=', wh.orgId));
     return this.approvals.start(tx, {
       docType: ApprovalDocType.STOCK_ADJUSTMENT,
       docId,
@@ -159,21 +171,40 @@ export class StockDocService {
 
   /** The approval's locks on an adjustment: the document first (then, when it posts, its stock rows). */
   async lockForApproval(tx: RequestContext, id: string): Promise<void> {
-    await this.db.query(tx, 'SELECT id FROM stock_doc WHERE id = $1 FOR UPDATE', [id]);
+    await this.db.rows(tx, this.db.k.selectFrom('stock_doc').select('id').where('id', '=', id).forUpdate());
   }
 
   /**
    * The approval of an adjustment ended APPROVED: its stock moves now, from the stock on hand now.
+   * Only a document waiting for approval moves (the kernel refuses any other with INVALID_STATE).
    * A decrease the stock can no longer cover refuses with INSUFFICIENT_STOCK, so the approval
    * does not commit either (the task stays open: reject it, or approve once stock is back).
    */
   async postApproved(tx: RequestContext, id: string): Promise<void> {
-    const doc = await this.pendingDoc(tx, id);
-    const lines = await this.db.query<{ product_id: string; qty: string; code: string; name: string }>(
+    const doc = await this.docForMove(tx, id);
+    const lines = await this.db.rows(
       tx,
-      'SELECT l.product_id, l.qty, p.code, p.name FROM stock_doc_line l JOIN product p ON p.id = l.product_id WHERE l.doc_id = $1 ORDER BY l.line_no',
-      [id],
+      this.db.k
+        .selectFrom('stock_doc_line as l')
+        .innerJoin('product as p', 'p.id', 'l.product_id')
+        .select(['l.product_id', 'l.qty', 'p.code', 'p.name'])
+        .where('l.doc_id', '=', id)
+        .orderBy('l.line_no'),
     );
+    await this.kernel.transition(tx, STOCK_DOC, {
+      id,
+      from: doc.status,
+      to: 'POSTED',
+      action: 'APPROVE',
+      set: { posted_at: sql`now()` },
+      audit: {
+        action: 'post',
+        orgId: doc.org_id,
+        summary: `ADJUSTMENT ${doc.number} ${doc.warehouse_code}: approved and posted, ${lines.length} line(s)`,
+        before: { status: 'PENDING_APPROVAL' },
+        after: { status: 'POSTED' },
+      },
+    });
     const changes: StockChange[] = lines.map((l) => ({ warehouseId: doc.warehouse_id, productId: l.product_id, delta: fmt(l.qty, 'qty') }));
     const levels = await this.stock.lockRows(tx, changes);
     const shortages = findShortages(changes, levels);
@@ -187,73 +218,87 @@ export class StockDocService {
       );
     }
     await this.stock.post(tx, { id, type: StockDocType.ADJUSTMENT, number: doc.number }, changes);
-    await this.db.query(tx, `UPDATE stock_doc SET status = 'POSTED', posted_at = now() WHERE id = $1`, [id]);
-    await this.audit.record(tx, {
-      action: 'post',
-      entity: 'stock_doc',
-      entityId: id,
-      orgId: doc.org_id,
-      summary: `ADJUSTMENT ${doc.number} ${doc.warehouse_code}: approved and posted, ${lines.length} line(s)`,
-      before: { status: 'PENDING_APPROVAL' },
-      after: { status: 'POSTED' },
-    });
   }
 
   /** Rejected, or returned / withdrawn (an adjustment is not edited: a new one is made): REJECTED, no stock moved. */
   async rejectPending(tx: RequestContext, id: string, reason: string): Promise<void> {
-    const doc = await this.pendingDoc(tx, id);
-    await this.db.query(tx, `UPDATE stock_doc SET status = 'REJECTED', rejected_reason = $2 WHERE id = $1`, [id, reason.slice(0, 500)]);
-    await this.audit.record(tx, {
-      action: 'reject',
-      entity: 'stock_doc',
-      entityId: id,
-      orgId: doc.org_id,
-      summary: `ADJUSTMENT ${doc.number} ${doc.warehouse_code}: not approved, no stock moved: ${reason}`,
-      before: { status: 'PENDING_APPROVAL' },
-      after: { status: 'REJECTED', reason },
+    const doc = await this.docForMove(tx, id);
+    await this.kernel.transition(tx, STOCK_DOC, {
+      id,
+      from: doc.status,
+      to: 'REJECTED',
+      action: 'REJECT',
+      note: reason,
+      set: { rejected_reason: reason.slice(0, 500) },
+      audit: {
+        action: 'reject',
+        orgId: doc.org_id,
+        summary: `ADJUSTMENT ${doc.number} ${doc.warehouse_code}: not approved, no stock moved: ${reason}`,
+        before: { status: 'PENDING_APPROVAL' },
+        after: { status: 'REJECTED', reason },
+      },
     });
   }
 
-  private async pendingDoc(tx: RequestContext, id: string) {
-    const [doc] = await this.db.query<{ number: string; status: string; warehouse_id: string; warehouse_code: string; warehouse_name: string; org_id: string }>(
+  /** The document an approval verdict moves, with the status it was read in (the caller holds its lock). */
+  private async docForMove(tx: RequestContext, id: string) {
+    const doc = await this.db.first(
       tx,
-      `SELECT d.number, d.status, d.warehouse_id, w.code AS warehouse_code, w.name AS warehouse_name, w.org_id
-         FROM stock_doc d JOIN warehouse w ON w.id = d.warehouse_id WHERE d.id = $1`,
-      [id],
+      this.db.k
+        .selectFrom('stock_doc as d')
+        .innerJoin('warehouse as w', 'w.id', 'd.warehouse_id')
+        .select(['d.number', 'd.status', 'd.warehouse_id', 'w.code as warehouse_code', 'w.name as warehouse_name', 'w.org_id'])
+        .where('d.id', '=', id),
     );
     if (!doc) throw notFound('stock document', id);
-    if (doc.status !== 'PENDING_APPROVAL') throw new DomainError(ErrorCode.INVALID_STATE, `${doc.number} is ${doc.status}, not waiting for approval`, { status: doc.status });
-    return doc;
+    return { ...doc, status: doc.status as StockDocStatus };
   }
 
-  /** Lines with product codes and names for a page of documents in one query. */
-  private async toDtos(ctx: RequestContext, docs: { d: StockDoc; raw: Record<string, unknown> }[]): Promise<StockDocDto[]> {
-    if (!docs.length) return [];
-    const [lines, users] = await Promise.all([
-      this.db.query<{ doc_id: string; line_no: number; product_id: string; code: string; name: string; base_unit: string; qty: string }>(
+  /** Documents by id (in that order) with warehouse names, lines and creators: three queries for a page. */
+  private async load(ctx: RequestContext, ids: string[]): Promise<StockDocDto[]> {
+    if (!ids.length) return [];
+    const [docs, lines] = await Promise.all([
+      this.db.rows(
         ctx,
-        `SELECT l.doc_id, l.line_no, l.product_id, p.code, p.name, p.base_unit, l.qty
-           FROM stock_doc_line l JOIN product p ON p.id = l.product_id WHERE l.doc_id = ANY($1) ORDER BY l.doc_id, l.line_no`,
-        [docs.map(({ d }) => d.id)],
+        this.db.k
+          .selectFrom('stock_doc as d')
+          .innerJoin('warehouse as w', 'w.id', 'd.warehouse_id')
+          .leftJoin('warehouse as tw', 'tw.id', 'd.to_warehouse_id')
+          .leftJoin('app_user as u', 'u.id', 'd.created_by')
+          .select([
+            'd.id', 'd.number', 'd.type', 'd.warehouse_id', 'w.name as warehouse_name', 'd.to_warehouse_id', 'tw.name as to_warehouse_name', 'd.reason', 'd.remark',
+            sql<string>`to_char(d.business_date, 'YYYY-MM-DD')`.as('business_date'), 'd.created_by', 'u.display_name as created_by_name', 'd.created_at', 'd.status', 'd.rejected_reason',
+          ])
+          .where('d.id', 'in', ids),
       ),
-      this.db.query<{ id: string; display_name: string }>(ctx, 'SELECT id, display_name FROM app_user WHERE id = ANY($1)', [docs.map(({ d }) => d.createdBy).filter(Boolean)]),
+      this.db.rows(
+        ctx,
+        this.db.k
+          .selectFrom('stock_doc_line as l')
+          .innerJoin('product as p', 'p.id', 'l.product_id')
+          .select(['l.doc_id', 'l.line_no', 'l.product_id', 'p.code', 'p.name', 'p.base_unit', 'l.qty'])
+          .where('l.doc_id', 'in', ids)
+          .orderBy('l.doc_id')
+          .orderBy('l.line_no'),
+      ),
     ]);
-    return docs.map(({ d, raw }) => ({
+    const byId = new Map(docs.map((d) => [d.id, d]));
+    return ids.map((id) => byId.get(id)!).filter(Boolean).map((d) => ({
       id: d.id,
       number: d.number,
-      type: d.type,
-      warehouseId: d.warehouseId,
-      warehouseName: raw.warehouse_name as string,
-      toWarehouseId: d.toWarehouseId,
-      toWarehouseName: (raw.to_warehouse_name as string | null) ?? null,
+      type: d.type as StockDocType,
+      warehouseId: d.warehouse_id,
+      warehouseName: d.warehouse_name,
+      toWarehouseId: d.to_warehouse_id,
+      toWarehouseName: d.to_warehouse_name ?? null,
       reason: d.reason,
       remark: d.remark,
-      businessDate: d.businessDate,
-      createdBy: d.createdBy,
-      createdByName: users.find((u) => u.id === d.createdBy)?.display_name ?? null,
-      createdAt: d.createdAt.toISOString(),
-      status: d.status,
-      rejectedReason: d.rejectedReason,
+      businessDate: d.business_date,
+      createdBy: d.created_by,
+      createdByName: d.created_by_name ?? null,
+      createdAt: d.created_at.toISOString(),
+      status: d.status as StockDocStatus,
+      rejectedReason: d.rejected_reason,
       lines: lines
         .filter((l) => l.doc_id === d.id)
         .map((l): StockDocLineDto => ({ lineNo: l.line_no, productId: l.product_id, productCode: l.code, productName: l.name, baseUnit: l.base_unit, qty: fmt(l.qty, 'qty') })),

@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { Dec, ErrorCode, fmt, MovementDocType, Paged, StockMovementDto, StockRowDto } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
-import { paginate, resolvePage, escapeLike } from '../../common/http/pagination';
-import { applyOrgScope, applyProductScope } from '../../common/scope/data-scope';
+import { escapeLike, pageIdsOf, resolvePage } from '../../common/http/pagination';
+import { orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { ProductService } from '../catalog/product.service';
-import { StockMovement } from './inventory.entities';
+import { inCategoryTree, productInScope } from '../catalog/product-scope.service';
 import { MovementQueryDto, SetThresholdDto, StockQueryDto } from './inventory.dto';
 import { StockChange, StockLevel, stockKey } from './stock-doc.rules';
 import { WarehouseService } from './warehouse.service';
@@ -19,21 +20,8 @@ export interface StockTotals {
   available: string;
 }
 
-interface StockRaw {
-  warehouse_id: string;
-  warehouse_name: string;
-  product_id: string;
-  product_code: string;
-  product_name: string;
-  base_unit: string;
-  on_hand: string;
-  reserved: string;
-  low_threshold: string;
-  low: boolean;
-}
-
 /** The threshold a row is judged by: its own, else the product's. */
-const THRESHOLD = 'COALESCE(s.low_threshold, p.low_stock_threshold)';
+const THRESHOLD = sql<string>`COALESCE(s.low_threshold, p.low_stock_threshold)`;
 
 const STOCK_SORT: Record<string, string> = {
   warehouse: 'w.code',
@@ -60,46 +48,51 @@ export class StockService {
 
   /** Rows in scope twice over: the warehouse's organisation and the caller's product range. */
   private scoped(ctx: RequestContext) {
-    const qb = this.db
-      .manager(ctx)
-      .createQueryBuilder()
-      .from('stock', 's')
-      .innerJoin('warehouse', 'w', 'w.id = s.warehouse_id')
-      .innerJoin('product', 'p', 'p.id = s.product_id');
-    applyOrgScope(qb, ctx, 'w.org_id');
-    return applyProductScope(qb, ctx, 'p');
+    return this.db.k
+      .selectFrom('stock as s')
+      .innerJoin('warehouse as w', 'w.id', 's.warehouse_id')
+      .innerJoin('product as p', 'p.id', 's.product_id')
+      .where(orgScope(ctx, 'w.org_id'))
+      .where(productInScope(ctx, 'p'));
+  }
+
+  private withColumns(q: ReturnType<StockService['scoped']>) {
+    return q.select([
+      's.warehouse_id', 'w.name as warehouse_name', 's.product_id', 'p.code as product_code', 'p.name as product_name', 'p.base_unit', 's.on_hand', 's.reserved',
+      THRESHOLD.as('low_threshold'), sql<boolean>`(s.on_hand - s.reserved <= ${THRESHOLD})`.as('low'),
+    ]);
   }
 
   async list(ctx: RequestContext, q: StockQueryDto): Promise<Paged<StockRowDto> & { totals: StockTotals }> {
-    const qb = this.scoped(ctx);
-    if (q.warehouseId) qb.andWhere('s.warehouse_id = :warehouseId', { warehouseId: q.warehouseId });
-    if (q.productId) qb.andWhere('s.product_id = :productId', { productId: q.productId });
-    if (q.categoryId) qb.andWhere(`p.category_id IN (SELECT c.id FROM category c WHERE c.path LIKE (SELECT path FROM category WHERE id = :cat) || '%')`, { cat: q.categoryId });
-    if (q.lowOnly === 'true') qb.andWhere(`s.on_hand - s.reserved <= ${THRESHOLD}`);
-    if (q.q) qb.andWhere('(p.code ILIKE :q OR p.name ILIKE :q OR p.barcode ILIKE :q OR w.code ILIKE :q OR w.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
+    let query = this.scoped(ctx);
+    if (q.warehouseId) query = query.where('s.warehouse_id', '=', q.warehouseId);
+    if (q.productId) query = query.where('s.product_id', '=', q.productId);
+    if (q.categoryId) query = query.where(inCategoryTree(q.categoryId, 'p.category_id'));
+    if (q.lowOnly === 'true') query = query.where(sql<boolean>`s.on_hand - s.reserved <= ${THRESHOLD}`);
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      query = query.where((eb) => eb.or([eb('p.code', 'ilike', like), eb('p.name', 'ilike', like), eb('p.barcode', 'ilike', like), eb('w.code', 'ilike', like), eb('w.name', 'ilike', like)]));
+    }
     const { page, pageSize, column, direction, offset } = resolvePage(q, STOCK_SORT, 'warehouse');
     // totals over the whole filtered set, not the page; SQL numeric does the sums
-    const agg = await qb
-      .clone()
-      .select('count(*)::int', 'n')
-      .addSelect('COALESCE(sum(s.on_hand), 0)', 'on_hand')
-      .addSelect('COALESCE(sum(s.reserved), 0)', 'reserved')
-      .addSelect('COALESCE(sum(s.on_hand - s.reserved), 0)', 'available')
-      .getRawOne<{ n: number; on_hand: string; reserved: string; available: string }>();
-    const rows = await qb
-      .select(STOCK_COLUMNS)
-      .orderBy(column, direction)
-      .addOrderBy('w.code')
-      .addOrderBy('p.code')
-      .offset(offset)
-      .limit(pageSize)
-      .getRawMany<StockRaw>();
+    const [agg, rows] = await Promise.all([
+      this.db.one(
+        ctx,
+        query.select([
+          sql<number>`count(*)::int`.as('n'),
+          sql<string>`COALESCE(sum(s.on_hand), 0)`.as('on_hand'),
+          sql<string>`COALESCE(sum(s.reserved), 0)`.as('reserved'),
+          sql<string>`COALESCE(sum(s.on_hand - s.reserved), 0)`.as('available'),
+        ]),
+      ),
+      this.db.rows(ctx, this.withColumns(query).orderBy(sql`${sql.raw(column)} ${sql.raw(direction)}`).orderBy('w.code').orderBy('p.code').offset(offset).limit(pageSize)),
+    ]);
     return {
       items: rows.map(toRow),
-      total: agg!.n,
+      total: agg.n,
       page,
       pageSize,
-      totals: { onHand: fmt(agg!.on_hand, 'qty'), reserved: fmt(agg!.reserved, 'qty'), available: fmt(agg!.available, 'qty') },
+      totals: { onHand: fmt(agg.on_hand, 'qty'), reserved: fmt(agg.reserved, 'qty'), available: fmt(agg.available, 'qty') },
     };
   }
 
@@ -111,12 +104,13 @@ export class StockService {
     await this.db.tx(ctx, async (tx) => {
       const w = await this.warehouses.visibleWithPath(tx, dto.warehouseId);
       await this.products.assertUsable(tx, [dto.productId], { orgPath: w.orgPath, onSale: false });
-      const [before] = await this.db.query<{ low_threshold: string | null }>(tx, 'SELECT low_threshold FROM stock WHERE warehouse_id = $1 AND product_id = $2 FOR UPDATE', [w.id, dto.productId]);
-      await this.db.query(
+      const before = await this.db.first(tx, this.db.k.selectFrom('stock').select('low_threshold').where('warehouse_id', '=', w.id).where('product_id', '=', dto.productId).forUpdate());
+      await this.db.rows(
         tx,
-        `INSERT INTO stock (warehouse_id, product_id, low_threshold) VALUES ($1, $2, $3)
-         ON CONFLICT (warehouse_id, product_id) DO UPDATE SET low_threshold = EXCLUDED.low_threshold, version = stock.version + 1, updated_at = now()`,
-        [w.id, dto.productId, dto.lowThreshold],
+        this.db.k
+          .insertInto('stock')
+          .values({ warehouse_id: w.id, product_id: dto.productId, low_threshold: dto.lowThreshold })
+          .onConflict((oc) => oc.columns(['warehouse_id', 'product_id']).doUpdateSet({ low_threshold: (eb) => eb.ref('excluded.low_threshold'), version: sql`stock.version + 1`, updated_at: sql`now()` })),
       );
       await this.audit.record(tx, {
         action: 'set_threshold',
@@ -128,42 +122,52 @@ export class StockService {
         after: { warehouseId: w.id, productId: dto.productId, lowThreshold: dto.lowThreshold === null ? null : fmt(dto.lowThreshold, 'qty') },
       });
     });
-    const row = await this.scoped(ctx).select(STOCK_COLUMNS).andWhere('s.warehouse_id = :w AND s.product_id = :p', { w: dto.warehouseId, p: dto.productId }).getRawOne<StockRaw>();
-    return toRow(row!);
+    const row = await this.db.one(ctx, this.withColumns(this.scoped(ctx)).where('s.warehouse_id', '=', dto.warehouseId).where('s.product_id', '=', dto.productId));
+    return toRow(row);
   }
 
   /** The ledger, newest first, for the warehouses in scope. */
   async movements(ctx: RequestContext, q: MovementQueryDto): Promise<Paged<StockMovementDto>> {
-    const qb = this.db
-      .repo(ctx, StockMovement)
-      .createQueryBuilder('m')
-      .innerJoin('warehouse', 'w', 'w.id = m.warehouse_id')
-      .innerJoin('product', 'p', 'p.id = m.product_id')
-      .addSelect('w.name', 'warehouse_name')
-      .addSelect(['p.code AS product_code', 'p.name AS product_name', 'p.base_unit AS base_unit']);
-    applyOrgScope(qb, ctx, 'w.org_id');
-    if (q.productId) qb.andWhere('m.product_id = :productId', { productId: q.productId });
-    if (q.warehouseId) qb.andWhere('m.warehouse_id = :warehouseId', { warehouseId: q.warehouseId });
-    if (q.docType) qb.andWhere('m.doc_type = :docType', { docType: q.docType });
+    let query = this.db.k
+      .selectFrom('stock_movement as m')
+      .innerJoin('warehouse as w', 'w.id', 'm.warehouse_id')
+      .innerJoin('product as p', 'p.id', 'm.product_id')
+      .where(orgScope(ctx, 'w.org_id'));
+    if (q.productId) query = query.where('m.product_id', '=', q.productId);
+    if (q.warehouseId) query = query.where('m.warehouse_id', '=', q.warehouseId);
+    if (q.docType) query = query.where('m.doc_type', '=', q.docType);
     // days are business days in the company time zone, not the database session's
-    if (q.from) qb.andWhere('m.created_at >= (:from::date)::timestamp AT TIME ZONE :tz', { from: q.from, tz: this.config.companyTz });
-    if (q.to) qb.andWhere(`m.created_at < (:to::date + 1)::timestamp AT TIME ZONE :tz`, { to: q.to, tz: this.config.companyTz });
-    if (q.q) qb.andWhere('m.doc_number ILIKE :q', { q: `%${escapeLike(q.q)}%` });
-    return paginate(qb, q, { createdAt: 'm.created_at' }, '-createdAt', (m, raw) => ({
-      id: m.id,
-      docId: m.docId,
-      docType: m.docType as MovementDocType,
-      docNumber: m.docNumber,
-      warehouseId: m.warehouseId,
-      warehouseName: raw.warehouse_name as string,
-      productId: m.productId,
-      productCode: raw.product_code as string,
-      productName: raw.product_name as string,
-      baseUnit: raw.base_unit as string,
-      delta: fmt(m.delta, 'qty'),
-      onHandAfter: fmt(m.onHandAfter, 'qty'),
-      createdAt: m.createdAt.toISOString(),
-    }));
+    if (q.from) query = query.where('m.created_at', '>=', sql<Date>`(${q.from}::date)::timestamp AT TIME ZONE ${this.config.companyTz}`);
+    if (q.to) query = query.where('m.created_at', '<', sql<Date>`(${q.to}::date + 1)::timestamp AT TIME ZONE ${this.config.companyTz}`);
+    if (q.q) query = query.where('m.doc_number', 'ilike', `%${escapeLike(q.q)}%`);
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, { createdAt: 'm.created_at' }, '-createdAt', 'm.id');
+    const rows = ids.length
+      ? await this.db.rows(
+          ctx,
+          query
+            .select(['m.id', 'm.doc_id', 'm.doc_type', 'm.doc_number', 'm.warehouse_id', 'w.name as warehouse_name', 'm.product_id', 'p.code as product_code', 'p.name as product_name', 'p.base_unit', 'm.delta', 'm.on_hand_after', 'm.created_at'])
+            .where('m.id', 'in', ids),
+        )
+      : [];
+    const byId = new Map(rows.map((m) => [m.id, m]));
+    return {
+      ...page,
+      items: ids.map((id) => byId.get(id)!).map((m) => ({
+        id: m.id,
+        docId: m.doc_id,
+        docType: m.doc_type as MovementDocType,
+        docNumber: m.doc_number,
+        warehouseId: m.warehouse_id,
+        warehouseName: m.warehouse_name,
+        productId: m.product_id,
+        productCode: m.product_code,
+        productName: m.product_name,
+        baseUnit: m.base_unit,
+        delta: fmt(m.delta, 'qty'),
+        onHandAfter: fmt(m.on_hand_after, 'qty'),
+        createdAt: m.created_at.toISOString(),
+      })),
+    };
   }
 
   /**
@@ -174,21 +178,25 @@ export class StockService {
   async lockRows(tx: RequestContext, keys: { warehouseId: string; productId: string }[]): Promise<Map<string, StockLevel>> {
     const ws = keys.map((k) => k.warehouseId);
     const ps = keys.map((k) => k.productId);
-    await this.db.query(
+    const keyTable = () => sql<{ w: string; p: string }>`unnest(${ws}::uuid[], ${ps}::uuid[])`.as<'k'>(sql`k(w, p)`);
+    await this.db.rows(
       tx,
-      `INSERT INTO stock (warehouse_id, product_id)
-       SELECT k.w, k.p FROM unnest($1::uuid[], $2::uuid[]) AS k(w, p) ORDER BY k.w, k.p
-       ON CONFLICT (warehouse_id, product_id) DO NOTHING`,
-      [ws, ps],
+      this.db.k
+        .insertInto('stock')
+        .columns(['warehouse_id', 'product_id'])
+        .expression(this.db.k.selectFrom(keyTable()).select(['k.w', 'k.p']).orderBy('k.w').orderBy('k.p'))
+        .onConflict((oc) => oc.columns(['warehouse_id', 'product_id']).doNothing()),
     );
     // FOR UPDATE locks after the sort: rows are taken in (warehouse_id, product_id) order
-    const rows = await this.db.query<{ warehouse_id: string; product_id: string; on_hand: string; reserved: string }>(
+    const rows = await this.db.rows(
       tx,
-      `SELECT s.warehouse_id, s.product_id, s.on_hand, s.reserved
-         FROM stock s JOIN unnest($1::uuid[], $2::uuid[]) AS k(w, p) ON s.warehouse_id = k.w AND s.product_id = k.p
-        ORDER BY s.warehouse_id, s.product_id
-        FOR UPDATE OF s`,
-      [ws, ps],
+      this.db.k
+        .selectFrom('stock as s')
+        .innerJoin(keyTable(), (j) => j.onRef('s.warehouse_id', '=', 'k.w').onRef('s.product_id', '=', 'k.p'))
+        .select(['s.warehouse_id', 's.product_id', 's.on_hand', 's.reserved'])
+        .orderBy('s.warehouse_id')
+        .orderBy('s.product_id')
+        .forUpdate('s'),
     );
     return new Map(rows.map((r) => [stockKey(r.warehouse_id, r.product_id), { onHand: r.on_hand, reserved: r.reserved }]));
   }
@@ -200,13 +208,17 @@ export class StockService {
    * statement (a shipment takes stock out of on hand and out of the order's reservation).
    */
   async applyChanges(tx: RequestContext, changes: StockChange[]): Promise<Map<string, string>> {
-    const rows = await this.db.query<{ warehouse_id: string; product_id: string; on_hand: string }>(
+    const c = sql<{ w: string; p: string; d: string; r: string }>`unnest(${changes.map((x) => x.warehouseId)}::uuid[], ${changes.map((x) => x.productId)}::uuid[], ${changes.map((x) => x.delta)}::numeric[], ${changes.map((x) => x.reservedDelta ?? '0')}::numeric[])`;
+    const rows = await this.db.rows(
       tx,
-      `UPDATE stock s SET on_hand = s.on_hand + c.d, reserved = s.reserved + c.r, version = s.version + 1, updated_at = now()
-         FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::numeric[]) AS c(w, p, d, r)
-        WHERE s.warehouse_id = c.w AND s.product_id = c.p AND s.on_hand + c.d >= s.reserved + c.r AND s.reserved + c.r >= 0
-        RETURNING s.warehouse_id, s.product_id, s.on_hand`,
-      [changes.map((c) => c.warehouseId), changes.map((c) => c.productId), changes.map((c) => c.delta), changes.map((c) => c.reservedDelta ?? '0')],
+      this.db.k
+        .updateTable('stock as s')
+        .from(c.as<'c'>(sql`c(w, p, d, r)`))
+        .set({ on_hand: sql`s.on_hand + c.d`, reserved: sql`s.reserved + c.r`, version: sql`s.version + 1`, updated_at: sql`now()` })
+        .whereRef('s.warehouse_id', '=', 'c.w')
+        .whereRef('s.product_id', '=', 'c.p')
+        .where(sql<boolean>`s.on_hand + c.d >= s.reserved + c.r AND s.reserved + c.r >= 0`)
+        .returning(['s.warehouse_id', 's.product_id', 's.on_hand']),
     );
     const after = new Map(rows.map((r) => [stockKey(r.warehouse_id, r.product_id), r.on_hand]));
     const refused = changes.find((c) => !after.has(stockKey(c.warehouseId, c.productId)));
@@ -225,19 +237,18 @@ export class StockService {
     const moved = changes.filter((c) => !new Dec(c.delta).isZero());
     if (!moved.length) return;
     // clock_timestamp, not now(): the ledger's order then follows the order the row locks were granted
-    await this.db.query(
+    const c = sql<{ w: string; p: string; d: string; a: string; i: number }>`unnest(${moved.map((x) => x.warehouseId)}::uuid[], ${moved.map((x) => x.productId)}::uuid[], ${moved.map((x) => x.delta)}::numeric[], ${moved.map((x) => after.get(stockKey(x.warehouseId, x.productId)))}::numeric[]) WITH ORDINALITY`;
+    await this.db.rows(
       tx,
-      `INSERT INTO stock_movement (doc_id, doc_type, doc_number, warehouse_id, product_id, delta, on_hand_after, created_at)
-       SELECT $1, $2, $3, c.w, c.p, c.d, c.a, clock_timestamp() FROM unnest($4::uuid[], $5::uuid[], $6::numeric[], $7::numeric[]) WITH ORDINALITY AS c(w, p, d, a, i) ORDER BY c.i`,
-      [
-        doc.id,
-        doc.type,
-        doc.number,
-        moved.map((c) => c.warehouseId),
-        moved.map((c) => c.productId),
-        moved.map((c) => c.delta),
-        moved.map((c) => after.get(stockKey(c.warehouseId, c.productId))),
-      ],
+      this.db.k
+        .insertInto('stock_movement')
+        .columns(['doc_id', 'doc_type', 'doc_number', 'warehouse_id', 'product_id', 'delta', 'on_hand_after', 'created_at'])
+        .expression(
+          this.db.k
+            .selectFrom(c.as<'c'>(sql`c(w, p, d, a, i)`))
+            .select([sql<string>`${doc.id}::uuid`.as('doc_id'), sql<string>`${doc.type}::text`.as('doc_type'), sql<string>`${doc.number}::text`.as('doc_number'), 'c.w', 'c.p', 'c.d', 'c.a', sql<Date>`clock_timestamp()`.as('created_at')])
+            .orderBy('c.i'),
+        ),
     );
   }
 
@@ -252,7 +263,7 @@ export class StockService {
       const level = levels.get(stockKey(it.warehouseId, it.productId))!;
       const available = new Dec(level.onHand).minus(level.reserved);
       if (new Dec(it.qty).greaterThan(available)) {
-        const [p] = await this.db.query<{ code: string; name: string }>(tx, 'SELECT code, name FROM product WHERE id = $1', [it.productId]);
+        const p = await this.db.one(tx, this.db.k.selectFrom('product').select(['code', 'name']).where('id', '=', it.productId));
         throw new DomainError(ErrorCode.INSUFFICIENT_STOCK, `Insufficient stock of ${p.code} ${p.name}: available ${fmt(available, 'qty')}, requested ${fmt(it.qty, 'qty')}`, {
           warehouseId: it.warehouseId, productId: it.productId, productCode: p.code, available: fmt(available, 'qty'), requested: fmt(it.qty, 'qty'),
         });
@@ -263,23 +274,25 @@ export class StockService {
 
   /** Available stock (on hand - reserved) of products in one warehouse, for order forms. */
   async available(ctx: RequestContext, warehouseId: string, productIds: string[]): Promise<Map<string, string>> {
-    const rows = await this.db.query<{ product_id: string; available: string }>(ctx, 'SELECT product_id, on_hand - reserved AS available FROM stock WHERE warehouse_id = $1 AND product_id = ANY($2)', [warehouseId, productIds]);
+    if (!productIds.length) return new Map();
+    const rows = await this.db.rows(ctx, this.db.k.selectFrom('stock').select(['product_id', sql<string>`on_hand - reserved`.as('available')]).where('warehouse_id', '=', warehouseId).where('product_id', 'in', productIds));
     return new Map(rows.map((r) => [r.product_id, fmt(r.available, 'qty')]));
   }
 }
 
-const STOCK_COLUMNS = [
-  's.warehouse_id AS warehouse_id',
-  'w.name AS warehouse_name',
-  's.product_id AS product_id',
-  'p.code AS product_code',
-  'p.name AS product_name',
-  'p.base_unit AS base_unit',
-  's.on_hand AS on_hand',
-  's.reserved AS reserved',
-  `${THRESHOLD} AS low_threshold`,
-  `(s.on_hand - s.reserved <= ${THRESHOLD}) AS low`,
-];
+/** A stock row as listed: the row, its warehouse and product names, its threshold and whether it is low. */
+interface StockRaw {
+  warehouse_id: string;
+  warehouse_name: string;
+  product_id: string;
+  product_code: string;
+  product_name: string;
+  base_unit: string;
+  on_hand: string;
+  reserved: string;
+  low_threshold: string;
+  low: boolean;
+}
 
 function toRow(r: StockRaw): StockRowDto {
   return {

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, OrgType, Paged, WarehouseDto } from '@drp/shared';
+import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { paginate, escapeLike } from '../../common/http/pagination';
-import { applyOrgScope } from '../../common/scope/data-scope';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { OrgService } from '../org/org.service';
-import { Warehouse } from './inventory.entities';
 import { CreateWarehouseDto, UpdateWarehouseDto, WarehouseQueryDto } from './inventory.dto';
 
 /** What a stock document needs to know about one of its warehouses. */
@@ -19,9 +19,11 @@ export interface DocWarehouse {
   orgPath: string;
 }
 
+const SORT = { code: 'w.code', name: 'w.name', status: 'w.status', createdAt: 'w.created_at', updatedAt: 'w.updated_at' };
+
 /**
  * Warehouses of HQ and the branches. Each belongs to one organisation and is visible exactly
- * where that organisation is (applyOrgScope on w.org_id); everything stock-related is scoped
+ * where that organisation is (orgScope on w.org_id); everything stock-related is scoped
  * through its warehouse.
  */
 @Injectable()
@@ -33,37 +35,33 @@ export class WarehouseService {
   ) {}
 
   private scoped(ctx: RequestContext) {
-    const qb = this.db
-      .repo(ctx, Warehouse)
-      .createQueryBuilder('w')
-      .innerJoin('organization', 'wo', 'wo.id = w.org_id')
-      .addSelect('wo.code', 'org_code')
-      .addSelect('wo.name', 'org_name')
-      .addSelect('wo.type', 'org_type');
-    return applyOrgScope(qb, ctx, 'w.org_id');
+    return this.db.k.selectFrom('warehouse as w').innerJoin('organization as wo', 'wo.id', 'w.org_id').where(orgScope(ctx, 'w.org_id'));
   }
 
   /**
-   * The ids of the warehouses the caller may see, as a subquery (`w.id IN <sql>`), for queries
+   * The ids of the warehouses the caller may see, as a subquery (`w.id IN (...)`), for queries
    * that must match a warehouse on either side (transfers).
    */
-  visibleIdsSql(ctx: RequestContext): { sql: string; params: Record<string, unknown> } {
-    const sub = applyOrgScope(this.db.manager(ctx).createQueryBuilder().select('vw.id').from('warehouse', 'vw'), ctx, 'vw.org_id');
-    return { sql: `(${sub.getQuery()})`, params: sub.getParameters() };
+  visibleIds(ctx: RequestContext) {
+    return this.db.k.selectFrom('warehouse as vw').select('vw.id').where(orgScope(ctx, 'vw.org_id'));
   }
 
   async list(ctx: RequestContext, q: WarehouseQueryDto): Promise<Paged<WarehouseDto>> {
-    const qb = this.scoped(ctx);
-    if (q.orgId) qb.andWhere('w.org_id = :orgId', { orgId: q.orgId });
-    if (q.status) qb.andWhere('w.status = :status', { status: q.status });
-    if (q.q) qb.andWhere('(w.code ILIKE :q OR w.name ILIKE :q OR w.address ILIKE :q OR wo.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    return paginate(qb, q, { code: 'w.code', name: 'w.name', status: 'w.status', createdAt: 'w.created_at', updatedAt: 'w.updated_at' }, 'code', toDto);
+    let query = this.scoped(ctx);
+    if (q.orgId) query = query.where('w.org_id', '=', q.orgId);
+    if (q.status) query = query.where('w.status', '=', q.status);
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      query = query.where((eb) => eb.or([eb('w.code', 'ilike', like), eb('w.name', 'ilike', like), eb('w.address', 'ilike', like), eb('wo.name', 'ilike', like)]));
+    }
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, SORT, 'code', 'w.id');
+    return { ...page, items: await this.load(ctx, ids) };
   }
 
   async get(ctx: RequestContext, id: string): Promise<WarehouseDto> {
-    const { entities, raw } = await this.scoped(ctx).andWhere('w.id = :id', { id }).getRawAndEntities();
-    if (!entities[0]) throw notFound('warehouse', id);
-    return toDto(entities[0], raw[0]);
+    const [w] = await this.load(ctx, [id], true);
+    if (!w) throw notFound('warehouse', id);
+    return w;
   }
 
   async create(ctx: RequestContext, dto: CreateWarehouseDto): Promise<WarehouseDto> {
@@ -73,12 +71,14 @@ export class WarehouseService {
         throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A warehouse belongs to headquarters or a branch, not a dealer', { field: 'orgId' });
       }
       // the unique index is case-sensitive; this lock makes the case-insensitive check race-free
-      await this.db.query(tx, `SELECT pg_advisory_xact_lock(hashtext('warehouse-code:' || lower($1)))`, [dto.code]);
-      const [taken] = await this.db.query(tx, 'SELECT 1 FROM warehouse WHERE lower(code) = lower($1)', [dto.code]);
+      await this.db.rows(tx, this.db.k.selectNoFrom(sql<null>`pg_advisory_xact_lock(hashtext(${'warehouse-code:' + dto.code.toLowerCase()}))`.as('locked')));
+      const taken = await this.db.first(tx, this.db.k.selectFrom('warehouse').select('id').where(sql<string>`lower(code)`, '=', dto.code.toLowerCase()));
       if (taken) throw new DomainError(ErrorCode.DUPLICATE, `The warehouse code ${dto.code} is already used`, { field: 'code' });
-      const repo = this.db.repo(tx, Warehouse);
-      const w = await repo.save(repo.create({ code: dto.code, name: dto.name.trim(), orgId: org.id, address: dto.address ?? null, status: 'ACTIVE' }));
-      await this.audit.record(tx, { action: 'create', entity: 'warehouse', entityId: w.id, orgId: org.id, summary: `created warehouse ${w.code} ${w.name}`, after: w });
+      const w = await this.db.one(
+        tx,
+        this.db.k.insertInto('warehouse').values({ code: dto.code, name: dto.name.trim(), org_id: org.id, address: dto.address ?? null, status: 'ACTIVE' }).returning(['id', 'code', 'name', 'org_id', 'address', 'status', 'version']),
+      );
+      await this.audit.record(tx, { action: 'create', entity: 'warehouse', entityId: w.id, orgId: org.id, summary: `created warehouse ${w.code} ${w.name}`, after: auditView(w) });
       return w.id;
     });
     return this.get(ctx, id);
@@ -88,11 +88,9 @@ export class WarehouseService {
     await this.db.tx(ctx, async (tx) => {
       const w = await this.lockVisible(tx, id);
       if (w.version !== dto.version) throw staleVersion('warehouse', dto.version, w.version);
-      const before = { ...w };
-      if (dto.name !== undefined) w.name = dto.name.trim();
-      if (dto.address !== undefined) w.address = dto.address;
-      await this.db.repo(tx, Warehouse).save(w);
-      await this.audit.record(tx, { action: 'update', entity: 'warehouse', entityId: id, orgId: w.orgId, summary: `edited warehouse ${w.code}`, before, after: w });
+      const after = { ...w, name: dto.name !== undefined ? dto.name.trim() : w.name, address: dto.address !== undefined ? dto.address : w.address, version: w.version + 1 };
+      await this.db.rows(tx, this.db.k.updateTable('warehouse').set({ name: after.name, address: after.address, version: after.version, updated_at: sql`now()` }).where('id', '=', id));
+      await this.audit.record(tx, { action: 'update', entity: 'warehouse', entityId: id, orgId: w.org_id, summary: `edited warehouse ${w.code}`, before: auditView(w), after: auditView(after) });
     });
     return this.get(ctx, id);
   }
@@ -102,12 +100,12 @@ export class WarehouseService {
     await this.db.tx(ctx, async (tx) => {
       const w = await this.lockVisible(tx, id);
       if (w.status === status) return;
-      await this.db.query(tx, 'UPDATE warehouse SET status = $2, version = version + 1 WHERE id = $1', [id, status]);
+      await this.db.rows(tx, this.db.k.updateTable('warehouse').set({ status, version: sql`version + 1`, updated_at: sql`now()` }).where('id', '=', id));
       await this.audit.record(tx, {
         action: status === 'DISABLED' ? 'disable' : 'enable',
         entity: 'warehouse',
         entityId: id,
-        orgId: w.orgId,
+        orgId: w.org_id,
         summary: `${status === 'DISABLED' ? 'disabled' : 'enabled'} warehouse ${w.code}`,
         before: { status: w.status },
         after: { status },
@@ -122,11 +120,14 @@ export class WarehouseService {
    */
   async lockForDocument(tx: RequestContext, id: string): Promise<DocWarehouse> {
     await this.assertVisible(tx, id);
-    const [w] = await this.db.query<{ id: string; code: string; name: string; org_id: string; org_path: string; status: string }>(
+    const w = await this.db.first(
       tx,
-      `SELECT w.id, w.code, w.name, w.org_id, w.status, o.path AS org_path
-         FROM warehouse w JOIN organization o ON o.id = w.org_id WHERE w.id = $1 FOR SHARE OF w`,
-      [id],
+      this.db.k
+        .selectFrom('warehouse as w')
+        .innerJoin('organization as o', 'o.id', 'w.org_id')
+        .select(['w.id', 'w.code', 'w.name', 'w.org_id', 'w.status', 'o.path as org_path'])
+        .where('w.id', '=', id)
+        .forShare('w'),
     );
     if (!w) throw notFound('warehouse', id);
     if (w.status !== 'ACTIVE') throw new DomainError(ErrorCode.WAREHOUSE_DISABLED, `The warehouse ${w.code} ${w.name} is disabled`, { warehouseId: id });
@@ -135,34 +136,40 @@ export class WarehouseService {
 
   /** The warehouse with its organisation's path, for product-scope checks; 404 when out of scope. */
   async visibleWithPath(ctx: RequestContext, id: string): Promise<DocWarehouse> {
-    await this.assertVisible(ctx, id);
-    const [w] = await this.db.query<{ id: string; code: string; name: string; org_id: string; org_path: string }>(
-      ctx,
-      'SELECT w.id, w.code, w.name, w.org_id, o.path AS org_path FROM warehouse w JOIN organization o ON o.id = w.org_id WHERE w.id = $1',
-      [id],
-    );
+    const w = await this.db.first(ctx, this.scoped(ctx).select(['w.id', 'w.code', 'w.name', 'w.org_id', 'wo.path as org_path']).where('w.id', '=', id));
+    if (!w) throw notFound('warehouse', id);
     return { id: w.id, code: w.code, name: w.name, orgId: w.org_id, orgPath: w.org_path };
   }
 
   private async assertVisible(ctx: RequestContext, id: string): Promise<void> {
-    const visible = await applyOrgScope(this.db.repo(ctx, Warehouse).createQueryBuilder('w').select('w.id'), ctx, 'w.org_id').andWhere('w.id = :id', { id }).getOne();
+    const visible = await this.db.first(ctx, this.scoped(ctx).select('w.id').where('w.id', '=', id));
     if (!visible) throw notFound('warehouse', id);
   }
 
-  private async lockVisible(tx: RequestContext, id: string): Promise<Warehouse> {
+  private async lockVisible(tx: RequestContext, id: string) {
     await this.assertVisible(tx, id);
-    return this.db.repo(tx, Warehouse).createQueryBuilder('w').where('w.id = :id', { id }).setLock('pessimistic_write').getOneOrFail();
+    return this.db.one(tx, this.db.k.selectFrom('warehouse').select(['id', 'code', 'name', 'org_id', 'address', 'status', 'version']).where('id', '=', id).forUpdate());
+  }
+
+  /** Warehouses by id, in that order, with their organisation (scoped when asked: a single `get`). */
+  private async load(ctx: RequestContext, ids: string[], scoped = false): Promise<WarehouseDto[]> {
+    if (!ids.length) return [];
+    const base = scoped ? this.scoped(ctx) : this.db.k.selectFrom('warehouse as w').innerJoin('organization as wo', 'wo.id', 'w.org_id');
+    const rows = await this.db.rows(
+      ctx,
+      base.select(['w.id', 'w.code', 'w.name', 'w.org_id', 'wo.code as org_code', 'wo.name as org_name', 'wo.type as org_type', 'w.address', 'w.status', 'w.version']).where('w.id', 'in', ids),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const w = byId.get(id);
+      return w
+        ? [{ id: w.id, code: w.code, name: w.name, org: { id: w.org_id, code: w.org_code, name: w.org_name, type: w.org_type as OrgType }, address: w.address, status: w.status as 'ACTIVE' | 'DISABLED', version: w.version }]
+        : [];
+    });
   }
 }
 
-function toDto(w: Warehouse, raw: Record<string, unknown>): WarehouseDto {
-  return {
-    id: w.id,
-    code: w.code,
-    name: w.name,
-    org: { id: w.orgId, code: raw.org_code as string, name: raw.org_name as string, type: raw.org_type as OrgType },
-    address: w.address,
-    status: w.status,
-    version: w.version,
-  };
+/** The audited fields of a warehouse, named as the entity named them. */
+function auditView(w: { id: string; code: string; name: string; org_id: string; address: string | null; status: string; version: number }) {
+  return { id: w.id, code: w.code, name: w.name, orgId: w.org_id, address: w.address, status: w.status, version: w.version };
 }

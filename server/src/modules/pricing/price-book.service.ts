@@ -1,32 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { Dec, ErrorCode, fmt, OrgRef, OrgType, Paged, PriceBookDto, quantityBreakProblems } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { applyOrgScope } from '../../common/scope/data-scope';
+import { orgScope } from '../../common/scope/data-scope';
 import { resolvePage, escapeLike } from '../../common/http/pagination';
 import { DbService } from '../../database/db.service';
 import { businessDate } from '../../database/business-date';
 import { AuditService } from '../audit/audit.service';
 import { ProductService } from '../catalog/product.service';
 import { OrgService } from '../org/org.service';
+import { PriceHistoryService } from './price-history.service';
 import { CreatePriceBookDto, PriceBookItemInput, PriceBookQueryDto, UpdatePriceBookDto } from './pricing.dto';
 
-interface BookRow {
-  id: string;
-  code: string;
-  name: string;
-  org_id: string;
-  valid_from: string;
-  valid_to: string | null;
-  status: 'ACTIVE' | 'DISABLED';
-  remark: string | null;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+const BOOK_COLUMNS = [
+  'b.id', 'b.code', 'b.name', 'b.org_id', sql<string>`to_char(b.valid_from, 'YYYY-MM-DD')`.as('valid_from'), sql<string | null>`to_char(b.valid_to, 'YYYY-MM-DD')`.as('valid_to'),
+  'b.status', 'b.remark', 'b.version', 'b.created_at', 'b.updated_at',
+] as const;
 
-const BOOK_COLUMNS = `b.id, b.code, b.name, b.org_id, to_char(b.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(b.valid_to, 'YYYY-MM-DD') AS valid_to, b.status, b.remark, b.version, b.created_at, b.updated_at`;
+/** A price book row as listed (dates as YYYY-MM-DD). */
+type BookRow = { id: string; code: string; name: string; org_id: string; valid_from: string; valid_to: string | null; status: string; remark: string | null; version: number; created_at: Date; updated_at: Date };
+
+const SORT = { code: 'b.code', name: 'b.name', validFrom: 'b.valid_from', createdAt: 'b.created_at' };
 
 /**
  * 客户价格本: a dealer's (or a group of dealers') own prices with validity dates and optional
@@ -40,31 +36,42 @@ export class PriceBookService {
     private readonly audit: AuditService,
     private readonly orgs: OrgService,
     private readonly products: ProductService,
+    private readonly history: PriceHistoryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** A book is visible to whoever sees its owner organisation or one of its dealers. */
   private visible(ctx: RequestContext) {
-    const qb = this.db.manager(ctx).createQueryBuilder().from('price_book', 'b');
-    if (ctx.isSystem || ctx.actor.scope.all) return qb;
-    const owner = applyOrgScope(this.db.manager(ctx).createQueryBuilder().select('1').from('organization', 'oo').where('oo.id = b.org_id'), ctx, 'oo.id');
-    const dealer = applyOrgScope(this.db.manager(ctx).createQueryBuilder().select('1').from('price_book_dealer', 'bd').where('bd.price_book_id = b.id'), ctx, 'bd.dealer_id');
-    return qb.where(`(EXISTS (${owner.getQuery()}) OR EXISTS (${dealer.getQuery()}))`, { ...owner.getParameters(), ...dealer.getParameters() });
+    const q = this.db.k.selectFrom('price_book as b');
+    if (ctx.isSystem || ctx.actor.scope.all) return q;
+    return q.where((eb) =>
+      eb.or([
+        eb.exists(eb.selectFrom('organization as oo').select('oo.id').whereRef('oo.id', '=', 'b.org_id').where(orgScope(ctx, 'oo.id'))),
+        eb.exists(eb.selectFrom('price_book_dealer as bd').select('bd.dealer_id').whereRef('bd.price_book_id', '=', 'b.id').where(orgScope(ctx, 'bd.dealer_id'))),
+      ]),
+    );
   }
 
   async list(ctx: RequestContext, q: PriceBookQueryDto): Promise<Paged<PriceBookDto>> {
-    const qb = this.visible(ctx);
-    if (q.dealerId) qb.andWhere('EXISTS (SELECT 1 FROM price_book_dealer x WHERE x.price_book_id = b.id AND x.dealer_id = :dealerId)', { dealerId: q.dealerId });
-    if (q.status) qb.andWhere('b.status = :status', { status: q.status });
-    if (q.validOn) qb.andWhere('b.valid_from <= :on::date AND (b.valid_to IS NULL OR b.valid_to >= :on::date)', { on: q.validOn });
-    if (q.q) qb.andWhere('(b.code ILIKE :q OR b.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    const { page, pageSize, column, direction, offset } = resolvePage(q, { code: 'b.code', name: 'b.name', validFrom: 'b.valid_from', createdAt: 'b.created_at' }, '-createdAt');
-    const [{ n }] = await qb.clone().select('count(*)::int', 'n').getRawMany<{ n: number }>();
-    const rows = await qb.select(BOOK_COLUMNS).orderBy(column, direction).addOrderBy('b.id').offset(offset).limit(pageSize).getRawMany<BookRow>();
+    let query = this.visible(ctx);
+    const dealerId = q.dealerId;
+    if (dealerId) query = query.where((eb) => eb.exists(eb.selectFrom('price_book_dealer as x').select('x.dealer_id').whereRef('x.price_book_id', '=', 'b.id').where('x.dealer_id', '=', dealerId)));
+    if (q.status) query = query.where('b.status', '=', q.status);
+    if (q.validOn) query = query.where(sql<boolean>`b.valid_from <= ${q.validOn}::date AND (b.valid_to IS NULL OR b.valid_to >= ${q.validOn}::date)`);
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      query = query.where((eb) => eb.or([eb('b.code', 'ilike', like), eb('b.name', 'ilike', like)]));
+    }
+    const { page, pageSize, column, direction, offset } = resolvePage(q, SORT, '-createdAt');
+    const [{ n }, rows] = await Promise.all([
+      this.db.one(ctx, query.select(sql<number>`count(*)::int`.as('n'))),
+      this.db.rows(ctx, query.select([...BOOK_COLUMNS]).orderBy(sql`${sql.raw(column)} ${sql.raw(direction)}`).orderBy('b.id').offset(offset).limit(pageSize)),
+    ]);
     return { items: await this.toDtos(ctx, rows), total: n, page, pageSize };
   }
 
   async get(ctx: RequestContext, id: string): Promise<PriceBookDto> {
-    const row = await this.visible(ctx).select(BOOK_COLUMNS).andWhere('b.id = :id', { id }).getRawOne<BookRow>();
+    const row = await this.db.first(ctx, this.visible(ctx).select([...BOOK_COLUMNS]).where('b.id', '=', id));
     if (!row) throw notFound('price book', id);
     return (await this.toDtos(ctx, [row]))[0];
   }
@@ -77,12 +84,11 @@ export class PriceBookService {
       this.assertDates(dto.validFrom, dto.validTo ?? null);
       await this.assertDealers(tx, dto.dealerIds);
       const items = await this.checkItems(tx, dto.items, owner.path);
-      const [{ taken }] = await this.db.query<{ taken: boolean }>(tx, 'SELECT EXISTS (SELECT 1 FROM price_book WHERE lower(code) = lower($1)) AS taken', [dto.code]);
+      const taken = await this.db.first(tx, this.db.k.selectFrom('price_book').select('id').where(sql<string>`lower(code)`, '=', dto.code.toLowerCase()));
       if (taken) throw new DomainError(ErrorCode.DUPLICATE, `The price book code ${dto.code} is taken`, { field: 'code' });
-      const [{ id: bookId }] = await this.db.query<{ id: string }>(
+      const { id: bookId } = await this.db.one(
         tx,
-        'INSERT INTO price_book (code, name, org_id, valid_from, valid_to, remark) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id',
-        [dto.code, dto.name.trim(), ownerId, dto.validFrom, dto.validTo ?? null, dto.remark ?? null],
+        this.db.k.insertInto('price_book').values({ code: dto.code, name: dto.name.trim(), org_id: ownerId, valid_from: dto.validFrom, valid_to: dto.validTo ?? null, remark: dto.remark ?? null }).returning('id'),
       );
       await this.writeDealers(tx, bookId, dto.dealerIds);
       await this.writeItems(tx, bookId, items);
@@ -96,28 +102,32 @@ export class PriceBookService {
   async update(ctx: RequestContext, id: string, dto: UpdatePriceBookDto): Promise<PriceBookDto> {
     await this.db.tx(ctx, async (tx) => {
       await this.get(tx, id);
-      const [row] = await this.db.query<BookRow>(tx, `SELECT ${BOOK_COLUMNS} FROM price_book b WHERE b.id = $1 FOR UPDATE`, [id]);
+      const row = await this.db.one(tx, this.db.k.selectFrom('price_book as b').select([...BOOK_COLUMNS]).where('b.id', '=', id).forUpdate());
       if (row.version !== dto.version) throw staleVersion('price book', dto.version, row.version);
       const validFrom = dto.validFrom ?? row.valid_from;
       const validTo = dto.validTo !== undefined ? dto.validTo : row.valid_to;
       if (dto.validFrom !== undefined || dto.validTo !== undefined) this.assertDates(validFrom, validTo);
       const beforeItems = await this.items(tx, id);
-      const beforeDealers = (await this.db.query<{ dealer_id: string }>(tx, 'SELECT dealer_id FROM price_book_dealer WHERE price_book_id = $1 ORDER BY dealer_id', [id])).map((d) => d.dealer_id);
+      const beforeDealers = (await this.db.rows(tx, this.db.k.selectFrom('price_book_dealer').select('dealer_id').where('price_book_id', '=', id).orderBy('dealer_id'))).map((d) => d.dealer_id);
       if (dto.dealerIds) {
         await this.assertDealers(tx, dto.dealerIds);
-        await this.db.query(tx, 'DELETE FROM price_book_dealer WHERE price_book_id = $1', [id]);
+        await this.db.rows(tx, this.db.k.deleteFrom('price_book_dealer').where('price_book_id', '=', id));
         await this.writeDealers(tx, id, dto.dealerIds);
       }
       if (dto.items) {
         const ownerPath = await this.orgs.pathOf(tx, row.org_id);
         const items = await this.checkItems(tx, dto.items, ownerPath);
-        await this.db.query(tx, 'DELETE FROM price_book_item WHERE price_book_id = $1', [id]);
+        await this.db.rows(tx, this.db.k.deleteFrom('price_book_item').where('price_book_id', '=', id));
         await this.writeItems(tx, id, items);
         await this.recordHistory(tx, id, dto.name ?? row.name, beforeItems, items, validFrom);
       }
-      await this.db.query(tx, 'UPDATE price_book SET name = $2, valid_from = $3, valid_to = $4, remark = $5, version = version + 1 WHERE id = $1', [
-        id, dto.name?.trim() ?? row.name, validFrom, validTo, dto.remark !== undefined ? dto.remark : row.remark,
-      ]);
+      await this.db.rows(
+        tx,
+        this.db.k
+          .updateTable('price_book')
+          .set({ name: dto.name?.trim() ?? row.name, valid_from: validFrom, valid_to: validTo, remark: dto.remark !== undefined ? dto.remark : row.remark, version: sql`version + 1` })
+          .where('id', '=', id),
+      );
       await this.audit.record(tx, {
         action: 'update', entity: 'price_book', entityId: id, orgId: row.org_id, summary: `edited price book ${row.code}`,
         before: { name: row.name, validFrom: row.valid_from, validTo: row.valid_to, dealerIds: beforeDealers, items: beforeItems },
@@ -131,7 +141,7 @@ export class PriceBookService {
     const book = await this.get(ctx, id);
     if (book.status !== status) {
       await this.db.tx(ctx, async (tx) => {
-        await this.db.query(tx, 'UPDATE price_book SET status = $2, version = version + 1 WHERE id = $1', [id, status]);
+        await this.db.rows(tx, this.db.k.updateTable('price_book').set({ status, version: sql`version + 1` }).where('id', '=', id));
         await this.audit.record(tx, { action: status === 'ACTIVE' ? 'enable' : 'disable', entity: 'price_book', entityId: id, orgId: book.orgId, summary: `${status === 'ACTIVE' ? 'enabled' : 'disabled'} price book ${book.code}`, before: { status: book.status }, after: { status } });
       });
     }
@@ -157,7 +167,7 @@ export class PriceBookService {
     const seen = new Set<string>();
     for (const i of norm) {
       const key = `${i.productId}@${i.minQty}`;
-      if (seen.has(key)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A product appears twice with the same minimum quantity', { productId: i.productId, minQty: i.minQty });
+      if (seen.has(key)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A product appears twice with the same minimum quantity', { field: 'items', productId: i.productId, minQty: i.minQty });
       seen.add(key);
     }
     const byProduct = new Map<string, typeof norm>();
@@ -170,17 +180,15 @@ export class PriceBookService {
   }
 
   private async writeDealers(tx: RequestContext, id: string, dealerIds: string[]): Promise<void> {
-    await this.db.query(tx, 'INSERT INTO price_book_dealer (price_book_id, dealer_id) SELECT $1, unnest($2::uuid[])', [id, dealerIds]);
+    if (dealerIds.length) await this.db.rows(tx, this.db.k.insertInto('price_book_dealer').values(dealerIds.map((dealerId) => ({ price_book_id: id, dealer_id: dealerId }))));
   }
 
   private async writeItems(tx: RequestContext, id: string, items: { productId: string; minQty: string; price: string }[]): Promise<void> {
-    await this.db.query(tx, 'INSERT INTO price_book_item (price_book_id, product_id, min_qty, price) SELECT $1, unnest($2::uuid[]), unnest($3::numeric[]), unnest($4::numeric[])', [
-      id, items.map((i) => i.productId), items.map((i) => i.minQty), items.map((i) => i.price),
-    ]);
+    if (items.length) await this.db.rows(tx, this.db.k.insertInto('price_book_item').values(items.map((i) => ({ price_book_id: id, product_id: i.productId, min_qty: i.minQty, price: i.price }))));
   }
 
   private async items(tx: RequestContext, id: string) {
-    return this.db.query<{ productId: string; minQty: string; price: string }>(tx, 'SELECT product_id AS "productId", min_qty AS "minQty", price FROM price_book_item WHERE price_book_id = $1 ORDER BY product_id, min_qty', [id]);
+    return this.db.rows(tx, this.db.k.selectFrom('price_book_item').select(['product_id as productId', 'min_qty as minQty', 'price']).where('price_book_id', '=', id).orderBy('product_id').orderBy('min_qty'));
   }
 
   /** One history row per changed (product, min qty) price, named after the book. */
@@ -196,23 +204,34 @@ export class PriceBookService {
         .filter((c) => c.oldPrice === null || c.newPrice === null || !new Dec(c.oldPrice).equals(c.newPrice))
         // a quantity break is named by its tier, so the breaks of one book stay apart in the history
         .map(({ minQty, ...c }) => ({ kind: 'PRICE_BOOK' as const, refId: bookId, refName: minQty.isZero() ? bookName : `${bookName} ≥${minQty.toString()}`, ...c }));
-      await this.products.recordPriceChanges(tx, productId, changes, effectiveDate < businessDate(new Date(), this.config.companyTz) ? undefined : effectiveDate);
+      await this.history.record(tx, changes.map((c) => ({ productId, ...c })), effectiveDate < businessDate(new Date(), this.config.companyTz) ? undefined : effectiveDate);
     }
   }
 
   private async toDtos(ctx: RequestContext, rows: BookRow[]): Promise<PriceBookDto[]> {
     if (!rows.length) return [];
     const ids = rows.map((r) => r.id);
-    const dealerQb = this.db.manager(ctx).createQueryBuilder().select(['bd.price_book_id AS book_id', 'o.id AS id', 'o.code AS code', 'o.name AS name', 'o.type AS type'])
-      .from('price_book_dealer', 'bd').innerJoin('organization', 'o', 'o.id = bd.dealer_id').where('bd.price_book_id = ANY(:ids)', { ids }).orderBy('o.code');
-    // among a book's dealers, show only those the caller may see
-    applyOrgScope(dealerQb, ctx, 'o.id');
     const [dealers, items] = await Promise.all([
-      dealerQb.getRawMany<OrgRef & { book_id: string }>(),
-      this.db.query<{ book_id: string; product_id: string; code: string; name: string; min_qty: string; price: string }>(
+      this.db.rows(
         ctx,
-        'SELECT i.price_book_id AS book_id, i.product_id, p.code, p.name, i.min_qty, i.price FROM price_book_item i JOIN product p ON p.id = i.product_id WHERE i.price_book_id = ANY($1) ORDER BY p.code, i.min_qty',
-        [ids],
+        this.db.k
+          .selectFrom('price_book_dealer as bd')
+          .innerJoin('organization as o', 'o.id', 'bd.dealer_id')
+          .select(['bd.price_book_id as book_id', 'o.id', 'o.code', 'o.name', 'o.type'])
+          .where('bd.price_book_id', 'in', ids)
+          // among a book's dealers, show only those the caller may see
+          .where(orgScope(ctx, 'o.id'))
+          .orderBy('o.code'),
+      ),
+      this.db.rows(
+        ctx,
+        this.db.k
+          .selectFrom('price_book_item as i')
+          .innerJoin('product as p', 'p.id', 'i.product_id')
+          .select(['i.price_book_id as book_id', 'i.product_id', 'p.code', 'p.name', 'i.min_qty', 'i.price'])
+          .where('i.price_book_id', 'in', ids)
+          .orderBy('p.code')
+          .orderBy('i.min_qty'),
       ),
     ]);
     return rows.map((r) => ({
@@ -222,9 +241,9 @@ export class PriceBookService {
       orgId: r.org_id,
       validFrom: r.valid_from,
       validTo: r.valid_to,
-      status: r.status,
+      status: r.status as PriceBookDto['status'],
       remark: r.remark,
-      dealers: dealers.filter((d) => d.book_id === r.id).map(({ id, code, name, type }) => ({ id, code, name, type })),
+      dealers: dealers.filter((d) => d.book_id === r.id).map(({ id, code, name, type }): OrgRef => ({ id, code, name, type: type as OrgType })),
       items: items.filter((i) => i.book_id === r.id).map((i) => ({ productId: i.product_id, productCode: i.code, productName: i.name, minQty: i.min_qty, price: i.price })),
       version: r.version,
       createdAt: new Date(r.created_at).toISOString(),

@@ -5,6 +5,7 @@ import { RequestContext } from '../../common/context/request-context';
 import { RequirePermissions } from '../../common/auth/permissions.decorator';
 import { Idempotent } from '../../common/http/idempotency.interceptor';
 import { PriceBookService } from './price-book.service';
+import { PriceHistoryService } from './price-history.service';
 import { PriceResolverService } from './price-resolver.service';
 import { PromotionService } from './promotion.service';
 import { CreatePriceBookDto, CreatePromotionDto, PriceBookQueryDto, PromotionQueryDto, ResolveQueryDto, UpdatePriceBookDto, UpdatePromotionDto } from './pricing.dto';
@@ -17,7 +18,15 @@ export class PricingController {
     private readonly books: PriceBookService,
     private readonly promotions: PromotionService,
     private readonly resolver: PriceResolverService,
+    private readonly history: PriceHistoryService,
   ) {}
+
+  /** 调价记录 of a product (base, level, floor, price book and promotion prices), newest first; not for dealers. */
+  @Get('products/:id/price-history')
+  @RequirePermissions('prices:view')
+  priceHistory(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string) {
+    return this.history.forProduct(ctx, id);
+  }
 
   /** `[{ productId, unitPrice, source, sourceId, sourceName, ... }]`, source one of PROMOTION, PRICE_BOOK, LEVEL, BASE. */
   @Get('prices/resolve')

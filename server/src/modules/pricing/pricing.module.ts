@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { OrgModule } from '../org/org.module';
 import { PriceBookService } from './price-book.service';
+import { PriceHistoryService } from './price-history.service';
 import { PriceResolverService } from './price-resolver.service';
 import { PricingController } from './pricing.controller';
 import { PromotionService } from './promotion.service';
@@ -10,7 +11,7 @@ import { PromotionService } from './promotion.service';
 @Module({
   imports: [OrgModule, CatalogModule],
   controllers: [PricingController],
-  providers: [PriceBookService, PromotionService, PriceResolverService],
+  providers: [PriceBookService, PromotionService, PriceResolverService, PriceHistoryService],
   exports: [PriceResolverService],
 })
 export class PricingModule {}

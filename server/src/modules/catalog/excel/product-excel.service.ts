@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CODE_PATTERN, fmt, ImportResult, ImportRowError, isDecimalString, Dec, ProductStatus } from '@drp/shared';
+import { CODE_PATTERN, fmt, ImportResult, isDecimalString, Dec, ProductStatus } from '@drp/shared';
+import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
 import { RequestContext } from '../../../common/context/request-context';
 import { DbService } from '../../../database/db.service';
@@ -8,7 +9,10 @@ import { AuditService } from '../../audit/audit.service';
 import { PriceLevelService } from '../price-level.service';
 import { ProductService } from '../product.service';
 import { ProductQueryDto } from '../catalog.dto';
-import { Column, readWorkbook, rejectIfErrors, writeWorkbook } from './sheet';
+import { EventBus } from '../../../kernel/events';
+import '../catalog.events';
+import { ProductPriceChange } from '../catalog.events';
+import { Column, problemList, readWorkbook, rejectIfErrors, writeWorkbook } from './sheet';
 
 type ProductRow = {
   code: string; name: string; spec: string; brand: string; categoryCode: string; baseUnit: string; barcode: string; taxRate: string; basePrice: string;
@@ -22,6 +26,9 @@ const YES = new Set(['是', 'Y', 'YES', 'TRUE', '1']);
 const NO = new Set(['否', 'N', 'NO', 'FALSE', '0', '']);
 const CHUNK = 2000;
 
+/** A changed price found by the import's diff (temp tables: not in the typed schema). */
+type ProductPriceChangeRow = { product_id: string; kind: ProductPriceChange['kind']; level: number | null; old_price: string | null; new_price: string | null };
+
 /**
  * Excel import and export of products and of price lists (exceljs). Imports are all or nothing:
  * every row is checked first and every problem reported (row, column, message); only a clean file
@@ -34,6 +41,7 @@ export class ProductExcelService {
     private readonly audit: AuditService,
     private readonly products: ProductService,
     private readonly levels: PriceLevelService,
+    private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -67,7 +75,7 @@ export class ProductExcelService {
 
   async productTemplate(ctx: RequestContext): Promise<Buffer> {
     const cols = await this.productColumns(ctx);
-    const categories = await this.db.query<{ code: string; name: string }>(ctx, 'SELECT code, name FROM category ORDER BY path');
+    const categories = await this.db.rows(ctx, this.db.k.selectFrom('category').select(['code', 'name']).orderBy('path'));
     const notes = [['列 Column', '说明 Notes'], ...cols.filter((c) => c.note).map((c) => [c.header, c.note!]), [], ['分类编码', '分类名称'], ...categories.map((c) => [c.code, c.name])];
     return writeWorkbook('商品', cols, [Object.fromEntries(cols.map((c) => [c.key, c.example ?? ''])) as Record<keyof ProductRow, string>], notes);
   }
@@ -79,9 +87,9 @@ export class ProductExcelService {
 
   /** Exactly what the product list shows for the same filter (scope included), without paging. */
   async exportProducts(ctx: RequestContext, q: ProductQueryDto, pricesOnly = false): Promise<Buffer> {
-    const products = await this.products.filtered(ctx, q).orderBy('p.code').limit(50000).getMany();
+    const products = await this.db.rows(ctx, this.products.filtered(ctx, q).selectAll('p').orderBy('p.code').limit(50000));
     const dtos = await this.products.toDtos(ctx, products);
-    const cats = new Map((await this.db.query<{ id: string; code: string }>(ctx, 'SELECT id, code FROM category')).map((c) => [c.id, c.code]));
+    const cats = new Map((await this.db.rows(ctx, this.db.k.selectFrom('category').select(['id', 'code']))).map((c) => [c.id, c.code]));
     const rows = dtos.map((p) => ({
       code: p.code, name: p.name, spec: p.spec, brand: p.brand, categoryCode: cats.get(p.categoryId) ?? '', baseUnit: p.baseUnit, barcode: p.barcode, taxRate: p.taxRate,
       basePrice: p.basePrice, ...Object.fromEntries(LEVEL_KEYS.map((k, i) => [k, p.levelPrices[i]])), floorPrice: p.floorPrice, minOrderQty: p.minOrderQty,
@@ -93,34 +101,32 @@ export class ProductExcelService {
   async importProducts(ctx: RequestContext, file: Buffer | undefined): Promise<ImportResult> {
     const cols = await this.productColumns(ctx);
     const rows = await readWorkbook(file, cols);
-    const header = new Map(cols.map((c) => [c.key, c.header]));
-    const errors: ImportRowError[] = [];
-    const err = (row: number, key: string, message: string) => errors.push({ row, column: header.get(key as keyof ProductRow) ?? key, message });
-    const categories = new Map((await this.db.query<{ id: string; code: string }>(ctx, 'SELECT id, code FROM category')).map((c) => [c.code.toLowerCase(), c.id]));
+    const { errors, add: err } = problemList(new Map(cols.map((c) => [String(c.key), c.header])));
+    const categories = new Map((await this.db.rows(ctx, this.db.k.selectFrom('category').select(['id', 'code']))).map((c) => [c.code.toLowerCase(), c.id]));
     const seenCodes = new Map<string, number>();
     const seenBarcodes = new Map<string, number>();
     const clean: (Record<string, string | null> & { rowNo: number })[] = [];
-    if (!rows.length) err(2, 'code', 'The sheet has no data rows');
+    if (!rows.length) err(2, 'code', 'NO_ROWS', {});
     for (const { rowNo, values: v } of rows) {
       const r = { rowNo } as unknown as Record<string, string | null> & { rowNo: number };
       const text = (key: keyof ProductRow, max: number, required = false) => {
         const s = v[key] ?? '';
-        if (!s) return required ? (err(rowNo, key, 'required'), null) : null;
-        if (s.length > max) return err(rowNo, key, `at most ${max} characters`), null;
+        if (!s) return required ? (err(rowNo, key, 'REQUIRED', {}), null) : null;
+        if (s.length > max) return err(rowNo, key, 'TOO_LONG', { max }), null;
         return s;
       };
       const decimal = (key: keyof ProductRow, scale: number, opts: { required?: boolean; positive?: boolean; def?: string } = {}) => {
         const s = v[key] ?? '';
-        if (!s) return opts.required ? (err(rowNo, key, 'required'), null) : (opts.def ?? null);
-        if (!isDecimalString(s, scale) || new Dec(s).isNegative()) return err(rowNo, key, `must be a number >= 0 with at most ${scale} decimals`), null;
-        if (opts.positive && new Dec(s).isZero()) return err(rowNo, key, 'must be above 0'), null;
+        if (!s) return opts.required ? (err(rowNo, key, 'REQUIRED', {}), null) : (opts.def ?? null);
+        if (!isDecimalString(s, scale) || new Dec(s).isNegative()) return err(rowNo, key, 'NOT_A_NUMBER', { scale }), null;
+        if (opts.positive && new Dec(s).isZero()) return err(rowNo, key, 'NOT_POSITIVE', {}), null;
         return s;
       };
       r.code = text('code', 32, true);
-      if (r.code && !CODE_PATTERN.test(r.code)) err(rowNo, 'code', 'letters, digits, _ or - only');
+      if (r.code && !CODE_PATTERN.test(r.code)) err(rowNo, 'code', 'BAD_CODE', {});
       if (r.code) {
         const first = seenCodes.get(r.code.toLowerCase());
-        if (first) err(rowNo, 'code', `duplicate of row ${first}`);
+        if (first) err(rowNo, 'code', 'DUPLICATE_IN_FILE', { row: first });
         else seenCodes.set(r.code.toLowerCase(), rowNo);
       }
       r.name = text('name', 200, true);
@@ -128,17 +134,17 @@ export class ProductExcelService {
       r.brand = text('brand', 50);
       const cat = text('categoryCode', 32, true);
       r.categoryId = cat ? (categories.get(cat.toLowerCase()) ?? null) : null;
-      if (cat && !r.categoryId) err(rowNo, 'categoryCode', `unknown category ${cat}`);
+      if (cat && !r.categoryId) err(rowNo, 'categoryCode', 'UNKNOWN_CATEGORY', { code: cat });
       r.baseUnit = text('baseUnit', 10, true);
       r.barcode = text('barcode', 32);
       if (r.barcode) {
-        if (!/^[0-9A-Za-z-]{4,32}$/.test(r.barcode)) err(rowNo, 'barcode', '4-32 digits or letters');
+        if (!/^[0-9A-Za-z-]{4,32}$/.test(r.barcode)) err(rowNo, 'barcode', 'BAD_BARCODE', {});
         const first = seenBarcodes.get(r.barcode);
-        if (first) err(rowNo, 'barcode', `duplicate of row ${first}`);
+        if (first) err(rowNo, 'barcode', 'DUPLICATE_IN_FILE', { row: first });
         else seenBarcodes.set(r.barcode, rowNo);
       }
       r.taxRate = decimal('taxRate', 4, { def: '0.13' });
-      if (r.taxRate && new Dec(r.taxRate).greaterThanOrEqualTo(1)) err(rowNo, 'taxRate', 'a decimal below 1, such as 0.13');
+      if (r.taxRate && new Dec(r.taxRate).greaterThanOrEqualTo(1)) err(rowNo, 'taxRate', 'BAD_TAX_RATE', {});
       r.basePrice = decimal('basePrice', 4, { required: true });
       LEVEL_KEYS.forEach((k) => (r[k] = decimal(k, 4)));
       r.floorPrice = decimal('floorPrice', 4);
@@ -146,25 +152,26 @@ export class ProductExcelService {
       r.orderMultiple = decimal('orderMultiple', 3, { positive: true, def: '1' });
       const status = v.status ?? '';
       r.status = status ? (STATUS_TEXT[status] ?? null) : ProductStatus.ON_SALE;
-      if (!r.status) err(rowNo, 'status', '在售 or 停售');
+      if (!r.status) err(rowNo, 'status', 'BAD_STATUS', {});
       const mp = (v.mallPublished ?? '').toUpperCase();
       r.mallPublished = YES.has(mp) ? 'true' : NO.has(mp) ? 'false' : null;
-      if (r.mallPublished === null) err(rowNo, 'mallPublished', '是 or 否');
+      if (r.mallPublished === null) err(rowNo, 'mallPublished', 'BAD_YES_NO', {});
       r.remark = text('remark', 500);
       clean.push(r);
     }
     // barcodes already used by other products (not the same code)
     const barcodes = clean.filter((r) => r.barcode).map((r) => r.barcode!);
     if (barcodes.length) {
-      const taken = await this.db.query<{ barcode: string; code: string }>(ctx, 'SELECT barcode, code FROM product WHERE barcode = ANY($1)', [barcodes]);
+      const taken = await this.db.rows(ctx, this.db.k.selectFrom('product').select(['barcode', 'code']).where('barcode', 'in', barcodes));
       const byBarcode = new Map(clean.filter((r) => r.barcode).map((r) => [r.barcode!, r]));
       for (const t of taken) {
-        const r = byBarcode.get(t.barcode)!;
-        if (r.code?.toLowerCase() !== t.code.toLowerCase()) err(r.rowNo, 'barcode', `already used by product ${t.code}`);
+        const r = byBarcode.get(t.barcode!)!;
+        if (r.code?.toLowerCase() !== t.code.toLowerCase()) err(r.rowNo, 'barcode', 'BARCODE_TAKEN', { code: t.code });
       }
     }
     rejectIfErrors(errors);
     return this.db.tx(ctx, async (tx) => {
+      // raw SQL from here on: the staging temp tables (import_*) are not in the typed schema, and the writes stay set-based (benched)
       await this.db.query(tx, `CREATE TEMP TABLE import_product (LIKE product INCLUDING DEFAULTS) ON COMMIT DROP`);
       await this.db.query(tx, `CREATE TEMP TABLE import_level (code varchar(32), level smallint, price numeric(18,4)) ON COMMIT DROP`);
       for (let i = 0; i < clean.length; i += CHUNK) {
@@ -187,27 +194,28 @@ export class ProductExcelService {
   async importPrices(ctx: RequestContext, file: Buffer | undefined): Promise<ImportResult> {
     const cols = await this.priceColumns(ctx);
     const rows = await readWorkbook(file, cols);
-    const header = new Map(cols.map((c) => [c.key, c.header]));
-    const errors: ImportRowError[] = [];
-    const err = (row: number, key: string, message: string) => errors.push({ row, column: header.get(key as keyof PriceRow) ?? key, message });
+    const { errors, add: err } = problemList(new Map(cols.map((c) => [String(c.key), c.header])));
     const codes = rows.map((r) => r.values.code).filter(Boolean);
-    const known = new Map((await this.db.query<{ code: string; id: string }>(ctx, 'SELECT code, id FROM product WHERE lower(code) = ANY($1)', [codes.map((c) => c.toLowerCase())])).map((p) => [p.code.toLowerCase(), p.id]));
+    const known = new Map(
+      (codes.length ? await this.db.rows(ctx, this.db.k.selectFrom('product').select(['code', 'id']).where(sql<string>`lower(code)`, 'in', codes.map((c) => c.toLowerCase()))) : []).map((p) => [p.code.toLowerCase(), p.id]),
+    );
     // only products the caller may see can be priced
-    const visible = new Set((await this.products.filtered(ctx, {}).select('p.id').andWhere('p.id = ANY(:ids)', { ids: [...known.values()] }).getMany()).map((p) => p.id));
+    const knownIds = [...known.values()];
+    const visible = new Set(knownIds.length ? (await this.db.rows(ctx, this.products.filtered(ctx, {}).select('p.id').where('p.id', 'in', knownIds))).map((p) => p.id) : []);
     const seen = new Map<string, number>();
     const clean: { rowNo: number; code: string; basePrice: string | null; floorPrice: string | null; clearFloor: boolean; levels: (string | null | '-')[] }[] = [];
-    if (!rows.length) err(2, 'code', 'The sheet has no data rows');
+    if (!rows.length) err(2, 'code', 'NO_ROWS', {});
     for (const { rowNo, values: v } of rows) {
       const code = v.code ?? '';
-      if (!code) err(rowNo, 'code', 'required');
-      else if (!known.has(code.toLowerCase()) || !visible.has(known.get(code.toLowerCase())!)) err(rowNo, 'code', `unknown product ${code}`);
-      else if (seen.has(code.toLowerCase())) err(rowNo, 'code', `duplicate of row ${seen.get(code.toLowerCase())}`);
+      if (!code) err(rowNo, 'code', 'REQUIRED', {});
+      else if (!known.has(code.toLowerCase()) || !visible.has(known.get(code.toLowerCase())!)) err(rowNo, 'code', 'UNKNOWN_PRODUCT', { code });
+      else if (seen.has(code.toLowerCase())) err(rowNo, 'code', 'DUPLICATE_IN_FILE', { row: seen.get(code.toLowerCase())! });
       else seen.set(code.toLowerCase(), rowNo);
       const price = (key: keyof PriceRow, allowClear: boolean): string | null | '-' => {
         const s = v[key] ?? '';
         if (!s) return null;
         if (allowClear && s === '-') return '-';
-        if (!isDecimalString(s, 4) || new Dec(s).isNegative()) return err(rowNo, key, 'must be a number >= 0 with at most 4 decimals'), null;
+        if (!isDecimalString(s, 4) || new Dec(s).isNegative()) return err(rowNo, key, 'NOT_A_NUMBER', { scale: 4 }), null;
         return s;
       };
       const floor = price('floorPrice', true);
@@ -215,6 +223,7 @@ export class ProductExcelService {
     }
     rejectIfErrors(errors);
     return this.db.tx(ctx, async (tx) => {
+      // raw SQL from here on: the staging temp tables (import_*) are not in the typed schema, and the writes stay set-based (benched)
       await this.db.query(tx, `CREATE TEMP TABLE import_product (LIKE product INCLUDING DEFAULTS) ON COMMIT DROP`);
       await this.db.query(tx, `CREATE TEMP TABLE import_level (code varchar(32), level smallint, price numeric(18,4)) ON COMMIT DROP`);
       // start from the current rows, overlay what the sheet gives
@@ -235,12 +244,12 @@ export class ProductExcelService {
   }
 
   /**
-   * Writes the staged rows (temp tables import_product, import_level): price history for every
-   * changed price, then the upsert of products and the replacement of their level prices.
+   * Writes the staged rows (temp tables import_product, import_level): the upsert of products and
+   * the replacement of their level prices, then every changed price announced (pricing writes the history).
+   * Raw SQL: it joins the staging temp tables, which the typed schema does not know.
    */
   private async applyImport(tx: RequestContext, what: 'products' | 'prices', rowCount: number): Promise<ImportResult> {
     const day = businessDate(new Date(), this.config.companyTz);
-    const who = [day, tx.user?.id ?? null, tx.user?.displayName ?? 'system'];
     await this.db.query(tx, `CREATE TEMP TABLE import_old_level ON COMMIT DROP AS SELECT pp.* FROM product_price pp JOIN product p ON p.id = pp.product_id JOIN import_product i ON lower(i.code) = lower(p.code)`);
     await this.db.query(tx, `CREATE TEMP TABLE import_old ON COMMIT DROP AS SELECT p.* FROM product p JOIN import_product i ON lower(i.code) = lower(p.code)`);
     const upserted = await this.db.query<{ id: string; inserted: boolean }>(
@@ -255,25 +264,23 @@ export class ProductExcelService {
     );
     await this.db.query(tx, `DELETE FROM product_price pp USING product p, import_product i WHERE pp.product_id = p.id AND lower(p.code) = lower(i.code)`);
     await this.db.query(tx, `INSERT INTO product_price (product_id, level, price) SELECT p.id, l.level, l.price FROM import_level l JOIN product p ON lower(p.code) = lower(l.code)`);
-    // history: base and floor changes, then level changes (old NULL for new products or new levels)
-    await this.db.query(
+    // the changed prices (base and floor, then levels; old NULL for new products or new levels): pricing writes their history
+    const changed = await this.db.query<ProductPriceChangeRow>(
       tx,
-      `INSERT INTO price_history (product_id, kind, old_price, new_price, effective_date, changed_by, changed_by_name)
-       SELECT p.id, k.kind, k.old_price, k.new_price, $1, $2, $3
+      `SELECT p.id AS product_id, k.kind, NULL::smallint AS level, k.old_price, k.new_price
          FROM product p JOIN import_product i ON lower(i.code) = lower(p.code) LEFT JOIN import_old o ON o.id = p.id
         CROSS JOIN LATERAL (VALUES ('BASE', o.base_price, p.base_price), ('FLOOR', o.floor_price, p.floor_price)) AS k(kind, old_price, new_price)
-        WHERE k.old_price IS DISTINCT FROM k.new_price`,
-      who,
-    );
-    await this.db.query(
-      tx,
-      `INSERT INTO price_history (product_id, kind, level, old_price, new_price, effective_date, changed_by, changed_by_name)
-       SELECT COALESCE(n.product_id, o.product_id), 'LEVEL', COALESCE(n.level, o.level), o.price, n.price, $1, $2, $3
+        WHERE k.old_price IS DISTINCT FROM k.new_price
+       UNION ALL
+       SELECT COALESCE(n.product_id, o.product_id), 'LEVEL', COALESCE(n.level, o.level), o.price, n.price
          FROM (SELECT pp.* FROM product_price pp JOIN product p ON p.id = pp.product_id JOIN import_product i ON lower(i.code) = lower(p.code)) n
          FULL JOIN import_old_level o ON o.product_id = n.product_id AND o.level = n.level
         WHERE o.price IS DISTINCT FROM n.price`,
-      who,
     );
+    if (changed.length) {
+      const changes: ProductPriceChange[] = changed.map((c) => ({ productId: c.product_id, kind: c.kind, level: c.level, old: c.old_price, new: c.new_price }));
+      this.events.publish(tx, 'ProductPricesChanged', { source: 'IMPORT', effectiveDate: day, changes });
+    }
     const created = upserted.filter((u) => u.inserted).length;
     const result = { created, updated: upserted.length - created };
     await this.audit.record(tx, { action: `import_${what}`, entity: 'product', summary: `imported ${rowCount} row(s): ${result.created} created, ${result.updated} updated`, after: result });

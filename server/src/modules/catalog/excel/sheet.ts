@@ -1,6 +1,6 @@
 import { StreamableFile } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { ErrorCode, ImportRowError } from '@drp/shared';
+import { ErrorCode, ImportProblem, ImportProblemCode, ImportProblemParams } from '@drp/shared';
 import { DomainError } from '../../../common/errors/domain-error';
 
 /**
@@ -67,7 +67,10 @@ export async function readWorkbook<Row>(data: Buffer | undefined, columns: Colum
   });
   const missing = columns.filter((c) => c.required && !index.has(c.key)).map((c) => c.header);
   if (missing.length) {
-    throw new DomainError(ErrorCode.IMPORT_REJECTED, `Missing columns: ${missing.join(', ')}; start from the template`, { errors: missing.map((m) => ({ row: 1, column: m, message: 'column missing' })) });
+    throw new DomainError(ErrorCode.IMPORT_REJECTED, `Missing columns: ${missing.join(', ')}; start from the template`, {
+      errors: columns.filter((c) => c.required && !index.has(c.key)).map((c) => ({ row: 1, field: String(c.key), column: c.header, code: 'COLUMN_MISSING' as const, params: {} })),
+      total: missing.length,
+    });
   }
   const out: { rowNo: number; values: Record<string, string> }[] = [];
   ws.eachRow({ includeEmpty: false }, (row, rowNo) => {
@@ -81,14 +84,23 @@ export async function readWorkbook<Row>(data: Buffer | undefined, columns: Colum
     }
     if (any) out.push({ rowNo, values });
   });
-  if (out.length > MAX_IMPORT_ROWS) throw new DomainError(ErrorCode.IMPORT_REJECTED, `At most ${MAX_IMPORT_ROWS} rows per file`, { errors: [{ row: MAX_IMPORT_ROWS + 2, column: '', message: 'too many rows' }] });
+  if (out.length > MAX_IMPORT_ROWS) throw new DomainError(ErrorCode.IMPORT_REJECTED, `At most ${MAX_IMPORT_ROWS} rows per file`, {
+      errors: [{ row: MAX_IMPORT_ROWS + 2, code: 'TOO_MANY_ROWS', params: { max: MAX_IMPORT_ROWS } }],
+      total: 1,
+    });
   return out;
 }
 
+/** Collects an import's problems, each with the column's sheet header. */
+export function problemList(headers: Map<string, string>): { errors: ImportProblem[]; add: <C extends ImportProblemCode>(row: number, field: string, code: C, params: ImportProblemParams[C]) => void } {
+  const errors: ImportProblem[] = [];
+  return { errors, add: (row, field, code, params) => void errors.push({ row, field, column: headers.get(field) ?? field, code, params } as ImportProblem) };
+}
+
 /** Throws the all-or-nothing rejection with every problem found. */
-export function rejectIfErrors(errors: ImportRowError[]): void {
+export function rejectIfErrors(errors: ImportProblem[]): void {
   if (!errors.length) return;
-  errors.sort((a, b) => a.row - b.row || a.column.localeCompare(b.column));
+  errors.sort((a, b) => a.row - b.row || (a.column ?? '').localeCompare(b.column ?? ''));
   throw new DomainError(ErrorCode.IMPORT_REJECTED, `${errors.length} problem(s) in ${new Set(errors.map((e) => e.row)).size} row(s); nothing was imported`, { errors: errors.slice(0, 1000), total: errors.length });
 }
 
