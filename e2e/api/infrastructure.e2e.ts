@@ -6,6 +6,7 @@ import { JobsService } from '../../server/src/modules/jobs/jobs.service';
 import { MAINTENANCE_JOB } from '../../server/src/modules/jobs/maintenance.job';
 import { ESCALATION_JOB } from '../../server/src/modules/approval/approval.service';
 import { MONTH_END_JOB } from '../../server/src/modules/finance/statement.service';
+import { OUTBOX_JOB } from '../../server/src/kernel/outbox.service';
 import { bootTestApp, TestApp } from '../support/test-app';
 
 describe('document numbers and transactions', () => {
@@ -19,12 +20,13 @@ describe('document numbers and transactions', () => {
     const db = t.app.get(DbService);
     const numbers = t.app.get(DocNumberService);
     // prefixes no real document uses: the demo data has numbered today's orders already
-    const got = await Promise.all(Array.from({ length: 20 }, () => db.tx(RequestContext.system(), (tx) => numbers.next(tx, 'ZZ'))));
-    const day = businessDate(new Date(), 'Asia/Shanghai').replace(/-/g, '');
+    const today = businessDate(new Date(), 'Asia/Shanghai');
+    const got = await Promise.all(Array.from({ length: 20 }, () => db.tx(RequestContext.system(), (tx) => numbers.next(tx, 'ZZ', today))));
+    const day = today.replace(/-/g, '');
     expect(new Set(got).size).toBe(20);
     expect([...got].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `ZZ${day}-${String(i + 1).padStart(4, '0')}`));
     // other document types count separately
-    expect(await db.tx(RequestContext.system(), (tx) => numbers.next(tx, 'ZY'))).toBe(`ZY${day}-0001`);
+    expect(await db.tx(RequestContext.system(), (tx) => numbers.next(tx, 'ZY', today))).toBe(`ZY${day}-0001`);
   });
 
   it('a rolled-back transaction leaves nothing behind, its audit entry included', async () => {
@@ -82,6 +84,8 @@ describe('background jobs on pg-boss', () => {
       { name: ESCALATION_JOB, cron: '*/10 * * * *', timezone: 'Asia/Shanghai' },
       { name: MONTH_END_JOB, cron: '0 2 1 * *', timezone: 'Asia/Shanghai' },
       { name: MAINTENANCE_JOB, cron: '17 * * * *', timezone: 'Asia/Shanghai' },
+      // the outbox (SMS / e-mail deliveries, ...) is drained every minute
+      { name: OUTBOX_JOB, cron: '* * * * *', timezone: 'Asia/Shanghai' },
     ].sort((a, b) => a.name.localeCompare(b.name)));
   });
 
@@ -91,15 +95,15 @@ describe('background jobs on pg-boss', () => {
     const [{ month }] = await t.sql<{ month: string }>(`SELECT to_char(current_date - 60, 'YYYY-MM') AS month`);
     const statements = async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM statement WHERE to_char(period_from, 'YYYY-MM') = $1`, [month]))[0].n;
     expect(await statements()).toBe(0);
-    const ids = [await jobs.send(ESCALATION_JOB, {}), await jobs.send(MONTH_END_JOB, { month })];
+    const ids = [await jobs.send(ESCALATION_JOB, {}), await jobs.send(MONTH_END_JOB, { month }), await jobs.send(OUTBOX_JOB, {})];
     const deadline = Date.now() + 30000;
     let states: string[] = [];
     while (Date.now() < deadline) {
       states = (await t.sql<{ state: string }>('SELECT state FROM pgboss.job WHERE id = ANY($1::uuid[])', [ids])).map((r) => r.state);
-      if (states.length === 2 && states.every((s) => s === 'completed' || s === 'failed')) break;
+      if (states.length === 3 && states.every((s) => s === 'completed' || s === 'failed')) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    expect(states).toEqual(['completed', 'completed']);
+    expect(states).toEqual(['completed', 'completed', 'completed']);
     expect(await statements()).toBeGreaterThan(0);
   });
 });

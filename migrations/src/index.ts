@@ -8,5 +8,6 @@ import { Mall1764400000000 } from './1764400000000-Mall';
 import { WordedMessages1764500000000 } from './1764500000000-WordedMessages';
 import { DocumentKernel1764600000000 } from './1764600000000-DocumentKernel';
 import { ReturnCredits1764610000000 } from './1764610000000-ReturnCredits';
+import { ApprovalNotices1764620000000 } from './1764620000000-ApprovalNotices';
 
-export const migrations = [Foundation1763900000000, CatalogInventoryPricing1764000000000, SalesFinance1764100000000, Approvals1764200000000, ApprovalDocuments1764300000000, Mall1764400000000, WordedMessages1764500000000, DocumentKernel1764600000000, ReturnCredits1764610000000];
+export const migrations = [Foundation1763900000000, CatalogInventoryPricing1764000000000, SalesFinance1764100000000, Approvals1764200000000, ApprovalDocuments1764300000000, Mall1764400000000, WordedMessages1764500000000, DocumentKernel1764600000000, ReturnCredits1764610000000, ApprovalNotices1764620000000];

@@ -83,7 +83,7 @@ export interface ApprovalInstance {
   created_at: Generated<Timestamp>;
   current_step: number | null;
   doc_id: string;
-  doc_number: string;
+  doc_number: string | null;
   doc_summary: string;
   doc_type: string;
   facts: Json;
@@ -288,6 +288,7 @@ export interface MallSettings {
 export interface Notification {
   body: string | null;
   created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
   id: Generated<string>;
   kind: string;
   link: string | null;

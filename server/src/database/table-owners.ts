@@ -89,7 +89,11 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'finance', table: 'shipment', why: 'the dealer ledger (statements) lists every shipment as a debit, in one union query with returns and receipts' },
   { module: 'finance', table: 'sales_return', why: 'the dealer ledger (statements) lists every return as a credit with its reason, in one union query; the money itself is finance-owned (return_credit)' },
   // approval:
+  { module: 'common', table: 'user_role', why: 'userScopeContains: the inverse of the data scope (which users see an organisation: approvers of a document), the same rule as computeScope, kept beside it' },
+  { module: 'common', table: 'role', why: 'userScopeContains: a role carries the data-scope kind the inverse scope rule reads' },
   // notifications:
+  { module: 'notifications', table: 'receivable', why: 'sign-in warnings: one scoped count of overdue receivables per sign-in; calling finance would make notifications depend on finance, which depends on approval, which notifies (a module cycle)' },
+  { module: 'notifications', table: 'stock', why: 'sign-in warnings: one scoped count of low stock rows per sign-in; calling inventory would make notifications depend on inventory, which depends on approval, which notifies (a module cycle)' },
   // catalog:
   // pricing:
   // inventory:

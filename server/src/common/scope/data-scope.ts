@@ -87,6 +87,24 @@ export function orgScope(ctx: RequestContext, orgIdColumn: string): Expression<S
 }
 
 /**
+ * The inverse of `orgScope`: whether the data scope of the user in `userIdColumn` contains the
+ * organisation `orgId` — who may see (and so act on) a document of that organisation, e.g. which
+ * approvers an approval may go to. The rule of `computeScope`, in SQL over the user's roles: a
+ * role with scope ALL; ORG_SUBTREE and the organisation under the user's own; ASSIGNED_DEALERS
+ * and the organisation is the user's own or under one of their assigned dealers.
+ */
+export function userScopeContains(userIdColumn: string, orgId: string): Expression<SqlBool> {
+  return sql<SqlBool>`EXISTS (
+    SELECT 1 FROM app_user su JOIN organization suo ON suo.id = su.org_id JOIN user_role sur ON sur.user_id = su.id JOIN role sr ON sr.id = sur.role_id
+      JOIN organization sx ON sx.id = ${orgId}
+     WHERE su.id = ${sql.ref(userIdColumn)} AND (
+       sr.data_scope = ${DataScopeKind.ALL}
+       OR (sr.data_scope = ${DataScopeKind.ORG_SUBTREE} AND sx.path LIKE suo.path || '%')
+       OR (sr.data_scope = ${DataScopeKind.ASSIGNED_DEALERS} AND (sx.id = su.org_id OR EXISTS (
+             SELECT 1 FROM user_dealer sud JOIN organization sd ON sd.id = sud.dealer_id WHERE sud.user_id = su.id AND sx.path LIKE sd.path || '%')))))`;
+}
+
+/**
  * The check behind every scoped read of one document: 404 (as if it did not exist) unless the row
  * `id` of `table` exists and the organisation in its `orgColumn` is in the caller's scope.
  */

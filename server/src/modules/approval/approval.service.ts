@@ -3,19 +3,46 @@ import {
   ApprovalDocType, ApprovalEventDto, ApprovalInstanceDto, ApprovalStatus, ApprovalStep, ApprovalSummary, ApprovalTaskDto, ApproverSpec, ErrorCode, evaluateCondition, FactValues,
   fmtGrouped, Paged, TaskStatus,
 } from '@drp/shared';
+import { Selectable, sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { resolvePage } from '../../common/http/pagination';
-import { applyOrgScope, assertInScope } from '../../common/scope/data-scope';
+import { pageIdsOf } from '../../common/http/pagination';
+import { orgScope, userScopeContains } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
+import type { DB } from '../../database/schema';
+import { DocumentKernel, TimelineWriter, TransitionInput } from '../../kernel/document-kernel.service';
+import { DocumentMachine } from '../../kernel/document-machine';
+import { DomainEvents, EventBus } from '../../kernel/events';
 import { AuditService } from '../audit/audit.service';
 import { JobsService } from '../jobs/jobs.service';
 import { NotificationService } from '../notifications/notification.service';
+import { WarningsService } from '../notifications/warnings.service';
+import { RolesService } from '../roles/roles.service';
+import { UsersService } from '../users/users.service';
 import { ApprovalFlowService, Definition } from './approval-flow.service';
 import { ApprovalRegistry } from './approval-registry';
 import { DelegationDto, TaskQueryDto } from './approval.dto';
+import { APPROVAL } from './approval.events';
 
 export const ESCALATION_JOB = 'approval.escalate-overdue';
+
+/**
+ * The approval's state machine (the document kernel writes every status change, with its
+ * approval_event row). A new approval starts PENDING; it ends APPROVED (every applying step
+ * approved, or none applies), REJECTED (by an approver, or no approver could be found),
+ * RETURNED for changes, or WITHDRAWN (by the submitter, or closed by its document: edited,
+ * cancelled, resubmitted). Tasks are rows of the approval, not a machine of their own: they are
+ * opened and closed in bulk with a step, always under the approval's row lock, and have no
+ * timeline but the approval's.
+ */
+export const APPROVAL_MACHINE: DocumentMachine<ApprovalStatus> = {
+  type: APPROVAL,
+  table: 'approval_instance',
+  states: [ApprovalStatus.PENDING, ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.RETURNED, ApprovalStatus.WITHDRAWN],
+  initial: [ApprovalStatus.PENDING],
+  transitions: { [ApprovalStatus.PENDING]: [ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.RETURNED, ApprovalStatus.WITHDRAWN] },
+  versioned: true,
+};
 
 /** The inbox line in Chinese, kept with the values for SMS / e-mail and older clients (the web words the values itself). */
 const SUMMARY_ZH: Record<ApprovalDocType, (s: ApprovalSummary, amount: string) => string> = {
@@ -34,7 +61,11 @@ function summaryZh(docType: ApprovalDocType, s: ApprovalSummary): string {
 export interface ApprovalRequest {
   docType: ApprovalDocType;
   docId: string;
-  docNumber: string;
+  /**
+   * the document's number; null for a document numbered at the end of its transaction (an order
+   * created and submitted at once): the approval takes it from `DocumentNumbered`
+   */
+  docNumber: string | null;
   /** what the inbox line says, as values (each client words them for the document type) */
   summary: ApprovalSummary;
   /** whose scope decides who may see it (an order: its dealer) */
@@ -42,25 +73,40 @@ export interface ApprovalRequest {
   /** the branch approvers are found relative to */
   branchId: string;
   facts: FactValues;
-  /** web route of the document, for notifications */
+  /** web route of the document (notices use the link its module's registered handler gives) */
   link: string;
 }
 
-interface InstanceRow {
-  id: string;
+type Routing = ApprovalInstanceDto['routing'][number];
+type InstanceRow = Omit<Selectable<DB['approval_instance']>, 'doc_type' | 'status' | 'routing' | 'summary' | 'facts'> & {
   doc_type: ApprovalDocType;
-  doc_id: string;
-  doc_number: string;
-  doc_summary: string;
-  summary: ApprovalSummary | null;
-  scope_org_id: string;
-  branch_id: string;
-  flow_id: string | null;
-  flow_version: number | null;
   status: ApprovalStatus;
-  current_step: number | null;
-  routing: { stepIndex: number; stepName: string; holds: boolean; matched: string[] }[];
-  submitted_by: string | null;
+  routing: Routing[];
+  summary: ApprovalSummary | null;
+  facts: FactValues;
+};
+type TaskRow = Selectable<DB['approval_task']> & { status: TaskStatus };
+
+/** A task with what the inbox shows about its approval. */
+interface TaskView {
+  id: string;
+  instance_id: string;
+  doc_type: string;
+  doc_id: string;
+  doc_number: string | null;
+  doc_summary: string;
+  summary: unknown;
+  step_index: number;
+  step_name: string;
+  approver_id: string;
+  approver_name: string;
+  delegated_from_name: string | null;
+  status: string;
+  comment: string | null;
+  due_at: Date | null;
+  submitted_by_name: string | null;
+  created_at: Date;
+  acted_at: Date | null;
 }
 
 /**
@@ -68,11 +114,15 @@ interface InstanceRow {
  * every step's condition once against the document's facts (recorded with the flow version), and
  * opens the first step that applies; approvers are found through the organisation tree when a
  * step opens. Decisions lock the approval row first, so two approvers acting at once serialise
- * and exactly one decides. The document module's handler runs in the same transaction.
+ * and exactly one decides. The document module's handler runs in the same transaction. Notices
+ * (to approvers, and the verdict to the submitter) are written at the end of the transaction,
+ * after the document took its number, through the module's own events.
  */
 @Injectable()
 export class ApprovalService {
   private readonly logger = new Logger('Approval');
+  /** the step a move is about, for its approval_event row (set around `kernel.transition`, read by the timeline writer) */
+  private readonly stepOfMove = new WeakMap<RequestContext, { index: number; name: string }>();
 
   constructor(
     private readonly db: DbService,
@@ -80,9 +130,20 @@ export class ApprovalService {
     private readonly flows: ApprovalFlowService,
     private readonly registry: ApprovalRegistry,
     private readonly notifications: NotificationService,
+    private readonly kernel: DocumentKernel,
+    private readonly users: UsersService,
+    private readonly roles: RolesService,
+    private readonly events: EventBus,
+    warnings: WarningsService,
     jobs: JobsService,
   ) {
     jobs.register(ESCALATION_JOB, async () => void (await this.escalateOverdue(RequestContext.system())), '*/10 * * * *');
+    this.kernel.register(APPROVAL_MACHINE, this.timeline);
+    // a document numbered at the end of its transaction names its approvals (runs before the notices below)
+    events.onFinal('DocumentNumbered', (tx, p) => this.numbered(tx, p));
+    events.onFinal('ApprovalTasksOpened', (tx, p) => this.tellApprovers(tx, p));
+    events.onFinal('ApprovalDecided', (tx, p) => this.tellSubmitter(tx, p));
+    warnings.countPendingApprovalsWith((ctx) => this.pendingTaskCount(ctx));
   }
 
   /** Starts the approval of a submitted document: APPROVED when no step applies, else PENDING (or REJECTED by policy). */
@@ -91,58 +152,54 @@ export class ApprovalService {
     await this.close(tx, req.docType, req.docId, 'superseded by a new submission');
     const flow = await this.flows.applicable(tx, req.docType, req.branchId);
     const routing = flow ? flow.def.steps.map((s, i) => ({ stepIndex: i, stepName: s.name, ...evaluateCondition(req.docType, s.condition, req.facts) })) : [];
-    const [inst] = await this.db.query<InstanceRow>(
+    const inst = (await this.db.one(
       tx,
-      `INSERT INTO approval_instance (doc_type, doc_id, doc_number, doc_summary, summary, scope_org_id, branch_id, flow_id, flow_version, status, facts, routing, submitted_by)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, 'PENDING', $10::jsonb, $11::jsonb, $12) RETURNING *`,
-      [
-        req.docType, req.docId, req.docNumber, summaryZh(req.docType, req.summary), JSON.stringify(req.summary), req.scopeOrgId, req.branchId, flow?.id ?? null, flow?.version ?? null,
-        JSON.stringify(req.facts), JSON.stringify(routing), tx.user?.id ?? null,
-      ],
-    );
-    await this.event(tx, inst.id, 'SUBMIT', null, null, flow ? `${flow.name} v${flow.version}` : 'no flow applies');
-    const outcome = await this.openNext(tx, inst, flow?.def ?? null, 0, req.link);
+      this.db.k
+        .insertInto('approval_instance')
+        .values({
+          doc_type: req.docType, doc_id: req.docId, doc_number: req.docNumber || null, doc_summary: summaryZh(req.docType, req.summary), summary: JSON.stringify(req.summary),
+          scope_org_id: req.scopeOrgId, branch_id: req.branchId, flow_id: flow?.id ?? null, flow_version: flow?.version ?? null, status: ApprovalStatus.PENDING,
+          facts: JSON.stringify(req.facts), routing: JSON.stringify(routing), submitted_by: tx.user?.id ?? null,
+        })
+        .returningAll(),
+    )) as unknown as InstanceRow;
+    await this.move(tx, inst.id, { from: null, to: ApprovalStatus.PENDING, action: 'SUBMIT', note: flow ? `${flow.name} v${flow.version}` : 'no flow applies' });
+    const outcome = await this.openNext(tx, inst, flow?.def ?? null, 0);
     if (outcome === ApprovalStatus.APPROVED && !routing.some((r) => r.holds)) await this.event(tx, inst.id, 'AUTO_APPROVE', null, null, null);
     return outcome;
   }
 
-  /**
-   * A document numbered at the end of its transaction (orders) gives its final number here: the
-   * approval and the notifications written in this same transaction (now() is the transaction's
-   * start) are corrected.
-   */
-  async renumber(tx: RequestContext, docType: ApprovalDocType, docId: string, from: string, to: string): Promise<void> {
-    await this.db.query(tx, 'UPDATE approval_instance SET doc_number = $3 WHERE doc_type = $1 AND doc_id = $2 AND doc_number = $4', [docType, docId, to, from]);
-    await this.db.query(
-      tx,
-      `UPDATE notification SET title = replace(title, $1, $2),
-              message = CASE WHEN message #>> '{params,number}' = $1 THEN jsonb_set(message, '{params,number}', to_jsonb($2::text)) ELSE message END
-        WHERE created_at = now() AND position($1 in title) > 0`,
-      [from, to],
-    );
-  }
-
   /** Closes a document's open approval (edited, cancelled, resubmitted) without a verdict. */
   async close(tx: RequestContext, docType: ApprovalDocType, docId: string, note: string): Promise<void> {
-    const [open] = await this.db.query<{ id: string }>(tx, `SELECT id FROM approval_instance WHERE doc_type = $1 AND doc_id = $2 AND status = 'PENDING' FOR UPDATE`, [docType, docId]);
+    const open = await this.db.first(
+      tx,
+      this.db.k.selectFrom('approval_instance').select('id').where('doc_type', '=', docType).where('doc_id', '=', docId).where('status', '=', ApprovalStatus.PENDING).forUpdate(),
+    );
     if (!open) return;
-    await this.db.query(tx, `UPDATE approval_task SET status = 'CLOSED', acted_at = now() WHERE instance_id = $1 AND status = 'PENDING'`, [open.id]);
-    await this.db.query(tx, `UPDATE approval_instance SET status = 'WITHDRAWN', current_step = NULL, version = version + 1 WHERE id = $1`, [open.id]);
-    await this.event(tx, open.id, 'WITHDRAW', null, null, note);
+    await this.closeTasks(tx, open.id);
+    await this.move(tx, open.id, { from: ApprovalStatus.PENDING, to: ApprovalStatus.WITHDRAWN, action: 'WITHDRAW', note, set: { current_step: null } });
     await this.clearTaskNotices(tx, open.id);
   }
 
   async approve(ctx: RequestContext, taskId: string, comment?: string): Promise<ApprovalInstanceDto> {
     const id = await this.db.tx(ctx, async (tx) => {
       const { inst, task } = await this.lockTask(tx, taskId);
-      await this.db.query(tx, `UPDATE approval_task SET status = 'APPROVED', comment = $2, acted_at = now() WHERE id = $1`, [task.id, comment?.trim() || null]);
+      await this.db.rows(tx, this.db.k.updateTable('approval_task').set({ status: TaskStatus.APPROVED, comment: comment?.trim() || null, acted_at: sql`now()` }).where('id', '=', task.id));
       await this.event(tx, inst.id, 'APPROVE', task.step_index, task.step_name, comment?.trim() || null);
       const def = await this.flows.definitionOf(tx, inst.flow_id!, inst.flow_version!);
       const step = def.steps[task.step_index];
-      const [{ open }] = await this.db.query<{ open: number }>(tx, `SELECT count(*)::int AS open FROM approval_task WHERE instance_id = $1 AND step_index = $2 AND status = 'PENDING'`, [inst.id, task.step_index]);
+      const { open } = await this.db.one(
+        tx,
+        this.db.k
+          .selectFrom('approval_task')
+          .select(sql<number>`count(*)::int`.as('open'))
+          .where('instance_id', '=', inst.id)
+          .where('step_index', '=', task.step_index)
+          .where('status', '=', TaskStatus.PENDING),
+      );
       if (step.mode === 'ANY' || open === 0) {
-        await this.db.query(tx, `UPDATE approval_task SET status = 'CLOSED', acted_at = now() WHERE instance_id = $1 AND step_index = $2 AND status = 'PENDING'`, [inst.id, task.step_index]);
-        const outcome = await this.openNext(tx, inst, def, task.step_index + 1, this.registry.handler(inst.doc_type).link(inst.doc_id));
+        await this.closeTasks(tx, inst.id, task.step_index);
+        const outcome = await this.openNext(tx, inst, def, task.step_index + 1);
         if (outcome === ApprovalStatus.APPROVED) await this.registry.handler(inst.doc_type).onApproved(tx, inst.doc_id);
         if (outcome === ApprovalStatus.REJECTED) await this.registry.handler(inst.doc_type).onRejected(tx, inst.doc_id, 'no approver could be found');
       }
@@ -160,22 +217,20 @@ export class ApprovalService {
     const id = await this.db.tx(ctx, async (tx) => {
       const { inst, task } = await this.lockTask(tx, taskId);
       const status = verdict === 'REJECT' ? ApprovalStatus.REJECTED : ApprovalStatus.RETURNED;
-      await this.db.query(tx, `UPDATE approval_task SET status = $2, comment = $3, acted_at = now() WHERE id = $1`, [task.id, verdict === 'REJECT' ? 'REJECTED' : 'RETURNED', why]);
-      await this.db.query(tx, `UPDATE approval_task SET status = 'CLOSED', acted_at = now() WHERE instance_id = $1 AND status = 'PENDING'`, [inst.id]);
-      await this.db.query(tx, 'UPDATE approval_instance SET status = $2, current_step = NULL, version = version + 1 WHERE id = $1', [inst.id, status]);
-      await this.event(tx, inst.id, verdict, task.step_index, task.step_name, why);
+      await this.db.rows(
+        tx,
+        this.db.k.updateTable('approval_task').set({ status: verdict === 'REJECT' ? TaskStatus.REJECTED : TaskStatus.RETURNED, comment: why, acted_at: sql`now()` }).where('id', '=', task.id),
+      );
+      await this.closeTasks(tx, inst.id);
+      await this.move(tx, inst.id, {
+        from: ApprovalStatus.PENDING, to: status, action: verdict, note: why, step: { index: task.step_index, name: task.step_name }, set: { current_step: null },
+        audit: { action: verdict.toLowerCase(), entity: 'approval', orgId: inst.scope_org_id, summary: `${inst.doc_number}: ${verdict.toLowerCase()} at step ${task.step_index + 1}: ${why}`, after: { taskId, reason: why } },
+      });
       const handler = this.registry.handler(inst.doc_type);
       if (verdict === 'REJECT') await handler.onRejected(tx, inst.doc_id, why);
       else await handler.onReopened(tx, inst.doc_id, 'RETURN', why);
-      await this.notifications.notify(tx, [inst.submitted_by], {
-        kind: verdict === 'REJECT' ? 'REJECTED' : 'RETURNED',
-        title: `${inst.doc_number} ${verdict === 'REJECT' ? '被驳回' : '被退回修改'}`,
-        body: why,
-        link: this.registry.handler(inst.doc_type).link(inst.doc_id),
-        message: { key: verdict === 'REJECT' ? 'rejected' : 'returned', params: { number: inst.doc_number } },
-      });
+      this.events.publish(tx, 'ApprovalDecided', { instanceId: inst.id, verdict: status, reason: why });
       await this.clearTaskNotices(tx, inst.id);
-      await this.audit.record(tx, { action: verdict.toLowerCase(), entity: 'approval', entityId: inst.id, orgId: inst.scope_org_id, summary: `${inst.doc_number}: ${verdict.toLowerCase()} at step ${task.step_index + 1}: ${why}`, after: { taskId, reason: why } });
       return inst.id;
     });
     return this.instance(ctx, id);
@@ -185,17 +240,18 @@ export class ApprovalService {
   async withdraw(ctx: RequestContext, instanceId: string): Promise<ApprovalInstanceDto> {
     await this.instance(ctx, instanceId);
     await this.db.tx(ctx, async (tx) => {
-      const [head] = await this.db.query<{ doc_type: ApprovalDocType; doc_id: string }>(tx, 'SELECT doc_type, doc_id FROM approval_instance WHERE id = $1', [instanceId]);
-      await this.registry.handler(head.doc_type).lock(tx, head.doc_id);
-      const [inst] = await this.db.query<InstanceRow>(tx, 'SELECT * FROM approval_instance WHERE id = $1 FOR UPDATE', [instanceId]);
+      const head = await this.db.one(tx, this.db.k.selectFrom('approval_instance').select(['doc_type', 'doc_id']).where('id', '=', instanceId));
+      await this.registry.handler(head.doc_type as ApprovalDocType).lock(tx, head.doc_id);
+      const inst = await this.lockInstance(tx, instanceId);
       if (inst.submitted_by !== ctx.actor.id) throw new DomainError(ErrorCode.FORBIDDEN, 'Only the submitter can withdraw', {});
       if (inst.status !== ApprovalStatus.PENDING) throw new DomainError(ErrorCode.INVALID_STATE, `The approval is ${inst.status}`, { status: inst.status });
-      await this.db.query(tx, `UPDATE approval_task SET status = 'CLOSED', acted_at = now() WHERE instance_id = $1 AND status = 'PENDING'`, [inst.id]);
-      await this.db.query(tx, `UPDATE approval_instance SET status = 'WITHDRAWN', current_step = NULL, version = version + 1 WHERE id = $1`, [inst.id]);
-      await this.event(tx, inst.id, 'WITHDRAW', null, null, null);
+      await this.closeTasks(tx, inst.id);
+      await this.move(tx, inst.id, {
+        from: ApprovalStatus.PENDING, to: ApprovalStatus.WITHDRAWN, action: 'WITHDRAW', set: { current_step: null },
+        audit: { action: 'withdraw', entity: 'approval', orgId: inst.scope_org_id, summary: `${inst.doc_number} withdrawn from approval` },
+      });
       await this.registry.handler(inst.doc_type).onReopened(tx, inst.doc_id, 'WITHDRAW', null);
       await this.clearTaskNotices(tx, inst.id);
-      await this.audit.record(tx, { action: 'withdraw', entity: 'approval', entityId: inst.id, orgId: inst.scope_org_id, summary: `${inst.doc_number} withdrawn from approval` });
     });
     return this.instance(ctx, instanceId);
   }
@@ -204,47 +260,84 @@ export class ApprovalService {
 
   async tasks(ctx: RequestContext, q: TaskQueryDto): Promise<Paged<ApprovalTaskDto> & { counts: { todo: number; done: number; submitted: number } }> {
     const box = q.box ?? 'todo';
-    const qb = this.db.manager(ctx).createQueryBuilder().from('approval_task', 't').innerJoin('approval_instance', 'i', 'i.id = t.instance_id');
-    applyOrgScope(qb, ctx, 'i.scope_org_id');
-    const counts = (await qb
-      .clone()
-      .select(`count(*) FILTER (WHERE t.approver_id = :me AND t.status = 'PENDING')::int`, 'todo')
-      .addSelect(`count(*) FILTER (WHERE t.approver_id = :me AND t.status IN ('APPROVED','REJECTED','RETURNED'))::int`, 'done')
-      .addSelect(`count(*) FILTER (WHERE i.submitted_by = :me AND t.status = 'PENDING')::int`, 'submitted')
-      .setParameter('me', ctx.actor.id)
-      .getRawOne<{ todo: number; done: number; submitted: number }>())!;
-    if (box === 'todo') qb.andWhere(`t.approver_id = :me AND t.status = 'PENDING'`, { me: ctx.actor.id });
-    else if (box === 'done') qb.andWhere(`t.approver_id = :me AND t.status IN ('APPROVED','REJECTED','RETURNED')`, { me: ctx.actor.id });
-    else qb.andWhere(`i.submitted_by = :me AND t.status = 'PENDING'`, { me: ctx.actor.id });
-    const { page, pageSize, column, direction, offset } = resolvePage(q, { createdAt: 't.created_at', actedAt: 't.acted_at' }, box === 'done' ? '-actedAt' : '-createdAt');
-    const { n } = (await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>())!;
-    const ids = await qb.select('t.id', 'id').orderBy(column, direction, 'NULLS LAST').addOrderBy('t.id').offset(offset).limit(pageSize).getRawMany<{ id: string }>();
-    return { items: await this.loadTasks(ctx, ids.map((r) => r.id)), total: n, page, pageSize, counts };
+    const me = ctx.actor.id;
+    const decided = [TaskStatus.APPROVED, TaskStatus.REJECTED, TaskStatus.RETURNED];
+    const base = this.db.k.selectFrom('approval_task as t').innerJoin('approval_instance as i', 'i.id', 't.instance_id').where(orgScope(ctx, 'i.scope_org_id'));
+    const counts = await this.db.one(
+      ctx,
+      base.select([
+        sql<number>`count(*) FILTER (WHERE t.approver_id = ${me} AND t.status = ${TaskStatus.PENDING})::int`.as('todo'),
+        sql<number>`count(*) FILTER (WHERE t.approver_id = ${me} AND t.status = ANY(${decided}::text[]))::int`.as('done'),
+        sql<number>`count(*) FILTER (WHERE i.submitted_by = ${me} AND t.status = ${TaskStatus.PENDING})::int`.as('submitted'),
+      ]),
+    );
+    const filtered =
+      box === 'todo'
+        ? base.where('t.approver_id', '=', me).where('t.status', '=', TaskStatus.PENDING)
+        : box === 'done'
+          ? base.where('t.approver_id', '=', me).where('t.status', 'in', decided)
+          : base.where('i.submitted_by', '=', me).where('t.status', '=', TaskStatus.PENDING);
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, filtered, q, { createdAt: 't.created_at', actedAt: 't.acted_at' }, box === 'done' ? '-actedAt' : '-createdAt', 't.id');
+    return { items: await this.loadTasks(ctx, ids), ...page, counts };
   }
 
   /** One approval with its tasks, routing and timeline; 404 outside the caller's scope. */
   async instance(ctx: RequestContext, id: string): Promise<ApprovalInstanceDto> {
-    await assertInScope(this.db.manager(ctx), ctx, 'approval_instance', 'scope_org_id', id, 'approval');
+    const seen = await this.db.first(ctx, this.db.k.selectFrom('approval_instance as i').select('i.id').where('i.id', '=', id).where(orgScope(ctx, 'i.scope_org_id')));
+    if (!seen) throw notFound('approval', id);
     return (await this.loadInstances(ctx, [id]))[0];
   }
 
   /** Every approval of a document, newest first (the panel and timeline on document pages). */
   async forDocument(ctx: RequestContext, docType: ApprovalDocType | undefined, docId: string): Promise<ApprovalInstanceDto[]> {
-    const qb = this.db.manager(ctx).createQueryBuilder().from('approval_instance', 'i').select('i.id', 'id').where('i.doc_id = :docId', { docId }).orderBy('i.created_at', 'DESC').addOrderBy('i.id', 'DESC');
-    if (docType) qb.andWhere('i.doc_type = :docType', { docType });
-    applyOrgScope(qb, ctx, 'i.scope_org_id');
-    const rows = await qb.getRawMany<{ id: string }>();
+    let q = this.db.k
+      .selectFrom('approval_instance as i')
+      .select('i.id')
+      .where('i.doc_id', '=', docId)
+      .where(orgScope(ctx, 'i.scope_org_id'))
+      .orderBy('i.created_at', 'desc')
+      .orderBy('i.id', 'desc');
+    if (docType) q = q.where('i.doc_type', '=', docType);
+    const rows = await this.db.rows(ctx, q);
     return this.loadInstances(ctx, rows.map((r) => r.id));
+  }
+
+  /** Whether the document has an approval of one of these types still waiting for a decision. */
+  async hasPending(tx: RequestContext, docTypes: readonly ApprovalDocType[], docId: string): Promise<boolean> {
+    if (!docTypes.length) return false;
+    const open = await this.db.first(
+      tx,
+      this.db.k.selectFrom('approval_instance').select('id').where('doc_id', '=', docId).where('doc_type', 'in', [...docTypes]).where('status', '=', ApprovalStatus.PENDING).limit(1),
+    );
+    return !!open;
+  }
+
+  /** Open tasks assigned to the user (the sign-in warning's count). */
+  async pendingTaskCount(ctx: RequestContext): Promise<number> {
+    const { n } = await this.db.one(
+      ctx,
+      this.db.k
+        .selectFrom('approval_task as t')
+        .innerJoin('approval_instance as i', 'i.id', 't.instance_id')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('t.approver_id', '=', ctx.actor.id)
+        .where('t.status', '=', TaskStatus.PENDING),
+    );
+    return n;
   }
 
   // ---- delegation ----
 
   async delegations(ctx: RequestContext) {
-    return this.db.query(
+    return this.db.rows(
       ctx,
-      `SELECT d.id, d.delegate_id AS "delegateId", u.display_name AS "delegateName", d.starts_at AS "startsAt", d.ends_at AS "endsAt"
-         FROM approval_delegation d JOIN app_user u ON u.id = d.delegate_id WHERE d.user_id = $1 AND d.ends_at > now() ORDER BY d.starts_at`,
-      [ctx.actor.id],
+      this.db.k
+        .selectFrom('approval_delegation as d')
+        .innerJoin('app_user as u', 'u.id', 'd.delegate_id')
+        .select(['d.id', 'd.delegate_id as delegateId', 'u.display_name as delegateName', 'd.starts_at as startsAt', 'd.ends_at as endsAt'])
+        .where('d.user_id', '=', ctx.actor.id)
+        .where('d.ends_at', '>', sql<Date>`now()`)
+        .orderBy('d.starts_at'),
     );
   }
 
@@ -252,9 +345,12 @@ export class ApprovalService {
     if (dto.delegateId === ctx.actor.id) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Delegate to someone else', { field: 'delegateId' });
     if (new Date(dto.endsAt) <= new Date(dto.startsAt)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'The period ends before it starts', { field: 'endsAt' });
     return this.db.tx(ctx, async (tx) => {
-      const [u] = await this.db.query(tx, `SELECT 1 FROM app_user WHERE id = $1 AND status = 'ACTIVE'`, [dto.delegateId]);
+      const u = await this.db.first(tx, this.db.k.selectFrom('app_user').select('id').where('id', '=', dto.delegateId).where('status', '=', 'ACTIVE'));
       if (!u) throw new DomainError(ErrorCode.NOT_FOUND, 'delegate not found', { entity: 'user', field: 'delegateId' });
-      const [d] = await this.db.query<{ id: string }>(tx, 'INSERT INTO approval_delegation (user_id, delegate_id, starts_at, ends_at) VALUES ($1, $2, $3, $4) RETURNING id', [ctx.actor.id, dto.delegateId, dto.startsAt, dto.endsAt]);
+      const d = await this.db.one(
+        tx,
+        this.db.k.insertInto('approval_delegation').values({ user_id: ctx.actor.id, delegate_id: dto.delegateId, starts_at: dto.startsAt, ends_at: dto.endsAt }).returning('id'),
+      );
       await this.audit.record(tx, { action: 'delegate', entity: 'approval', entityId: d.id, summary: `approvals delegated ${dto.startsAt} .. ${dto.endsAt}`, after: { ...dto } });
       return { id: d.id };
     });
@@ -262,8 +358,17 @@ export class ApprovalService {
 
   async endDelegation(ctx: RequestContext, id: string): Promise<void> {
     // one not started yet is simply removed; a running one ends now
-    await this.db.query(ctx, 'DELETE FROM approval_delegation WHERE id = $1 AND user_id = $2 AND starts_at > now()', [id, ctx.actor.id]);
-    await this.db.query(ctx, 'UPDATE approval_delegation SET ends_at = now() WHERE id = $1 AND user_id = $2 AND starts_at <= now() AND ends_at > now()', [id, ctx.actor.id]);
+    await this.db.rows(ctx, this.db.k.deleteFrom('approval_delegation').where('id', '=', id).where('user_id', '=', ctx.actor.id).where('starts_at', '>', sql<Date>`now()`));
+    await this.db.rows(
+      ctx,
+      this.db.k
+        .updateTable('approval_delegation')
+        .set({ ends_at: sql`now()` })
+        .where('id', '=', id)
+        .where('user_id', '=', ctx.actor.id)
+        .where('starts_at', '<=', sql<Date>`now()`)
+        .where('ends_at', '>', sql<Date>`now()`),
+    );
   }
 
   // ---- the steps ----
@@ -273,7 +378,7 @@ export class ApprovalService {
    * through the organisation tree from the document's branch. No step left: APPROVED. No approver
    * found: the flow's policy (HQ admins, or a rejection).
    */
-  private async openNext(tx: RequestContext, inst: InstanceRow, def: Definition | null, from: number, link: string): Promise<ApprovalStatus.APPROVED | ApprovalStatus.PENDING | ApprovalStatus.REJECTED> {
+  private async openNext(tx: RequestContext, inst: InstanceRow, def: Definition | null, from: number): Promise<ApprovalStatus.APPROVED | ApprovalStatus.PENDING | ApprovalStatus.REJECTED> {
     const steps = def?.steps ?? [];
     for (let i = from; i < steps.length; i++) {
       const route = inst.routing[i];
@@ -288,30 +393,34 @@ export class ApprovalService {
         await this.event(tx, inst.id, 'NO_APPROVER', i, steps[i].name, 'escalated to HQ administrators');
       }
       if (!approvers.length) {
-        await this.db.query(tx, `UPDATE approval_instance SET status = 'REJECTED', current_step = NULL, version = version + 1 WHERE id = $1`, [inst.id]);
-        await this.event(tx, inst.id, 'NO_APPROVER', i, steps[i].name, 'rejected: no approver could be found');
+        await this.move(tx, inst.id, {
+          from: ApprovalStatus.PENDING, to: ApprovalStatus.REJECTED, action: 'NO_APPROVER', note: 'rejected: no approver could be found', step: { index: i, name: steps[i].name }, set: { current_step: null },
+        });
         return ApprovalStatus.REJECTED;
       }
       await this.openTasks(tx, inst, i, steps[i], approvers);
-      await this.db.query(tx, 'UPDATE approval_instance SET current_step = $2, version = version + 1 WHERE id = $1', [inst.id, i]);
+      await this.db.rows(tx, this.db.k.updateTable('approval_instance').set({ current_step: i, version: sql`version + 1` }).where('id', '=', inst.id));
       await this.event(tx, inst.id, 'STEP_OPEN', i, steps[i].name, route.matched.join(', ') || null);
       return ApprovalStatus.PENDING;
     }
-    await this.db.query(tx, `UPDATE approval_instance SET status = 'APPROVED', current_step = NULL, version = version + 1 WHERE id = $1`, [inst.id]);
-    await this.event(tx, inst.id, 'APPROVED', null, null, null);
-    if (from > 0) await this.notifications.notify(tx, [inst.submitted_by], {
-      kind: 'APPROVED', title: `${inst.doc_number} 审批通过`, body: inst.doc_summary, link,
-      message: { key: 'approved', params: { number: inst.doc_number }, ...this.summaryOf(inst) },
-    });
+    await this.move(tx, inst.id, { from: ApprovalStatus.PENDING, to: ApprovalStatus.APPROVED, action: 'APPROVED', set: { current_step: null } });
+    if (from > 0) this.events.publish(tx, 'ApprovalDecided', { instanceId: inst.id, verdict: ApprovalStatus.APPROVED, reason: null });
     return ApprovalStatus.APPROVED;
   }
 
   private async openTasks(tx: RequestContext, inst: InstanceRow, stepIndex: number, step: ApprovalStep, approvers: string[]): Promise<void> {
     // a delegation running now sends the task to the delegate
-    const dels = await this.db.query<{ user_id: string; delegate_id: string }>(
+    const dels = await this.db.rows(
       tx,
-      `SELECT DISTINCT ON (user_id) user_id, delegate_id FROM approval_delegation WHERE user_id = ANY($1) AND starts_at <= now() AND ends_at > now() ORDER BY user_id, starts_at DESC`,
-      [approvers],
+      this.db.k
+        .selectFrom('approval_delegation')
+        .distinctOn('user_id')
+        .select(['user_id', 'delegate_id'])
+        .where('user_id', 'in', approvers)
+        .where('starts_at', '<=', sql<Date>`now()`)
+        .where('ends_at', '>', sql<Date>`now()`)
+        .orderBy('user_id')
+        .orderBy('starts_at', 'desc'),
     );
     // a delegate who cannot see the document leaves the task with the approver
     const seeing = new Set(await this.canSee(tx, dels.map((d) => d.delegate_id), inst.scope_org_id));
@@ -320,20 +429,76 @@ export class ApprovalService {
       return { approver: d?.delegate_id ?? a, from: d ? a : null };
     });
     const unique = rows.filter((r, i) => rows.findIndex((x) => x.approver === r.approver) === i);
-    await this.db.query(
+    const hours = step.timeLimitHours;
+    const tasks = await this.db.rows(
       tx,
-      `INSERT INTO approval_task (instance_id, step_index, step_name, approver_id, delegated_from, due_at)
-       SELECT $1, $2, $3, t.a, t.f, CASE WHEN $6::int IS NULL THEN NULL ELSE now() + make_interval(hours => $6::int) END FROM unnest($4::uuid[], $5::uuid[]) AS t(a, f)`,
-      [inst.id, stepIndex, step.name, unique.map((r) => r.approver), unique.map((r) => r.from), step.timeLimitHours],
+      this.db.k
+        .insertInto('approval_task')
+        .values(
+          unique.map((r) => ({
+            instance_id: inst.id, step_index: stepIndex, step_name: step.name, approver_id: r.approver, delegated_from: r.from,
+            due_at: hours == null ? null : sql<Date>`now() + make_interval(hours => ${hours}::int)`,
+          })),
+        )
+        .returning(['id', 'approver_id']),
     );
-    await this.notifications.notify(tx, unique.map((r) => r.approver), {
-      kind: 'TASK', title: `待审批：${inst.doc_number}`, body: `${step.name} · ${inst.doc_summary}`, link: '/approvals/inbox',
-      message: { key: 'task', params: { number: inst.doc_number, step: step.name }, ...this.summaryOf(inst) },
+    // the approvers are told at the end of the transaction, by the document's final number
+    const order = new Map(unique.map((r, i) => [r.approver, i]));
+    this.events.publish(tx, 'ApprovalTasksOpened', { instanceId: inst.id, taskIds: [...tasks].sort((a, b) => order.get(a.approver_id)! - order.get(b.approver_id)!).map((t) => t.id), stepName: step.name });
+  }
+
+  /** `DocumentNumbered`: the document's approvals started before it had its number take it now. */
+  private async numbered(tx: RequestContext, p: DomainEvents['DocumentNumbered']): Promise<void> {
+    await this.db.rows(
+      tx,
+      this.db.k
+        .updateTable('approval_instance')
+        .set({ doc_number: p.number })
+        .where('doc_id', '=', p.docId)
+        .where((eb) => eb.or([eb('doc_number', 'is', null), eb('doc_number', '=', '')])),
+    );
+  }
+
+  /** `ApprovalTasksOpened`, at the end of the transaction: "待审批" to the approvers whose task is still open. */
+  private async tellApprovers(tx: RequestContext, p: DomainEvents['ApprovalTasksOpened']): Promise<void> {
+    const inst = await this.noticeHead(tx, p.instanceId);
+    const open = await this.db.rows(tx, this.db.k.selectFrom('approval_task').select(['id', 'approver_id']).where('id', 'in', p.taskIds).where('status', '=', TaskStatus.PENDING));
+    const approvers = p.taskIds.flatMap((id) => open.filter((t) => t.id === id).map((t) => t.approver_id));
+    await this.notifications.notify(tx, approvers, {
+      kind: 'TASK', title: `待审批：${inst.doc_number}`, body: `${p.stepName} · ${inst.doc_summary}`, link: '/approvals/inbox',
+      message: { key: 'task', params: { number: inst.doc_number, step: p.stepName }, ...this.summaryOf(inst) },
     });
   }
 
+  /** `ApprovalDecided`, at the end of the transaction: the verdict to the submitter. */
+  private async tellSubmitter(tx: RequestContext, p: DomainEvents['ApprovalDecided']): Promise<void> {
+    const inst = await this.noticeHead(tx, p.instanceId);
+    const link = this.registry.has(inst.doc_type) ? this.registry.handler(inst.doc_type).link(inst.doc_id) : null;
+    if (p.verdict === 'APPROVED') {
+      await this.notifications.notify(tx, [inst.submitted_by], {
+        kind: 'APPROVED', title: `${inst.doc_number} 审批通过`, body: inst.doc_summary, link,
+        message: { key: 'approved', params: { number: inst.doc_number }, ...this.summaryOf(inst) },
+      });
+      return;
+    }
+    const reject = p.verdict === 'REJECTED';
+    await this.notifications.notify(tx, [inst.submitted_by], {
+      kind: reject ? 'REJECTED' : 'RETURNED', title: `${inst.doc_number} ${reject ? '被驳回' : '被退回修改'}`, body: p.reason, link,
+      message: { key: reject ? 'rejected' : 'returned', params: { number: inst.doc_number } },
+    });
+  }
+
+  /** What a notice says about an approval (read at the end of the transaction: the document's final number). */
+  private async noticeHead(tx: RequestContext, instanceId: string) {
+    const r = await this.db.one(
+      tx,
+      this.db.k.selectFrom('approval_instance').select(['doc_type', 'doc_id', 'doc_number', 'doc_summary', 'summary', 'submitted_by']).where('id', '=', instanceId),
+    );
+    return { ...r, doc_type: r.doc_type as ApprovalDocType, doc_number: r.doc_number ?? '', summary: r.summary as ApprovalSummary | null };
+  }
+
   /** The summary values a notice about this approval carries (none on approvals started before they existed). */
-  private summaryOf(inst: InstanceRow): { summary?: { docType: ApprovalDocType; values: ApprovalSummary } } {
+  private summaryOf(inst: { doc_type: ApprovalDocType; summary: ApprovalSummary | null }): { summary?: { docType: ApprovalDocType; values: ApprovalSummary } } {
     return inst.summary ? { summary: { docType: inst.doc_type, values: inst.summary } } : {};
   }
 
@@ -342,63 +507,46 @@ export class ApprovalService {
     const out = new Set<string>();
     for (const spec of specs) {
       if (spec.kind === 'USERS') {
-        const rows = await this.db.query<{ id: string }>(tx, `SELECT id FROM app_user WHERE id = ANY($1) AND status = 'ACTIVE'`, [spec.userIds]);
+        if (!spec.userIds.length) continue;
+        const rows = await this.db.rows(tx, this.db.k.selectFrom('app_user').select('id').where('id', 'in', spec.userIds).where('status', '=', 'ACTIVE'));
         rows.forEach((r) => out.add(r.id));
         continue;
       }
       const orgId = await this.relativeOrg(tx, branchId, spec.relativeTo);
       if (!orgId) continue;
-      const rows = await this.db.query<{ id: string }>(
-        tx,
-        `SELECT u.id FROM app_user u JOIN user_role ur ON ur.user_id = u.id JOIN role r ON r.id = ur.role_id
-          WHERE u.org_id = $1 AND r.code = $2 AND u.status = 'ACTIVE' ORDER BY u.username`,
-        [orgId, spec.role],
-      );
-      rows.forEach((r) => out.add(r.id));
+      (await this.users.activeHoldersAt(tx, orgId, await this.roles.idsByCode(tx, [spec.role]))).forEach((id) => out.add(id));
     }
     return [...out];
   }
 
   private async relativeOrg(tx: RequestContext, branchId: string, rel: 'DOC_BRANCH' | 'PARENT_BRANCH' | 'HQ'): Promise<string | null> {
     if (rel === 'DOC_BRANCH') return branchId;
-    if (rel === 'HQ') return (await this.db.query<{ id: string }>(tx, `SELECT id FROM organization WHERE type = 'HQ'`))[0]?.id ?? null;
-    const [p] = await this.db.query<{ id: string }>(
+    if (rel === 'HQ') return (await this.db.first(tx, this.db.k.selectFrom('organization').select('id').where('type', '=', 'HQ')))?.id ?? null;
+    const p = await this.db.first(
       tx,
-      `SELECT a.id FROM organization b JOIN organization a ON b.path LIKE a.path || '%' AND a.id <> b.id AND a.type IN ('BRANCH','HQ')
-        WHERE b.id = $1 ORDER BY a.depth DESC LIMIT 1`,
-      [branchId],
+      this.db.k
+        .selectFrom('organization as b')
+        .innerJoin('organization as a', (j) => j.on(sql<boolean>`b.path LIKE a.path || '%'`).onRef('a.id', '<>', 'b.id').on('a.type', 'in', ['BRANCH', 'HQ']))
+        .select('a.id')
+        .where('b.id', '=', branchId)
+        .orderBy('a.depth', 'desc')
+        .limit(1),
     );
     return p?.id ?? null;
   }
 
-  /**
-   * The users among `userIds` whose data scope reaches the organisation (the same rule as
-   * `computeScope`: ALL, their own subtree, or their assigned dealers' subtrees and their own org).
-   */
+  /** The users among `userIds` whose data scope contains the organisation (the scope module's inverse rule). */
   private async canSee(tx: RequestContext, userIds: string[], orgId: string): Promise<string[]> {
     if (!userIds.length) return [];
-    const rows = await this.db.query<{ id: string }>(
-      tx,
-      `SELECT u.id FROM app_user u JOIN organization uo ON uo.id = u.org_id, organization x
-        WHERE u.id = ANY($1) AND x.id = $2 AND EXISTS (
-          SELECT 1 FROM user_role ur JOIN role r ON r.id = ur.role_id WHERE ur.user_id = u.id AND (
-            r.data_scope = 'ALL'
-            OR (r.data_scope = 'ORG_SUBTREE' AND x.path LIKE uo.path || '%')
-            OR (r.data_scope = 'ASSIGNED_DEALERS' AND (x.id = u.org_id OR EXISTS (
-                  SELECT 1 FROM user_dealer ud JOIN organization d ON d.id = ud.dealer_id WHERE ud.user_id = u.id AND x.path LIKE d.path || '%')))))`,
-      [userIds, orgId],
-    );
+    const rows = await this.db.rows(tx, this.db.k.selectFrom('app_user as u').select('u.id').where('u.id', 'in', userIds).where(userScopeContains('u.id', orgId)));
     const ok = new Set(rows.map((r) => r.id));
     return userIds.filter((u) => ok.has(u));
   }
 
+  /** The active HQ administrators of the HQ organisation. */
   private async hqAdmins(tx: RequestContext): Promise<string[]> {
-    const rows = await this.db.query<{ id: string }>(
-      tx,
-      `SELECT u.id FROM app_user u JOIN user_role ur ON ur.user_id = u.id JOIN role r ON r.id = ur.role_id JOIN organization o ON o.id = u.org_id
-        WHERE r.code = 'HQ_ADMIN' AND o.type = 'HQ' AND u.status = 'ACTIVE' ORDER BY u.username`,
-    );
-    return rows.map((r) => r.id);
+    const hq = await this.relativeOrg(tx, '', 'HQ');
+    return hq ? this.users.activeHoldersAt(tx, hq, await this.roles.idsByCode(tx, ['HQ_ADMIN'])) : [];
   }
 
   /**
@@ -406,27 +554,35 @@ export class ApprovalService {
    * approver's organisation, else the HQ administrators. Runs every 10 minutes (pg-boss).
    */
   async escalateOverdue(ctx: RequestContext): Promise<number> {
-    const due = await this.db.query<{ id: string }>(ctx, `SELECT id FROM approval_task WHERE status = 'PENDING' AND due_at < now() ORDER BY due_at LIMIT 200`);
+    const due = await this.db.rows(
+      ctx,
+      this.db.k.selectFrom('approval_task').select('id').where('status', '=', TaskStatus.PENDING).where('due_at', '<', sql<Date>`now()`).orderBy('due_at').limit(200),
+    );
     let n = 0;
     for (const { id } of due) {
       await this.db.tx(ctx, async (tx) => {
-        const [t0] = await this.db.query<{ instance_id: string }>(tx, 'SELECT instance_id FROM approval_task WHERE id = $1', [id]);
-        const [inst] = await this.db.query<InstanceRow>(tx, 'SELECT * FROM approval_instance WHERE id = $1 FOR UPDATE', [t0.instance_id]);
-        const [task] = await this.db.query<{ id: string; status: string; step_index: number; step_name: string; approver_id: string }>(tx, 'SELECT * FROM approval_task WHERE id = $1 FOR UPDATE', [id]);
-        if (task.status !== 'PENDING' || inst.status !== ApprovalStatus.PENDING) return;
-        const [up] = await this.db.query<{ id: string }>(
+        const t0 = await this.db.one(tx, this.db.k.selectFrom('approval_task').select('instance_id').where('id', '=', id));
+        const inst = await this.lockInstance(tx, t0.instance_id);
+        const task = (await this.db.one(tx, this.db.k.selectFrom('approval_task').selectAll().where('id', '=', id).forUpdate())) as TaskRow;
+        if (task.status !== TaskStatus.PENDING || inst.status !== ApprovalStatus.PENDING) return;
+        const up = await this.db.first(
           tx,
-          `SELECT a.id FROM app_user u JOIN organization b ON b.id = u.org_id JOIN organization a ON b.path LIKE a.path || '%' AND a.id <> b.id AND a.type IN ('BRANCH','HQ')
-            WHERE u.id = $1 ORDER BY a.depth DESC LIMIT 1`,
-          [task.approver_id],
+          this.db.k
+            .selectFrom('app_user as u')
+            .innerJoin('organization as b', 'b.id', 'u.org_id')
+            .innerJoin('organization as a', (j) => j.on(sql<boolean>`b.path LIKE a.path || '%'`).onRef('a.id', '<>', 'b.id').on('a.type', 'in', ['BRANCH', 'HQ']))
+            .select('a.id')
+            .where('u.id', '=', task.approver_id)
+            .orderBy('a.depth', 'desc')
+            .limit(1),
         );
-        const roles = await this.db.query<{ code: string }>(tx, 'SELECT r.code FROM user_role ur JOIN role r ON r.id = ur.role_id WHERE ur.user_id = $1', [task.approver_id]);
+        const roles = (await this.users.roleCodesOf(tx, [task.approver_id])).get(task.approver_id) ?? [];
         let next: string[] = [];
-        if (up) next = await this.resolve(tx, roles.map((r) => ({ kind: 'ROLE' as const, role: r.code, relativeTo: 'DOC_BRANCH' as const })), up.id);
+        if (up) next = await this.resolve(tx, roles.map((role) => ({ kind: 'ROLE' as const, role, relativeTo: 'DOC_BRANCH' as const })), up.id);
         if (!next.length) next = await this.hqAdmins(tx);
         next = (await this.canSee(tx, next, inst.scope_org_id)).filter((u) => u !== task.approver_id);
         if (!next.length) return;
-        await this.db.query(tx, `UPDATE approval_task SET status = 'CLOSED', acted_at = now() WHERE id = $1`, [id]);
+        await this.db.rows(tx, this.db.k.updateTable('approval_task').set({ status: TaskStatus.CLOSED, acted_at: sql`now()` }).where('id', '=', id));
         const def = await this.flows.definitionOf(tx, inst.flow_id!, inst.flow_version!);
         await this.openTasks(tx, inst, task.step_index, def.steps[task.step_index], next);
         await this.event(tx, inst.id, 'ESCALATE', task.step_index, task.step_name, 'time limit passed');
@@ -440,16 +596,21 @@ export class ApprovalService {
 
   /** Locks the approval, then the task (same order for everyone: two approvers serialise), and checks it is open and the caller's. */
   private async lockTask(tx: RequestContext, taskId: string) {
-    const qb = this.db.manager(tx).createQueryBuilder().from('approval_task', 't').innerJoin('approval_instance', 'i', 'i.id = t.instance_id').select('t.instance_id', 'instance_id').where('t.id = :taskId', { taskId });
-    applyOrgScope(qb, tx, 'i.scope_org_id');
-    const found = await qb.getRawOne<{ instance_id: string }>();
+    const found = await this.db.first(
+      tx,
+      this.db.k
+        .selectFrom('approval_task as t')
+        .innerJoin('approval_instance as i', 'i.id', 't.instance_id')
+        .select(['t.instance_id', 'i.doc_type', 'i.doc_id'])
+        .where('t.id', '=', taskId)
+        .where(orgScope(tx, 'i.scope_org_id')),
+    );
     if (!found) throw notFound('approval task', taskId);
     // the document's own locks first (an order: its dealer's credit account, then the order), in
     // the order its module takes them, so a decision and a cancel of the same order cannot deadlock
-    const [head] = await this.db.query<{ doc_type: ApprovalDocType; doc_id: string }>(tx, 'SELECT doc_type, doc_id FROM approval_instance WHERE id = $1', [found.instance_id]);
-    await this.registry.handler(head.doc_type).lock(tx, head.doc_id);
-    const [inst] = await this.db.query<InstanceRow>(tx, 'SELECT * FROM approval_instance WHERE id = $1 FOR UPDATE', [found.instance_id]);
-    const [task] = await this.db.query<{ id: string; status: TaskStatus; step_index: number; step_name: string; approver_id: string }>(tx, 'SELECT * FROM approval_task WHERE id = $1 FOR UPDATE', [taskId]);
+    await this.registry.handler(found.doc_type as ApprovalDocType).lock(tx, found.doc_id);
+    const inst = await this.lockInstance(tx, found.instance_id);
+    const task = (await this.db.one(tx, this.db.k.selectFrom('approval_task').selectAll().where('id', '=', taskId).forUpdate())) as TaskRow;
     if (task.approver_id !== tx.actor.id) throw new DomainError(ErrorCode.APPROVAL_TASK_NOT_YOURS, 'This task is assigned to someone else', { taskId });
     if (task.status !== TaskStatus.PENDING || inst.status !== ApprovalStatus.PENDING) {
       throw new DomainError(ErrorCode.APPROVAL_TASK_NOT_OPEN, `The task is already ${task.status === TaskStatus.PENDING ? inst.status : task.status}`, { taskId, status: task.status, approvalStatus: inst.status });
@@ -457,103 +618,160 @@ export class ApprovalService {
     return { inst, task };
   }
 
+  private async lockInstance(tx: RequestContext, id: string): Promise<InstanceRow> {
+    return (await this.db.one(tx, this.db.k.selectFrom('approval_instance').selectAll().where('id', '=', id).forUpdate())) as unknown as InstanceRow;
+  }
+
+  /** Closes the open tasks of an approval (of one step, or all) without their approvers acting. */
+  private async closeTasks(tx: RequestContext, instanceId: string, stepIndex?: number): Promise<void> {
+    let q = this.db.k.updateTable('approval_task').set({ status: TaskStatus.CLOSED, acted_at: sql`now()` }).where('instance_id', '=', instanceId).where('status', '=', TaskStatus.PENDING);
+    if (stepIndex !== undefined) q = q.where('step_index', '=', stepIndex);
+    await this.db.rows(tx, q);
+  }
+
   /** "待审批" notices of approvers who no longer have an open task on this approval are marked read. */
   private async clearTaskNotices(tx: RequestContext, instanceId: string): Promise<void> {
-    await this.db.query(
+    const inst = await this.db.one(tx, this.db.k.selectFrom('approval_instance').select('doc_number').where('id', '=', instanceId));
+    // not numbered yet: no notice names it (they are written at the end of the numbering transaction, for open tasks only)
+    if (!inst.doc_number) return;
+    const done = await this.db.rows(
       tx,
-      `UPDATE notification n SET read_at = now()
-         FROM approval_task t JOIN approval_instance i ON i.id = t.instance_id
-        WHERE t.instance_id = $1 AND t.status <> 'PENDING' AND n.user_id = t.approver_id AND n.kind = 'TASK' AND n.read_at IS NULL
-          AND n.title = '待审批：' || i.doc_number
-          AND NOT EXISTS (SELECT 1 FROM approval_task p WHERE p.instance_id = $1 AND p.approver_id = t.approver_id AND p.status = 'PENDING')`,
-      [instanceId],
+      this.db.k
+        .selectFrom('approval_task')
+        .select('approver_id')
+        .where('instance_id', '=', instanceId)
+        .groupBy('approver_id')
+        .having(sql<boolean>`bool_and(status <> ${TaskStatus.PENDING})`),
+    );
+    await this.notifications.clear(tx, done.map((d) => d.approver_id), 'TASK', `待审批：${inst.doc_number}`);
+  }
+
+  /** A status move of an approval, through the kernel (it writes the approval_event row through `timeline`). */
+  private async move(
+    tx: RequestContext,
+    id: string,
+    m: Omit<TransitionInput<ApprovalStatus>, 'id' | 'action'> & { action: ApprovalEventDto['action']; step?: { index: number; name: string } },
+  ): Promise<void> {
+    const { step, ...input } = m;
+    if (step) this.stepOfMove.set(tx, step);
+    try {
+      await this.kernel.transition<ApprovalStatus>(tx, APPROVAL, { ...input, id });
+    } finally {
+      this.stepOfMove.delete(tx);
+    }
+  }
+
+  /** The approval's timeline row of a status move (registered with the kernel). */
+  private readonly timeline: TimelineWriter = async (tx, m) => {
+    const step = this.stepOfMove.get(tx);
+    await this.event(tx, m.id, m.action as ApprovalEventDto['action'], step?.index ?? null, step?.name ?? null, m.note);
+  };
+
+  private async event(tx: RequestContext, instanceId: string, action: ApprovalEventDto['action'], stepIndex: number | null, stepName: string | null, note: string | null): Promise<void> {
+    await this.db.rows(
+      tx,
+      this.db.k.insertInto('approval_event').values({ instance_id: instanceId, action, step_index: stepIndex, step_name: stepName, actor_id: tx.user?.id ?? null, note: note?.slice(0, 500) ?? null }),
     );
   }
 
-  private async event(tx: RequestContext, instanceId: string, action: ApprovalEventDto['action'], stepIndex: number | null, stepName: string | null, note: string | null): Promise<void> {
-    await this.db.query(tx, 'INSERT INTO approval_event (instance_id, action, step_index, step_name, actor_id, note) VALUES ($1, $2, $3, $4, $5, $6)', [instanceId, action, stepIndex, stepName, tx.user?.id ?? null, note?.slice(0, 500) ?? null]);
+  /** Tasks with what the inbox shows about their approval. */
+  private taskView() {
+    return this.db.k
+      .selectFrom('approval_task as t')
+      .innerJoin('approval_instance as i', 'i.id', 't.instance_id')
+      .innerJoin('app_user as a', 'a.id', 't.approver_id')
+      .leftJoin('app_user as df', 'df.id', 't.delegated_from')
+      .leftJoin('app_user as s', 's.id', 'i.submitted_by')
+      .selectAll('t')
+      .select(['i.doc_type', 'i.doc_id', 'i.doc_number', 'i.doc_summary', 'i.summary', 'a.display_name as approver_name', 'df.display_name as delegated_from_name', 's.display_name as submitted_by_name']);
   }
 
   private async loadTasks(ctx: RequestContext, ids: string[]): Promise<ApprovalTaskDto[]> {
     if (!ids.length) return [];
-    const rows = await this.db.query<Record<string, unknown>>(
-      ctx,
-      `SELECT t.*, i.doc_type, i.doc_id, i.doc_number, i.doc_summary, i.summary, a.display_name AS approver_name, df.display_name AS delegated_from_name, s.display_name AS submitted_by_name
-         FROM approval_task t JOIN approval_instance i ON i.id = t.instance_id JOIN app_user a ON a.id = t.approver_id
-         LEFT JOIN app_user df ON df.id = t.delegated_from LEFT JOIN app_user s ON s.id = i.submitted_by
-        WHERE t.id = ANY($1)`,
-      [ids],
-    );
+    const rows: TaskView[] = await this.db.rows(ctx, this.taskView().where('t.id', 'in', ids));
     return ids.map((id) => this.toTask(rows.find((r) => r.id === id)!));
   }
 
   private async loadInstances(ctx: RequestContext, ids: string[]): Promise<ApprovalInstanceDto[]> {
     if (!ids.length) return [];
     const [rows, tasks, events] = await Promise.all([
-      this.db.query<Record<string, unknown>>(ctx, `SELECT i.*, f.name AS flow_name, s.display_name AS submitted_by_name FROM approval_instance i LEFT JOIN approval_flow f ON f.id = i.flow_id LEFT JOIN app_user s ON s.id = i.submitted_by WHERE i.id = ANY($1)`, [ids]),
-      this.db.query<Record<string, unknown>>(
+      this.db.rows(
         ctx,
-        `SELECT t.*, i.doc_type, i.doc_id, i.doc_number, i.doc_summary, i.summary, a.display_name AS approver_name, df.display_name AS delegated_from_name, s.display_name AS submitted_by_name
-           FROM approval_task t JOIN approval_instance i ON i.id = t.instance_id JOIN app_user a ON a.id = t.approver_id
-           LEFT JOIN app_user df ON df.id = t.delegated_from LEFT JOIN app_user s ON s.id = i.submitted_by
-          WHERE t.instance_id = ANY($1) ORDER BY t.step_index, t.created_at, a.display_name`,
-        [ids],
+        this.db.k
+          .selectFrom('approval_instance as i')
+          .leftJoin('approval_flow as f', 'f.id', 'i.flow_id')
+          .leftJoin('app_user as s', 's.id', 'i.submitted_by')
+          .selectAll('i')
+          .select(['f.name as flow_name', 's.display_name as submitted_by_name'])
+          .where('i.id', 'in', ids),
       ),
-      this.db.query<Record<string, unknown>>(ctx, 'SELECT e.*, u.display_name FROM approval_event e LEFT JOIN app_user u ON u.id = e.actor_id WHERE e.instance_id = ANY($1) ORDER BY e.created_at, e.id', [ids]),
+      this.db.rows(ctx, this.taskView().where('t.instance_id', 'in', ids).orderBy('t.step_index').orderBy('t.created_at').orderBy('a.display_name')),
+      this.db.rows(
+        ctx,
+        this.db.k
+          .selectFrom('approval_event as e')
+          .leftJoin('app_user as u', 'u.id', 'e.actor_id')
+          .selectAll('e')
+          .select('u.display_name')
+          .where('e.instance_id', 'in', ids)
+          .orderBy('e.created_at')
+          .orderBy('e.id'),
+      ),
     ]);
     return ids.map((id) => {
       const r = rows.find((x) => x.id === id)!;
       return {
         id,
         docType: r.doc_type as ApprovalDocType,
-        docId: r.doc_id as string,
-        docNumber: r.doc_number as string,
-        flowId: (r.flow_id as string | null) ?? null,
-        flowName: (r.flow_name as string | null) ?? null,
-        flowVersion: (r.flow_version as number | null) ?? null,
+        docId: r.doc_id,
+        docNumber: r.doc_number ?? '',
+        flowId: r.flow_id ?? null,
+        flowName: r.flow_name ?? null,
+        flowVersion: r.flow_version ?? null,
         status: r.status as ApprovalStatus,
-        currentStep: (r.current_step as number | null) ?? null,
+        currentStep: r.current_step ?? null,
         facts: r.facts as FactValues,
         routing: r.routing as ApprovalInstanceDto['routing'],
-        submittedById: (r.submitted_by as string | null) ?? null,
-        submittedByName: (r.submitted_by_name as string | null) ?? null,
-        createdAt: new Date(r.created_at as Date).toISOString(),
+        submittedById: r.submitted_by ?? null,
+        submittedByName: r.submitted_by_name ?? null,
+        createdAt: new Date(r.created_at).toISOString(),
         tasks: tasks.filter((t) => t.instance_id === id).map((t) => this.toTask(t)),
         events: events
           .filter((e) => e.instance_id === id)
           .map((e) => ({
-            id: e.id as string,
+            id: e.id,
             action: e.action as ApprovalEventDto['action'],
-            stepIndex: (e.step_index as number | null) ?? null,
-            stepName: (e.step_name as string | null) ?? null,
-            actorName: (e.display_name as string | null) ?? null,
-            note: (e.note as string | null) ?? null,
-            at: new Date(e.created_at as Date).toISOString(),
+            stepIndex: e.step_index ?? null,
+            stepName: e.step_name ?? null,
+            actorName: e.display_name ?? null,
+            note: e.note ?? null,
+            at: new Date(e.created_at).toISOString(),
           })),
       };
     });
   }
 
-  private toTask(t: Record<string, unknown>): ApprovalTaskDto {
-    const iso = (v: unknown) => (v ? new Date(v as Date).toISOString() : null);
+  private toTask(t: TaskView): ApprovalTaskDto {
+    const iso = (v: Date | null) => (v ? new Date(v).toISOString() : null);
+    const docType = t.doc_type as ApprovalDocType;
     return {
-      id: t.id as string,
-      instanceId: t.instance_id as string,
-      docType: t.doc_type as ApprovalDocType,
-      docId: t.doc_id as string,
-      docNumber: t.doc_number as string,
-      docSummary: t.doc_summary as string,
+      id: t.id,
+      instanceId: t.instance_id,
+      docType,
+      docId: t.doc_id,
+      docNumber: t.doc_number ?? '',
+      docSummary: t.doc_summary,
       summary: (t.summary as ApprovalSummary | null) ?? null,
-      docLink: this.registry.has(t.doc_type as ApprovalDocType) ? this.registry.handler(t.doc_type as ApprovalDocType).link(t.doc_id as string) : null,
-      stepIndex: t.step_index as number,
-      stepName: t.step_name as string,
-      approverId: t.approver_id as string,
-      approverName: t.approver_name as string,
-      delegatedFromName: (t.delegated_from_name as string | null) ?? null,
+      docLink: this.registry.has(docType) ? this.registry.handler(docType).link(t.doc_id) : null,
+      stepIndex: t.step_index,
+      stepName: t.step_name,
+      approverId: t.approver_id,
+      approverName: t.approver_name,
+      delegatedFromName: t.delegated_from_name ?? null,
       status: t.status as TaskStatus,
-      comment: (t.comment as string | null) ?? null,
+      comment: t.comment ?? null,
       dueAt: iso(t.due_at),
-      submittedByName: (t.submitted_by_name as string | null) ?? null,
+      submittedByName: t.submitted_by_name ?? null,
       createdAt: iso(t.created_at)!,
       actedAt: iso(t.acted_at),
     };

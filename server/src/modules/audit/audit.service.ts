@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogDto, Paged } from '@drp/shared';
+import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
-import { applyOrgScope } from '../../common/scope/data-scope';
-import { paginate } from '../../common/http/pagination';
+import { orgScope } from '../../common/scope/data-scope';
+import { resolvePage } from '../../common/http/pagination';
 import { DbService } from '../../database/db.service';
-import { AuditLog } from './audit-log.entity';
 import { AuditQueryDto } from './audit.dto';
 
 export interface AuditEntry {
@@ -32,57 +32,73 @@ export class AuditService {
 
   async record(ctx: RequestContext, entry: AuditEntry): Promise<void> {
     const [before, after] = diff(entry.before ?? null, entry.after ?? null);
-    await this.db.query(
+    await this.db.rows(
       ctx,
-      `INSERT INTO audit_log (actor_id, actor_name, org_id, action, entity, entity_id, summary, before, after, request_id, ip)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        entry.actor ? entry.actor.id : (ctx.user?.id ?? null),
-        entry.actor ? entry.actor.name : (ctx.user?.displayName ?? (ctx.isSystem ? 'system' : null)),
-        entry.orgId ?? ctx.user?.orgId ?? null,
-        entry.action,
-        entry.entity,
-        entry.entityId ?? null,
-        entry.summary?.slice(0, 300) ?? null,
-        before && JSON.stringify(before),
-        after && JSON.stringify(after),
-        ctx.requestId ?? null,
-        ctx.ip ?? null,
-      ],
+      this.db.k.insertInto('audit_log').values({
+        actor_id: entry.actor ? entry.actor.id : (ctx.user?.id ?? null),
+        actor_name: entry.actor ? entry.actor.name : (ctx.user?.displayName ?? (ctx.isSystem ? 'system' : null)),
+        org_id: entry.orgId ?? ctx.user?.orgId ?? null,
+        action: entry.action,
+        entity: entry.entity,
+        entity_id: entry.entityId ?? null,
+        summary: entry.summary?.slice(0, 300) ?? null,
+        before: before && JSON.stringify(before),
+        after: after && JSON.stringify(after),
+        request_id: ctx.requestId ?? null,
+        ip: ctx.ip ?? null,
+      }),
     );
   }
 
   async list(ctx: RequestContext, q: AuditQueryDto): Promise<Paged<AuditLogDto>> {
-    const qb = this.db
-      .repo(ctx, AuditLog)
-      .createQueryBuilder('a')
-      .leftJoin('organization', 'o', 'o.id = a.org_id')
-      .select('a')
-      .addSelect('o.name', 'org_name');
-    applyOrgScope(qb, ctx, 'a.org_id');
-    if (q.entity) qb.andWhere('a.entity = :entity', { entity: q.entity });
-    if (q.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: q.entityId });
-    if (q.actorId) qb.andWhere('a.actor_id = :actorId', { actorId: q.actorId });
-    if (q.action) qb.andWhere('a.action = :action', { action: q.action });
-    if (q.from) qb.andWhere('a.created_at >= :from::date', { from: q.from });
-    if (q.to) qb.andWhere(`a.created_at < (:to::date + interval '1 day')`, { to: q.to });
-    if (q.q) qb.andWhere('(a.actor_name ILIKE :q OR a.summary ILIKE :q)', { q: `%${q.q}%` });
-    return paginate(qb, q, { createdAt: 'a.created_at', action: 'a.action', entity: 'a.entity' }, '-createdAt', (row, raw) => ({
-      id: row.id,
-      createdAt: row.createdAt.toISOString(),
-      actorId: row.actorId,
-      actorName: row.actorName,
-      orgId: row.orgId,
-      orgName: (raw.org_name as string) ?? null,
-      action: row.action,
-      entity: row.entity,
-      entityId: row.entityId,
-      summary: row.summary,
-      before: row.before,
-      after: row.after,
-      requestId: row.requestId,
-      ip: row.ip,
-    }));
+    let query = this.db.k.selectFrom('audit_log as a').where(orgScope(ctx, 'a.org_id'));
+    if (q.entity) query = query.where('a.entity', '=', q.entity);
+    if (q.entityId) query = query.where('a.entity_id', '=', q.entityId);
+    if (q.actorId) query = query.where('a.actor_id', '=', q.actorId);
+    if (q.action) query = query.where('a.action', '=', q.action);
+    if (q.from) query = query.where('a.created_at', '>=', sql<Date>`${q.from}::date`);
+    if (q.to) query = query.where('a.created_at', '<', sql<Date>`(${q.to}::date + interval '1 day')`);
+    if (q.q) {
+      const like = `%${q.q}%`;
+      query = query.where((eb) => eb.or([eb('a.actor_name', 'ilike', like), eb('a.summary', 'ilike', like)]));
+    }
+    const { page, pageSize, column, direction, offset } = resolvePage(q, { createdAt: 'a.created_at', action: 'a.action', entity: 'a.entity' }, '-createdAt');
+    const [{ n }, rows] = await Promise.all([
+      this.db.one(ctx, query.select(sql<number>`count(*)::int`.as('n'))),
+      this.db.rows(
+        ctx,
+        query
+          .leftJoin('organization as o', 'o.id', 'a.org_id')
+          .selectAll('a')
+          .select('o.name as org_name')
+          // column and direction come from resolvePage's map of sortable fields, never from the request
+          .orderBy(sql`${sql.raw(column)} ${sql.raw(direction)} NULLS LAST`)
+          .orderBy('a.id')
+          .offset(offset)
+          .limit(pageSize),
+      ),
+    ]);
+    return {
+      items: rows.map((row) => ({
+        id: row.id,
+        createdAt: new Date(row.created_at).toISOString(),
+        actorId: row.actor_id,
+        actorName: row.actor_name,
+        orgId: row.org_id,
+        orgName: row.org_name ?? null,
+        action: row.action,
+        entity: row.entity,
+        entityId: row.entity_id,
+        summary: row.summary,
+        before: row.before,
+        after: row.after,
+        requestId: row.request_id,
+        ip: row.ip,
+      })),
+      total: n,
+      page,
+      pageSize,
+    };
   }
 }
 

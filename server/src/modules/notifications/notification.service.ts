@@ -1,8 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { NotificationDto, NotificationMessage, Paged } from '@drp/shared';
+import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { resolvePage } from '../../common/http/pagination';
 import { DbService } from '../../database/db.service';
+import { OutboxService } from '../../kernel/outbox.service';
 
 export interface NotificationInput {
   kind: NotificationDto['kind'];
@@ -33,14 +35,23 @@ export class LoggingChannel implements NotificationChannel {
 
 /**
  * The bell: in-app notifications written in the caller's transaction (a rolled-back action
- * notifies nobody); the other channels get them once that transaction has committed, as they
- * then read (a document numbered at the end of its transaction is named by its final number).
+ * notifies nobody). The other channels (SMS / e-mail) get them through the outbox: the delivery is
+ * queued in the same transaction, tried right after the commit and retried with back-off until it
+ * succeeds; it reads the notice as committed (a document numbered at the end of its transaction is
+ * named by its final number) and records `delivered_at`, so a repeated run sends nothing twice.
  */
 @Injectable()
-export class NotificationService {
+export class NotificationService implements OnModuleInit {
   private readonly channels: NotificationChannel[] = [new LoggingChannel('sms'), new LoggingChannel('email')];
 
-  constructor(private readonly db: DbService) {}
+  constructor(
+    private readonly db: DbService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  onModuleInit(): void {
+    this.outbox.handle('notice.deliver', (p) => this.deliver(p.notificationId, p.userIds));
+  }
 
   /** Adds a delivery channel (an SMS or e-mail provider's adapter). */
   addChannel(channel: NotificationChannel): void {
@@ -56,39 +67,74 @@ export class NotificationService {
     // nobody is told about their own action
     const ids = [...new Set(userIds.filter((u): u is string => !!u && u !== tx.user?.id))];
     if (!ids.length) return;
-    const rows = await this.db.query<{ id: string }>(
+    const message = n.message ? JSON.stringify(n.message) : null;
+    const rows = await this.db.rows(
       tx,
-      'INSERT INTO notification (user_id, kind, title, body, link, message) SELECT unnest($1::uuid[]), $2, $3, $4, $5, $6 RETURNING id',
-      [ids, n.kind, n.title.slice(0, 200), n.body?.slice(0, 500) ?? null, n.link ?? null, n.message ?? null],
+      this.db.k
+        .insertInto('notification')
+        .values(ids.map((user_id) => ({ user_id, kind: n.kind, title: n.title.slice(0, 200), body: n.body?.slice(0, 500) ?? null, link: n.link ?? null, message })))
+        .returning('id'),
     );
-    this.db.afterCommit(tx, async () => {
-      const [now] = await this.db.query<{ title: string; body: string | null; link: string | null }>(RequestContext.system(), 'SELECT title, body, link FROM notification WHERE id = $1', [rows[0].id]);
-      if (!now) return;
-      for (const c of this.channels) await c.deliver(ids, { kind: n.kind, title: now.title, body: now.body, link: now.link });
-    });
+    await this.outbox.enqueue(tx, 'notice.deliver', { notificationId: rows[0].id, userIds: ids });
+  }
+
+  /**
+   * The outbox work of `notice.deliver`: sends the notice as committed to every channel. A failing
+   * channel fails the work (the outbox tries again later: a channel that had succeeded may then
+   * send again, at least once); once all succeeded the notice is marked delivered and a repeated
+   * run does nothing.
+   */
+  private async deliver(notificationId: string, userIds: string[]): Promise<void> {
+    const sys = RequestContext.system();
+    const now = await this.db.first(sys, this.db.k.selectFrom('notification').select(['kind', 'title', 'body', 'link', 'delivered_at']).where('id', '=', notificationId));
+    if (!now || now.delivered_at) return;
+    for (const c of this.channels) await c.deliver(userIds, { kind: now.kind as NotificationDto['kind'], title: now.title, body: now.body, link: now.link });
+    await this.db.rows(sys, this.db.k.updateTable('notification').set({ delivered_at: sql`now()` }).where('id', '=', notificationId));
+  }
+
+  /** Marks read the unread notices of `kind` titled `title` of these users (e.g. an approver's "待审批" notice once their task closed). */
+  async clear(tx: RequestContext, userIds: string[], kind: NotificationDto['kind'], title: string): Promise<void> {
+    if (!userIds.length) return;
+    await this.db.rows(
+      tx,
+      this.db.k
+        .updateTable('notification')
+        .set({ read_at: sql`now()` })
+        .where('user_id', 'in', userIds)
+        .where('kind', '=', kind)
+        .where('title', '=', title.slice(0, 200))
+        .where('read_at', 'is', null),
+    );
   }
 
   async list(ctx: RequestContext, q: { page?: number; pageSize?: number; unread?: string }): Promise<Paged<NotificationDto> & { unread: number }> {
     const { page, pageSize, offset } = resolvePage(q, { createdAt: 'created_at' }, '-createdAt');
-    const where = `user_id = $1${q.unread === 'true' ? ' AND read_at IS NULL' : ''}`;
-    const [rows, [counts]] = await Promise.all([
-      this.db.query<Record<string, unknown>>(ctx, `SELECT * FROM notification WHERE ${where} ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`, [ctx.actor.id, pageSize, offset]),
-      this.db.query<{ total: number; unread: number }>(
+    const unreadOnly = q.unread === 'true';
+    let listQ = this.db.k.selectFrom('notification').selectAll().where('user_id', '=', ctx.actor.id);
+    if (unreadOnly) listQ = listQ.where('read_at', 'is', null);
+    const [rows, counts] = await Promise.all([
+      this.db.rows(ctx, listQ.orderBy('created_at', 'desc').orderBy('id').limit(pageSize).offset(offset)),
+      this.db.one(
         ctx,
-        `SELECT count(*) FILTER (WHERE ${q.unread === 'true' ? 'read_at IS NULL' : 'true'})::int AS total, count(*) FILTER (WHERE read_at IS NULL)::int AS unread FROM notification WHERE user_id = $1`,
-        [ctx.actor.id],
+        this.db.k
+          .selectFrom('notification')
+          .select([
+            (unreadOnly ? sql<number>`count(*) FILTER (WHERE read_at IS NULL)::int` : sql<number>`count(*)::int`).as('total'),
+            sql<number>`count(*) FILTER (WHERE read_at IS NULL)::int`.as('unread'),
+          ])
+          .where('user_id', '=', ctx.actor.id),
       ),
     ]);
     return {
       items: rows.map((r) => ({
-        id: r.id as string,
+        id: r.id,
         kind: r.kind as NotificationDto['kind'],
-        title: r.title as string,
-        body: (r.body as string | null) ?? null,
+        title: r.title,
+        body: r.body ?? null,
         message: (r.message as NotificationMessage | null) ?? null,
-        link: (r.link as string | null) ?? null,
-        readAt: r.read_at ? new Date(r.read_at as Date).toISOString() : null,
-        createdAt: new Date(r.created_at as Date).toISOString(),
+        link: r.link ?? null,
+        readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
+        createdAt: new Date(r.created_at).toISOString(),
       })),
       total: counts.total,
       page,
@@ -99,8 +145,10 @@ export class NotificationService {
 
   /** Marks one (or, without an id, all) of the caller's notifications read. Someone else's id is simply not found. */
   async markRead(ctx: RequestContext, id?: string): Promise<{ unread: number }> {
-    await this.db.query(ctx, `UPDATE notification SET read_at = now() WHERE user_id = $1 AND read_at IS NULL${id ? ' AND id = $2' : ''}`, id ? [ctx.actor.id, id] : [ctx.actor.id]);
-    const [{ n }] = await this.db.query<{ n: number }>(ctx, 'SELECT count(*)::int AS n FROM notification WHERE user_id = $1 AND read_at IS NULL', [ctx.actor.id]);
+    let q = this.db.k.updateTable('notification').set({ read_at: sql`now()` }).where('user_id', '=', ctx.actor.id).where('read_at', 'is', null);
+    if (id) q = q.where('id', '=', id);
+    await this.db.rows(ctx, q);
+    const { n } = await this.db.one(ctx, this.db.k.selectFrom('notification').select(sql<number>`count(*)::int`.as('n')).where('user_id', '=', ctx.actor.id).where('read_at', 'is', null));
     return { unread: n };
   }
 }

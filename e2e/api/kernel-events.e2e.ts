@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import { ApprovalDocType, ApprovalStatus, ErrorCode } from '@drp/shared';
+import { RequestContext } from '../../server/src/common/context/request-context';
+import { DomainError } from '../../server/src/common/errors/domain-error';
+import { DbService } from '../../server/src/database/db.service';
+import { DocNumberService } from '../../server/src/database/doc-number.service';
+import { DocumentKernel } from '../../server/src/kernel/document-kernel.service';
+import { EventBus } from '../../server/src/kernel/events';
+import { OutboxService } from '../../server/src/kernel/outbox.service';
+import { AuditService } from '../../server/src/modules/audit/audit.service';
+import { APPROVAL } from '../../server/src/modules/approval/approval.events';
+import { ApprovalService } from '../../server/src/modules/approval/approval.service';
+import { NotificationChannel, NotificationInput, NotificationService } from '../../server/src/modules/notifications/notification.service';
+import { bootTestApp, TestApp } from '../support/test-app';
+
+// an event and an outbox topic of this test only
+declare module '../../server/src/kernel/events' {
+  interface DomainEvents {
+    KernelProbe: { n: number };
+  }
+}
+declare module '../../server/src/kernel/outbox.service' {
+  interface OutboxTopics {
+    'test.probe': { n: number };
+  }
+}
+
+/**
+ * The document kernel's plumbing (issue #10): events reach their subscribers only for a committed
+ * command; the outbox retries failed work with back-off and runs each item at least once, its
+ * handlers staying idempotent; the start-up check refuses a broken state machine; the approval
+ * machine writes statuses through the kernel and its notices name the document's final number.
+ */
+describe('kernel: events, outbox, state machines', () => {
+  let t: TestApp;
+  let db: DbService;
+  const sys = () => RequestContext.system();
+  const count = async (sql: string, params: unknown[] = []) => (await t.sql<{ n: number }>(sql, params))[0].n;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    db = t.app.get(DbService);
+  });
+  afterAll(() => t.close());
+
+  describe('events and the outbox', () => {
+    const finals: number[] = [];
+    const committed: number[] = [];
+    const ran: { n: number; id: string }[] = [];
+    beforeAll(() => {
+      const events = t.app.get(EventBus);
+      events.onFinal('KernelProbe', async (_tx, p) => void finals.push(p.n));
+      events.onCommitted('KernelProbe', async (_ctx, p) => void committed.push(p.n));
+      t.app.get(OutboxService).handle('test.probe', async (p, id) => void ran.push({ n: p.n, id }));
+    });
+
+    it('a rolled-back command publishes nothing and enqueues nothing; a committed one does both, once', async () => {
+      const events = t.app.get(EventBus);
+      const outbox = t.app.get(OutboxService);
+      await expect(
+        db.tx(sys(), async (tx) => {
+          events.publish(tx, 'KernelProbe', { n: 1 });
+          await outbox.enqueue(tx, 'test.probe', { n: 1 });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(finals).toEqual([]);
+      expect(committed).toEqual([]);
+      expect(ran).toEqual([]);
+      expect(await count(`SELECT count(*)::int AS n FROM outbox WHERE topic = 'test.probe'`)).toBe(0);
+
+      await db.tx(sys(), async (tx) => {
+        events.publish(tx, 'KernelProbe', { n: 2 });
+        await outbox.enqueue(tx, 'test.probe', { n: 2 });
+        // final handlers run at the end of the transaction, not when published
+        expect(finals).toEqual([]);
+      });
+      // DbService.tx awaits the after-commit work: the outbox item has been tried already
+      expect(finals).toEqual([2]);
+      expect(committed).toEqual([2]);
+      expect(ran.map((r) => r.n)).toEqual([2]);
+      const [item] = await t.sql<{ id: string; done: boolean; attempts: number }>(`SELECT id, done_at IS NOT NULL AS done, attempts FROM outbox WHERE topic = 'test.probe'`);
+      expect(item).toEqual({ id: ran[0].id, done: true, attempts: 1 });
+      // done work is not run again
+      await outbox.drain();
+      expect(ran).toHaveLength(1);
+    });
+
+    it('a notice whose channel fails is retried with back-off, succeeds later, and is delivered once more at most (idempotent per notice)', async () => {
+      const notifications = t.app.get(NotificationService);
+      const outbox = t.app.get(OutboxService);
+      const seen: string[] = [];
+      let failures = 1;
+      const recorder: NotificationChannel = { name: 'recorder', deliver: async (_u, n: NotificationInput) => void seen.push(`ok:${n.title}`) };
+      const flaky: NotificationChannel = {
+        name: 'flaky',
+        deliver: async (_u, n: NotificationInput) => {
+          if (failures-- > 0) throw new Error('provider down');
+          seen.push(`flaky:${n.title}`);
+        },
+      };
+      notifications.addChannel(recorder);
+      notifications.addChannel(flaky);
+      try {
+        const user = await t.userId('bj.manager');
+        const title = `探针通知 ${randomUUID().slice(0, 8)}`;
+        await db.tx(sys(), (tx) => notifications.notify(tx, [user], { kind: 'TASK', title, link: '/approvals/inbox' }));
+        // tried right after the commit: the flaky provider failed, the item waits with back-off
+        expect(seen).toEqual([`ok:${title}`]);
+        const [note] = await t.sql<{ id: string; delivered: boolean }>('SELECT id, delivered_at IS NOT NULL AS delivered FROM notification WHERE title = $1', [title]);
+        expect(note.delivered).toBe(false);
+        const itemOf = async () =>
+          (
+            await t.sql<{ id: string; attempts: number; done: boolean; last_error: string | null; wait_s: number }>(
+              `SELECT id, attempts, done_at IS NOT NULL AS done, last_error, extract(epoch FROM available_at - now())::float AS wait_s FROM outbox WHERE payload->>'notificationId' = $1`,
+              [note.id],
+            )
+          )[0];
+        const first = await itemOf();
+        expect(first).toMatchObject({ attempts: 1, done: false, last_error: 'provider down' });
+        expect(first.wait_s).toBeGreaterThan(20);
+        // not due yet: the drain leaves it alone
+        await outbox.drain();
+        expect(seen).toHaveLength(1);
+        // the back-off has passed
+        await t.sql('UPDATE outbox SET available_at = now() WHERE id = $1', [first.id]);
+        expect(await outbox.drain()).toBeGreaterThanOrEqual(1);
+        expect(seen).toEqual([`ok:${title}`, `ok:${title}`, `flaky:${title}`]);
+        expect(await itemOf()).toMatchObject({ attempts: 2, done: true, last_error: null });
+        expect((await t.sql<{ d: boolean }>('SELECT delivered_at IS NOT NULL AS d FROM notification WHERE id = $1', [note.id]))[0].d).toBe(true);
+        // at least once: the same item run again (a crash before it was marked done) sends nothing twice
+        await t.sql('UPDATE outbox SET done_at = NULL, available_at = now() WHERE id = $1', [first.id]);
+        await outbox.drain([first.id]);
+        expect(seen).toHaveLength(3);
+        expect((await itemOf()).done).toBe(true);
+      } finally {
+        notifications.removeChannel(recorder);
+        notifications.removeChannel(flaky);
+      }
+    });
+  });
+
+  describe('state machines', () => {
+    it('the start-up check refuses a broken machine, naming the problem; the app\'s own machines pass it', () => {
+      const kernel = t.app.get(DocumentKernel);
+      expect(kernel.registered().map((m) => m.type)).toContain(APPROVAL);
+      expect(() => kernel.onApplicationBootstrap()).not.toThrow();
+      const fresh = new DocumentKernel(db, t.app.get(AuditService), t.app.get(DocNumberService), t.app.get(EventBus));
+      fresh.register({ type: 'BROKEN_DOC', table: 'receipt', states: ['DRAFT', 'POSTED'], initial: ['DRAFT'], transitions: { DRAFT: ['POSTED', 'LOST'] } });
+      expect(() => fresh.onApplicationBootstrap()).toThrow(/BROKEN_DOC: transition DRAFT -> unknown state LOST/);
+      expect(() => fresh.register({ type: 'BROKEN_DOC', table: 'receipt', states: ['A'], initial: ['A'], transitions: {} })).toThrow(/registered twice/);
+    });
+  });
+
+  describe('the approval machine and its notices', () => {
+    const belowFloor = async (docId: string, docNumber: string | null) => ({
+      docType: ApprovalDocType.BELOW_FLOOR_PRICE,
+      docId,
+      docNumber,
+      summary: { party: '北京京客隆超市', amount: '100.00' },
+      scopeOrgId: await t.orgId('D-BJ002'),
+      branchId: await t.orgId('BJ'),
+      facts: { amount: '1000.00', belowFloorGap: '100.00', discountRate: '0', dealerLevel: 1, branchCode: 'BJ', source: 'CONSOLE' },
+      link: `/sales/orders/${docId}`,
+    });
+
+    it('an approval started before its document had a number takes the number at the end of the transaction; the approver\'s notice names it', async () => {
+      const approvals = t.app.get(ApprovalService);
+      const events = t.app.get(EventBus);
+      const docId = randomUUID();
+      const number = `PB${Date.now()}`;
+      const outcome = await db.tx(sys(), async (tx) => {
+        const o = await approvals.start(tx, await belowFloor(docId, null));
+        // what DocumentKernel.assignNumber does as the transaction's last statement
+        db.beforeCommit(tx, () => events.dispatchFinal(tx, 'DocumentNumbered', { docType: 'PROBE', docId, number }), 0);
+        return o;
+      });
+      expect(outcome).toBe(ApprovalStatus.PENDING);
+      const [inst] = await t.sql<{ id: string; doc_number: string; status: string }>('SELECT id, doc_number, status FROM approval_instance WHERE doc_id = $1', [docId]);
+      expect(inst).toMatchObject({ doc_number: number, status: 'PENDING' });
+      const notes = await t.sql<{ user_id: string; title: string; message: { params: { number: string } } }>(`SELECT user_id, title, message FROM notification WHERE kind = 'TASK' AND title LIKE '%' || $1`, [number]);
+      expect(notes).toEqual([{ user_id: await t.userId('bj.manager'), title: `待审批：${number}`, message: expect.objectContaining({ params: { number, step: '分支机构经理审批' } }) }]);
+      // the kernel wrote the status moves' timeline rows
+      expect((await t.sql<{ action: string }>('SELECT action FROM approval_event WHERE instance_id = $1 ORDER BY created_at, id', [inst.id])).map((e) => e.action)).toEqual(['SUBMIT', 'STEP_OPEN']);
+    });
+
+    it('a task closed again within the transaction that opened it gets no notice', async () => {
+      const approvals = t.app.get(ApprovalService);
+      const docId = randomUUID();
+      const number = `PC${Date.now()}`;
+      await db.tx(sys(), async (tx) => {
+        expect(await approvals.start(tx, await belowFloor(docId, number))).toBe(ApprovalStatus.PENDING);
+        await approvals.close(tx, ApprovalDocType.BELOW_FLOOR_PRICE, docId, 'probe: closed at once');
+      });
+      const [inst] = await t.sql<{ status: string }>('SELECT status FROM approval_instance WHERE doc_id = $1', [docId]);
+      expect(inst.status).toBe('WITHDRAWN');
+      expect(await count(`SELECT count(*)::int AS n FROM approval_task WHERE instance_id = (SELECT id FROM approval_instance WHERE doc_id = $1) AND status = 'CLOSED'`, [docId])).toBe(1);
+      expect(await count('SELECT count(*)::int AS n FROM notification WHERE title = $1', [`待审批：${number}`])).toBe(0);
+    });
+
+    it('a move the machine does not allow, or from a status the approval no longer has, is 409 INVALID_STATE and writes nothing', async () => {
+      const approvals = t.app.get(ApprovalService);
+      const kernel = t.app.get(DocumentKernel);
+      const docId = randomUUID();
+      await db.tx(sys(), async (tx) => void (await approvals.start(tx, await belowFloor(docId, `PD${Date.now()}`))));
+      const [inst] = await t.sql<{ id: string; version: number }>('SELECT id, version FROM approval_instance WHERE doc_id = $1', [docId]);
+      const events = () => count('SELECT count(*)::int AS n FROM approval_event WHERE instance_id = $1', [inst.id]);
+      const before = await events();
+      const refused = async (from: ApprovalStatus, to: ApprovalStatus) => {
+        const err = await db.tx(sys(), (tx) => kernel.transition(tx, APPROVAL, { id: inst.id, from, to, action: 'APPROVED' })).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(DomainError);
+        expect((err as DomainError).code).toBe(ErrorCode.INVALID_STATE);
+      };
+      // no such move
+      await refused(ApprovalStatus.PENDING, ApprovalStatus.PENDING);
+      await refused(ApprovalStatus.APPROVED, ApprovalStatus.PENDING);
+      // someone else moved it first: the guarded write finds another status
+      await db.tx(sys(), (tx) => approvals.close(tx, ApprovalDocType.BELOW_FLOOR_PRICE, docId, 'probe'));
+      const afterClose = await events();
+      expect(afterClose).toBe(before + 1);
+      await refused(ApprovalStatus.PENDING, ApprovalStatus.APPROVED);
+      expect(await events()).toBe(afterClose);
+      const [now] = await t.sql<{ status: string; version: number }>('SELECT status, version FROM approval_instance WHERE id = $1', [inst.id]);
+      expect(now).toEqual({ status: 'WITHDRAWN', version: inst.version + 1 });
+    });
+  });
+});
