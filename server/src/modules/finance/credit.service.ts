@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { availableCredit, CreditAccountDto, CreditCheckDto, CreditConsistencyDto, creditDecision, CreditDecision, CreditDriftDto, CreditMode, creditExposure, CreditPreviewDto, Dec, ErrorCode, fmt, OrgType, Paged } from '@drp/shared';
+import { availableCredit, COMMITTING_STATUSES, ReceiptStatus, CreditAccountDto, CreditCheckDto, CreditConsistencyDto, creditDecision, CreditDecision, CreditDriftDto, CreditMode, creditExposure, CreditPreviewDto, Dec, ErrorCode, fmt, OrgType, Paged } from '@drp/shared';
 import { Selectable, SqlBool, sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
@@ -277,37 +277,93 @@ export class CreditService {
    * unallocated money from the documents, and reports where they differ (none expected).
    */
   async consistency(ctx: RequestContext): Promise<CreditConsistencyDto> {
-    const drifts = await this.db.query<{ dealer_id: string; dealer_code: string; field: CreditDriftDto['field']; stored: string; computed: string }>(
+    type Field = CreditDriftDto['field'];
+    const committing = [...COMMITTING_STATUSES];
+    // what an order holds while it commits credit: its unshipped value (ARCHITECTURE §6)
+    const holds = sql<string>`CASE WHEN so.status IN (${sql.join(committing)}) THEN so.total - so.shipped_total ELSE 0 END`;
+    const notReversed = sql<string>`COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0)`;
+    const drifts = await this.db.rows(
       ctx,
-      `WITH acc AS (
-         SELECT a.dealer_id, o.code AS dealer_code, a.open_receivables, a.open_orders, a.prepayment,
-           COALESCE((SELECT sum(r.amount) FROM receivable r WHERE r.dealer_id = a.dealer_id), 0)
-             - COALESCE((SELECT sum(al.amount) FROM allocation al JOIN receivable r ON r.id = al.receivable_id WHERE r.dealer_id = a.dealer_id AND NOT al.reversed), 0) AS c_receivables,
-           COALESCE((SELECT sum(so.total - so.shipped_total) FROM sales_order so WHERE so.dealer_id = a.dealer_id AND so.status IN ('PENDING_APPROVAL','APPROVED','PARTIALLY_SHIPPED')), 0) AS c_orders,
-           COALESCE((SELECT sum(rc.amount) FROM receipt rc WHERE rc.dealer_id = a.dealer_id AND rc.status = 'ACTIVE'), 0)
-             + COALESCE((SELECT sum(rt.amount) FROM return_credit rt WHERE rt.dealer_id = a.dealer_id), 0)
-             - COALESCE((SELECT sum(al.amount) FROM allocation al JOIN receivable r ON r.id = al.receivable_id WHERE r.dealer_id = a.dealer_id AND NOT al.reversed), 0) AS c_prepayment
-         FROM credit_account a JOIN organization o ON o.id = a.dealer_id
-       )
-       SELECT dealer_id, dealer_code, 'openReceivables' AS field, open_receivables::text AS stored, c_receivables::text AS computed FROM acc WHERE open_receivables <> c_receivables
-       UNION ALL SELECT dealer_id, dealer_code, 'openOrders', open_orders::text, c_orders::text FROM acc WHERE open_orders <> c_orders
-       UNION ALL SELECT dealer_id, dealer_code, 'prepayment', prepayment::text, c_prepayment::text FROM acc WHERE prepayment <> c_prepayment
-       UNION ALL
-       SELECT r.dealer_id, o.code, 'receivableOpenAmount', r.open_amount::text, (r.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0))::text
-         FROM receivable r JOIN organization o ON o.id = r.dealer_id LEFT JOIN allocation al ON al.receivable_id = r.id
-        GROUP BY r.id, o.code HAVING r.open_amount <> r.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0)
-       UNION ALL
-       SELECT rc.dealer_id, o.code, 'creditUnallocated', rc.unallocated::text, (CASE WHEN rc.status = 'ACTIVE' THEN rc.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0) ELSE 0 END)::text
-         FROM receipt rc JOIN organization o ON o.id = rc.dealer_id LEFT JOIN allocation al ON al.receipt_id = rc.id
-        GROUP BY rc.id, o.code HAVING rc.unallocated <> CASE WHEN rc.status = 'ACTIVE' THEN rc.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0) ELSE 0 END
-       UNION ALL
-       SELECT rc.dealer_id, o.code, 'creditUnallocated', rc.unallocated::text, (rc.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0))::text
-         FROM return_credit rc JOIN organization o ON o.id = rc.dealer_id LEFT JOIN allocation al ON al.return_id = rc.return_id
-        GROUP BY rc.return_id, o.code HAVING rc.unallocated <> rc.amount - COALESCE(sum(al.amount) FILTER (WHERE NOT al.reversed), 0)
-       UNION ALL
-       SELECT so.dealer_id, o.code, 'openOrders', so.committed::text, (CASE WHEN so.status IN ('PENDING_APPROVAL','APPROVED','PARTIALLY_SHIPPED') THEN so.total - so.shipped_total ELSE 0 END)::text
-         FROM sales_order so JOIN organization o ON o.id = so.dealer_id
-        WHERE so.committed <> CASE WHEN so.status IN ('PENDING_APPROVAL','APPROVED','PARTIALLY_SHIPPED') THEN so.total - so.shipped_total ELSE 0 END`,
+      this.db.k
+        .with('acc', (db) =>
+          db
+            .selectFrom('credit_account as a')
+            .innerJoin('organization as o', 'o.id', 'a.dealer_id')
+            .select((eb) => {
+              const allocated = eb
+                .selectFrom('allocation as al')
+                .innerJoin('receivable as r', 'r.id', 'al.receivable_id')
+                .select(sql<string>`sum(al.amount)`.as('s'))
+                .whereRef('r.dealer_id', '=', 'a.dealer_id')
+                .where('al.reversed', '=', false);
+              const receivables = eb.selectFrom('receivable as r').select(sql<string>`sum(r.amount)`.as('s')).whereRef('r.dealer_id', '=', 'a.dealer_id');
+              const orders = eb
+                .selectFrom('sales_order as so')
+                .select(sql<string>`sum(so.total - so.shipped_total)`.as('s'))
+                .whereRef('so.dealer_id', '=', 'a.dealer_id')
+                .where('so.status', 'in', committing);
+              const receipts = eb.selectFrom('receipt as rc').select(sql<string>`sum(rc.amount)`.as('s')).whereRef('rc.dealer_id', '=', 'a.dealer_id').where('rc.status', '=', ReceiptStatus.ACTIVE);
+              const returns = eb.selectFrom('return_credit as rt').select(sql<string>`sum(rt.amount)`.as('s')).whereRef('rt.dealer_id', '=', 'a.dealer_id');
+              return [
+                'a.dealer_id', 'o.code as dealer_code', 'a.open_receivables', 'a.open_orders', 'a.prepayment',
+                sql<string>`COALESCE(${receivables}, 0) - COALESCE(${allocated}, 0)`.as('c_receivables'),
+                sql<string>`COALESCE(${orders}, 0)`.as('c_orders'),
+                sql<string>`COALESCE(${receipts}, 0) + COALESCE(${returns}, 0) - COALESCE(${allocated}, 0)`.as('c_prepayment'),
+              ];
+            }),
+        )
+        .selectFrom('acc')
+        .select(['dealer_id', 'dealer_code', sql<Field>`'openReceivables'`.as('field'), sql<string>`open_receivables::text`.as('stored'), sql<string>`c_receivables::text`.as('computed')])
+        .whereRef('open_receivables', '<>', 'c_receivables')
+        .unionAll((eb) =>
+          eb
+            .selectFrom('acc')
+            .select(['dealer_id', 'dealer_code', sql<Field>`'openOrders'`.as('field'), sql<string>`open_orders::text`.as('stored'), sql<string>`c_orders::text`.as('computed')])
+            .whereRef('open_orders', '<>', 'c_orders'),
+        )
+        .unionAll((eb) =>
+          eb
+            .selectFrom('acc')
+            .select(['dealer_id', 'dealer_code', sql<Field>`'prepayment'`.as('field'), sql<string>`prepayment::text`.as('stored'), sql<string>`c_prepayment::text`.as('computed')])
+            .whereRef('prepayment', '<>', 'c_prepayment'),
+        )
+        .unionAll((eb) =>
+          eb
+            .selectFrom('receivable as r')
+            .innerJoin('organization as o', 'o.id', 'r.dealer_id')
+            .leftJoin('allocation as al', 'al.receivable_id', 'r.id')
+            .select(['r.dealer_id', 'o.code as dealer_code', sql<Field>`'receivableOpenAmount'`.as('field'), sql<string>`r.open_amount::text`.as('stored'), sql<string>`(r.amount - ${notReversed})::text`.as('computed')])
+            .groupBy(['r.id', 'o.code'])
+            .having(sql<SqlBool>`r.open_amount <> r.amount - ${notReversed}`),
+        )
+        .unionAll((eb) =>
+          eb
+            .selectFrom('receipt as rc')
+            .innerJoin('organization as o', 'o.id', 'rc.dealer_id')
+            .leftJoin('allocation as al', 'al.receipt_id', 'rc.id')
+            .select([
+              'rc.dealer_id', 'o.code as dealer_code', sql<Field>`'creditUnallocated'`.as('field'), sql<string>`rc.unallocated::text`.as('stored'),
+              sql<string>`(CASE WHEN rc.status = 'ACTIVE' THEN rc.amount - ${notReversed} ELSE 0 END)::text`.as('computed'),
+            ])
+            .groupBy(['rc.id', 'o.code'])
+            .having(sql<SqlBool>`rc.unallocated <> CASE WHEN rc.status = 'ACTIVE' THEN rc.amount - ${notReversed} ELSE 0 END`),
+        )
+        .unionAll((eb) =>
+          eb
+            .selectFrom('return_credit as rt')
+            .innerJoin('organization as o', 'o.id', 'rt.dealer_id')
+            .leftJoin('allocation as al', 'al.return_id', 'rt.return_id')
+            .select(['rt.dealer_id', 'o.code as dealer_code', sql<Field>`'creditUnallocated'`.as('field'), sql<string>`rt.unallocated::text`.as('stored'), sql<string>`(rt.amount - ${notReversed})::text`.as('computed')])
+            .groupBy(['rt.return_id', 'o.code'])
+            .having(sql<SqlBool>`rt.unallocated <> rt.amount - ${notReversed}`),
+        )
+        .unionAll((eb) =>
+          eb
+            .selectFrom('sales_order as so')
+            .innerJoin('organization as o', 'o.id', 'so.dealer_id')
+            .select(['so.dealer_id', 'o.code as dealer_code', sql<Field>`'openOrders'`.as('field'), sql<string>`so.committed::text`.as('stored'), sql<string>`(${holds})::text`.as('computed')])
+            .where(sql<SqlBool>`so.committed <> ${holds}`),
+        ),
     );
     // a branch sees the accounts of its own dealers only
     const visible = await this.orgs.visibleTypes(ctx, [...new Set(drifts.map((d) => d.dealer_id))]);
