@@ -98,7 +98,22 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   // pricing:
   // inventory:
   // mall:
+  { module: 'mall', table: 'receivable', why: "the mall's account page: the dealer's open and overdue receivable totals, one query (finance has no per-dealer totals function)" },
+  { module: 'mall', table: 'category', why: 'mall catalog read model: the category filter walks the category tree and the category list counts published products per subtree, one query each' },
+  { module: 'mall', table: 'product_image', why: 'mall read model: the first image of each product on catalog cards and order pages, inside the page query (the catalog page is benched: one query)' },
+  { module: 'mall', table: 'product_unit', why: "mall read model: a card's pack size (largest unit) inside the catalog page query, and the units on the product page" },
+  { module: 'mall', table: 'stock', why: "mall catalog read model: availability (on hand - reserved) in the dealer's supplying warehouses per card and at HQ, inside the benched page query" },
+  { module: 'mall', table: 'promotion', why: 'mall read model: products under a running promotion (home page) and the last day a promotion price holds on cards' },
+  { module: 'mall', table: 'price_book', why: 'mall read model: the last day a price-book price holds on cards (valid_to), one query per page with the promotions' },
+  { module: 'mall', table: 'branch_product_scope', why: "mall read model: the dealer's branch product range, evaluated inside every catalog query (the data scope of the mall)" },
+  { module: 'mall', table: 'sales_order', why: "mall read model: the dealer's own order list (one query per page with line count and first product) and 常购 frequent products of the last 90 days" },
+  { module: 'mall', table: 'sales_order_line', why: 'mall read model: line count and first product on the order list, and the products counted for 常购 frequent products' },
+  { module: 'mall', table: 'shipment', why: "mall read model: shipment numbers and tracking on the dealer's order page (sales has no per-order shipment query)" },
   // users / auth / roles / org / jobs:
+  { module: 'common', table: 'auth_session', why: 'loadPrincipal (common/auth/principal.ts): the per-request user loader checks the login session in its ONE query (hot path)' },
+  { module: 'common', table: 'user_role', why: "loadPrincipal: the user's roles, permissions and scope kinds in the per-request ONE query (hot path)" },
+  { module: 'common', table: 'role', why: 'loadPrincipal: role codes, permissions and data scopes in the per-request ONE query (hot path)' },
+  { module: 'roles', table: 'user_role', why: 'member counts on the role list and page, and the in-use check before deleting a role (users depends on roles: calling it would be a module cycle)' },
 ];
 
 /** Demo data is loaded once into an empty database, by SQL for speed; it writes every module's tables. */

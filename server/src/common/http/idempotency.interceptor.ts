@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { ErrorCode } from '@drp/shared';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
+import { sql } from 'kysely';
 import { DbService } from '../../database/db.service';
 import { RequestContext, AuthUser } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
@@ -14,6 +15,12 @@ const IDEMPOTENT_KEY = 'drp:idempotent';
 export const Idempotent = () => SetMetadata(IDEMPOTENT_KEY, true);
 
 const KEY_RE = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Keys older than 24 hours are forgotten (the maintenance job calls this); answers how many went. */
+export async function purgeIdempotencyKeys(db: DbService, ctx: RequestContext): Promise<number> {
+  const gone = await db.rows(ctx, db.k.deleteFrom('idempotency_key').where('created_at', '<', sql<Date>`now() - interval '24 hours'`).returning('key'));
+  return gone.length;
+}
 
 /**
  * `Idempotency-Key` for creating POSTs (ARCHITECTURE §6): the first request with a key claims it
@@ -42,17 +49,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const userId = req.user?.id ?? '00000000-0000-0000-0000-000000000000';
     const path = req.originalUrl.split('?')[0];
     const hash = createHash('sha256').update(`${req.method} ${path}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
-    const claimed = await this.db.query(
+    const claimed = await this.db.rows(
       ctx,
-      `INSERT INTO idempotency_key (user_id, key, method, path, request_hash) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
-      [userId, key, req.method, path, hash],
+      this.db.k
+        .insertInto('idempotency_key')
+        .values({ user_id: userId, key, method: req.method, path, request_hash: hash })
+        .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
+        .returning('key'),
     );
     if (!claimed.length) {
-      const [prior] = await this.db.query<{ request_hash: string; status_code: number | null; response: unknown; path: string }>(
+      const prior = await this.db.first(
         ctx,
-        'SELECT request_hash, status_code, response, path FROM idempotency_key WHERE user_id = $1 AND key = $2',
-        [userId, key],
+        this.db.k.selectFrom('idempotency_key').select(['request_hash', 'status_code', 'response', 'path']).where('user_id', '=', userId).where('key', '=', key),
       );
       if (!prior || prior.request_hash !== hash) {
         throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was already used with a different request', { key });
@@ -64,15 +72,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: null });
-      await this.db.query(ctx, 'UPDATE idempotency_key SET status_code = $3, response = $4, completed_at = now(), updated_at = now() WHERE user_id = $1 AND key = $2', [
-        userId,
-        key,
-        res.statusCode,
-        JSON.stringify(body ?? null),
-      ]);
+      await this.db.rows(
+        ctx,
+        this.db.k
+          .updateTable('idempotency_key')
+          .set({ status_code: res.statusCode, response: JSON.stringify(body ?? null), completed_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+          .where('user_id', '=', userId)
+          .where('key', '=', key),
+      );
       return body;
     } catch (e) {
-      await this.db.query(ctx, 'DELETE FROM idempotency_key WHERE user_id = $1 AND key = $2', [userId, key]);
+      await this.db.rows(ctx, this.db.k.deleteFrom('idempotency_key').where('user_id', '=', userId).where('key', '=', key));
       throw e;
     }
   }

@@ -4,5 +4,5 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 
-@Module({ imports: [UsersModule], controllers: [AuthController], providers: [AuthService, JwtStrategy] })
+@Module({ imports: [UsersModule], controllers: [AuthController], providers: [AuthService, JwtStrategy], exports: [AuthService] })
 export class AuthModule {}

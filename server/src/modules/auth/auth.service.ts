@@ -1,24 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ErrorCode, LoginResponse, MeDto, OrgStatus, TokenPair, USERNAME_PATTERN, UserStatus } from '@drp/shared';
+import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { DbService } from '../../database/db.service';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
-import { UsersService } from '../users/users.service';
+import { EventBus } from '../../kernel/events';
+import { LoginCandidate, UsersService } from '../users/users.service';
 import { AccessTokenPayload } from './jwt.strategy';
 import { assertStrongPassword, dummyHash, hashPassword, inviteCodeHash, verifyPassword } from './password';
-
-interface LoginRow {
-  id: string;
-  password_hash: string;
-  status: UserStatus;
-  org_id: string;
-  org_status: OrgStatus;
-  display_name: string;
-}
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -28,26 +21,58 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  * token means it was copied, so the whole family is revoked.
  */
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleInit {
   constructor(
     private readonly db: DbService,
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
     private readonly users: UsersService,
+    private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Sessions are ours: a disabled account or a reset password ends every login, in the same transaction. */
+  onModuleInit(): void {
+    this.events.onFinal('UserDisabled', (tx, p) => this.endSessions(tx, p.userId, 'DISABLED'));
+    this.events.onFinal('UserPasswordReset', (tx, p) => this.endSessions(tx, p.userId, 'PASSWORD_RESET'));
+  }
+
+  /** Ends every open login of a user (their access tokens stop on the next request, refresh tokens with them). */
+  async endSessions(tx: RequestContext, userId: string, reason: string, exceptSessionId?: string): Promise<void> {
+    let q = this.db.k.updateTable('auth_session').set({ revoked_at: sql`now()`, revoke_reason: reason }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+    if (exceptSessionId) q = q.where('id', '<>', exceptSessionId);
+    await this.db.rows(tx, q);
+  }
+
+  /**
+   * Housekeeping (the maintenance job): sessions expired or revoked over 7 days ago (their refresh
+   * tokens go with them) and throttle rows neither locking nor touched for an hour.
+   */
+  async purgeExpired(ctx: RequestContext): Promise<{ sessions: number; throttles: number }> {
+    const sessions = await this.db.rows(
+      ctx,
+      this.db.k
+        .deleteFrom('auth_session')
+        .where((eb) => eb.or([eb('expires_at', '<', sql<Date>`now() - interval '7 days'`), eb('revoked_at', '<', sql<Date>`now() - interval '7 days'`)]))
+        .returning('id'),
+    );
+    const throttles = await this.db.rows(
+      ctx,
+      this.db.k
+        .deleteFrom('login_throttle')
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', sql<Date>`now()`)]))
+        .where('updated_at', '<', sql<Date>`now() - interval '1 hour'`)
+        .returning('username'),
+    );
+    return { sessions: sessions.length, throttles: throttles.length };
+  }
 
   async login(ctx: RequestContext, usernameInput: string, password: string, userAgent?: string): Promise<LoginResponse> {
     const username = usernameInput.trim().toLowerCase();
     await this.assertNotLocked(ctx, username);
-    const [row] = await this.db.query<LoginRow>(
-      ctx,
-      `SELECT u.id, u.password_hash, u.status, u.org_id, u.display_name, o.status AS org_status
-         FROM app_user u JOIN organization o ON o.id = u.org_id WHERE u.username = $1`,
-      [username],
-    );
+    const row = await this.users.loginCandidate(ctx, username);
     const ok = row ? await verifyPassword(row.password_hash, password) : (await verifyPassword(await dummyHash(), password), false);
-    if (!ok) {
+    if (!ok || !row) {
       await this.recordFailure(ctx, username, row);
       throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password');
     }
@@ -59,12 +84,14 @@ export class AuthService {
       throw new DomainError(ErrorCode.ACCOUNT_DISABLED, row.status !== UserStatus.ACTIVE ? 'This account is disabled' : 'The organisation of this account is disabled');
     }
     const pair = await this.db.tx(ctx, async (tx) => {
-      await this.db.query(tx, 'DELETE FROM login_throttle WHERE username = $1', [username]);
-      await this.db.query(tx, 'UPDATE app_user SET last_login_at = now() WHERE id = $1', [row.id]);
-      const [session] = await this.db.query<{ id: string }>(
+      await this.db.rows(tx, this.db.k.deleteFrom('login_throttle').where('username', '=', username));
+      await this.users.recordLogin(tx, row.id);
+      const session = await this.db.one(
         tx,
-        `INSERT INTO auth_session (user_id, expires_at, ip, user_agent) VALUES ($1, now() + make_interval(days => $2), $3, $4) RETURNING id`,
-        [row.id, this.config.refreshTtlDays, ctx.ip ?? null, userAgent?.slice(0, 300) ?? null],
+        this.db.k
+          .insertInto('auth_session')
+          .values({ user_id: row.id, expires_at: sql<Date>`now() + make_interval(days => ${this.config.refreshTtlDays})`, ip: ctx.ip ?? null, user_agent: userAgent?.slice(0, 300) ?? null })
+          .returning('id'),
       );
       const tokens = await this.issue(tx, row.id, session.id);
       await this.audit.record(tx, { action: 'login', entity: 'auth', entityId: row.id, orgId: row.org_id, actor: { id: row.id, name: row.display_name }, summary: `${username} signed in` });
@@ -76,27 +103,32 @@ export class AuthService {
 
   async refresh(ctx: RequestContext, refreshToken: string): Promise<TokenPair> {
     const outcome = await this.db.tx(ctx, async (tx) => {
-      const [tok] = await this.db.query<{ id: string; session_id: string; used_at: Date | null; expired: boolean; revoked: boolean; user_id: string; user_ok: boolean }>(
+      // the account's status is read with the token (app_user and organization are shared reference tables)
+      const tok = await this.db.first(
         tx,
-        `SELECT t.id, t.session_id, t.used_at, (t.expires_at <= now() OR s.expires_at <= now()) AS expired, s.revoked_at IS NOT NULL AS revoked,
-                s.user_id, (u.status = 'ACTIVE' AND o.status = 'ACTIVE') AS user_ok
-           FROM refresh_token t
-           JOIN auth_session s ON s.id = t.session_id
-           JOIN app_user u ON u.id = s.user_id
-           JOIN organization o ON o.id = u.org_id
-          WHERE t.token_hash = $1
-          FOR UPDATE OF t, s`,
-        [sha256(refreshToken)],
+        this.db.k
+          .selectFrom('refresh_token as t')
+          .innerJoin('auth_session as s', 's.id', 't.session_id')
+          .innerJoin('app_user as u', 'u.id', 's.user_id')
+          .innerJoin('organization as o', 'o.id', 'u.org_id')
+          .select([
+            't.id', 't.session_id', 't.used_at', 's.user_id',
+            sql<boolean>`(t.expires_at <= now() OR s.expires_at <= now())`.as('expired'),
+            sql<boolean>`s.revoked_at IS NOT NULL`.as('revoked'),
+            sql<boolean>`(u.status = 'ACTIVE' AND o.status = 'ACTIVE')`.as('user_ok'),
+          ])
+          .where('t.token_hash', '=', sha256(refreshToken))
+          .forUpdate(['t', 's']),
       );
       if (!tok || tok.expired || tok.revoked) return { error: ErrorCode.REFRESH_TOKEN_INVALID } as const;
       if (tok.used_at) {
         // A spent token came back: someone holds a copy. End this login everywhere.
-        await this.db.query(tx, `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'TOKEN_REUSE' WHERE id = $1`, [tok.session_id]);
+        await this.db.rows(tx, this.db.k.updateTable('auth_session').set({ revoked_at: sql`now()`, revoke_reason: 'TOKEN_REUSE' }).where('id', '=', tok.session_id));
         await this.audit.record(tx, { action: 'refresh_reuse', entity: 'auth', entityId: tok.user_id, actor: { id: tok.user_id, name: 'refresh' }, summary: 'a spent refresh token was presented; the login was revoked' });
         return { error: ErrorCode.REFRESH_TOKEN_REUSED } as const;
       }
       if (!tok.user_ok) return { error: ErrorCode.ACCOUNT_DISABLED } as const;
-      await this.db.query(tx, 'UPDATE refresh_token SET used_at = now() WHERE id = $1', [tok.id]);
+      await this.db.rows(tx, this.db.k.updateTable('refresh_token').set({ used_at: sql`now()` }).where('id', '=', tok.id));
       return { pair: await this.issue(tx, tok.user_id, tok.session_id) };
     });
     // Errors are thrown after commit so the revocation above sticks.
@@ -115,29 +147,36 @@ export class AuthService {
   async logout(ctx: RequestContext, refreshToken?: string): Promise<void> {
     await this.db.tx(ctx, async (tx) => {
       // the current login (from the access token), plus the one a refresh token names
-      await this.db.query(
+      await this.db.rows(
         tx,
-        `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'LOGOUT'
-          WHERE revoked_at IS NULL AND user_id = $1
-            AND (id = $2 OR id IN (SELECT session_id FROM refresh_token WHERE token_hash = $3))`,
-        [ctx.actor.id, ctx.actor.sessionId, refreshToken ? sha256(refreshToken) : ''],
+        this.db.k
+          .updateTable('auth_session')
+          .set({ revoked_at: sql`now()`, revoke_reason: 'LOGOUT' })
+          .where('revoked_at', 'is', null)
+          .where('user_id', '=', ctx.actor.id)
+          .where((eb) =>
+            eb.or([
+              eb('id', '=', ctx.actor.sessionId),
+              eb('id', 'in', eb.selectFrom('refresh_token').select('session_id').where('token_hash', '=', refreshToken ? sha256(refreshToken) : '')),
+            ]),
+          ),
       );
       await this.audit.record(tx, { action: 'logout', entity: 'auth', entityId: ctx.actor.id, summary: `${ctx.actor.username} signed out` });
     });
   }
 
   async changePassword(ctx: RequestContext, oldPassword: string, newPassword: string): Promise<void> {
-    const [row] = await this.db.query<{ password_hash: string }>(ctx, 'SELECT password_hash FROM app_user WHERE id = $1', [ctx.actor.id]);
-    if (!row || !(await verifyPassword(row.password_hash, oldPassword))) {
+    const hash = await this.users.passwordHashOf(ctx, ctx.actor.id);
+    if (!hash || !(await verifyPassword(hash, oldPassword))) {
       throw new DomainError(ErrorCode.WRONG_PASSWORD, 'The current password is wrong');
     }
     assertStrongPassword(newPassword);
     if (oldPassword === newPassword) throw new DomainError(ErrorCode.WEAK_PASSWORD, 'The new password must differ from the current one', { problems: ['same as current'] });
     const hashed = await hashPassword(newPassword);
     await this.db.tx(ctx, async (tx) => {
-      await this.db.query(tx, 'UPDATE app_user SET password_hash = $2, password_changed_at = now(), version = version + 1 WHERE id = $1', [ctx.actor.id, hashed]);
+      await this.users.setPasswordHash(tx, ctx.actor.id, hashed);
       // other logins of this user end; this one stays
-      await this.db.query(tx, `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'PASSWORD_CHANGED' WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`, [ctx.actor.id, ctx.actor.sessionId]);
+      await this.endSessions(tx, ctx.actor.id, 'PASSWORD_CHANGED', ctx.actor.sessionId);
       await this.audit.record(tx, { action: 'change_password', entity: 'user', entityId: ctx.actor.id, orgId: ctx.actor.orgId, summary: `${ctx.actor.username} changed their password` });
     });
   }
@@ -152,12 +191,7 @@ export class AuthService {
     const throttleKey = `invite@${ctx.ip ?? 'unknown'}`.slice(0, 64);
     await this.assertNotLocked(ctx, throttleKey);
     const codeHash = inviteCodeHash(code);
-    const [inv] = await this.db.query<{ id: string; user_id: string; usable: boolean; username: string; display_name: string; org_id: string }>(
-      ctx,
-      `SELECT i.id, i.user_id, (i.used_at IS NULL AND i.expires_at > now() AND u.status = 'INVITED') AS usable, u.username, u.display_name, u.org_id
-         FROM user_invite i JOIN app_user u ON u.id = i.user_id WHERE i.code_hash = $1`,
-      [codeHash],
-    );
+    const inv = await this.users.findInvite(ctx, codeHash);
     if (!inv?.usable) {
       await this.recordFailure(ctx, throttleKey, undefined);
       throw new DomainError(ErrorCode.INVITE_INVALID, 'The invite code is unknown, used or expired; ask for a new one');
@@ -168,19 +202,7 @@ export class AuthService {
     const hashed = await hashPassword(password);
     await this.db.tx(ctx, async (tx) => {
       // the code is spent under its row lock: two activations with one code, one wins
-      const [locked] = await this.db.query<{ ok: boolean }>(tx, `SELECT (used_at IS NULL AND expires_at > now()) AS ok FROM user_invite WHERE id = $1 FOR UPDATE`, [inv.id]);
-      if (!locked?.ok) throw new DomainError(ErrorCode.INVITE_INVALID, 'The invite code is unknown, used or expired; ask for a new one');
-      if (username !== inv.username) {
-        const [taken] = await this.db.query(tx, 'SELECT 1 FROM app_user WHERE username = $1', [username]);
-        if (taken) throw new DomainError(ErrorCode.DUPLICATE, `The username ${username} is taken`, { field: 'username' });
-      }
-      const done = await this.db.query(
-        tx,
-        `UPDATE app_user SET username = $2, password_hash = $3, status = 'ACTIVE', password_changed_at = now(), version = version + 1 WHERE id = $1 AND status = 'INVITED' RETURNING id`,
-        [inv.user_id, username, hashed],
-      );
-      if (!done.length) throw new DomainError(ErrorCode.INVITE_INVALID, 'The invite code is unknown, used or expired; ask for a new one');
-      await this.db.query(tx, 'UPDATE user_invite SET used_at = now() WHERE id = $1', [inv.id]);
+      await this.users.activateInvite(tx, inv, username, hashed);
       await this.audit.record(tx, {
         action: 'activate', entity: 'user', entityId: inv.user_id, orgId: inv.org_id, actor: { id: inv.user_id, name: inv.display_name },
         summary: `${username} activated the account with an invite code`, before: { status: 'INVITED', username: inv.username }, after: { status: 'ACTIVE', username },
@@ -196,19 +218,21 @@ export class AuthService {
     const payload: AccessTokenPayload = { sub: userId, sid: sessionId };
     const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.config.accessTtlSeconds });
     const refreshToken = randomBytes(32).toString('base64url');
-    await this.db.query(
+    await this.db.rows(
       ctx,
-      `INSERT INTO refresh_token (session_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(days => $3))`,
-      [sessionId, sha256(refreshToken), this.config.refreshTtlDays],
+      this.db.k.insertInto('refresh_token').values({ session_id: sessionId, token_hash: sha256(refreshToken), expires_at: sql<Date>`now() + make_interval(days => ${this.config.refreshTtlDays})` }),
     );
     return { accessToken, refreshToken, expiresIn: this.config.accessTtlSeconds, sessionId };
   }
 
   private async assertNotLocked(ctx: RequestContext, username: string): Promise<void> {
-    const [row] = await this.db.query<{ retry: number }>(
+    const row = await this.db.first(
       ctx,
-      `SELECT ceil(extract(epoch FROM locked_until - now()))::int AS retry FROM login_throttle WHERE username = $1 AND locked_until > now()`,
-      [username],
+      this.db.k
+        .selectFrom('login_throttle')
+        .select(sql<number>`ceil(extract(epoch FROM locked_until - now()))::int`.as('retry'))
+        .where('username', '=', username)
+        .where('locked_until', '>', sql<Date>`now()`),
     );
     if (row) {
       throw new DomainError(ErrorCode.LOGIN_RATE_LIMITED, `Too many failed sign-ins; try again in ${row.retry} seconds`, { retryAfterSeconds: row.retry });
@@ -216,23 +240,30 @@ export class AuthService {
   }
 
   /** Counts failures in a sliding-ish window; the Nth within the window locks the account for a while. */
-  private async recordFailure(ctx: RequestContext, username: string, row: LoginRow | undefined): Promise<void> {
+  private async recordFailure(ctx: RequestContext, username: string, row: LoginCandidate | undefined): Promise<void> {
     const { maxFailures, windowSeconds, lockSeconds } = this.config.login;
     await this.db.tx(ctx, async (tx) => {
-      await this.db.query(
+      const stale = sql<boolean>`login_throttle.window_start < now() - make_interval(secs => ${windowSeconds})`;
+      await this.db.rows(
         tx,
-        `INSERT INTO login_throttle AS t (username, window_start, failures) VALUES ($1, now(), 1)
-         ON CONFLICT (username) DO UPDATE SET
-           failures = CASE WHEN t.window_start < now() - make_interval(secs => $2) THEN 1 ELSE t.failures + 1 END,
-           window_start = CASE WHEN t.window_start < now() - make_interval(secs => $2) THEN now() ELSE t.window_start END,
-           updated_at = now()`,
-        [username, windowSeconds],
+        this.db.k
+          .insertInto('login_throttle')
+          .values({ username, window_start: sql<Date>`now()`, failures: 1 })
+          .onConflict((oc) =>
+            oc.column('username').doUpdateSet({
+              failures: sql<number>`CASE WHEN ${stale} THEN 1 ELSE login_throttle.failures + 1 END`,
+              window_start: sql<Date>`CASE WHEN ${stale} THEN now() ELSE login_throttle.window_start END`,
+              updated_at: sql<Date>`now()`,
+            }),
+          ),
       );
-      await this.db.query(
+      await this.db.rows(
         tx,
-        `UPDATE login_throttle SET locked_until = now() + make_interval(secs => $3), failures = 0, window_start = now()
-          WHERE username = $1 AND failures >= $2`,
-        [username, maxFailures, lockSeconds],
+        this.db.k
+          .updateTable('login_throttle')
+          .set({ locked_until: sql<Date>`now() + make_interval(secs => ${lockSeconds})`, failures: 0, window_start: sql<Date>`now()` })
+          .where('username', '=', username)
+          .where('failures', '>=', maxFailures),
       );
       await this.audit.record(tx, { action: 'login_failed', entity: 'auth', entityId: row?.id ?? null, orgId: row?.org_id ?? null, actor: { id: row?.id ?? null, name: username.slice(0, 50) }, summary: `failed sign-in for ${username.slice(0, 40)}` });
     });

@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { JobsService } from './jobs.service';
 import { MaintenanceJob } from './maintenance.job';
 
 @Global()
-@Module({ providers: [JobsService, MaintenanceJob], exports: [JobsService, MaintenanceJob] })
+@Module({ imports: [AuthModule], providers: [JobsService, MaintenanceJob], exports: [JobsService, MaintenanceJob] })
 export class JobsModule {}

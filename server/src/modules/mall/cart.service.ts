@@ -4,10 +4,11 @@ import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { businessDate } from '../../database/business-date';
+import { sql } from 'kysely';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { CreditService } from '../finance/credit.service';
-import { overdueSql } from '../finance/credit.service';
+import { overdue } from '../finance/receivable.service';
 import { MAX_ORDER_LINES } from '../sales/sales.dto';
 import { MallCatalogService, MallProductRow } from './mall-catalog.service';
 import { MallDealer, MallDealerService } from './mall-dealer';
@@ -33,7 +34,7 @@ export class CartService {
   }
 
   async count(ctx: RequestContext, dealer: MallDealer): Promise<number> {
-    const [{ n }] = await this.db.query<{ n: number }>(ctx, 'SELECT count(*)::int AS n FROM mall_cart_item WHERE dealer_id = $1', [dealer.id]);
+    const { n } = await this.db.one(ctx, this.db.k.selectFrom('mall_cart_item').select(sql<number>`count(*)::int`.as('n')).where('dealer_id', '=', dealer.id));
     return n;
   }
 
@@ -50,7 +51,7 @@ export class CartService {
   async remove(ctx: RequestContext, productId: string): Promise<MallCartDto> {
     const dealer = await this.dealers.requireDealer(ctx);
     await this.db.tx(ctx, async (tx) => {
-      const gone = await this.db.query<{ qty: string }>(tx, 'DELETE FROM mall_cart_item WHERE dealer_id = $1 AND product_id = $2 RETURNING qty', [dealer.id, productId]);
+      const gone = await this.db.rows(tx, this.db.k.deleteFrom('mall_cart_item').where('dealer_id', '=', dealer.id).where('product_id', '=', productId).returning('qty'));
       if (gone.length) {
         await this.audit.record(tx, { action: 'remove_item', entity: 'mall_cart', entityId: dealer.id, orgId: dealer.id, summary: `cart: removed a product`, before: { productId, qty: gone[0].qty }, after: null });
       }
@@ -61,7 +62,7 @@ export class CartService {
   async clear(ctx: RequestContext): Promise<MallCartDto> {
     const dealer = await this.dealers.requireDealer(ctx);
     await this.db.tx(ctx, async (tx) => {
-      const gone = await this.db.query<{ product_id: string }>(tx, 'DELETE FROM mall_cart_item WHERE dealer_id = $1 RETURNING product_id', [dealer.id]);
+      const gone = await this.db.rows(tx, this.db.k.deleteFrom('mall_cart_item').where('dealer_id', '=', dealer.id).returning('product_id'));
       if (gone.length) await this.audit.record(tx, { action: 'clear', entity: 'mall_cart', entityId: dealer.id, orgId: dealer.id, summary: `cart emptied (${gone.length} line(s))` });
     });
     return this.build(ctx, dealer);
@@ -72,12 +73,18 @@ export class CartService {
     if (!new Dec(qty).greaterThan(0)) throw new DomainError(ErrorCode.INVALID_QUANTITY, 'The quantity must be above 0', { field: 'qty' });
     await this.db.tx(ctx, async (tx) => {
       const row = this.catalog.assertOrderable((await this.catalog.productRows(tx, dealer, [productId])).get(productId), productId);
-      const [r] = await this.db.query<{ qty: string; inserted: boolean }>(
+      const r = await this.db.one(
         tx,
-        `INSERT INTO mall_cart_item (dealer_id, product_id, qty, updated_by) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (dealer_id, product_id) DO UPDATE SET qty = ${mode === 'add' ? 'mall_cart_item.qty + EXCLUDED.qty' : 'EXCLUDED.qty'}, updated_by = EXCLUDED.updated_by
-         RETURNING qty, (xmax = 0) AS inserted`,
-        [dealer.id, productId, fmt(qty, 'qty'), tx.user?.id ?? null],
+        this.db.k
+          .insertInto('mall_cart_item')
+          .values({ dealer_id: dealer.id, product_id: productId, qty: fmt(qty, 'qty'), updated_by: tx.user?.id ?? null })
+          .onConflict((oc) =>
+            oc.columns(['dealer_id', 'product_id']).doUpdateSet((eb) => ({
+              qty: mode === 'add' ? sql<string>`mall_cart_item.qty + EXCLUDED.qty` : eb.ref('excluded.qty'),
+              updated_by: eb.ref('excluded.updated_by'),
+            })),
+          )
+          .returning(['qty', sql<boolean>`(xmax = 0)`.as('inserted')]),
       );
       assertQty(row, r.qty);
       if (r.inserted) await this.assertLineCount(tx, dealer);
@@ -105,13 +112,14 @@ export class CartService {
         skipped.push({ productId: l.productId, productName: l.productName, reason: problem.message });
         continue;
       }
-      const [cur] = await this.db.query<{ qty: string }>(tx, 'SELECT qty FROM mall_cart_item WHERE dealer_id = $1 AND product_id = $2 FOR UPDATE', [dealer.id, l.productId]);
+      const cur = await this.db.first(tx, this.db.k.selectFrom('mall_cart_item').select('qty').where('dealer_id', '=', dealer.id).where('product_id', '=', l.productId).forUpdate());
       const qty = roundToMultiple(fmt(new Dec(cur?.qty ?? '0').plus(l.qty), 'qty'), { minOrderQty: row!.min_order_qty, orderMultiple: row!.order_multiple });
-      await this.db.query(
+      await this.db.rows(
         tx,
-        `INSERT INTO mall_cart_item (dealer_id, product_id, qty, updated_by) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (dealer_id, product_id) DO UPDATE SET qty = EXCLUDED.qty, updated_by = EXCLUDED.updated_by`,
-        [dealer.id, l.productId, qty, tx.user?.id ?? null],
+        this.db.k
+          .insertInto('mall_cart_item')
+          .values({ dealer_id: dealer.id, product_id: l.productId, qty, updated_by: tx.user?.id ?? null })
+          .onConflict((oc) => oc.columns(['dealer_id', 'product_id']).doUpdateSet((eb) => ({ qty: eb.ref('excluded.qty'), updated_by: eb.ref('excluded.updated_by') }))),
       );
       added++;
     }
@@ -127,11 +135,8 @@ export class CartService {
 
   /** The cart priced now, each line with the problem that would stop checkout (or null), and the dealer's credit. */
   async build(ctx: RequestContext, dealer: MallDealer, opts: { lock?: boolean } = {}): Promise<MallCartDto> {
-    const items = await this.db.query<{ product_id: string; qty: string }>(
-      ctx,
-      `SELECT product_id, qty FROM mall_cart_item WHERE dealer_id = $1 ORDER BY created_at, product_id${opts.lock ? ' FOR UPDATE' : ''}`,
-      [dealer.id],
-    );
+    const query = this.db.k.selectFrom('mall_cart_item').select(['product_id', 'qty']).where('dealer_id', '=', dealer.id).orderBy('created_at').orderBy('product_id');
+    const items = await this.db.rows(ctx, opts.lock ? query.forUpdate() : query);
     const { cards, rows } = await this.catalog.loadCards(ctx, dealer, items.map((i) => ({ productId: i.product_id, qty: fmt(i.qty, 'qty') })));
     const byId = new Map(cards.map((c) => [c.id, c]));
     const lines: MallCartLineDto[] = items
@@ -155,11 +160,17 @@ export class CartService {
   /** The dealer's credit as the mall shows it, and its open and overdue receivables. */
   async account(ctx: RequestContext, dealer: MallDealer): Promise<MallAccountDto> {
     const check = await this.credit.preview(ctx, dealer.id, '0');
-    const [r] = await this.db.query<{ open: string; overdue: string }>(
+    // receivable is finance's: an allowed read (table-owners.ts), with finance's overdue rule
+    const r = await this.db.one(
       ctx,
-      `SELECT COALESCE(sum(r.open_amount), 0) AS open, COALESCE(sum(r.open_amount) FILTER (WHERE ${overdueSql('r', '$2::date')}), 0) AS overdue
-         FROM receivable r WHERE r.dealer_id = $1 AND r.open_amount > 0`,
-      [dealer.id, businessDate(new Date(), this.config.companyTz)],
+      this.db.k
+        .selectFrom('receivable as r')
+        .select([
+          sql<string>`COALESCE(sum(r.open_amount), 0)`.as('open'),
+          sql<string>`COALESCE(sum(r.open_amount) FILTER (WHERE ${overdue('r', businessDate(new Date(), this.config.companyTz))}), 0)`.as('overdue'),
+        ])
+        .where('r.dealer_id', '=', dealer.id)
+        .where('r.open_amount', '>', '0'),
     );
     // no limit in force (mode NONE): the mall shows "unlimited"
     const available = check.mode === 'NONE' ? null : availableCredit(check);

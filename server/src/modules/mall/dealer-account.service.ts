@@ -3,11 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { BuiltinRole, DealerAccountDto, DealerInviteDto, ErrorCode, OrgType, Paged, UserStatus } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { escapeLike, resolvePage } from '../../common/http/pagination';
-import { applyOrgScope } from '../../common/scope/data-scope';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword, inviteCodeHash } from '../auth/password';
+import { UsersService } from '../users/users.service';
 import { DealerAccountQueryDto, InviteDto } from './mall.dto';
 
 export const INVITE_DAYS = 7;
@@ -32,11 +33,6 @@ interface AccountRow {
   created_at: Date;
 }
 
-const ACCOUNT_SQL = `
-  SELECT u.id, u.username, u.display_name, u.phone, u.status, u.org_id, u.last_login_at, u.created_at, d.code AS dealer_code, d.name AS dealer_name,
-         COALESCE((SELECT array_agg(r.code ORDER BY r.code) FROM user_role ur JOIN role r ON r.id = ur.role_id WHERE ur.user_id = u.id), '{}') AS roles
-    FROM app_user u JOIN organization d ON d.id = u.org_id`;
-
 /**
  * Dealer logins (经销商账号). HQ and branch staff with users:manage handle the dealers in their
  * scope (others: 404) and may grant DEALER_ADMIN or DEALER_STAFF; a dealer admin (mall:staff)
@@ -49,20 +45,26 @@ export class DealerAccountService {
   constructor(
     private readonly db: DbService,
     private readonly audit: AuditService,
+    private readonly users: UsersService,
   ) {}
+
+  /** Dealer logins (app_user and organization are shared reference tables; roles come from UsersService). */
+  private accounts() {
+    return this.db.k.selectFrom('app_user as u').innerJoin('organization as d', (j) => j.onRef('d.id', '=', 'u.org_id').on('d.type', '=', OrgType.DEALER));
+  }
 
   async list(ctx: RequestContext, q: DealerAccountQueryDto): Promise<Paged<DealerAccountDto>> {
     this.assertMayManage(ctx);
-    const { page, pageSize, offset, column, direction } = resolvePage(q, { username: 'u.username', createdAt: 'u.created_at', lastLoginAt: 'u.last_login_at', displayName: 'u.display_name' }, '-createdAt');
-    const qb = this.db.manager(ctx).createQueryBuilder().from('app_user', 'u').innerJoin('organization', 'd', `d.id = u.org_id AND d.type = 'DEALER'`);
-    applyOrgScope(qb, ctx, 'u.org_id');
-    if (this.isDealerAdmin(ctx)) qb.andWhere('u.org_id = :own', { own: ctx.actor.orgId });
-    if (q.dealerId) qb.andWhere('u.org_id = :dealerId', { dealerId: q.dealerId });
-    if (q.status) qb.andWhere('u.status = :status', { status: q.status });
-    if (q.q?.trim()) qb.andWhere('(u.username ILIKE :q OR u.display_name ILIKE :q OR u.phone ILIKE :q OR d.name ILIKE :q OR d.code ILIKE :q)', { q: `%${escapeLike(q.q.trim())}%` });
-    const { n } = (await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>())!;
-    const ids = await qb.clone().select('u.id', 'id').orderBy(column, direction, 'NULLS LAST').addOrderBy('u.id').offset(offset).limit(pageSize).getRawMany<{ id: string }>();
-    return { items: await this.load(ctx, ids.map((r) => r.id)), total: n, page, pageSize };
+    let query = this.accounts().where(orgScope(ctx, 'u.org_id'));
+    if (this.isDealerAdmin(ctx)) query = query.where('u.org_id', '=', ctx.actor.orgId);
+    if (q.dealerId) query = query.where('u.org_id', '=', q.dealerId);
+    if (q.status) query = query.where('u.status', '=', q.status);
+    if (q.q?.trim()) {
+      const like = `%${escapeLike(q.q.trim())}%`;
+      query = query.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.display_name', 'ilike', like), eb('u.phone', 'ilike', like), eb('d.name', 'ilike', like), eb('d.code', 'ilike', like)]));
+    }
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, { username: 'u.username', createdAt: 'u.created_at', lastLoginAt: 'u.last_login_at', displayName: 'u.display_name' }, '-createdAt', 'u.id');
+    return { ...page, items: await this.load(ctx, ids) };
   }
 
   async invite(ctx: RequestContext, dto: InviteDto): Promise<DealerInviteDto> {
@@ -74,14 +76,8 @@ export class DealerAccountService {
     return this.db.tx(ctx, async (tx) => {
       const dealer = await this.dealerInScope(tx, dto.dealerId);
       const username = (dto.username ?? (await this.freeUsername(tx, dealer.code))).toLowerCase();
-      const [taken] = await this.db.query(tx, 'SELECT 1 FROM app_user WHERE username = $1', [username]);
-      if (taken) throw new DomainError(ErrorCode.DUPLICATE, `The username ${username} is taken`, { field: 'username' });
-      const [u] = await this.db.query<{ id: string }>(
-        tx,
-        `INSERT INTO app_user (username, display_name, password_hash, phone, status, org_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [username, dto.displayName.trim(), placeholder, dto.phone?.trim() || null, UserStatus.INVITED, dealer.id],
-      );
-      await this.db.query(tx, 'INSERT INTO user_role (user_id, role_id) SELECT $1, id FROM role WHERE code = $2', [u.id, role]);
+      if (await this.users.usernameTaken(tx, username)) throw new DomainError(ErrorCode.DUPLICATE, `The username ${username} is taken`, { field: 'username' });
+      const u = { id: await this.users.createInvited(tx, { username, displayName: dto.displayName.trim(), passwordHash: placeholder, phone: dto.phone?.trim() || null, orgId: dealer.id, roleCode: role }) };
       const invite = await this.issue(tx, u.id);
       await this.audit.record(tx, {
         action: 'invite', entity: 'user', entityId: u.id, orgId: dealer.id, summary: `invited ${username} (${role}) for ${dealer.code}`,
@@ -112,31 +108,21 @@ export class DealerAccountService {
       if (!enabled && u.status !== UserStatus.DISABLED) to = UserStatus.DISABLED;
       if (enabled && u.status === UserStatus.DISABLED) {
         // a login that never set its password goes back to waiting for its code
-        const [{ activated }] = await this.db.query<{ activated: boolean }>(
-          tx,
-          'SELECT (password_changed_at IS NOT NULL OR last_login_at IS NOT NULL OR EXISTS (SELECT 1 FROM user_invite WHERE user_id = $1 AND used_at IS NOT NULL)) AS activated FROM app_user WHERE id = $1',
-          [u.id],
-        );
-        const [{ seeded }] = await this.db.query<{ seeded: boolean }>(tx, 'SELECT NOT EXISTS (SELECT 1 FROM user_invite WHERE user_id = $1) AS seeded', [u.id]);
-        to = activated || seeded ? UserStatus.ACTIVE : UserStatus.INVITED;
+        // (seeded logins never had an invitation: they count as activated)
+        to = (await this.users.everActivated(tx, u.id)) ? UserStatus.ACTIVE : UserStatus.INVITED;
       }
       if (to === u.status) return;
-      await this.db.query(tx, 'UPDATE app_user SET status = $2, version = version + 1 WHERE id = $1', [u.id, to]);
-      if (to === UserStatus.DISABLED) await this.db.query(tx, `UPDATE auth_session SET revoked_at = now(), revoke_reason = 'DISABLED' WHERE user_id = $1 AND revoked_at IS NULL`, [u.id]);
+      // disabling ends the login's sessions (users announces UserDisabled, auth ends them)
+      await this.users.setLoginStatus(tx, u.id, to);
       await this.audit.record(tx, { action: enabled ? 'enable' : 'disable', entity: 'user', entityId: u.id, orgId: u.org_id, summary: `${u.username}: ${u.status} -> ${to}`, before: { status: u.status }, after: { status: to } });
     });
     return (await this.load(ctx, [userId]))[0];
   }
 
   private async issue(tx: RequestContext, userId: string): Promise<{ inviteCode: string; expiresAt: string }> {
-    await this.db.query(tx, 'UPDATE user_invite SET expires_at = least(expires_at, now()) WHERE user_id = $1 AND used_at IS NULL', [userId]);
     const code = newInviteCode();
-    const [i] = await this.db.query<{ expires_at: Date }>(
-      tx,
-      `INSERT INTO user_invite (user_id, code_hash, expires_at, created_by) VALUES ($1, $2, now() + make_interval(days => $3), $4) RETURNING expires_at`,
-      [userId, inviteCodeHash(code), INVITE_DAYS, tx.user?.id ?? null],
-    );
-    return { inviteCode: code, expiresAt: new Date(i.expires_at).toISOString() };
+    const expiresAt = await this.users.issueInvite(tx, userId, inviteCodeHash(code), INVITE_DAYS);
+    return { inviteCode: code, expiresAt: expiresAt.toISOString() };
   }
 
   private isDealerAdmin(ctx: RequestContext): boolean {
@@ -152,15 +138,17 @@ export class DealerAccountService {
   /** A dealer the caller may manage logins of: in scope (a dealer admin: its own dealer only), else 404. */
   private async dealerInScope(tx: RequestContext, dealerId: string): Promise<{ id: string; code: string }> {
     if (this.isDealerAdmin(tx) && dealerId !== tx.actor.orgId) throw notFound('dealer', dealerId);
-    const qb = this.db.manager(tx).createQueryBuilder().from('organization', 'o').select(['o.id AS id', 'o.code AS code']).where(`o.id = :id AND o.type = 'DEALER'`, { id: dealerId });
-    const d = await applyOrgScope(qb, tx, 'o.id').getRawOne<{ id: string; code: string }>();
+    const d = await this.db.first(
+      tx,
+      this.db.k.selectFrom('organization as o').select(['o.id', 'o.code']).where('o.id', '=', dealerId).where('o.type', '=', OrgType.DEALER).where(orgScope(tx, 'o.id')),
+    );
     if (!d) throw notFound('dealer', dealerId);
     return d;
   }
 
   /** A dealer login the caller may manage (locked), else 404; a dealer admin may touch only its dealer's staff. */
   private async lockAccount(tx: RequestContext, userId: string): Promise<AccountRow> {
-    const [u] = await this.db.query<AccountRow>(tx, `${ACCOUNT_SQL} WHERE u.id = $1 AND d.type = 'DEALER'`, [userId]);
+    const [u] = await this.rows(tx, [userId]);
     if (!u) throw notFound('user', userId);
     await this.dealerInScope(tx, u.org_id).catch(() => {
       throw notFound('user', userId);
@@ -168,7 +156,7 @@ export class DealerAccountService {
     if (this.isDealerAdmin(tx) && u.roles.some((r) => r !== BuiltinRole.DEALER_STAFF)) {
       throw new DomainError(ErrorCode.ROLE_NOT_GRANTABLE, 'A dealer administrator manages staff logins only', { roles: u.roles });
     }
-    await this.db.query(tx, 'SELECT id FROM app_user WHERE id = $1 FOR UPDATE', [userId]);
+    await this.users.lock(tx, userId);
     return u;
   }
 
@@ -176,16 +164,27 @@ export class DealerAccountService {
     const base = dealerCode.toLowerCase().replace(/[^a-z0-9._-]/g, '').slice(0, 24) || 'dealer';
     for (let i = 0; i < 20; i++) {
       const name = `${base}.${randomInt(1000, 10000)}`;
-      const [taken] = await this.db.query(tx, 'SELECT 1 FROM app_user WHERE username = $1', [name]);
-      if (!taken) return name;
+      if (!(await this.users.usernameTaken(tx, name))) return name;
     }
     throw new DomainError(ErrorCode.DUPLICATE, 'Could not find a free username; give one', { field: 'username' });
   }
 
+  /** Dealer logins by id with their dealer and role codes (two queries). */
+  private async rows(ctx: RequestContext, ids: string[]): Promise<AccountRow[]> {
+    if (!ids.length) return [];
+    const rows = await this.db.rows(
+      ctx,
+      this.accounts()
+        .select(['u.id', 'u.username', 'u.display_name', 'u.phone', 'u.status', 'u.org_id', 'u.last_login_at', 'u.created_at', 'd.code as dealer_code', 'd.name as dealer_name'])
+        .where('u.id', 'in', ids),
+    );
+    const roles = await this.users.roleCodesOf(ctx, rows.map((r) => r.id));
+    return rows.map((r) => ({ ...r, status: r.status as UserStatus, roles: roles.get(r.id) ?? [] }));
+  }
+
   private async load(ctx: RequestContext, ids: string[]): Promise<DealerAccountDto[]> {
     if (!ids.length) return [];
-    const rows = await this.db.query<AccountRow>(ctx, `${ACCOUNT_SQL} WHERE u.id = ANY($1::uuid[])`, [ids]);
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byId = new Map((await this.rows(ctx, ids)).map((r) => [r.id, r]));
     return ids.map((id) => {
       const r = byId.get(id)!;
       return {

@@ -2,21 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { ErrorCode, MallAddressDto } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { DbService } from '../../database/db.service';
+import { Selectable } from 'kysely';
+import { DB, DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { MallDealer, MallDealerService } from './mall-dealer';
 import { AddressDto } from './mall.dto';
 
 export const MAX_ADDRESSES = 20;
 
-interface AddressRow {
-  id: string;
-  contact: string;
-  phone: string;
-  region: string | null;
-  address: string;
-  is_default: boolean;
-}
+type AddressRow = Selectable<DB['mall_address']>;
 
 const toDto = (r: AddressRow): MallAddressDto => ({ id: r.id, contact: r.contact, phone: r.phone, region: r.region, address: r.address, isDefault: r.is_default });
 
@@ -35,18 +29,16 @@ export class MallAddressService {
     if (!rows.length) {
       await this.db.tx(ctx, async (tx) => {
         // under the dealer's row lock, so two first reads do not both create it
-        await this.db.query(tx, 'SELECT id FROM organization WHERE id = $1 FOR NO KEY UPDATE', [dealer.id]);
+        await this.lockDealer(tx, dealer);
         if ((await this.rows(tx, dealer)).length) return;
-        const [o] = await this.db.query<{ contact: string | null; phone: string | null; region: string | null; address: string | null; name: string }>(
-          tx,
-          'SELECT name, contact, phone, region, address FROM organization WHERE id = $1',
-          [dealer.id],
-        );
+        const o = await this.db.one(tx, this.db.k.selectFrom('organization').select(['name', 'contact', 'phone', 'region', 'address']).where('id', '=', dealer.id));
         if (!o.address || !o.phone) return;
-        const [a] = await this.db.query<AddressRow>(
+        const a = await this.db.one(
           tx,
-          'INSERT INTO mall_address (dealer_id, contact, phone, region, address, is_default) VALUES ($1, $2, $3, $4, $5, true) RETURNING *',
-          [dealer.id, (o.contact || o.name).slice(0, 50), o.phone, o.region, o.address],
+          this.db.k
+            .insertInto('mall_address')
+            .values({ dealer_id: dealer.id, contact: (o.contact || o.name).slice(0, 50), phone: o.phone, region: o.region, address: o.address, is_default: true })
+            .returningAll(),
         );
         await this.audit.record(tx, { action: 'create', entity: 'mall_address', entityId: a.id, orgId: dealer.id, summary: 'delivery address from the dealer profile', after: toDto(a) });
       });
@@ -58,15 +50,17 @@ export class MallAddressService {
   async create(ctx: RequestContext, dto: AddressDto): Promise<MallAddressDto> {
     const dealer = await this.dealers.requireDealer(ctx);
     return this.db.tx(ctx, async (tx) => {
-      await this.db.query(tx, 'SELECT id FROM organization WHERE id = $1 FOR NO KEY UPDATE', [dealer.id]);
+      await this.lockDealer(tx, dealer);
       const existing = await this.rows(tx, dealer);
       if (existing.length >= MAX_ADDRESSES) throw new DomainError(ErrorCode.VALIDATION_FAILED, `At most ${MAX_ADDRESSES} delivery addresses`, { field: 'address', max: MAX_ADDRESSES });
       const makeDefault = dto.isDefault === true || !existing.length;
-      if (makeDefault) await this.db.query(tx, 'UPDATE mall_address SET is_default = false WHERE dealer_id = $1 AND is_default', [dealer.id]);
-      const [a] = await this.db.query<AddressRow>(
+      if (makeDefault) await this.clearDefault(tx, dealer);
+      const a = await this.db.one(
         tx,
-        'INSERT INTO mall_address (dealer_id, contact, phone, region, address, is_default) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
-        [dealer.id, dto.contact.trim(), dto.phone.trim(), dto.region?.trim() || null, dto.address.trim(), makeDefault],
+        this.db.k
+          .insertInto('mall_address')
+          .values({ dealer_id: dealer.id, contact: dto.contact.trim(), phone: dto.phone.trim(), region: dto.region?.trim() || null, address: dto.address.trim(), is_default: makeDefault })
+          .returningAll(),
       );
       await this.audit.record(tx, { action: 'create', entity: 'mall_address', entityId: a.id, orgId: dealer.id, summary: `delivery address ${a.contact}`, after: toDto(a) });
       return toDto(a);
@@ -77,11 +71,17 @@ export class MallAddressService {
     const dealer = await this.dealers.requireDealer(ctx);
     return this.db.tx(ctx, async (tx) => {
       const before = await this.lock(tx, dealer, id);
-      if (dto.isDefault === true && !before.is_default) await this.db.query(tx, 'UPDATE mall_address SET is_default = false WHERE dealer_id = $1 AND is_default', [dealer.id]);
-      const [a] = await this.db.query<AddressRow>(
+      if (dto.isDefault === true && !before.is_default) await this.clearDefault(tx, dealer);
+      const a = await this.db.one(
         tx,
-        'UPDATE mall_address SET contact = $2, phone = $3, region = $4, address = $5, is_default = $6, version = version + 1 WHERE id = $1 RETURNING *',
-        [id, dto.contact.trim(), dto.phone.trim(), dto.region?.trim() || null, dto.address.trim(), before.is_default || dto.isDefault === true],
+        this.db.k
+          .updateTable('mall_address')
+          .set((eb) => ({
+            contact: dto.contact.trim(), phone: dto.phone.trim(), region: dto.region?.trim() || null, address: dto.address.trim(),
+            is_default: before.is_default || dto.isDefault === true, version: eb('version', '+', 1),
+          }))
+          .where('id', '=', id)
+          .returningAll(),
       );
       await this.audit.record(tx, { action: 'update', entity: 'mall_address', entityId: id, orgId: dealer.id, summary: `delivery address ${a.contact}`, before: toDto(before), after: toDto(a) });
       return toDto(a);
@@ -92,10 +92,16 @@ export class MallAddressService {
     const dealer = await this.dealers.requireDealer(ctx);
     await this.db.tx(ctx, async (tx) => {
       const before = await this.lock(tx, dealer, id);
-      await this.db.query(tx, 'DELETE FROM mall_address WHERE id = $1', [id]);
+      await this.db.rows(tx, this.db.k.deleteFrom('mall_address').where('id', '=', id));
       if (before.is_default) {
         // the default moves to the most recently added address left
-        await this.db.query(tx, 'UPDATE mall_address SET is_default = true WHERE id = (SELECT id FROM mall_address WHERE dealer_id = $1 ORDER BY created_at DESC, id LIMIT 1)', [dealer.id]);
+        await this.db.rows(
+          tx,
+          this.db.k
+            .updateTable('mall_address')
+            .set({ is_default: true })
+            .where('id', '=', (eb) => eb.selectFrom('mall_address').select('id').where('dealer_id', '=', dealer.id).orderBy('created_at', 'desc').orderBy('id').limit(1)),
+        );
       }
       await this.audit.record(tx, { action: 'delete', entity: 'mall_address', entityId: id, orgId: dealer.id, summary: `removed delivery address ${before.contact}`, before: toDto(before) });
     });
@@ -106,8 +112,8 @@ export class MallAddressService {
     return this.db.tx(ctx, async (tx) => {
       const before = await this.lock(tx, dealer, id);
       if (!before.is_default) {
-        await this.db.query(tx, 'UPDATE mall_address SET is_default = false WHERE dealer_id = $1 AND is_default', [dealer.id]);
-        await this.db.query(tx, 'UPDATE mall_address SET is_default = true, version = version + 1 WHERE id = $1', [id]);
+        await this.clearDefault(tx, dealer);
+        await this.db.rows(tx, this.db.k.updateTable('mall_address').set((eb) => ({ is_default: true, version: eb('version', '+', 1) })).where('id', '=', id));
         await this.audit.record(tx, { action: 'set_default', entity: 'mall_address', entityId: id, orgId: dealer.id, summary: `default delivery address ${before.contact}` });
       }
       return { ...toDto(before), isDefault: true };
@@ -116,19 +122,28 @@ export class MallAddressService {
 
   /** An address of this dealer (else 404), for checkout. */
   async own(ctx: RequestContext, dealer: MallDealer, id: string): Promise<AddressRow> {
-    const [a] = await this.db.query<AddressRow>(ctx, 'SELECT * FROM mall_address WHERE id = $1 AND dealer_id = $2', [id, dealer.id]);
+    const a = await this.db.first(ctx, this.db.k.selectFrom('mall_address').selectAll().where('id', '=', id).where('dealer_id', '=', dealer.id));
     if (!a) throw notFound('address', id);
     return a;
   }
 
   private rows(ctx: RequestContext, dealer: MallDealer): Promise<AddressRow[]> {
-    return this.db.query<AddressRow>(ctx, 'SELECT * FROM mall_address WHERE dealer_id = $1 ORDER BY is_default DESC, created_at, id', [dealer.id]);
+    return this.db.rows(ctx, this.db.k.selectFrom('mall_address').selectAll().where('dealer_id', '=', dealer.id).orderBy('is_default', 'desc').orderBy('created_at').orderBy('id'));
+  }
+
+  /** The dealer's organisation row, locked: every address-book change of a dealer runs one at a time. */
+  private async lockDealer(tx: RequestContext, dealer: MallDealer): Promise<void> {
+    await this.db.rows(tx, this.db.k.selectFrom('organization').select('id').where('id', '=', dealer.id).forNoKeyUpdate());
+  }
+
+  private async clearDefault(tx: RequestContext, dealer: MallDealer): Promise<void> {
+    await this.db.rows(tx, this.db.k.updateTable('mall_address').set({ is_default: false }).where('dealer_id', '=', dealer.id).where('is_default', '=', true));
   }
 
   private async lock(tx: RequestContext, dealer: MallDealer, id: string): Promise<AddressRow> {
     // the dealer row first: every address-book change of a dealer runs one at a time
-    await this.db.query(tx, 'SELECT id FROM organization WHERE id = $1 FOR NO KEY UPDATE', [dealer.id]);
-    const [a] = await this.db.query<AddressRow>(tx, 'SELECT * FROM mall_address WHERE id = $1 AND dealer_id = $2', [id, dealer.id]);
+    await this.lockDealer(tx, dealer);
+    const a = await this.db.first(tx, this.db.k.selectFrom('mall_address').selectAll().where('id', '=', id).where('dealer_id', '=', dealer.id));
     if (!a) throw notFound('address', id);
     return a;
   }

@@ -2,29 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { ErrorCode, MallContentDto, MallImageUploadDto, MallSettingsDto, OrgType, Paged } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
+import { Selectable, sql } from 'kysely';
 import { escapeLike, resolvePage } from '../../common/http/pagination';
-import { DbService } from '../../database/db.service';
+import { DB, DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
+import { ProductService } from '../catalog/product.service';
 import { StorageService } from '../storage/storage.service';
 import { MallDealer } from './mall-dealer';
 import { ContentDto, ContentQueryDto, PublishDto, SettingsDto } from './mall.dto';
 
-interface ContentRow {
-  id: string;
-  kind: 'BANNER' | 'ANNOUNCEMENT';
-  title: string;
-  body: string | null;
-  tag: 'PROMOTION' | 'NEW_PRODUCT' | 'NOTICE' | null;
-  image_key: string | null;
-  link: string | null;
-  starts_at: Date;
-  ends_at: Date;
-  branch_ids: string[];
-  levels: number[];
-  sort: number;
-  status: 'ACTIVE' | 'DISABLED';
-  updated_at: Date;
-}
+type ContentRow = Selectable<DB['mall_content']>;
 
 const IMAGE_TYPES: Record<string, string> = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/webp': '.webp', 'image/gif': '.gif' };
 
@@ -48,20 +35,28 @@ export class MallContentService {
     private readonly db: DbService,
     private readonly audit: AuditService,
     private readonly storage: StorageService,
+    private readonly products: ProductService,
   ) {}
 
   // ---- dealer side ----
 
   /** Contents of a kind valid now and targeted at the dealer (its branches, its price level). */
   async live(ctx: RequestContext, dealer: MallDealer, kind: 'BANNER' | 'ANNOUNCEMENT'): Promise<MallContentDto[]> {
-    const rows = await this.db.query<ContentRow>(
+    const rows = await this.db.rows(
       ctx,
-      `SELECT * FROM mall_content
-        WHERE kind = $1 AND status = 'ACTIVE' AND starts_at <= now() AND ends_at > now()
-          AND (cardinality(branch_ids) = 0 OR branch_ids && string_to_array(trim(both '/' from $2::text), '/')::uuid[])
-          AND (cardinality(levels) = 0 OR $3::smallint = ANY(levels))
-        ORDER BY sort, starts_at DESC, id LIMIT 20`,
-      [kind, dealer.path, dealer.level],
+      this.db.k
+        .selectFrom('mall_content')
+        .selectAll()
+        .where('kind', '=', kind)
+        .where('status', '=', 'ACTIVE')
+        .where('starts_at', '<=', sql<Date>`now()`)
+        .where('ends_at', '>', sql<Date>`now()`)
+        .where(sql<boolean>`(cardinality(branch_ids) = 0 OR branch_ids && string_to_array(trim(both '/' from ${dealer.path}::text), '/')::uuid[])`)
+        .where(sql<boolean>`(cardinality(levels) = 0 OR ${dealer.level}::smallint = ANY(levels))`)
+        .orderBy('sort')
+        .orderBy('starts_at', 'desc')
+        .orderBy('id')
+        .limit(20),
     );
     return rows.map((r) => this.toDto(r));
   }
@@ -71,24 +66,27 @@ export class MallContentService {
   async list(ctx: RequestContext, q: ContentQueryDto): Promise<Paged<MallContentDto>> {
     this.assertStaff(ctx);
     const { page, pageSize, offset, column, direction } = resolvePage(q, { updatedAt: 'updated_at', startsAt: 'starts_at', endsAt: 'ends_at', sort: 'sort', title: 'title' }, '-updatedAt');
-    const params: unknown[] = [];
-    const where: string[] = ['true'];
-    const arg = (v: unknown) => `$${params.push(v)}`;
-    if (q.kind) where.push(`kind = ${arg(q.kind)}`);
-    if (q.q?.trim()) where.push(`(title ILIKE ${arg(`%${escapeLike(q.q.trim())}%`)} OR body ILIKE $${params.length})`);
-    if (q.status === 'ACTIVE' || q.status === 'DISABLED') where.push(`status = ${arg(q.status)}`);
-    if (q.status === 'LIVE') where.push(`status = 'ACTIVE' AND starts_at <= now() AND ends_at > now()`);
-    if (q.status === 'EXPIRED') where.push(`ends_at <= now()`);
-    if (q.status === 'SCHEDULED') where.push(`starts_at > now()`);
-    const sql = `FROM mall_content WHERE ${where.join(' AND ')}`;
-    const [{ n }] = await this.db.query<{ n: number }>(ctx, `SELECT count(*)::int AS n ${sql}`, params);
-    const rows = await this.db.query<ContentRow>(ctx, `SELECT * ${sql} ORDER BY ${column} ${direction}, id LIMIT ${pageSize} OFFSET ${offset}`, params);
+    let query = this.db.k.selectFrom('mall_content');
+    if (q.kind) query = query.where('kind', '=', q.kind);
+    if (q.q?.trim()) {
+      const like = `%${escapeLike(q.q.trim())}%`;
+      query = query.where((eb) => eb.or([eb('title', 'ilike', like), eb('body', 'ilike', like)]));
+    }
+    if (q.status === 'ACTIVE' || q.status === 'DISABLED') query = query.where('status', '=', q.status);
+    if (q.status === 'LIVE') query = query.where('status', '=', 'ACTIVE').where('starts_at', '<=', sql<Date>`now()`).where('ends_at', '>', sql<Date>`now()`);
+    if (q.status === 'EXPIRED') query = query.where('ends_at', '<=', sql<Date>`now()`);
+    if (q.status === 'SCHEDULED') query = query.where('starts_at', '>', sql<Date>`now()`);
+    const [{ n }, rows] = await Promise.all([
+      this.db.one(ctx, query.select(sql<number>`count(*)::int`.as('n'))),
+      // column and direction come from resolvePage's allow-list
+      this.db.rows(ctx, query.selectAll().orderBy(sql`${sql.ref(column)} ${sql.raw(direction)}`).orderBy('id').limit(pageSize).offset(offset)),
+    ]);
     return { items: rows.map((r) => this.toDto(r)), total: n, page, pageSize };
   }
 
   async get(ctx: RequestContext, id: string): Promise<MallContentDto> {
     this.assertStaff(ctx);
-    const [r] = await this.db.query<ContentRow>(ctx, 'SELECT * FROM mall_content WHERE id = $1', [id]);
+    const r = await this.db.first(ctx, this.db.k.selectFrom('mall_content').selectAll().where('id', '=', id));
     if (!r) throw notFound('mall content', id);
     return this.toDto(r);
   }
@@ -97,12 +95,16 @@ export class MallContentService {
     this.assertHq(ctx);
     await this.check(ctx, dto);
     return this.db.tx(ctx, async (tx) => {
-      const [r] = await this.db.query<ContentRow>(
+      const r = await this.db.one(
         tx,
-        `INSERT INTO mall_content (kind, title, body, tag, image_key, link, starts_at, ends_at, branch_ids, levels, sort, status, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *`,
-        [dto.kind, dto.title.trim(), dto.body?.trim() || null, dto.tag ?? null, dto.imageFileId ?? null, dto.link ?? null, dto.startsAt, dto.endsAt,
-          dto.branchIds ?? [], dto.levels ?? [], dto.sort ?? 0, dto.status ?? 'ACTIVE', tx.user?.id ?? null],
+        this.db.k
+          .insertInto('mall_content')
+          .values({
+            kind: dto.kind, title: dto.title.trim(), body: dto.body?.trim() || null, tag: dto.tag ?? null, image_key: dto.imageFileId ?? null, link: dto.link ?? null,
+            starts_at: dto.startsAt, ends_at: dto.endsAt, branch_ids: dto.branchIds ?? [], levels: dto.levels ?? [], sort: dto.sort ?? 0, status: dto.status ?? 'ACTIVE',
+            created_by: tx.user?.id ?? null,
+          })
+          .returningAll(),
       );
       const out = this.toDto(r);
       await this.audit.record(tx, { action: 'create', entity: 'mall_content', entityId: r.id, summary: `${r.kind} ${r.title}`, after: out });
@@ -114,14 +116,19 @@ export class MallContentService {
     this.assertHq(ctx);
     await this.check(ctx, dto);
     return this.db.tx(ctx, async (tx) => {
-      const [before] = await this.db.query<ContentRow>(tx, 'SELECT * FROM mall_content WHERE id = $1 FOR UPDATE', [id]);
+      const before = await this.db.first(tx, this.db.k.selectFrom('mall_content').selectAll().where('id', '=', id).forUpdate());
       if (!before) throw notFound('mall content', id);
-      const [r] = await this.db.query<ContentRow>(
+      const r = await this.db.one(
         tx,
-        `UPDATE mall_content SET kind = $2, title = $3, body = $4, tag = $5, image_key = $6, link = $7, starts_at = $8, ends_at = $9, branch_ids = $10, levels = $11,
-                sort = $12, status = $13, version = version + 1 WHERE id = $1 RETURNING *`,
-        [id, dto.kind, dto.title.trim(), dto.body?.trim() || null, dto.tag ?? null, dto.imageFileId === undefined ? before.image_key : dto.imageFileId, dto.link ?? null,
-          dto.startsAt, dto.endsAt, dto.branchIds ?? [], dto.levels ?? [], dto.sort ?? before.sort, dto.status ?? before.status],
+        this.db.k
+          .updateTable('mall_content')
+          .set((eb) => ({
+            kind: dto.kind, title: dto.title.trim(), body: dto.body?.trim() || null, tag: dto.tag ?? null, image_key: dto.imageFileId === undefined ? before.image_key : dto.imageFileId,
+            link: dto.link ?? null, starts_at: dto.startsAt, ends_at: dto.endsAt, branch_ids: dto.branchIds ?? [], levels: dto.levels ?? [], sort: dto.sort ?? before.sort,
+            status: dto.status ?? before.status, version: eb('version', '+', 1),
+          }))
+          .where('id', '=', id)
+          .returningAll(),
       );
       const out = this.toDto(r);
       await this.audit.record(tx, { action: 'update', entity: 'mall_content', entityId: id, summary: `${r.kind} ${r.title}`, before: this.toDto(before), after: out });
@@ -132,7 +139,7 @@ export class MallContentService {
   async remove(ctx: RequestContext, id: string): Promise<void> {
     this.assertHq(ctx);
     await this.db.tx(ctx, async (tx) => {
-      const [before] = await this.db.query<ContentRow>(tx, 'DELETE FROM mall_content WHERE id = $1 RETURNING *', [id]);
+      const before = await this.db.first(tx, this.db.k.deleteFrom('mall_content').where('id', '=', id).returningAll());
       if (!before) throw notFound('mall content', id);
       await this.audit.record(tx, { action: 'delete', entity: 'mall_content', entityId: id, summary: `${before.kind} ${before.title}`, before: this.toDto(before) });
     });
@@ -149,17 +156,20 @@ export class MallContentService {
   }
 
   async settings(ctx: RequestContext): Promise<MallSettingsDto> {
-    const [s] = await this.db.query<{ show_exact_stock: boolean; version: number }>(ctx, 'SELECT show_exact_stock, version FROM mall_settings WHERE id = 1');
+    const s = await this.db.one(ctx, this.db.k.selectFrom('mall_settings').select(['show_exact_stock', 'version']).where('id', '=', 1));
     return { showExactStock: s.show_exact_stock, version: s.version };
   }
 
   async setSettings(ctx: RequestContext, dto: SettingsDto): Promise<MallSettingsDto> {
     this.assertHq(ctx);
     return this.db.tx(ctx, async (tx) => {
-      const [s] = await this.db.query<{ show_exact_stock: boolean; version: number }>(tx, 'SELECT show_exact_stock, version FROM mall_settings WHERE id = 1 FOR UPDATE');
+      const s = await this.db.one(tx, this.db.k.selectFrom('mall_settings').select(['show_exact_stock', 'version']).where('id', '=', 1).forUpdate());
       if (dto.version !== undefined && dto.version !== s.version) throw staleVersion('mall settings', dto.version, s.version);
       if (s.show_exact_stock === dto.showExactStock) return { showExactStock: s.show_exact_stock, version: s.version };
-      const [r] = await this.db.query<{ show_exact_stock: boolean; version: number }>(tx, 'UPDATE mall_settings SET show_exact_stock = $1, version = version + 1 WHERE id = 1 RETURNING show_exact_stock, version', [dto.showExactStock]);
+      const r = await this.db.one(
+        tx,
+        this.db.k.updateTable('mall_settings').set((eb) => ({ show_exact_stock: dto.showExactStock, version: eb('version', '+', 1) })).where('id', '=', 1).returning(['show_exact_stock', 'version']),
+      );
       await this.audit.record(tx, { action: 'update', entity: 'mall_settings', summary: `show exact stock: ${dto.showExactStock}`, before: { showExactStock: s.show_exact_stock }, after: { showExactStock: r.show_exact_stock } });
       return { showExactStock: r.show_exact_stock, version: r.version };
     });
@@ -170,14 +180,11 @@ export class MallContentService {
     this.assertHq(ctx);
     const ids = [...new Set(dto.productIds)];
     return this.db.tx(ctx, async (tx) => {
-      const found = await this.db.query<{ id: string }>(tx, 'SELECT id FROM product WHERE id = ANY($1::uuid[])', [ids]);
+      const found = ids.length ? await this.db.rows(tx, this.db.k.selectFrom('product').select('id').where('id', 'in', ids)) : [];
       const missing = ids.filter((id) => !found.some((f) => f.id === id));
       if (missing.length) throw new DomainError(ErrorCode.NOT_FOUND, 'product not found', { entity: 'product', ids: missing });
-      const changed = await this.db.query<{ id: string; code: string }>(
-        tx,
-        'UPDATE product SET mall_published = $2, version = version + 1 WHERE id = ANY($1::uuid[]) AND mall_published <> $2 RETURNING id, code',
-        [ids, dto.published],
-      );
+      // product is catalog's: the flag is set through ProductService
+      const changed = await this.products.setMallPublished(tx, ids, dto.published);
       if (changed.length) {
         await this.audit.record(tx, {
           action: dto.published ? 'mall_publish' : 'mall_unpublish', entity: 'product',
@@ -201,7 +208,7 @@ export class MallContentService {
   private async check(ctx: RequestContext, dto: ContentDto): Promise<void> {
     if (!(Date.parse(dto.endsAt) > Date.parse(dto.startsAt))) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'endsAt must be after startsAt', { field: 'endsAt' });
     if (dto.branchIds?.length) {
-      const found = await this.db.query<{ id: string }>(ctx, `SELECT id FROM organization WHERE id = ANY($1::uuid[]) AND type IN ('HQ','BRANCH')`, [dto.branchIds]);
+      const found = await this.db.rows(ctx, this.db.k.selectFrom('organization').select('id').where('id', 'in', dto.branchIds).where('type', 'in', ['HQ', 'BRANCH']));
       const missing = dto.branchIds.filter((b) => !found.some((f) => f.id === b));
       if (missing.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'branchIds must be branches', { field: 'branchIds', ids: missing });
     }
@@ -217,10 +224,10 @@ export class MallContentService {
   private toDto(r: ContentRow): MallContentDto {
     return {
       id: r.id,
-      kind: r.kind,
+      kind: r.kind as MallContentDto['kind'],
       title: r.title,
       body: r.body,
-      tag: r.tag,
+      tag: r.tag as MallContentDto['tag'],
       imageUrl: r.image_key ? this.storage.url(r.image_key) : null,
       link: r.link,
       startsAt: new Date(r.starts_at).toISOString(),
@@ -228,7 +235,7 @@ export class MallContentService {
       branchIds: r.branch_ids ?? [],
       levels: (r.levels ?? []).map(Number),
       sort: r.sort,
-      status: r.status,
+      status: r.status as MallContentDto['status'],
       updatedAt: new Date(r.updated_at).toISOString(),
     };
   }

@@ -5,7 +5,8 @@ import type { Observable } from 'rxjs';
 import { AuthUser, RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { DbService } from '../../database/db.service';
-import { sellingBranchSql } from '../org/org.service';
+import { sql } from 'kysely';
+import { sellingBranchExpr } from '../org/org.service';
 
 /** The dealer a mall request acts for: always the caller's own organisation. */
 export interface MallDealer {
@@ -75,19 +76,24 @@ export class MallDealerService {
 
   async requireDealer(ctx: RequestContext): Promise<MallDealer> {
     const user = assertMallDealer(ctx.user);
-    const [d] = await this.db.query<{ id: string; code: string; name: string; path: string; price_level: number | null; status: string; branch_id: string; warehouse_ids: string[] | null; scoped: boolean }>(
+    // one query: the selling branch (org's rule), the supplying warehouses (the nearest branch or
+    // HQ above the dealer with an active warehouse) and whether a branch product range applies
+    const d = await this.db.first(
       ctx,
-      `SELECT d.id, d.code, d.name, d.path, d.price_level, d.status,
-              ${sellingBranchSql('d.path', 'id')} AS branch_id,
-              (SELECT array_agg(w.id ORDER BY w.code) FROM warehouse w
+      this.db.k
+        .selectFrom('organization as d')
+        .select([
+          'd.id', 'd.code', 'd.name', 'd.path', 'd.price_level', 'd.status',
+          sellingBranchExpr('d.path', 'id').as('branch_id'),
+          sql<string[] | null>`(SELECT array_agg(w.id ORDER BY w.code) FROM warehouse w
                 WHERE w.status = 'ACTIVE' AND w.org_id = (
                   SELECT a.id FROM organization a
                    WHERE d.path LIKE a.path || '%' AND a.type IN ('BRANCH','HQ')
                      AND EXISTS (SELECT 1 FROM warehouse x WHERE x.org_id = a.id AND x.status = 'ACTIVE')
-                   ORDER BY a.depth DESC LIMIT 1)) AS warehouse_ids,
-              EXISTS (SELECT 1 FROM branch_product_scope r JOIN organization a ON a.id = r.branch_id WHERE d.path LIKE a.path || '%') AS scoped
-         FROM organization d WHERE d.id = $1`,
-      [user.orgId],
+                   ORDER BY a.depth DESC LIMIT 1))`.as('warehouse_ids'),
+          sql<boolean>`EXISTS (SELECT 1 FROM branch_product_scope r JOIN organization a ON a.id = r.branch_id WHERE d.path LIKE a.path || '%')`.as('scoped'),
+        ])
+        .where('d.id', '=', user.orgId),
     );
     if (!d || d.status !== 'ACTIVE') throw new DomainError(ErrorCode.DEALER_DISABLED, 'This dealer is disabled', { dealerId: user.orgId });
     return { id: d.id, code: d.code, name: d.name, path: d.path, level: d.price_level, branchId: d.branch_id, warehouseIds: d.warehouse_ids ?? [], scoped: d.scoped };

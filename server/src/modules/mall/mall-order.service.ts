@@ -7,6 +7,7 @@ import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { resolvePage } from '../../common/http/pagination';
 import { businessDate } from '../../database/business-date';
+import { InferResult, sql } from 'kysely';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { StorageService } from '../storage/storage.service';
@@ -16,33 +17,19 @@ import { MallAddressService } from './mall-address.service';
 import { MallDealer, MallDealerService } from './mall-dealer';
 import { CheckoutDto, MallOrderQueryDto } from './mall.dto';
 
-interface OrderRow {
-  id: string;
-  number: string;
-  status: OrderStatus;
-  total: string;
-  line_count: number;
-  first_name: string | null;
-  first_image: string | null;
-  created_at: Date;
-  rdate: string | null;
-  remark: string | null;
-  ship_to_contact: string | null;
-  ship_to_phone: string | null;
-  ship_to_region: string | null;
-  ship_to_address: string | null;
-  approved_at: Date | null;
-  submitted_at: Date | null;
+/** The order list's page: one query with the line count and the first line's product and image. */
+function summaryQuery(db: DbService) {
+  return db.k
+    .selectFrom('sales_order as o')
+    .select([
+      'o.id', 'o.number', 'o.status', 'o.total', 'o.created_at',
+      sql<number>`(SELECT count(*)::int FROM sales_order_line l WHERE l.order_id = o.id)`.as('line_count'),
+      sql<string | null>`(SELECT p.name FROM sales_order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = o.id ORDER BY l.line_no LIMIT 1)`.as('first_name'),
+      sql<string | null>`(SELECT (SELECT i.storage_key FROM product_image i WHERE i.product_id = l.product_id ORDER BY i.sort_order, i.created_at LIMIT 1)
+                            FROM sales_order_line l WHERE l.order_id = o.id ORDER BY l.line_no LIMIT 1)`.as('first_image'),
+    ]);
 }
-
-const SUMMARY_SQL = `
-  SELECT o.id, o.number, o.status, o.total, o.created_at, o.remark, to_char(o.requested_date, 'YYYY-MM-DD') AS rdate,
-         o.ship_to_contact, o.ship_to_phone, o.ship_to_region, o.ship_to_address, o.approved_at, o.submitted_at,
-         (SELECT count(*)::int FROM sales_order_line l WHERE l.order_id = o.id) AS line_count,
-         fl.name AS first_name, fl.image AS first_image
-    FROM sales_order o
-    LEFT JOIN LATERAL (SELECT p.name, (SELECT i.storage_key FROM product_image i WHERE i.product_id = p.id ORDER BY i.sort_order, i.created_at LIMIT 1) AS image
-                         FROM sales_order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = o.id ORDER BY l.line_no LIMIT 1) fl ON true`;
+type SummaryRow = InferResult<ReturnType<typeof summaryQuery>>[number];
 
 /**
  * Mall orders: checkout turns the cart into a sales order through SalesOrderService.create (so
@@ -90,7 +77,7 @@ export class MallOrderService {
         lines: cart.lines.map((l) => ({ productId: l.productId, qty: l.qty })),
         shipTo: { contact: address.contact, phone: address.phone, region: address.region, address: address.address },
       });
-      await this.db.query(tx, 'DELETE FROM mall_cart_item WHERE dealer_id = $1', [dealer.id]);
+      await this.db.rows(tx, this.db.k.deleteFrom('mall_cart_item').where('dealer_id', '=', dealer.id));
       await this.audit.record(tx, {
         action: 'checkout', entity: 'mall_cart', entityId: dealer.id, orgId: dealer.id,
         summary: `mall order ${order.number}: ${cart.lineCount} line(s), ${order.total}`,
@@ -104,14 +91,15 @@ export class MallOrderService {
   async list(ctx: RequestContext, q: MallOrderQueryDto): Promise<Paged<MallOrderSummaryDto>> {
     const dealer = await this.dealers.requireDealer(ctx);
     const { page, pageSize, offset } = resolvePage(q, { createdAt: 'o.created_at' }, '-createdAt');
-    const params: unknown[] = [dealer.id];
-    let where = 'o.dealer_id = $1';
-    if (q.status) {
-      params.push(q.status.split(','));
-      where += ' AND o.status = ANY($2)';
+    const statuses = q.status ? q.status.split(',') : null;
+    let count = this.db.k.selectFrom('sales_order as o').select(sql<number>`count(*)::int`.as('n')).where('o.dealer_id', '=', dealer.id);
+    let rowsQ = summaryQuery(this.db).where('o.dealer_id', '=', dealer.id);
+    if (statuses) {
+      count = count.where('o.status', 'in', statuses);
+      rowsQ = rowsQ.where('o.status', 'in', statuses);
     }
-    const [{ n }] = await this.db.query<{ n: number }>(ctx, `SELECT count(*)::int AS n FROM sales_order o WHERE ${where}`, params);
-    const rows = await this.db.query<OrderRow>(ctx, `${SUMMARY_SQL} WHERE ${where} ORDER BY o.created_at DESC, o.id LIMIT ${pageSize} OFFSET ${offset}`, params);
+    const { n } = await this.db.one(ctx, count);
+    const rows = await this.db.rows(ctx, rowsQ.orderBy('o.created_at', 'desc').orderBy('o.id').limit(pageSize).offset(offset));
     return { items: rows.map((r) => this.summary(r)), total: n, page, pageSize };
   }
 
@@ -137,16 +125,19 @@ export class MallOrderService {
 
   /** The supplying warehouse of a mall order: the first active one (by code) of the dealer's branch, else HQ's. */
   private async warehouseFor(tx: RequestContext, dealer: MallDealer): Promise<{ id: string; org_id: string }> {
-    const [w] = await this.db.query<{ id: string; org_id: string }>(tx, 'SELECT id, org_id FROM warehouse WHERE id = ANY($1::uuid[]) ORDER BY code LIMIT 1', [dealer.warehouseIds]);
+    const w = dealer.warehouseIds.length
+      ? await this.db.first(tx, this.db.k.selectFrom('warehouse').select(['id', 'org_id']).where('id', 'in', dealer.warehouseIds).orderBy('code').limit(1))
+      : undefined;
     if (!w) throw new DomainError(ErrorCode.INVALID_STATE, 'No warehouse supplies this dealer; ask headquarters', { dealerId: dealer.id });
     return w;
   }
 
-  private summary(r: OrderRow): MallOrderSummaryDto {
+  private summary(r: SummaryRow): MallOrderSummaryDto {
     return {
       id: r.id,
-      number: r.number,
-      status: r.status,
+      // numbered at the end of the creating transaction: never null once committed
+      number: r.number ?? '',
+      status: r.status as OrderStatus,
       total: fmt(r.total),
       lineCount: r.line_count,
       firstProductName: r.first_name,
@@ -155,42 +146,62 @@ export class MallOrderService {
     };
   }
 
+  /**
+   * The dealer's own order (another's: 404) through SalesOrderService.get (header, lines, events:
+   * the sales module's read), with the products' first images and the order's shipments.
+   */
   private async load(ctx: RequestContext, dealer: MallDealer, id: string): Promise<MallOrderDto> {
-    const [r] = await this.db.query<OrderRow>(ctx, `${SUMMARY_SQL} WHERE o.id = $1 AND o.dealer_id = $2`, [id, dealer.id]);
-    if (!r) throw notFound('order', id);
-    const lines = await this.db.query<{ product_id: string; code: string; name: string; spec: string | null; base_unit: string; qty: string; shipped_qty: string; unit_price: string; amount: string; image: string | null }>(
-      ctx,
-      `SELECT l.product_id, p.code, p.name, p.spec, p.base_unit, l.qty, l.shipped_qty, l.unit_price, l.amount,
-              (SELECT i.storage_key FROM product_image i WHERE i.product_id = p.id ORDER BY i.sort_order, i.created_at LIMIT 1) AS image
-         FROM sales_order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = $1 ORDER BY l.line_no`,
-      [id],
-    );
-    const events = await this.db.query<{ id: string; action: OrderAction; from_status: OrderStatus | null; to_status: OrderStatus; note: string | null; actor_id: string | null; display_name: string | null; created_at: Date }>(
-      ctx,
-      'SELECT e.*, u.display_name FROM sales_order_event e LEFT JOIN app_user u ON u.id = e.actor_id WHERE e.order_id = $1 ORDER BY e.created_at, e.id',
-      [id],
-    );
-    const shipments = await this.db.query<{ id: string; number: string; created_at: Date; logistics_company: string | null; tracking_no: string | null }>(
-      ctx,
-      'SELECT id, number, created_at, logistics_company, tracking_no FROM shipment WHERE order_id = $1 ORDER BY created_at, number',
-      [id],
-    );
-    const eventDtos: OrderEventDto[] = events.map((e) => ({
-      id: e.id, action: e.action, fromStatus: e.from_status, toStatus: e.to_status, note: e.note, actorId: e.actor_id, actorName: e.display_name, at: new Date(e.created_at).toISOString(),
-    }));
+    const o = await this.orders.get(ctx, id).catch((e: unknown) => {
+      if (e instanceof DomainError && e.code === ErrorCode.NOT_FOUND) throw notFound('order', id);
+      throw e;
+    });
+    if (o.dealerId !== dealer.id) throw notFound('order', id);
+    const productIds = [...new Set(o.lines.map((l) => l.productId))];
+    const [images, shipments] = await Promise.all([
+      productIds.length
+        ? this.db.rows(
+            ctx,
+            this.db.k
+              .selectFrom('product_image as i')
+              .distinctOn('i.product_id')
+              .select(['i.product_id', 'i.storage_key'])
+              .where('i.product_id', 'in', productIds)
+              .orderBy('i.product_id')
+              .orderBy('i.sort_order')
+              .orderBy('i.created_at'),
+          )
+        : [],
+      this.db.rows(
+        ctx,
+        this.db.k.selectFrom('shipment').select(['id', 'number', 'created_at', 'logistics_company', 'tracking_no']).where('order_id', '=', id).orderBy('created_at').orderBy('number'),
+      ),
+    ]);
+    const imageOf = new Map(images.map((i) => [i.product_id, i.storage_key]));
+    const url = (productId: string | undefined) => {
+      const key = productId ? imageOf.get(productId) : undefined;
+      return key ? this.storage.url(key) : null;
+    };
+    const lines = [...o.lines].sort((a, b) => a.lineNo - b.lineNo);
     return {
-      ...this.summary(r),
-      requestedDate: r.rdate,
-      remark: r.remark,
-      deliveryAddress: r.ship_to_address ? { contact: r.ship_to_contact ?? '', phone: r.ship_to_phone ?? '', region: r.ship_to_region, address: r.ship_to_address } : null,
+      id: o.id,
+      number: o.number,
+      status: o.status,
+      total: fmt(o.total),
+      lineCount: lines.length,
+      firstProductName: lines[0]?.productName ?? null,
+      firstImageUrl: url(lines[0]?.productId),
+      createdAt: o.createdAt,
+      requestedDate: o.requestedDate,
+      remark: o.remark,
+      deliveryAddress: o.shipTo ? { contact: o.shipTo.contact ?? '', phone: o.shipTo.phone ?? '', region: o.shipTo.region, address: o.shipTo.address } : null,
       lines: lines.map((l) => ({
-        productId: l.product_id, productCode: l.code, productName: l.name, spec: l.spec, baseUnit: l.base_unit,
-        qty: fmt(l.qty, 'qty'), shippedQty: fmt(l.shipped_qty, 'qty'), unitPrice: fmt(l.unit_price, 'unitPrice'), amount: fmt(l.amount),
-        imageUrl: l.image ? this.storage.url(l.image) : null,
+        productId: l.productId, productCode: l.productCode, productName: l.productName, spec: l.spec, baseUnit: l.baseUnit,
+        qty: fmt(l.qty, 'qty'), shippedQty: fmt(l.shippedQty, 'qty'), unitPrice: fmt(l.unitPrice, 'unitPrice'), amount: fmt(l.amount),
+        imageUrl: url(l.productId),
       })),
-      timeline: timeline(r.status, eventDtos),
+      timeline: timeline(o.status, o.events),
       shipments: shipments.map((s): MallShipmentInfo => ({ id: s.id, number: s.number, shippedAt: new Date(s.created_at).toISOString(), logisticsCompany: s.logistics_company, trackingNo: s.tracking_no })),
-      events: eventDtos,
+      events: o.events,
     };
   }
 }

@@ -5,6 +5,7 @@ import { InventoryModule } from '../inventory/inventory.module';
 import { OrgModule } from '../org/org.module';
 import { PricingModule } from '../pricing/pricing.module';
 import { SalesModule } from '../sales/sales.module';
+import { UsersModule } from '../users/users.module';
 import { CartService } from './cart.service';
 import { DealerAccountService } from './dealer-account.service';
 import { MallAddressService } from './mall-address.service';
@@ -16,7 +17,7 @@ import { MallAdminController, MallController } from './mall.controller';
 
 /** The dealer ordering mall (订货商城): catalog, server-side cart, checkout into sales orders, contents, dealer accounts. */
 @Module({
-  imports: [OrgModule, CatalogModule, PricingModule, InventoryModule, FinanceModule, SalesModule],
+  imports: [OrgModule, CatalogModule, PricingModule, InventoryModule, FinanceModule, SalesModule, UsersModule],
   controllers: [MallAdminController, MallController],
   providers: [MallDealerService, MallDealerGuard, MallCatalogService, CartService, MallAddressService, MallOrderService, MallContentService, DealerAccountService],
   exports: [MallContentService, CartService],

@@ -1,17 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ALLOWED_PARENT_TYPES, ErrorCode, OrgDto, OrgStatus, OrgTreeNode, OrgType, Paged, sellingBranch, SettlementMethod } from '@drp/shared';
+import { RawBuilder, Selectable, sql } from 'kysely';
 import { QueryFailedError } from 'typeorm';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { applyOrgScope } from '../../common/scope/data-scope';
-import { paginate, escapeLike } from '../../common/http/pagination';
-import { DbService } from '../../database/db.service';
+import { orgScope } from '../../common/scope/data-scope';
+import { escapeLike, resolvePage } from '../../common/http/pagination';
+import { DB, DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { Organization } from './organization.entity';
 import { CreateOrgDto, MoveOrgDto, OrgQueryDto, UpdateOrgDto } from './org.dto';
 
 const DEALER_ONLY = ['priceLevel', 'settlementMethod'] as const;
+
+type OrgRow = Selectable<DB['organization']>;
+
+/** The entity-shaped view other modules receive (assertVisible). */
+function toOrg(r: OrgRow): Organization {
+  return {
+    id: r.id, code: r.code, name: r.name, type: r.type as OrgType, parentId: r.parent_id, path: r.path, depth: r.depth, status: r.status as OrgStatus,
+    contact: r.contact, phone: r.phone, address: r.address, region: r.region, longitude: r.longitude, latitude: r.latitude, priceLevel: r.price_level,
+    settlementMethod: r.settlement_method as SettlementMethod | null, remark: r.remark, version: r.version, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+  };
+}
 
 /**
  * The SQL twin of `sellingBranch` (@drp/shared org.ts) for list queries that need it per row: a
@@ -20,6 +32,11 @@ const DEALER_ONLY = ['priceLevel', 'settlementMethod'] as const;
  */
 export function sellingBranchSql(pathExpr: string, column: 'id' | 'name' | 'code'): string {
   return `(SELECT sb.${column} FROM organization sb WHERE ${pathExpr} LIKE sb.path || '%' AND sb.type IN ('BRANCH','HQ') ORDER BY (sb.type = 'BRANCH') DESC, sb.depth DESC LIMIT 1)`;
+}
+
+/** `sellingBranchSql` for typed queries: `pathColumn` is a column reference from code (e.g. 'd.path'), never input. */
+export function sellingBranchExpr(pathColumn: string, column: 'id' | 'name' | 'code'): RawBuilder<string> {
+  return sql<string>`${sql.raw(sellingBranchSql(pathColumn, column))}`;
 }
 
 /**
@@ -35,42 +52,43 @@ export class OrgService {
   ) {}
 
   private scoped(ctx: RequestContext) {
-    const qb = this.db
-      .repo(ctx, Organization)
-      .createQueryBuilder('o')
-      .addSelect('(SELECT count(*) FROM organization c WHERE c.parent_id = o.id)::int', 'child_count');
-    return applyOrgScope(qb, ctx, 'o.id');
+    return this.db.k.selectFrom('organization as o').where(orgScope(ctx, 'o.id'));
   }
 
+  /**
+   * The paged list (benched: e2e/bench/org-list.bench.ts): a count with the list's filter, the
+   * page's rows with LIMIT/OFFSET, then child counts for the page only (a per-row subquery would
+   * run for every row OFFSET skips).
+   */
   async list(ctx: RequestContext, q: OrgQueryDto): Promise<Paged<OrgDto>> {
-    const qb = applyOrgScope(this.db.repo(ctx, Organization).createQueryBuilder('o'), ctx, 'o.id');
-    if (q.type) qb.andWhere('o.type = :type', { type: q.type });
-    if (q.status) qb.andWhere('o.status = :status', { status: q.status });
-    if (q.parentId) qb.andWhere('o.parent_id = :parentId', { parentId: q.parentId });
-    if (q.priceLevel) qb.andWhere('o.price_level = :priceLevel', { priceLevel: q.priceLevel });
+    let query = this.scoped(ctx);
+    if (q.type) query = query.where('o.type', '=', q.type);
+    if (q.status) query = query.where('o.status', '=', q.status);
+    if (q.parentId) query = query.where('o.parent_id', '=', q.parentId);
+    if (q.priceLevel) query = query.where('o.price_level', '=', q.priceLevel);
     if (q.within) {
       const root = await this.get(ctx, q.within);
-      qb.andWhere('o.path LIKE :within', { within: `${(await this.pathOf(ctx, root.id))}%` });
+      query = query.where('o.path', 'like', `${await this.pathOf(ctx, root.id)}%`);
     }
     if (q.q) {
-      qb.andWhere('(o.code ILIKE :q OR o.name ILIKE :q OR o.contact ILIKE :q OR o.phone ILIKE :q OR o.region ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
+      const like = `%${escapeLike(q.q)}%`;
+      query = query.where((eb) => eb.or([eb('o.code', 'ilike', like), eb('o.name', 'ilike', like), eb('o.contact', 'ilike', like), eb('o.phone', 'ilike', like), eb('o.region', 'ilike', like)]));
     }
-    const page = await paginate(qb, q, { code: 'o.code', name: 'o.name', createdAt: 'o.created_at', updatedAt: 'o.updated_at', type: 'o.type', path: 'o.path' }, 'code', (o) => o);
-    // child counts for the page only (a per-row subquery would run for every row OFFSET skips)
-    const counts = await this.db.query<{ parent_id: string; n: number }>(
-      ctx,
-      'SELECT parent_id, count(*)::int AS n FROM organization WHERE parent_id = ANY($1) GROUP BY parent_id',
-      [page.items.map((o) => o.id)],
-    );
-    return { ...page, items: page.items.map((o) => toDto(o, { child_count: counts.find((c) => c.parent_id === o.id)?.n ?? 0 })) };
+    const { page, pageSize, column, direction, offset } = resolvePage(q, { code: 'o.code', name: 'o.name', createdAt: 'o.created_at', updatedAt: 'o.updated_at', type: 'o.type', path: 'o.path' }, 'code');
+    const { total } = await this.db.one(ctx, query.select(sql<number>`count(*)::int`.as('total')));
+    // column and direction come from resolvePage's allow-list
+    const rows = await this.db.rows(ctx, query.selectAll('o').orderBy(sql`${sql.ref(column)} ${sql.raw(direction)} NULLS LAST`).orderBy('o.id').limit(pageSize).offset(offset));
+    const counts = rows.length
+      ? await this.db.rows(ctx, this.db.k.selectFrom('organization').select(['parent_id', sql<number>`count(*)::int`.as('n')]).where('parent_id', 'in', rows.map((o) => o.id)).groupBy('parent_id'))
+      : [];
+    return { items: rows.map((o) => toDto(toOrg(o), { child_count: counts.find((c) => c.parent_id === o.id)?.n ?? 0 })), total, page, pageSize };
   }
 
   /** Every organisation in scope as a forest: a node whose parent is out of scope is a root. */
   async tree(ctx: RequestContext): Promise<OrgTreeNode[]> {
-    const qb = applyOrgScope(this.db.repo(ctx, Organization).createQueryBuilder('o'), ctx, 'o.id').orderBy('o.depth').addOrderBy('o.code');
-    const rows = await qb.getMany();
+    const rows = await this.db.rows(ctx, this.scoped(ctx).select(['o.id', 'o.code', 'o.name', 'o.type', 'o.parent_id', 'o.status']).orderBy('o.depth').orderBy('o.code'));
     const nodes = new Map<string, OrgTreeNode>();
-    for (const o of rows) nodes.set(o.id, { id: o.id, code: o.code, name: o.name, type: o.type, parentId: o.parentId, status: o.status, children: [] });
+    for (const o of rows) nodes.set(o.id, { id: o.id, code: o.code, name: o.name, type: o.type as OrgType, parentId: o.parent_id, status: o.status as OrgStatus, children: [] });
     const roots: OrgTreeNode[] = [];
     for (const n of nodes.values()) {
       const parent = n.parentId ? nodes.get(n.parentId) : undefined;
@@ -80,23 +98,29 @@ export class OrgService {
   }
 
   async get(ctx: RequestContext, id: string): Promise<OrgDto> {
-    const { entities, raw } = await this.scoped(ctx).andWhere('o.id = :id', { id }).getRawAndEntities();
-    if (!entities[0]) throw notFound('organization', id);
-    return toDto(entities[0], raw[0]);
+    const row = await this.db.first(
+      ctx,
+      this.scoped(ctx)
+        .selectAll('o')
+        .select(sql<number>`(SELECT count(*) FROM organization c WHERE c.parent_id = o.id)::int`.as('child_count'))
+        .where('o.id', '=', id),
+    );
+    if (!row) throw notFound('organization', id);
+    return toDto(toOrg(row), { child_count: row.child_count });
   }
 
   /** For other modules: whether an organisation is visible to the caller (404 if not). */
   async assertVisible(ctx: RequestContext, id: string): Promise<Organization> {
-    const org = await this.scoped(ctx).andWhere('o.id = :id', { id }).getOne();
-    if (!org) throw notFound('organization', id);
-    return org;
+    const row = await this.db.first(ctx, this.scoped(ctx).selectAll('o').where('o.id', '=', id));
+    if (!row) throw notFound('organization', id);
+    return toOrg(row);
   }
 
   /** For other modules: which of these organisations the caller may see, and their types (one query). */
   async visibleTypes(ctx: RequestContext, ids: string[]): Promise<Map<string, OrgType>> {
     if (!ids.length) return new Map();
-    const rows = await applyOrgScope(this.db.repo(ctx, Organization).createQueryBuilder('o').select(['o.id', 'o.type']), ctx, 'o.id').andWhere('o.id = ANY(:ids)', { ids }).getMany();
-    return new Map(rows.map((o) => [o.id, o.type]));
+    const rows = await this.db.rows(ctx, this.scoped(ctx).select(['o.id', 'o.type']).where('o.id', 'in', ids));
+    return new Map(rows.map((o) => [o.id, o.type as OrgType]));
   }
 
   async create(ctx: RequestContext, dto: CreateOrgDto): Promise<OrgDto> {
@@ -109,25 +133,33 @@ export class OrgService {
       const fields = dealerFields(dto.type, dto);
       await this.assertCodeFree(tx, dto.code);
       const newId = randomUUID();
-      const org = this.db.repo(tx, Organization).create({
-        id: newId,
-        code: dto.code,
-        name: dto.name.trim(),
-        type: dto.type,
-        parentId: parent.id,
-        path: `${parent.path}${newId}/`,
-        depth: parent.depth + 1,
-        status: OrgStatus.ACTIVE,
-        contact: dto.contact ?? null,
-        phone: dto.phone ?? null,
-        address: dto.address ?? null,
-        region: dto.region ?? null,
-        longitude: dto.longitude ?? null,
-        latitude: dto.latitude ?? null,
-        remark: dto.remark ?? null,
-        ...fields,
-      });
-      await this.db.repo(tx, Organization).insert(org);
+      const org = toOrg(
+        await this.db.one(
+          tx,
+          this.db.k
+            .insertInto('organization')
+            .values({
+              id: newId,
+              code: dto.code,
+              name: dto.name.trim(),
+              type: dto.type,
+              parent_id: parent.id,
+              path: `${parent.path}${newId}/`,
+              depth: parent.depth + 1,
+              status: OrgStatus.ACTIVE,
+              contact: dto.contact ?? null,
+              phone: dto.phone ?? null,
+              address: dto.address ?? null,
+              region: dto.region ?? null,
+              longitude: dto.longitude ?? null,
+              latitude: dto.latitude ?? null,
+              remark: dto.remark ?? null,
+              price_level: fields.priceLevel,
+              settlement_method: fields.settlementMethod,
+            })
+            .returningAll(),
+        ),
+      );
       await this.audit.record(tx, { action: 'create', entity: 'org', entityId: newId, orgId: newId, summary: `created ${dto.type} ${dto.code} ${dto.name}`, after: org });
       return newId;
     });
@@ -146,8 +178,20 @@ export class OrgService {
       }
       if (changes.name !== undefined) changes.name = changes.name.trim();
       Object.assign(org, changes);
-      await this.db.repo(tx, Organization).save(org);
-      await this.audit.record(tx, { action: 'update', entity: 'org', entityId: id, orgId: id, summary: `edited ${org.code} ${org.name}`, before, after: org });
+      const saved = toOrg(
+        await this.db.one(
+          tx,
+          this.db.k
+            .updateTable('organization')
+            .set((eb) => ({
+              name: org.name, contact: org.contact, phone: org.phone, address: org.address, region: org.region, longitude: org.longitude, latitude: org.latitude,
+              price_level: org.priceLevel, settlement_method: org.settlementMethod, remark: org.remark, version: eb('version', '+', 1),
+            }))
+            .where('id', '=', id)
+            .returningAll(),
+        ),
+      );
+      await this.audit.record(tx, { action: 'update', entity: 'org', entityId: id, orgId: id, summary: `edited ${saved.code} ${saved.name}`, before, after: saved });
     });
     return this.get(ctx, id);
   }
@@ -168,13 +212,18 @@ export class OrgService {
       const oldPath = org.path;
       const newPath = `${parent.path}${org.id}/`;
       const delta = parent.depth + 1 - org.depth;
-      await this.db.query(
+      // the whole subtree: paths re-rooted, depths shifted; the moved organisation gets its new parent
+      await this.db.rows(
         tx,
-        `UPDATE organization SET path = $2 || substr(path, length($1) + 1), depth = depth + $3,
-                parent_id = CASE WHEN id = $4 THEN $5::uuid ELSE parent_id END,
-                version = CASE WHEN id = $4 THEN version + 1 ELSE version END
-          WHERE path LIKE $6`,
-        [oldPath, newPath, delta, org.id, parent.id, `${oldPath}%`],
+        this.db.k
+          .updateTable('organization')
+          .set({
+            path: sql<string>`${newPath} || substr(path, length(${oldPath}) + 1)`,
+            depth: sql<number>`depth + ${delta}`,
+            parent_id: sql<string>`CASE WHEN id = ${org.id} THEN ${parent.id}::uuid ELSE parent_id END`,
+            version: sql<number>`CASE WHEN id = ${org.id} THEN version + 1 ELSE version END`,
+          })
+          .where('path', 'like', `${oldPath}%`),
       );
       await this.audit.record(tx, {
         action: 'move',
@@ -197,13 +246,21 @@ export class OrgService {
       if (!org.parentId && status === OrgStatus.DISABLED) throw new DomainError(ErrorCode.ORG_IS_ROOT, 'Headquarters cannot be disabled');
       if (org.status === status) return;
       if (status === OrgStatus.ACTIVE && org.parentId) {
-        const [parent] = await this.db.query<{ status: OrgStatus; name: string }>(tx, 'SELECT status, name FROM organization WHERE id = $1', [org.parentId]);
+        const parent = await this.db.one(tx, this.db.k.selectFrom('organization').select(['status', 'name']).where('id', '=', org.parentId));
         if (parent.status !== OrgStatus.ACTIVE) throw new DomainError(ErrorCode.ORG_PARENT_DISABLED, `The parent ${parent.name} is disabled; enable it first`);
       }
       const changed =
         status === OrgStatus.DISABLED
-          ? await this.db.query<{ id: string }>(tx, `UPDATE organization SET status = 'DISABLED', version = version + 1 WHERE path LIKE $1 AND status <> 'DISABLED' RETURNING id`, [`${org.path}%`])
-          : await this.db.query<{ id: string }>(tx, `UPDATE organization SET status = 'ACTIVE', version = version + 1 WHERE id = $1 RETURNING id`, [org.id]);
+          ? await this.db.rows(
+              tx,
+              this.db.k
+                .updateTable('organization')
+                .set((eb) => ({ status: OrgStatus.DISABLED, version: eb('version', '+', 1) }))
+                .where('path', 'like', `${org.path}%`)
+                .where('status', '<>', OrgStatus.DISABLED)
+                .returning('id'),
+            )
+          : await this.db.rows(tx, this.db.k.updateTable('organization').set((eb) => ({ status: OrgStatus.ACTIVE, version: eb('version', '+', 1) })).where('id', '=', org.id).returning('id'));
       await this.audit.record(tx, {
         action: status === OrgStatus.DISABLED ? 'disable' : 'enable',
         entity: 'org',
@@ -224,11 +281,11 @@ export class OrgService {
       const org = await this.lockVisible(tx, id);
       this.assertMayChange(tx, org);
       if (!org.parentId) throw new DomainError(ErrorCode.ORG_IS_ROOT, 'Headquarters cannot be deleted');
-      const [{ n }] = await this.db.query<{ n: number }>(tx, 'SELECT count(*)::int AS n FROM organization WHERE parent_id = $1', [id]);
+      const { n } = await this.db.one(tx, this.db.k.selectFrom('organization').select(sql<number>`count(*)::int`.as('n')).where('parent_id', '=', id));
       if (n > 0) throw new DomainError(ErrorCode.ORG_HAS_CHILDREN, `${org.name} has ${n} subordinate organisation(s); disable it instead of deleting`, { children: n });
       try {
         // Foreign keys from users and every later document table refuse the delete when referenced.
-        await this.db.query(tx, 'DELETE FROM organization WHERE id = $1', [id]);
+        await this.db.rows(tx, this.db.k.deleteFrom('organization').where('id', '=', id));
       } catch (e) {
         if (e instanceof QueryFailedError && (e.driverError as { code?: string }).code === '23503') {
           throw new DomainError(ErrorCode.ORG_HAS_DOCUMENTS, `${org.name} has users or documents; disable it instead of deleting`, { constraint: (e.driverError as { constraint?: string }).constraint });
@@ -245,30 +302,30 @@ export class OrgService {
    */
   async sellingBranchOf(ctx: RequestContext, dealerPath: string): Promise<{ id: string; code: string; name: string }> {
     const ids = dealerPath.split('/').filter(Boolean);
-    const rows = await this.db.query<{ id: string; code: string; name: string; type: OrgType }>(ctx, 'SELECT id, code, name, type FROM organization WHERE id = ANY($1::uuid[])', [ids]);
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const rows = ids.length ? await this.db.rows(ctx, this.db.k.selectFrom('organization').select(['id', 'code', 'name', 'type']).where('id', 'in', ids)) : [];
+    const byId = new Map(rows.map((r) => [r.id, { ...r, type: r.type as OrgType }]));
     const b = sellingBranch(ids.map((id) => byId.get(id)).filter((r): r is NonNullable<typeof r> => !!r));
     if (!b) throw notFound('selling branch of organization', ids[ids.length - 1] ?? dealerPath);
     return { id: b.id, code: b.code, name: b.name };
   }
 
   async pathOf(ctx: RequestContext, id: string): Promise<string> {
-    const [row] = await this.db.query<{ path: string }>(ctx, 'SELECT path FROM organization WHERE id = $1', [id]);
+    const row = await this.db.first(ctx, this.db.k.selectFrom('organization').select('path').where('id', '=', id));
     if (!row) throw notFound('organization', id);
     return row.path;
   }
 
   private async lockTree(tx: RequestContext): Promise<void> {
-    await this.db.query(tx, `SELECT pg_advisory_xact_lock(hashtext('organization-tree'))`);
+    await this.db.rows(tx, this.db.k.selectNoFrom(sql<unknown>`pg_advisory_xact_lock(hashtext('organization-tree'))`.as('locked')));
   }
 
   /** Locks a visible organisation row; out of scope answers 404 like a missing one. */
   private async lockVisible(tx: RequestContext, id: string): Promise<Organization> {
-    const visible = await applyOrgScope(this.db.repo(tx, Organization).createQueryBuilder('o').select('o.id'), tx, 'o.id').andWhere('o.id = :id', { id }).getOne();
+    const visible = await this.db.first(tx, this.scoped(tx).select('o.id').where('o.id', '=', id));
     if (!visible) throw notFound('organization', id);
-    const org = await this.db.repo(tx, Organization).createQueryBuilder('o').where('o.id = :id', { id }).setLock('pessimistic_write').getOne();
+    const org = await this.db.first(tx, this.db.k.selectFrom('organization').selectAll().where('id', '=', id).forUpdate());
     if (!org) throw notFound('organization', id);
-    return org;
+    return toOrg(org);
   }
 
   /** Below HQ, users manage what is under their organisation, not their organisation itself. */
@@ -284,7 +341,7 @@ export class OrgService {
   }
 
   private async assertCodeFree(tx: RequestContext, code: string): Promise<void> {
-    const [row] = await this.db.query(tx, 'SELECT 1 FROM organization WHERE lower(code) = lower($1)', [code]);
+    const row = await this.db.first(tx, this.db.k.selectFrom('organization').select('id').where(sql<boolean>`lower(code) = lower(${code})`));
     if (row) throw new DomainError(ErrorCode.DUPLICATE, `The code ${code} is already used by another organisation`, { field: 'code' });
   }
 

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { BUILTIN_ROLES, DataScopeKind, ErrorCode, isPermission, Paged, Permission, RoleDto } from '@drp/shared';
+import { BUILTIN_ROLES, DataScopeKind, ErrorCode, isPermission, Paged, Permission, RoleDto, RoleRef } from '@drp/shared';
+import { Selectable, sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { paginate, escapeLike } from '../../common/http/pagination';
-import { DbService } from '../../database/db.service';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { DB, DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
-import { Role } from './role.entity';
 import { CreateRoleDto, RoleQueryDto, UpdateRoleDto } from './roles.dto';
+
+type RoleRow = Selectable<DB['role']>;
 
 /** Roles are sets of permissions plus a data scope. Built-in roles follow the code; HQ adds more. */
 @Injectable()
@@ -17,31 +19,49 @@ export class RolesService {
   ) {}
 
   async list(ctx: RequestContext, q: RoleQueryDto): Promise<Paged<RoleDto>> {
-    const qb = this.db.repo(ctx, Role).createQueryBuilder('r').addSelect('(SELECT count(*) FROM user_role ur WHERE ur.role_id = r.id)::int', 'user_count');
-    if (q.q) qb.andWhere('(r.code ILIKE :q OR r.name ILIKE :q OR r.name_en ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    return paginate(qb, { ...q, pageSize: q.pageSize ?? 100 }, { code: 'r.code', name: 'r.name', createdAt: 'r.created_at', builtin: 'r.builtin' }, '-builtin', toDto);
+    let query = this.db.k.selectFrom('role as r');
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      query = query.where((eb) => eb.or([eb('r.code', 'ilike', like), eb('r.name', 'ilike', like), eb('r.name_en', 'ilike', like)]));
+    }
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, { ...q, pageSize: q.pageSize ?? 100 }, { code: 'r.code', name: 'r.name', createdAt: 'r.created_at', builtin: 'r.builtin' }, '-builtin', 'r.id');
+    const rows = await this.withCounts(ctx, ids);
+    return { ...page, items: ids.map((id) => rows.get(id)!) };
   }
 
   async get(ctx: RequestContext, id: string): Promise<RoleDto> {
-    const { entities, raw } = await this.db
-      .repo(ctx, Role)
-      .createQueryBuilder('r')
-      .addSelect('(SELECT count(*) FROM user_role ur WHERE ur.role_id = r.id)::int', 'user_count')
-      .where('r.id = :id', { id })
-      .getRawAndEntities();
-    if (!entities[0]) throw notFound('role', id);
-    return toDto(entities[0], raw[0]);
+    const role = (await this.withCounts(ctx, [id])).get(id);
+    if (!role) throw notFound('role', id);
+    return role;
+  }
+
+  /** Roles with their member counts (user_role is the users module's: an allowed read, see table-owners.ts). */
+  private async withCounts(ctx: RequestContext, ids: string[]): Promise<Map<string, RoleDto>> {
+    if (!ids.length) return new Map();
+    const rows = await this.db.rows(
+      ctx,
+      this.db.k
+        .selectFrom('role as r')
+        .selectAll('r')
+        .select(sql<number>`(SELECT count(*) FROM user_role ur WHERE ur.role_id = r.id)::int`.as('user_count'))
+        .where('r.id', 'in', ids),
+    );
+    return new Map(rows.map((r) => [r.id, toDto(r, r.user_count)]));
   }
 
   async create(ctx: RequestContext, dto: CreateRoleDto): Promise<RoleDto> {
     const permissions = checkPermissions(dto.permissions);
     const id = await this.db.tx(ctx, async (tx) => {
-      const [taken] = await this.db.query(tx, 'SELECT 1 FROM role WHERE lower(code) = lower($1)', [dto.code]);
+      const taken = await this.db.first(tx, this.db.k.selectFrom('role').select('id').where(sql<boolean>`lower(code) = lower(${dto.code})`));
       if (taken) throw new DomainError(ErrorCode.DUPLICATE, `The role code ${dto.code} is taken`, { field: 'code' });
-      const role = await this.db.repo(tx, Role).save(
-        this.db.repo(tx, Role).create({ code: dto.code, name: dto.name.trim(), nameEn: dto.nameEn ?? null, description: dto.description ?? null, builtin: false, dataScope: dto.dataScope, permissions }),
+      const role = await this.db.one(
+        tx,
+        this.db.k
+          .insertInto('role')
+          .values({ code: dto.code, name: dto.name.trim(), name_en: dto.nameEn ?? null, description: dto.description ?? null, builtin: false, data_scope: dto.dataScope, permissions })
+          .returningAll(),
       );
-      await this.audit.record(tx, { action: 'create', entity: 'role', entityId: role.id, summary: `created role ${role.code} ${role.name}`, after: role });
+      await this.audit.record(tx, { action: 'create', entity: 'role', entityId: role.id, summary: `created role ${role.code} ${role.name}`, after: auditView(role) });
       return role.id;
     });
     return this.get(ctx, id);
@@ -52,14 +72,21 @@ export class RolesService {
       const role = await this.lock(tx, id);
       if (role.builtin) throw new DomainError(ErrorCode.ROLE_BUILTIN_READONLY, 'Built-in roles cannot be changed; copy it into a new role instead');
       if (role.version !== dto.version) throw staleVersion('role', dto.version, role.version);
-      const before = { ...role };
-      if (dto.name !== undefined) role.name = dto.name.trim();
-      if (dto.nameEn !== undefined) role.nameEn = dto.nameEn;
-      if (dto.description !== undefined) role.description = dto.description;
-      if (dto.dataScope !== undefined) role.dataScope = dto.dataScope;
-      if (dto.permissions !== undefined) role.permissions = checkPermissions(dto.permissions);
-      await this.db.repo(tx, Role).save(role);
-      await this.audit.record(tx, { action: 'update', entity: 'role', entityId: id, summary: `edited role ${role.code}`, before, after: role });
+      const next = { ...role };
+      if (dto.name !== undefined) next.name = dto.name.trim();
+      if (dto.nameEn !== undefined) next.name_en = dto.nameEn;
+      if (dto.description !== undefined) next.description = dto.description;
+      if (dto.dataScope !== undefined) next.data_scope = dto.dataScope;
+      if (dto.permissions !== undefined) next.permissions = checkPermissions(dto.permissions);
+      const saved = await this.db.one(
+        tx,
+        this.db.k
+          .updateTable('role')
+          .set((eb) => ({ name: next.name, name_en: next.name_en, description: next.description, data_scope: next.data_scope, permissions: next.permissions, version: eb('version', '+', 1) }))
+          .where('id', '=', id)
+          .returningAll(),
+      );
+      await this.audit.record(tx, { action: 'update', entity: 'role', entityId: id, summary: `edited role ${role.code}`, before: auditView(role), after: auditView(saved) });
     });
     return this.get(ctx, id);
   }
@@ -68,11 +95,25 @@ export class RolesService {
     await this.db.tx(ctx, async (tx) => {
       const role = await this.lock(tx, id);
       if (role.builtin) throw new DomainError(ErrorCode.ROLE_BUILTIN_READONLY, 'Built-in roles cannot be deleted');
-      const [{ n }] = await this.db.query<{ n: number }>(tx, 'SELECT count(*)::int AS n FROM user_role WHERE role_id = $1', [id]);
+      // members (user_role is the users module's: an allowed read, see table-owners.ts)
+      const { n } = await this.db.one(tx, this.db.k.selectFrom('user_role').select(sql<number>`count(*)::int`.as('n')).where('role_id', '=', id));
       if (n > 0) throw new DomainError(ErrorCode.ROLE_IN_USE, `${n} user(s) still have this role; take it away from them first`, { users: n });
-      await this.db.query(tx, 'DELETE FROM role WHERE id = $1', [id]);
-      await this.audit.record(tx, { action: 'delete', entity: 'role', entityId: id, summary: `deleted role ${role.code}`, before: role });
+      await this.db.rows(tx, this.db.k.deleteFrom('role').where('id', '=', id));
+      await this.audit.record(tx, { action: 'delete', entity: 'role', entityId: id, summary: `deleted role ${role.code}`, before: auditView(role) });
     });
+  }
+
+  /** For the users module: id, code and name of roles, in code order (the database's collation). */
+  async refs(ctx: RequestContext, ids: string[]): Promise<Map<string, RoleRef>> {
+    if (!ids.length) return new Map();
+    const rows = await this.db.rows(ctx, this.db.k.selectFrom('role').select(['id', 'code', 'name']).where('id', 'in', ids).orderBy('code'));
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** For the users module: the ids of roles by code (unknown codes are left out). */
+  async idsByCode(ctx: RequestContext, codes: string[]): Promise<string[]> {
+    if (!codes.length) return [];
+    return (await this.db.rows(ctx, this.db.k.selectFrom('role').select('id').where('code', 'in', codes))).map((r) => r.id);
   }
 
   /**
@@ -81,11 +122,7 @@ export class RolesService {
    */
   async assertGrantable(ctx: RequestContext, roleIds: string[]): Promise<void> {
     if (!roleIds.length) return;
-    const roles = await this.db.query<{ id: string; code: string; data_scope: DataScopeKind; permissions: string[] }>(
-      ctx,
-      'SELECT id, code, data_scope, permissions FROM role WHERE id = ANY($1)',
-      [roleIds],
-    );
+    const roles = await this.db.rows(ctx, this.db.k.selectFrom('role').select(['id', 'code', 'data_scope', 'permissions']).where('id', 'in', roleIds));
     const missing = roleIds.filter((id) => !roles.some((r) => r.id === id));
     if (missing.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Unknown role(s)', { field: 'roleIds', missing });
     if (ctx.isSystem) return;
@@ -99,20 +136,33 @@ export class RolesService {
   /** Brings the built-in roles in line with the code at every start (new permissions reach them). */
   async syncBuiltins(ctx: RequestContext): Promise<void> {
     for (const def of BUILTIN_ROLES) {
-      await this.db.query(
+      await this.db.rows(
         ctx,
-        `INSERT INTO role (code, name, name_en, builtin, data_scope, permissions) VALUES ($1, $2, $3, true, $4, $5)
-         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, builtin = true, data_scope = EXCLUDED.data_scope,
-           permissions = EXCLUDED.permissions, version = role.version + 1
-         WHERE role.permissions IS DISTINCT FROM EXCLUDED.permissions OR role.data_scope IS DISTINCT FROM EXCLUDED.data_scope
-            OR role.name IS DISTINCT FROM EXCLUDED.name OR role.name_en IS DISTINCT FROM EXCLUDED.name_en OR NOT role.builtin`,
-        [def.code, def.name, def.nameEn, def.dataScope, def.permissions],
+        this.db.k
+          .insertInto('role')
+          .values({ code: def.code, name: def.name, name_en: def.nameEn, builtin: true, data_scope: def.dataScope, permissions: [...def.permissions] })
+          .onConflict((oc) =>
+            oc
+              .column('code')
+              .doUpdateSet((eb) => ({
+                name: eb.ref('excluded.name'),
+                name_en: eb.ref('excluded.name_en'),
+                builtin: true,
+                data_scope: eb.ref('excluded.data_scope'),
+                permissions: eb.ref('excluded.permissions'),
+                version: sql<number>`role.version + 1`,
+              }))
+              .where(
+                sql<boolean>`role.permissions IS DISTINCT FROM EXCLUDED.permissions OR role.data_scope IS DISTINCT FROM EXCLUDED.data_scope
+                  OR role.name IS DISTINCT FROM EXCLUDED.name OR role.name_en IS DISTINCT FROM EXCLUDED.name_en OR NOT role.builtin`,
+              ),
+          ),
       );
     }
   }
 
-  private async lock(tx: RequestContext, id: string): Promise<Role> {
-    const role = await this.db.repo(tx, Role).createQueryBuilder('r').where('r.id = :id', { id }).setLock('pessimistic_write').getOne();
+  private async lock(tx: RequestContext, id: string): Promise<RoleRow> {
+    const role = await this.db.first(tx, this.db.k.selectFrom('role').selectAll().where('id', '=', id).forUpdate());
     if (!role) throw notFound('role', id);
     return role;
   }
@@ -124,19 +174,27 @@ function checkPermissions(list: string[]): Permission[] {
   return [...list].sort() as Permission[];
 }
 
-function toDto(r: Role, raw: Record<string, unknown> = {}): RoleDto {
+function toDto(r: RoleRow, userCount: number): RoleDto {
   return {
     id: r.id,
     code: r.code,
     name: r.name,
-    nameEn: r.nameEn,
+    nameEn: r.name_en,
     description: r.description,
     builtin: r.builtin,
-    dataScope: r.dataScope,
-    permissions: r.permissions,
-    userCount: Number(raw.user_count ?? 0),
+    dataScope: r.data_scope as DataScopeKind,
+    permissions: r.permissions as Permission[],
+    userCount: Number(userCount ?? 0),
     version: r.version,
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+/** The camelCase view of a role kept in audit entries (as the entity was). */
+function auditView(r: RoleRow) {
+  return {
+    id: r.id, code: r.code, name: r.name, nameEn: r.name_en, description: r.description, builtin: r.builtin, dataScope: r.data_scope,
+    permissions: r.permissions, version: r.version, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
