@@ -1,4 +1,4 @@
-import { CreditMode, LedgerEntryType, ReceiptStatus, StatementStatus } from '@drp/shared';
+import { CreditMode, isPastDue, LedgerEntryType, ReceiptStatus, StatementStatus } from '@drp/shared';
 
 /** Element Plus tag colours. */
 export type TagType = 'primary' | 'success' | 'info' | 'warning' | 'danger';
@@ -53,7 +53,7 @@ export function ledgerTypeTagType(type: string): TagType {
 export type OverdueLevel = 'notDue' | 'dueToday' | 'overdue' | 'longOverdue';
 
 export function overdueLevel(daysOverdue: number, longAfter = 30): OverdueLevel {
-  if (daysOverdue < 0) return 'notDue';
-  if (daysOverdue === 0) return 'dueToday';
+  // past due the day after the due date: the shared rule (isPastDue)
+  if (!isPastDue(daysOverdue)) return daysOverdue === 0 ? 'dueToday' : 'notDue';
   return daysOverdue > longAfter ? 'longOverdue' : 'overdue';
 }

@@ -24,6 +24,14 @@ describe('creditView', () => {
     expect(creditView(check({ mode: 'WARN', orderTotal: '3000.00', excess: '1000.00' })).level).toBe('warn');
     expect(creditView(check({ mode: 'NONE', excess: '1000.00' })).level).toBe('none');
   });
+
+  it('decides as the server does: an edit that does not raise what the order commits passes; overdue blocks where the account says so', () => {
+    const preview = { blockOnOverdue: false, committed: '3000.00', outcome: 'OK' as const, reason: null };
+    expect(creditView({ ...check({ orderTotal: '3000.00', excess: '1000.00' }), ...preview })).toMatchObject({ level: 'ok', excess: '1000.00' });
+    expect(creditView({ ...check({ orderTotal: '3001.00' }), ...preview }).level).toBe('block');
+    const blocked = creditView({ ...check({ mode: 'NONE', overdue: true }), ...preview, committed: '0.00', blockOnOverdue: true });
+    expect(blocked).toMatchObject({ level: 'none', overdueBlocked: true, overdue: true });
+  });
 });
 
 describe('creditRefusal', () => {

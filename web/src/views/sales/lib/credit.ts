@@ -1,9 +1,11 @@
-import { Dec, fmt, type CreditCheckDto } from '@drp/shared';
+import { availableCredit, creditDecision, type CreditCheckDto, type CreditPreviewDto } from '@drp/shared';
 import type { CreditExceededDetails } from '@/api/sales';
 
 /**
  * The credit panel of the order form and the refusal of a submit, in figures people read:
- * limit, exposure before the order, this order, what is available before and after it.
+ * limit, exposure before the order, this order, what is available before and after it. The
+ * decision itself is the server's (`creditDecision` in @drp/shared), re-run here on the previewed
+ * figures so the panel says what submitting will meet.
  */
 
 export type CreditLevel = 'none' | 'ok' | 'warn' | 'block';
@@ -20,18 +22,37 @@ export interface CreditView {
   /** > 0 when the order goes past the limit */
   excess: string;
   overdue: boolean;
+  /** the limit's verdict: none (no limit in force), ok, warn (WARN past the limit) or block (BLOCK past the limit) */
   level: CreditLevel;
+  /** submitting is refused because of overdue receivables (the account blocks on overdue) */
+  overdueBlocked: boolean;
 }
 
-const positive = (v: string | null | undefined) => !!v && new Dec(v).greaterThan(0);
-
-export function creditView(c: CreditCheckDto): CreditView {
-  const available = fmt(new Dec(c.limit).minus(c.exposure));
-  const after = fmt(new Dec(available).minus(c.orderTotal));
-  let level: CreditLevel = 'ok';
-  if (c.mode === 'NONE') level = 'none';
-  else if (positive(c.excess)) level = c.mode === 'BLOCK' ? 'block' : 'warn';
-  return { mode: c.mode, limit: c.limit, exposure: c.exposure, orderTotal: c.orderTotal, available, after, excess: c.excess, overdue: c.overdue, level };
+export function creditView(c: CreditCheckDto | CreditPreviewDto): CreditView {
+  const preview = c as Partial<CreditPreviewDto>;
+  const d = creditDecision({
+    mode: c.mode,
+    limit: c.limit,
+    exposure: c.exposure,
+    adding: c.orderTotal,
+    committed: preview.committed ?? '0',
+    blockOnOverdue: preview.blockOnOverdue ?? false,
+    overdue: c.overdue,
+  });
+  let level: CreditLevel = c.mode === 'NONE' ? 'none' : 'ok';
+  if (d.reason === 'LIMIT') level = d.outcome === 'BLOCK' ? 'block' : 'warn';
+  return {
+    mode: c.mode,
+    limit: c.limit,
+    exposure: c.exposure,
+    orderTotal: c.orderTotal,
+    available: d.available,
+    after: d.after,
+    excess: d.excess,
+    overdue: c.overdue,
+    level,
+    overdueBlocked: d.code === 'CREDIT_OVERDUE_BLOCKED',
+  };
 }
 
 function str(v: unknown): string | null {
@@ -48,7 +69,7 @@ export function creditRefusal(details: unknown): CreditExceededDetails | null {
   const exposure = str(d.exposure);
   const orderTotal = str(d.orderTotal);
   if (limit === null || exposure === null || orderTotal === null) return null;
-  const available = str(d.available) ?? fmt(new Dec(limit).minus(exposure));
-  const excess = str(d.excess) ?? fmt(Dec.max(0, new Dec(exposure).plus(orderTotal).minus(limit)));
+  const available = str(d.available) ?? availableCredit({ limit, exposure });
+  const excess = str(d.excess) ?? creditDecision({ mode: 'BLOCK', limit, exposure, adding: orderTotal }).excess;
   return { limit, exposure, orderTotal, available, excess };
 }

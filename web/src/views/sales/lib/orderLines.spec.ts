@@ -127,5 +127,8 @@ describe('requests', () => {
     expect(initialQty({ minOrderQty: '6.000' })).toBe('6');
     expect(initialQty({ minOrderQty: '0.000' })).toBe('1');
     expect(initialQty(null)).toBe('1');
+    // the smallest orderable quantity: the minimum rounded up to the multiple (as the mall's stepper)
+    expect(initialQty({ minOrderQty: '5.000', orderMultiple: '2.000' })).toBe('6');
+    expect(initialQty({ minOrderQty: '1.000', orderMultiple: '12.000' })).toBe('12');
   });
 });

@@ -1,4 +1,4 @@
-import { Dec, fmt, type OrderLineDto } from '@drp/shared';
+import { Dec, fmt, minValidQty, type OrderLineDto } from '@drp/shared';
 import type { ProductLite } from '@/api/catalog';
 import type { OrderLineInput, OrderPreviewInput } from '@/api/sales';
 import { decimalProblem } from '@/utils/decimalInput';
@@ -205,11 +205,13 @@ export function draftsFromOrder(lines: OrderLineDto[]): OrderLineDraft[] {
   }));
 }
 
-/** The quantity a freshly picked product starts with: its minimum order quantity, else 1. */
-export function initialQty(product: { minOrderQty?: string | null } | null | undefined): string {
-  const min = product?.minOrderQty;
-  if (min && new Dec(min).greaterThan(0)) return new Dec(min).toFixed();
-  return '1';
+/**
+ * The quantity a freshly picked product starts with: the smallest it may be ordered in (the shared
+ * `minValidQty`: its minimum rounded up to its order multiple), else 1.
+ */
+export function initialQty(product: { minOrderQty?: string | null; orderMultiple?: string | null } | null | undefined): string {
+  if (!product) return '1';
+  return new Dec(minValidQty({ minOrderQty: product.minOrderQty ?? '0', orderMultiple: product.orderMultiple ?? '1' })).toFixed();
 }
 
 /** A stable fingerprint of a preview request, to skip asking twice for the same thing. */

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
-import { OrderSource, OrderStatus, PriceSource, type CreditCheckDto, type SalesOrderDto } from '@drp/shared';
+import { OrderSource, OrderStatus, PriceSource, type CreditPreviewDto, type SalesOrderDto } from '@drp/shared';
 import { ApiError } from '@/api/http';
 import { salesOrdersApi, type OrderPreview, type OrderPreviewInput } from '@/api/sales';
 import { useOrderForm } from './useOrderForm';
 
-const credit: CreditCheckDto = { mode: 'BLOCK', limit: '1000.00', exposure: '100.00', orderTotal: '0.00', excess: '0.00', overdue: false, warning: null, overridden: false };
+const credit: CreditPreviewDto = { mode: 'BLOCK', limit: '1000.00', exposure: '100.00', orderTotal: '0.00', excess: '0.00', overdue: false, warning: null, overridden: false, blockOnOverdue: false, committed: '0.00', outcome: 'OK', reason: null };
 
 function answer(input: OrderPreviewInput): OrderPreview {
   return {

@@ -67,7 +67,7 @@ export function useOrderForm(opts: OrderFormOptions) {
     lines.value = lines.value.filter((l) => l.key !== key);
     if (lines.value.length === 0) lines.value.push(emptyOrderLine());
   }
-  function setProduct(line: OrderLineDraft, product: (ProductLite & { minOrderQty?: string | null }) | null): void {
+  function setProduct(line: OrderLineDraft, product: (ProductLite & { minOrderQty?: string | null; orderMultiple?: string | null }) | null): void {
     line.productId = product?.id ?? null;
     line.product = product;
     line.unitPrice = null;
