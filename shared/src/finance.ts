@@ -249,8 +249,8 @@ export const FINANCE_DOC_PREFIX = { receipt: 'SK', statement: 'DZ' } as const;
 /**
  * A receivable is past due the day after its due date (ARCHITECTURE §6: credit check, overdue
  * lists, aging, sign-in warnings alike). Dates are business dates 'YYYY-MM-DD'. An open amount of
- * zero (settled) is never overdue. The server's SQL twin is `overdueSql` in finance's
- * credit.service.ts: change both together.
+ * zero (settled) is never overdue. The server's SQL twins are `overdue` / `overdueSql` in finance's
+ * overdue-sql.ts: change them together.
  */
 export function isOverdue(dueDate: string, today: string, openAmount?: string): boolean {
   if (openAmount !== undefined && !new Dec(openAmount).greaterThan(0)) return false;

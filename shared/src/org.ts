@@ -41,7 +41,7 @@ export enum UserStatus {
  * The selling branch of a dealer (the branch that sells to it: its orders, receipts and mall are
  * that branch's): the nearest BRANCH above it, else the HQ (a direct account). `chain` is the
  * dealer's ancestor chain in path order (root first; the dealer itself may end it). Null when the
- * chain holds neither. The server's SQL twin is `sellingBranchSql` in org.service.ts.
+ * chain holds neither. The server's SQL twins are `sellingBranchSql` / `sellingBranchExpr` in org.service.ts.
  */
 export function sellingBranch<T extends { type: OrgType | `${OrgType}` }>(chain: readonly T[]): T | null {
   let hq: T | null = null;

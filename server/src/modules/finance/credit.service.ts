@@ -32,21 +32,6 @@ export interface TotalsDelta {
   prepayment?: string;
 }
 
-/**
- * The SQL twin of `isOverdue` (@drp/shared finance.ts): an open receivable past due the day after
- * its due date, as of `today` (a SQL date expression, e.g. ':today::date' or '$2::date'). Every
- * module that filters overdue receivables in SQL uses this (credit check, overdue list, mall
- * account, sign-in warnings); change it and `isOverdue` together.
- */
-export function overdueSql(alias: string, today: string): string {
-  return `(${alias}.open_amount > 0 AND ${alias}.due_date < ${today})`;
-}
-
-/** Days past due in SQL (the twin of `daysOverdue` in @drp/shared): today minus the due date. */
-export function daysOverdueSql(alias: string, today: string): string {
-  return `(${today} - ${alias}.due_date)`;
-}
-
 /** The columns of an account row, overdue measured as of the business day `today` . */
 const accountColumns = (today: string) => [
   sql<string>`o.id`.as('dealer_id'),
