@@ -96,6 +96,9 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'notifications', table: 'stock', why: 'sign-in warnings: one scoped count of low stock rows per sign-in; calling inventory would make notifications depend on inventory, which depends on approval, which notifies (a module cycle)' },
   // catalog:
   // pricing:
+  { module: 'pricing', table: 'category', why: 'the price resolver matches promotions to category subtrees: resolved in one query for a whole cart or catalog page (ARCHITECTURE §7)' },
+  { module: 'pricing', table: 'price_level', why: 'the price resolver names the dealer\'s wholesale level: resolved in one query for a whole cart or catalog page (ARCHITECTURE §7)' },
+  { module: 'pricing', table: 'product_price', why: 'the price resolver reads the dealer\'s level price and the level-10 floor: resolved in one query for a whole cart or catalog page (ARCHITECTURE §7)' },
   // inventory:
   // mall:
   { module: 'mall', table: 'receivable', why: "the mall's account page: the dealer's open and overdue receivable totals, one query (finance has no per-dealer totals function)" },

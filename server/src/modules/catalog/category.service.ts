@@ -94,6 +94,12 @@ export class CategoryService {
     });
   }
 
+  /** For other modules: which of these category ids exist. */
+  async existing(ctx: RequestContext, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    return new Set((await this.db.rows(ctx, this.db.k.selectFrom('category').select('id').where('id', 'in', ids))).map((c) => c.id));
+  }
+
   /** Category edits that change the tree (create, delete) queue on one advisory lock. */
   private async lockTree(tx: RequestContext): Promise<void> {
     await this.db.rows(tx, this.db.k.selectNoFrom(sql<null>`pg_advisory_xact_lock(hashtext('category-tree'))`.as('locked')));

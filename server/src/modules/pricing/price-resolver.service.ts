@@ -1,21 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Selectable } from 'kysely';
 import { Dec, ErrorCode, fmt, OrgType, PriceBookCandidate, PromotionCandidate, quantityProblem, resolvePrice, ResolvedPrice } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
-import { DbService } from '../../database/db.service';
+import { DB, DbService } from '../../database/db.service';
 import { businessDate } from '../../database/business-date';
 import { ProductService } from '../catalog/product.service';
 import { OrgService } from '../org/org.service';
 
+type ProductCol = Selectable<DB['product']>;
+type LevelPrice = Selectable<DB['product_price']>['price'];
+
+/** A row of RESOLVE_SQL, typed from the schema (the json aggregates as the shared candidate types). */
 interface CandidateRow {
-  id: string;
-  base_price: string;
-  floor_price: string | null;
-  level_price: string | null;
-  level10_price: string | null;
-  level: number | null;
-  level_name: string | null;
+  id: ProductCol['id'];
+  base_price: ProductCol['base_price'];
+  floor_price: ProductCol['floor_price'];
+  level_price: LevelPrice | null;
+  level10_price: LevelPrice | null;
+  level: Selectable<DB['organization']>['price_level'];
+  level_name: Selectable<DB['price_level']>['name'] | null;
   books: PriceBookCandidate[];
   promos: PromotionCandidate[];
 }
@@ -95,7 +100,7 @@ export class PriceResolverService {
   async resolveLines(ctx: RequestContext, dealerId: string, lines: { productId: string; qty: string }[], at: Date = new Date(), strict = false): Promise<ResolvedPrice[]> {
     const ids = [...new Set(lines.map((l) => l.productId))];
     if (strict) {
-      const rows = await this.db.query<{ id: string; code: string; min_order_qty: string; order_multiple: string }>(ctx, 'SELECT id, code, min_order_qty, order_multiple FROM product WHERE id = ANY($1)', [ids]);
+      const rows = ids.length ? await this.db.rows(ctx, this.db.k.selectFrom('product').select(['id', 'code', 'min_order_qty', 'order_multiple']).where('id', 'in', ids)) : [];
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const line of lines) {
         const p = byId.get(line.productId)!;
@@ -107,6 +112,7 @@ export class PriceResolverService {
         }
       }
     }
+    // raw SQL on purpose: the benched one-query resolver (e2e/bench/price-resolve.bench.ts runs this very text as its baseline)
     const rows = await this.db.query<CandidateRow>(ctx, RESOLVE_SQL, [dealerId, ids, at.toISOString()]);
     const day = businessDate(at, this.config.companyTz);
     const byId = new Map(rows.map((r) => [r.id, r]));

@@ -1,19 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { Selectable, sql } from 'kysely';
 import { Dec, ErrorCode, OrgType, Paged, PromotionDto, PromotionKind } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { applyOrgScope } from '../../common/scope/data-scope';
+import { orgScope } from '../../common/scope/data-scope';
 import { resolvePage, escapeLike } from '../../common/http/pagination';
-import { DbService } from '../../database/db.service';
+import { DB, DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
+import { CategoryService } from '../catalog/category.service';
 import { ProductService } from '../catalog/product.service';
 import { OrgService } from '../org/org.service';
 import { CreatePromotionDto, PromotionQueryDto, UpdatePromotionDto } from './pricing.dto';
 
-interface PromotionRow {
-  id: string; code: string; name: string; org_id: string; kind: PromotionKind; value: string; min_qty: string; starts_at: Date; ends_at: Date;
-  status: 'ACTIVE' | 'DISABLED'; product_ids: string[]; category_ids: string[]; branch_ids: string[]; levels: number[]; dealer_ids: string[]; remark: string | null; version: number;
-}
+type PromotionRow = Selectable<DB['promotion']>;
+
+const SORT = { startsAt: 'pr.starts_at', endsAt: 'pr.ends_at', code: 'pr.code', name: 'pr.name' };
 
 type PromotionFields = Omit<CreatePromotionDto, 'code' | 'orgId'>;
 
@@ -29,21 +30,31 @@ export class PromotionService {
     private readonly audit: AuditService,
     private readonly orgs: OrgService,
     private readonly products: ProductService,
+    private readonly categories: CategoryService,
   ) {}
 
+  private scoped(ctx: RequestContext) {
+    return this.db.k.selectFrom('promotion as pr').where(orgScope(ctx, 'pr.org_id'));
+  }
+
   async list(ctx: RequestContext, q: PromotionQueryDto): Promise<Paged<PromotionDto>> {
-    const qb = applyOrgScope(this.db.manager(ctx).createQueryBuilder().from('promotion', 'pr'), ctx, 'pr.org_id');
-    if (q.status) qb.andWhere('pr.status = :status', { status: q.status });
-    if (q.activeAt) qb.andWhere('pr.starts_at <= :at AND pr.ends_at > :at', { at: q.activeAt });
-    if (q.q) qb.andWhere('(pr.code ILIKE :q OR pr.name ILIKE :q)', { q: `%${escapeLike(q.q)}%` });
-    const { page, pageSize, column, direction, offset } = resolvePage(q, { startsAt: 'pr.starts_at', endsAt: 'pr.ends_at', code: 'pr.code', name: 'pr.name' }, '-startsAt');
-    const [{ n }] = await qb.clone().select('count(*)::int', 'n').getRawMany<{ n: number }>();
-    const rows = await qb.select('pr.*').orderBy(column, direction).addOrderBy('pr.id').offset(offset).limit(pageSize).getRawMany<PromotionRow>();
+    let query = this.scoped(ctx);
+    if (q.status) query = query.where('pr.status', '=', q.status);
+    if (q.activeAt) query = query.where('pr.starts_at', '<=', sql<Date>`${q.activeAt}::timestamptz`).where('pr.ends_at', '>', sql<Date>`${q.activeAt}::timestamptz`);
+    if (q.q) {
+      const like = `%${escapeLike(q.q)}%`;
+      query = query.where((eb) => eb.or([eb('pr.code', 'ilike', like), eb('pr.name', 'ilike', like)]));
+    }
+    const { page, pageSize, column, direction, offset } = resolvePage(q, SORT, '-startsAt');
+    const [{ n }, rows] = await Promise.all([
+      this.db.one(ctx, query.select(sql<number>`count(*)::int`.as('n'))),
+      this.db.rows(ctx, query.selectAll('pr').orderBy(sql`${sql.raw(column)} ${sql.raw(direction)}`).orderBy('pr.id').offset(offset).limit(pageSize)),
+    ]);
     return { items: rows.map(toDto), total: n, page, pageSize };
   }
 
   async get(ctx: RequestContext, id: string): Promise<PromotionDto> {
-    const row = await applyOrgScope(this.db.manager(ctx).createQueryBuilder().from('promotion', 'pr'), ctx, 'pr.org_id').select('pr.*').andWhere('pr.id = :id', { id }).getRawOne<PromotionRow>();
+    const row = await this.db.first(ctx, this.scoped(ctx).selectAll('pr').where('pr.id', '=', id));
     if (!row) throw notFound('promotion', id);
     return toDto(row);
   }
@@ -53,14 +64,18 @@ export class PromotionService {
       const ownerId = dto.orgId ?? tx.actor.orgId;
       const owner = await this.orgs.assertVisible(tx, ownerId);
       if (owner.type === OrgType.DEALER) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A promotion belongs to HQ or a branch', { field: 'orgId' });
-      const [{ taken }] = await this.db.query<{ taken: boolean }>(tx, 'SELECT EXISTS (SELECT 1 FROM promotion WHERE lower(code) = lower($1)) AS taken', [dto.code]);
+      const taken = await this.db.first(tx, this.db.k.selectFrom('promotion').select('id').where(sql<string>`lower(code)`, '=', dto.code.toLowerCase()));
       if (taken) throw new DomainError(ErrorCode.DUPLICATE, `The promotion code ${dto.code} is taken`, { field: 'code' });
       await this.check(tx, dto, owner.path);
-      const [{ id: newId }] = await this.db.query<{ id: string }>(
+      const { id: newId } = await this.db.one(
         tx,
-        `INSERT INTO promotion (code, name, org_id, kind, value, min_qty, starts_at, ends_at, product_ids, category_ids, branch_ids, levels, dealer_ids, remark)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id`,
-        [dto.code, dto.name.trim(), ownerId, dto.kind, dto.value, dto.minQty ?? '0', dto.startsAt, dto.endsAt, dto.productIds ?? [], dto.categoryIds ?? [], dto.branchIds ?? [], dto.levels ?? [], dto.dealerIds ?? [], dto.remark ?? null],
+        this.db.k
+          .insertInto('promotion')
+          .values({
+            code: dto.code, name: dto.name.trim(), org_id: ownerId, kind: dto.kind, value: dto.value, min_qty: dto.minQty ?? '0', starts_at: dto.startsAt, ends_at: dto.endsAt,
+            product_ids: dto.productIds ?? [], category_ids: dto.categoryIds ?? [], branch_ids: dto.branchIds ?? [], levels: dto.levels ?? [], dealer_ids: dto.dealerIds ?? [], remark: dto.remark ?? null,
+          })
+          .returning('id'),
       );
       await this.audit.record(tx, { action: 'create', entity: 'promotion', entityId: newId, orgId: ownerId, summary: `created promotion ${dto.code} ${dto.name}`, after: { ...dto } });
       return newId;
@@ -71,11 +86,11 @@ export class PromotionService {
   async update(ctx: RequestContext, id: string, dto: UpdatePromotionDto): Promise<PromotionDto> {
     await this.db.tx(ctx, async (tx) => {
       await this.get(tx, id);
-      const [row] = await this.db.query<PromotionRow>(tx, 'SELECT * FROM promotion WHERE id = $1 FOR UPDATE', [id]);
+      const row = await this.db.one(tx, this.db.k.selectFrom('promotion').selectAll().where('id', '=', id).forUpdate());
       if (row.version !== dto.version) throw staleVersion('promotion', dto.version, row.version);
       const merged: PromotionFields = {
         name: dto.name ?? row.name,
-        kind: row.kind,
+        kind: row.kind as PromotionKind,
         value: dto.value ?? row.value,
         minQty: dto.minQty ?? row.min_qty,
         startsAt: dto.startsAt ?? row.starts_at.toISOString(),
@@ -88,10 +103,15 @@ export class PromotionService {
         remark: dto.remark !== undefined ? dto.remark : row.remark,
       };
       await this.check(tx, merged, await this.orgs.pathOf(tx, row.org_id));
-      await this.db.query(
+      await this.db.rows(
         tx,
-        `UPDATE promotion SET name=$2, value=$3, min_qty=$4, starts_at=$5, ends_at=$6, product_ids=$7, category_ids=$8, branch_ids=$9, levels=$10, dealer_ids=$11, remark=$12, version = version + 1 WHERE id = $1`,
-        [id, merged.name, merged.value, merged.minQty, merged.startsAt, merged.endsAt, merged.productIds, merged.categoryIds, merged.branchIds, merged.levels, merged.dealerIds, merged.remark],
+        this.db.k
+          .updateTable('promotion')
+          .set({
+            name: merged.name, value: merged.value, min_qty: merged.minQty, starts_at: merged.startsAt, ends_at: merged.endsAt, product_ids: merged.productIds, category_ids: merged.categoryIds,
+            branch_ids: merged.branchIds, levels: merged.levels, dealer_ids: merged.dealerIds, remark: merged.remark, version: sql`version + 1`,
+          })
+          .where('id', '=', id),
       );
       await this.audit.record(tx, { action: 'update', entity: 'promotion', entityId: id, orgId: row.org_id, summary: `edited promotion ${row.code}`, before: toDto(row), after: { ...toDto(row), ...merged } });
     });
@@ -102,7 +122,7 @@ export class PromotionService {
     const p = await this.get(ctx, id);
     if (p.status !== status) {
       await this.db.tx(ctx, async (tx) => {
-        await this.db.query(tx, 'UPDATE promotion SET status = $2, version = version + 1 WHERE id = $1', [id, status]);
+        await this.db.rows(tx, this.db.k.updateTable('promotion').set({ status, version: sql`version + 1` }).where('id', '=', id));
         await this.audit.record(tx, { action: status === 'ACTIVE' ? 'enable' : 'disable', entity: 'promotion', entityId: id, orgId: p.orgId, summary: `${status === 'ACTIVE' ? 'enabled' : 'disabled'} promotion ${p.code}`, before: { status: p.status }, after: { status } });
       });
     }
@@ -120,11 +140,11 @@ export class PromotionService {
     const categoryIds = dto.categoryIds ?? [];
     if (!productIds.length && !categoryIds.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Choose the products or categories the promotion covers', { field: 'productIds' });
     if (productIds.length) await this.products.assertUsable(tx, productIds, { orgPath: ownerPath });
-    const cats = await this.db.query<{ id: string }>(tx, 'SELECT id FROM category WHERE id = ANY($1)', [categoryIds]);
-    const missingCats = categoryIds.filter((c) => !cats.some((x) => x.id === c));
+    const cats = await this.categories.existing(tx, categoryIds);
+    const missingCats = categoryIds.filter((c) => !cats.has(c));
     if (missingCats.length) throw new DomainError(ErrorCode.NOT_FOUND, 'Unknown categories', { entity: 'category', ids: missingCats });
     for (const [ids, type] of [[dto.branchIds ?? [], OrgType.BRANCH], [dto.dealerIds ?? [], OrgType.DEALER]] as const) {
-      const rows = await this.db.query<{ id: string; type: OrgType }>(tx, 'SELECT id, type FROM organization WHERE id = ANY($1)', [ids]);
+      const rows = ids.length ? await this.db.rows(tx, this.db.k.selectFrom('organization').select(['id', 'type']).where('id', 'in', ids)) : [];
       const bad = ids.filter((id) => rows.find((r) => r.id === id)?.type !== type);
       if (bad.length) throw new DomainError(ErrorCode.NOT_FOUND, `Unknown ${type.toLowerCase()}(s)`, { entity: type.toLowerCase(), ids: bad });
     }
@@ -133,8 +153,8 @@ export class PromotionService {
 
 function toDto(r: PromotionRow): PromotionDto {
   return {
-    id: r.id, code: r.code, name: r.name, orgId: r.org_id, kind: r.kind, value: r.value, minQty: r.min_qty,
-    startsAt: new Date(r.starts_at).toISOString(), endsAt: new Date(r.ends_at).toISOString(), status: r.status,
+    id: r.id, code: r.code, name: r.name, orgId: r.org_id, kind: r.kind as PromotionKind, value: r.value, minQty: r.min_qty,
+    startsAt: new Date(r.starts_at).toISOString(), endsAt: new Date(r.ends_at).toISOString(), status: r.status as PromotionDto['status'],
     productIds: r.product_ids, categoryIds: r.category_ids, branchIds: r.branch_ids, levels: r.levels.map(Number), dealerIds: r.dealer_ids, remark: r.remark, version: r.version,
   };
 }
