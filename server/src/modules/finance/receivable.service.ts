@@ -104,13 +104,6 @@ export class ReceivableService {
     await this.settle(tx, ret.dealerId);
   }
 
-  /** What is left of return credits not yet set against receivables, by return (a sales return's "unallocated"). */
-  async returnCredits(ctx: RequestContext, returnIds: string[]): Promise<Map<string, { amount: string; unallocated: string }>> {
-    if (!returnIds.length) return new Map();
-    const rows = await this.db.rows(ctx, this.db.k.selectFrom('return_credit').select(['return_id', 'amount', 'unallocated']).where('return_id', 'in', returnIds));
-    return new Map(rows.map((r) => [r.return_id, { amount: fmt(r.amount), unallocated: fmt(r.unallocated) }]));
-  }
-
   /**
    * Sets every unallocated credit of the dealer (receipts and returns, oldest first; or just
    * `onlyCreditId`) against its open receivables (earliest due first) until one side runs out.
