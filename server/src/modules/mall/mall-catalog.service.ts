@@ -7,6 +7,7 @@ import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { escapeLike, resolvePage } from '../../common/http/pagination';
 import { productScopeCondition } from '../../common/scope/data-scope';
+import { Expression, sql, SqlBool } from 'kysely';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { PriceResolverService } from '../pricing/price-resolver.service';
@@ -50,15 +51,21 @@ export interface LoadedCards {
 const SORT: Record<string, string> = { code: 'p.code', name: 'p.name', publishedAt: 'COALESCE(p.mall_published_at, p.created_at)' };
 
 /**
- * Branch product scope (经营商品范围) of a dealer as positional SQL: the one rule in data-scope.ts
- * (`productScopeCondition`), with its named parameter turned into `$n`.
+ * Branch product scope (经营商品范围) of a dealer as a typed condition on the product `alias`: the
+ * one rule in data-scope.ts (`productScopeCondition`), its named parameter bound by kysely.
  */
-export function dealerScopeSql(alias: string, dealer: Pick<MallDealer, 'path' | 'scoped'>, paramIndex: number): { sql: string; param: string[] } {
-  const { sql, params } = productScopeCondition(alias, dealer.path, 'm');
+export function dealerScope(alias: string, dealer: Pick<MallDealer, 'path' | 'scoped'>): Expression<SqlBool> {
+  const { sql: text, params } = productScopeCondition(alias, dealer.path, 'm');
   const [[name, value]] = Object.entries(params);
   // no rules above the dealer: the rule's answer is "everything"; a trivial condition keeps the plans (and JIT) out of it
-  if (!dealer.scoped) return { sql: `($${paramIndex}::uuid[] IS NOT NULL)`, param: value as string[] };
-  return { sql: sql.split(`:${name}`).join(`$${paramIndex}`), param: value as string[] };
+  if (!dealer.scoped) return sql<SqlBool>`(${value}::uuid[] IS NOT NULL)`;
+  // the rule's text comes from code (data-scope.ts), never from input
+  return sql<SqlBool>`${sql.join(text.split(`:${name}`).map((part) => sql.raw(part)), sql`${value}`)}`;
+}
+
+/** The mall's product filter: published, on sale, in the dealer's range. */
+function orderable(dealer: Pick<MallDealer, 'path' | 'scoped'>) {
+  return sql<SqlBool>`(p.mall_published AND p.status = 'ON_SALE' AND ${dealerScope('p', dealer)})`;
 }
 
 /**
@@ -83,36 +90,40 @@ export class MallCatalogService {
   }
 
   async showExactStock(ctx: RequestContext): Promise<boolean> {
-    const [s] = await this.db.query<{ show_exact_stock: boolean }>(ctx, 'SELECT show_exact_stock FROM mall_settings WHERE id = 1');
+    const s = await this.db.first(ctx, this.db.k.selectFrom('mall_settings').select('show_exact_stock').where('id', '=', 1));
     return !!s?.show_exact_stock;
   }
 
   async catalog(ctx: RequestContext, q: CatalogQueryDto): Promise<Paged<MallProductCardDto>> {
     const dealer = await this.dealers.requireDealer(ctx);
     const { page, pageSize, offset, column, direction } = resolvePage(q, SORT, 'code');
-    const scope = dealerScopeSql('p', dealer, 1);
-    const params: unknown[] = [scope.param];
-    const where = [`p.mall_published`, `p.status = 'ON_SALE'`, scope.sql];
-    const arg = (v: unknown) => `$${params.push(v)}`;
+    let query = this.db.k.selectFrom('product as p').where(orderable(dealer));
     if (q.q?.trim()) {
-      const like = arg(`%${escapeLike(q.q.trim())}%`);
-      where.push(`(p.code ILIKE ${like} OR p.name ILIKE ${like} OR p.barcode ILIKE ${like} OR p.brand ILIKE ${like})`);
+      const like = `%${escapeLike(q.q.trim())}%`;
+      query = query.where((eb) => eb.or([eb('p.code', 'ilike', like), eb('p.name', 'ilike', like), eb('p.barcode', 'ilike', like), eb('p.brand', 'ilike', like)]));
     }
-    if (q.categoryId) where.push(`p.category_id IN (SELECT c.id FROM category c WHERE c.path LIKE (SELECT path FROM category WHERE id = ${arg(q.categoryId)}) || '%')`);
-    if (q.favourites) where.push(`EXISTS (SELECT 1 FROM mall_favourite f WHERE f.dealer_id = ${arg(dealer.id)} AND f.product_id = p.id)`);
-    let from = 'product p';
-    let order = `${column} ${direction}, p.id`;
+    if (q.categoryId) query = query.where(sql<SqlBool>`p.category_id IN (SELECT c.id FROM category c WHERE c.path LIKE (SELECT path FROM category WHERE id = ${q.categoryId}) || '%')`);
+    if (q.favourites) query = query.where(sql<SqlBool>`EXISTS (SELECT 1 FROM mall_favourite f WHERE f.dealer_id = ${dealer.id} AND f.product_id = p.id)`);
+    // column and direction come from resolvePage's allow-list (SORT)
+    let order = sql`${sql.raw(column)} ${sql.raw(direction)}, p.id`;
     if (q.frequent) {
       // 常购商品: what the dealer ordered most (by number of orders) in the last 90 days
-      from = `product p JOIN (SELECT l.product_id, count(DISTINCT o.id) AS n FROM sales_order o JOIN sales_order_line l ON l.order_id = o.id
-                               WHERE o.dealer_id = ${arg(dealer.id)} AND o.created_at > now() - interval '90 days' AND o.status NOT IN ('DRAFT','CANCELLED','REJECTED')
-                               GROUP BY l.product_id) fq ON fq.product_id = p.id`;
-      order = `fq.n DESC, p.code, p.id`;
+      const fq = this.db.k
+        .selectFrom('sales_order as o')
+        .innerJoin('sales_order_line as l', 'l.order_id', 'o.id')
+        .select(['l.product_id', sql<number>`count(DISTINCT o.id)`.as('n')])
+        .where('o.dealer_id', '=', dealer.id)
+        .where('o.created_at', '>', sql<Date>`now() - interval '90 days'`)
+        .where('o.status', 'not in', ['DRAFT', 'CANCELLED', 'REJECTED'])
+        .groupBy('l.product_id')
+        .as('fq');
+      // the join adds `fq` (ordered by below); the rest of the query names only p
+      query = query.innerJoin(fq, (j) => j.onRef('fq.product_id', '=', 'p.id')) as unknown as typeof query;
+      order = sql`fq.n DESC, p.code, p.id`;
     }
-    const sql = `FROM ${from} WHERE ${where.join(' AND ')}`;
     return this.together(ctx, async (tx) => {
-      const [{ n }] = await this.db.query<{ n: number }>(tx, `SELECT count(*)::int AS n ${sql}`, params);
-      const ids = await this.db.query<{ id: string }>(tx, `SELECT p.id ${sql} ORDER BY ${order} LIMIT ${pageSize} OFFSET ${offset}`, params);
+      const { n } = await this.db.one(tx, query.select(sql<number>`count(*)::int`.as('n')));
+      const ids = await this.db.rows(tx, query.select('p.id').orderBy(order).limit(pageSize).offset(offset));
       const { cards } = await this.loadCards(tx, dealer, ids.map((r) => ({ productId: r.id })));
       return { items: cards, total: n, page, pageSize };
     });
@@ -121,13 +132,18 @@ export class MallCatalogService {
   /** Flat list of categories holding published products in the dealer's scope (counted over each subtree). */
   async categories(ctx: RequestContext, dealer?: MallDealer): Promise<MallCategoryDto[]> {
     dealer ??= await this.dealers.requireDealer(ctx);
-    const scope = dealerScopeSql('p', dealer, 1);
-    const rows = await this.db.query<{ id: string; name: string; parent_id: string | null; n: number }>(
+    const rows = await this.db.rows(
       ctx,
-      `WITH pc AS MATERIALIZED (SELECT c.path FROM product p JOIN category c ON c.id = p.category_id WHERE p.mall_published AND p.status = 'ON_SALE' AND ${scope.sql})
-       SELECT c.id, c.name, c.parent_id, (SELECT count(*)::int FROM pc WHERE pc.path LIKE c.path || '%') AS n
-         FROM category c ORDER BY c.depth, c.sort_order, c.code`,
-      [scope.param],
+      this.db.k
+        .with(
+          (cte) => cte('pc').materialized(),
+          (db) => db.selectFrom('product as p').innerJoin('category as c', 'c.id', 'p.category_id').select('c.path').where(orderable(dealer!)),
+        )
+        .selectFrom('category as c')
+        .select(['c.id', 'c.name', 'c.parent_id', sql<number>`(SELECT count(*)::int FROM pc WHERE pc.path LIKE c.path || '%')`.as('n')])
+        .orderBy('c.depth')
+        .orderBy('c.sort_order')
+        .orderBy('c.code'),
     );
     return rows.filter((r) => r.n > 0).map((r) => ({ id: r.id, name: r.name, parentId: r.parent_id, productCount: r.n }));
   }
@@ -138,9 +154,9 @@ export class MallCatalogService {
     const row = rows.get(id);
     if (!row || this.problem(row) || !cards[0]) throw notFound('product', id);
     const [images, units, cart] = [
-      await this.db.query<{ id: string; storage_key: string }>(ctx, 'SELECT id, storage_key FROM product_image WHERE product_id = $1 ORDER BY sort_order, created_at', [id]),
-      await this.db.query<{ unit: string; factor: string }>(ctx, 'SELECT unit, factor FROM product_unit WHERE product_id = $1 ORDER BY factor', [id]),
-      await this.db.query<{ qty: string }>(ctx, 'SELECT qty FROM mall_cart_item WHERE dealer_id = $1 AND product_id = $2', [dealer.id, id]),
+      await this.db.rows(ctx, this.db.k.selectFrom('product_image').select(['id', 'storage_key']).where('product_id', '=', id).orderBy('sort_order').orderBy('created_at')),
+      await this.db.rows(ctx, this.db.k.selectFrom('product_unit').select(['unit', 'factor']).where('product_id', '=', id).orderBy('factor')),
+      await this.db.rows(ctx, this.db.k.selectFrom('mall_cart_item').select('qty').where('dealer_id', '=', dealer.id).where('product_id', '=', id)),
     ];
     return {
       ...cards[0],
@@ -154,27 +170,34 @@ export class MallCatalogService {
 
   /** Products on promotion for the dealer now (up to `limit`): candidates covered by a running promotion, kept when their price really is the promotion's. */
   async promotions(ctx: RequestContext, dealer: MallDealer, limit = 10): Promise<MallProductCardDto[]> {
-    const scope = dealerScopeSql('p', dealer, 1);
-    const ids = await this.db.query<{ id: string }>(
+    const ids = await this.db.rows(
       ctx,
-      `SELECT p.id FROM product p JOIN category pc ON pc.id = p.category_id
-        WHERE p.mall_published AND p.status = 'ON_SALE' AND ${scope.sql}
-          AND EXISTS (SELECT 1 FROM promotion pr WHERE pr.status = 'ACTIVE' AND pr.starts_at <= now() AND pr.ends_at > now()
-                        AND (p.id = ANY(pr.product_ids) OR EXISTS (SELECT 1 FROM category c WHERE c.id = ANY(pr.category_ids) AND pc.path LIKE c.path || '%')))
-        ORDER BY p.code LIMIT $2`,
-      [scope.param, limit * 4],
+      this.db.k
+        .selectFrom('product as p')
+        .innerJoin('category as pc', 'pc.id', 'p.category_id')
+        .select('p.id')
+        .where(orderable(dealer))
+        .where(
+          sql<SqlBool>`EXISTS (SELECT 1 FROM promotion pr WHERE pr.status = 'ACTIVE' AND pr.starts_at <= now() AND pr.ends_at > now()
+                        AND (p.id = ANY(pr.product_ids) OR EXISTS (SELECT 1 FROM category c WHERE c.id = ANY(pr.category_ids) AND pc.path LIKE c.path || '%')))`,
+        )
+        .orderBy('p.code')
+        .limit(limit * 4),
     );
     const { cards } = await this.loadCards(ctx, dealer, ids.map((r) => ({ productId: r.id })));
     return cards.filter((c) => c.priceSource === PriceSource.PROMOTION).slice(0, limit);
   }
 
   async newArrivals(ctx: RequestContext, dealer: MallDealer, limit = 10): Promise<MallProductCardDto[]> {
-    const scope = dealerScopeSql('p', dealer, 1);
-    const ids = await this.db.query<{ id: string }>(
+    const ids = await this.db.rows(
       ctx,
-      `SELECT p.id FROM product p WHERE p.mall_published AND p.status = 'ON_SALE' AND ${scope.sql}
-        ORDER BY COALESCE(p.mall_published_at, p.created_at) DESC, p.code DESC LIMIT $2`,
-      [scope.param, limit],
+      this.db.k
+        .selectFrom('product as p')
+        .select('p.id')
+        .where(orderable(dealer))
+        .orderBy(sql`COALESCE(p.mall_published_at, p.created_at)`, 'desc')
+        .orderBy('p.code', 'desc')
+        .limit(limit),
     );
     return (await this.loadCards(ctx, dealer, ids.map((r) => ({ productId: r.id })))).cards;
   }
@@ -183,23 +206,25 @@ export class MallCatalogService {
   async hqStock(ctx: RequestContext, q: StockQueryDto): Promise<Paged<MallStockRowDto>> {
     const dealer = await this.dealers.requireDealer(ctx);
     const { page, pageSize, offset, column, direction } = resolvePage(q, { code: 'p.code', name: 'p.name' }, 'code');
-    const scope = dealerScopeSql('p', dealer, 1);
-    const params: unknown[] = [scope.param];
-    const where = [`p.mall_published`, `p.status = 'ON_SALE'`, scope.sql];
+    let query = this.db.k.selectFrom('product as p').where(orderable(dealer));
     if (q.q?.trim()) {
-      params.push(`%${escapeLike(q.q.trim())}%`);
-      where.push(`(p.code ILIKE $2 OR p.name ILIKE $2 OR p.barcode ILIKE $2 OR p.brand ILIKE $2)`);
+      const like = `%${escapeLike(q.q.trim())}%`;
+      query = query.where((eb) => eb.or([eb('p.code', 'ilike', like), eb('p.name', 'ilike', like), eb('p.barcode', 'ilike', like), eb('p.brand', 'ilike', like)]));
     }
-    const sql = `FROM product p WHERE ${where.join(' AND ')}`;
     const { n, rows } = await this.together(ctx, async (tx) => {
-      const [{ n }] = await this.db.query<{ n: number }>(tx, `SELECT count(*)::int AS n ${sql}`, params);
-      const rows = await this.db.query<{ id: string; code: string; name: string; spec: string | null; base_unit: string; low_stock_threshold: string; available: string }>(
-      ctx,
-      `SELECT p.id, p.code, p.name, p.spec, p.base_unit, p.low_stock_threshold,
-              COALESCE((SELECT sum(s.on_hand - s.reserved) FROM stock s JOIN warehouse w ON w.id = s.warehouse_id JOIN organization o ON o.id = w.org_id
-                         WHERE s.product_id = p.id AND w.status = 'ACTIVE' AND o.type = 'HQ'), 0) AS available
-         ${sql} ORDER BY ${column} ${direction}, p.id LIMIT ${pageSize} OFFSET ${offset}`,
-        params,
+      const { n } = await this.db.one(tx, query.select(sql<number>`count(*)::int`.as('n')));
+      const rows = await this.db.rows(
+        tx,
+        query
+          .select([
+            'p.id', 'p.code', 'p.name', 'p.spec', 'p.base_unit', 'p.low_stock_threshold',
+            sql<string>`COALESCE((SELECT sum(s.on_hand - s.reserved) FROM stock s JOIN warehouse w ON w.id = s.warehouse_id JOIN organization o ON o.id = w.org_id
+                         WHERE s.product_id = p.id AND w.status = 'ACTIVE' AND o.type = 'HQ'), 0)`.as('available'),
+          ])
+          // column and direction come from resolvePage's allow-list
+          .orderBy(sql`${sql.raw(column)} ${sql.raw(direction)}, p.id`)
+          .limit(pageSize)
+          .offset(offset),
       );
       return { n, rows };
     });
@@ -223,10 +248,13 @@ export class MallCatalogService {
       if (on) {
         const row = (await this.productRows(tx, dealer, [productId])).get(productId);
         if (!row || this.problem(row)) throw notFound('product', productId);
-        const added = await this.db.query(tx, 'INSERT INTO mall_favourite (dealer_id, product_id, created_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING product_id', [dealer.id, productId, tx.user?.id ?? null]);
+        const added = await this.db.rows(
+          tx,
+          this.db.k.insertInto('mall_favourite').values({ dealer_id: dealer.id, product_id: productId, created_by: tx.user?.id ?? null }).onConflict((oc) => oc.doNothing()).returning('product_id'),
+        );
         if (added.length) await this.audit.record(tx, { action: 'favourite', entity: 'mall_favourite', entityId: productId, orgId: dealer.id, summary: `favourite ${row.code}` });
       } else {
-        const gone = await this.db.query(tx, 'DELETE FROM mall_favourite WHERE dealer_id = $1 AND product_id = $2 RETURNING product_id', [dealer.id, productId]);
+        const gone = await this.db.rows(tx, this.db.k.deleteFrom('mall_favourite').where('dealer_id', '=', dealer.id).where('product_id', '=', productId).returning('product_id'));
         if (gone.length) await this.audit.record(tx, { action: 'unfavourite', entity: 'mall_favourite', entityId: productId, orgId: dealer.id, summary: 'favourite removed' });
       }
     });
@@ -251,19 +279,26 @@ export class MallCatalogService {
   async productRows(ctx: RequestContext, dealer: MallDealer, productIds: string[]): Promise<Map<string, MallProductRow>> {
     const ids = [...new Set(productIds)];
     if (!ids.length) return new Map();
-    const scope = dealerScopeSql('p', dealer, 4);
-    const rows = await this.db.query<MallProductRow>(
+    // ONE query per page or cart (the catalog page is benched): scope, pack unit, image, stock of
+    // the supplying warehouses and favourite beside the product (catalog's and inventory's tables: allowed reads)
+    const rows: MallProductRow[] = await this.db.rows(
       ctx,
-      `SELECT p.id, p.code, p.name, p.spec, p.brand, p.category_id, c.name AS category_name, p.base_unit, p.barcode, p.remark, p.min_order_qty, p.order_multiple,
-              p.low_stock_threshold, p.tax_rate, p.status, p.mall_published, ${scope.sql} AS in_scope,
-              u.unit AS pack_unit, u.factor AS pack_factor,
-              (SELECT i.storage_key FROM product_image i WHERE i.product_id = p.id ORDER BY i.sort_order, i.created_at LIMIT 1) AS image_key,
-              COALESCE((SELECT sum(s.on_hand - s.reserved) FROM stock s WHERE s.product_id = p.id AND s.warehouse_id = ANY($2::uuid[])), 0) AS available,
-              EXISTS (SELECT 1 FROM mall_favourite f WHERE f.dealer_id = $3 AND f.product_id = p.id) AS favourite
-         FROM product p JOIN category c ON c.id = p.category_id
-         LEFT JOIN LATERAL (SELECT pu.unit, pu.factor FROM product_unit pu WHERE pu.product_id = p.id ORDER BY pu.factor DESC LIMIT 1) u ON true
-        WHERE p.id = ANY($1::uuid[])`,
-      [ids, dealer.warehouseIds, dealer.id, scope.param],
+      this.db.k
+        .selectFrom('product as p')
+        .innerJoin('category as c', 'c.id', 'p.category_id')
+        .leftJoinLateral(
+          (eb) => eb.selectFrom('product_unit as pu').select(['pu.unit', 'pu.factor']).whereRef('pu.product_id', '=', 'p.id').orderBy('pu.factor', 'desc').limit(1).as('u'),
+          (j) => j.onTrue(),
+        )
+        .select([
+          'p.id', 'p.code', 'p.name', 'p.spec', 'p.brand', 'p.category_id', 'c.name as category_name', 'p.base_unit', 'p.barcode', 'p.remark', 'p.min_order_qty', 'p.order_multiple',
+          'p.low_stock_threshold', 'p.tax_rate', 'p.status', 'p.mall_published', sql<boolean>`${dealerScope('p', dealer)}`.as('in_scope'),
+          'u.unit as pack_unit', 'u.factor as pack_factor',
+          sql<string | null>`(SELECT i.storage_key FROM product_image i WHERE i.product_id = p.id ORDER BY i.sort_order, i.created_at LIMIT 1)`.as('image_key'),
+          sql<string>`COALESCE((SELECT sum(s.on_hand - s.reserved) FROM stock s WHERE s.product_id = p.id AND s.warehouse_id = ANY(${dealer.warehouseIds}::uuid[])), 0)`.as('available'),
+          sql<boolean>`EXISTS (SELECT 1 FROM mall_favourite f WHERE f.dealer_id = ${dealer.id} AND f.product_id = p.id)`.as('favourite'),
+        ])
+        .where('p.id', 'in', ids),
     );
     return new Map(rows.map((r) => [r.id, r]));
   }
@@ -317,11 +352,19 @@ export class MallCatalogService {
     const promos = [...new Set(resolved.filter((r) => r.source === PriceSource.PROMOTION && r.sourceId).map((r) => r.sourceId!))];
     const books = [...new Set(resolved.filter((r) => r.source === PriceSource.PRICE_BOOK && r.sourceId).map((r) => r.sourceId!))];
     if (!promos.length && !books.length) return new Map();
-    const rows = await this.db.query<{ id: string; day: string | null }>(
+    // two owners' tables (pricing: promotion, price_book) in one read per page: allowed reads
+    const rows = await this.db.rows(
       ctx,
-      `SELECT id::text, to_char((ends_at - interval '1 millisecond') AT TIME ZONE $3, 'YYYY-MM-DD') AS day FROM promotion WHERE id = ANY($1::uuid[])
-       UNION ALL SELECT id::text, to_char(valid_to, 'YYYY-MM-DD') FROM price_book WHERE id = ANY($2::uuid[])`,
-      [promos, books, this.config.companyTz],
+      this.db.k
+        .selectFrom('promotion')
+        .select([sql<string>`id::text`.as('id'), sql<string | null>`to_char((ends_at - interval '1 millisecond') AT TIME ZONE ${this.config.companyTz}, 'YYYY-MM-DD')`.as('day')])
+        .where(sql<SqlBool>`id = ANY(${promos}::uuid[])`)
+        .unionAll(
+          this.db.k
+            .selectFrom('price_book')
+            .select([sql<string>`id::text`.as('id'), sql<string | null>`to_char(valid_to, 'YYYY-MM-DD')`.as('day')])
+            .where(sql<SqlBool>`id = ANY(${books}::uuid[])`),
+        ),
     );
     return new Map(rows.filter((r) => r.day).map((r) => [r.id, r.day!]));
   }
