@@ -88,6 +88,12 @@ describe('sales documents on the kernel', () => {
       [dealerId],
     );
     expect(left).toEqual({ orders: 0, approvals: 0, notices: 0, audits: 0 });
+    // the demo seed ships orders it created in the same transaction: their shipments' audit names the order's final number too
+    const [seeded] = await t.sql<{ shipments: number; unnamed: number }>(
+      `SELECT count(*)::int AS shipments, count(*) FILTER (WHERE summary !~ ' of SO[0-9]{8}-[0-9]{4}:')::int AS unnamed FROM audit_log WHERE entity = 'shipment' AND action = 'create'`,
+    );
+    expect(seeded.shipments).toBeGreaterThan(0);
+    expect(seeded.unnamed).toBe(0);
   });
 
   it('a back-dated shipment and return are numbered on their own business date; the receivable (ShipmentPosted) and its credit (ReturnPosted) follow', async () => {

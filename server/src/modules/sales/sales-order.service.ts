@@ -151,8 +151,12 @@ export class SalesOrderService {
     );
   };
 
-  /** Runs `fn` with the order's number: at once when it has one, else right after its transaction numbers it. */
-  private withNumber(tx: RequestContext, o: { id: string; number: string | null }, fn: AfterNumber): Promise<void> {
+  /**
+   * Runs `fn` with the order's number: at once when it has one, else right after its transaction
+   * numbers it (an order created in this transaction: e.g. the mall's checkout audit, or the demo
+   * seed shipping an order it created). For text that names the order by its number.
+   */
+  whenNumbered(tx: RequestContext, o: { id: string; number: string | null }, fn: AfterNumber): Promise<void> {
     if (o.number) return fn(o.number);
     if (!tx.manager) throw new Error('an order without a number outside its transaction');
     let waiting = this.waitingForNumber.get(tx.manager);
@@ -260,7 +264,7 @@ export class SalesOrderService {
     // pricing, credit check and stock reservation (bench: order-submit).
     this.kernel.assignNumber(tx, SALES_ORDER, 'sales_order', row.id, SALES_DOC_PREFIX.order, day);
     if (dto.submit) await this.submitLocked(tx, row.id, {}, { dealerId: dealer.id });
-    await this.withNumber(tx, { id: row.id, number: null }, (number) =>
+    await this.whenNumbered(tx, { id: row.id, number: null }, (number) =>
       this.audit.record(tx, {
         action: 'create', entity: 'sales_order', entityId: row.id, orgId: dealer.id,
         summary: `order ${number} for ${dealer.code}: ${lines.length} line(s), ${totals.total}`,
@@ -727,7 +731,7 @@ export class SalesOrderService {
   /** The creator's notice of a move; it names the order's number, so a new order's waits until it is numbered. */
   private notifyCreator(tx: RequestContext, o: OrderRow, to: OrderStatus, note: string | null): Promise<void> {
     const machine = note ? MACHINE_NOTE[note] : undefined;
-    return this.withNumber(tx, o, (number) =>
+    return this.whenNumbered(tx, o, (number) =>
       this.tellCreator(tx, o, `订单 ${number}：${STATUS_ZH[to]}`, machine?.zh ?? note, {
         key: 'orderStatus',
         params: { number, status: to },

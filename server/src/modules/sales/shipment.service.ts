@@ -164,11 +164,14 @@ export class ShipmentService {
       // the shipped value leaves open orders (the order's running totals move in their owner) and becomes a receivable (finance, on ShipmentPosted)
       await this.orders.recordShipped(tx, o, amount, to, `${number}${dto.trackingNo ? ` ${dto.logisticsCompany ?? ''} ${dto.trackingNo}` : ''}`.trim());
       this.events.publish(tx, 'ShipmentPosted', { shipmentId: s.id, orderId: o.id, dealerId: o.dealer_id, branchId: o.branch_id, salesRepId: o.sales_rep_id, number, businessDate: day, dueDate, amount });
-      await this.audit.record(tx, {
-        action: 'create', entity: 'shipment', entityId: s.id, orgId: o.dealer_id,
-        summary: `shipment ${number} of ${o.number}: ${planned.length} line(s), ${amount}`,
-        after: { number, orderId: o.id, amount, dueDate, lines: planned.map((p) => ({ orderLineId: p.line.id, qty: p.qty, amount: p.amount })) },
-      });
+      // (an order created in this same transaction, as the demo seed does, has its number only at the end)
+      await this.orders.whenNumbered(tx, o, (orderNumber) =>
+        this.audit.record(tx, {
+          action: 'create', entity: 'shipment', entityId: s.id, orgId: o.dealer_id,
+          summary: `shipment ${number} of ${orderNumber}: ${planned.length} line(s), ${amount}`,
+          after: { number, orderId: o.id, amount, dueDate, lines: planned.map((p) => ({ orderLineId: p.line.id, qty: p.qty, amount: p.amount })) },
+        }),
+      );
       return s.id;
     });
     return this.getShipment(ctx, id);
