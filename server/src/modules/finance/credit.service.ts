@@ -32,7 +32,7 @@ export interface TotalsDelta {
   prepayment?: string;
 }
 
-/** The columns of an account row, overdue measured as of the business day `today` . */
+/** The columns of an account row, overdue measured as of the business day `today`. */
 const accountColumns = (today: string) => [
   sql<string>`o.id`.as('dealer_id'),
   sql<string>`o.code`.as('dealer_code'),
