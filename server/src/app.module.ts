@@ -1,4 +1,4 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module';
 import { AppAuthGuard } from './common/auth/auth.guard';
 import { AllExceptionsFilter } from './common/errors/http-exception.filter';
 import { IdempotencyInterceptor } from './common/http/idempotency.interceptor';
+import { EdgeInputMiddleware } from './common/http/edge-input.middleware';
 import { JobsModule } from './modules/jobs/jobs.module';
 import { KernelModule } from './kernel/kernel.module';
 import { AuditModule } from './modules/audit/audit.module';
@@ -31,7 +32,12 @@ import { NotificationsModule } from './modules/notifications/notifications.modul
 import { MallModule } from './modules/mall/mall.module';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  /** after the body parsers, before guards and pipes: NUL characters and absurd nesting never reach a route */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(EdgeInputMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
     return {
       module: AppModule,

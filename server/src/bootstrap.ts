@@ -8,6 +8,7 @@ import { AppConfig } from './config/config';
 import { DomainError } from './common/errors/domain-error';
 import { SeedService } from './modules/seed/seed.service';
 import { serveWebApp } from './common/http/web-app';
+import { securityHeaders } from './common/http/security-headers';
 
 /** Flattens class-validator errors into `[{ field, messages }]` for the error body's details. */
 export function validationDetails(errors: ValidationError[], prefix = ''): { field: string; messages: string[] }[] {
@@ -28,8 +29,10 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api');
   const http = app.getHttpAdapter().getInstance();
-  http.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For only from the proxies the operator names (TRUST_PROXY): else anyone could pick the address the audit log and the throttles see
+  http.set('trust proxy', config.trustProxy);
   http.disable('x-powered-by');
+  app.use(securityHeaders());
   serveWebApp(app, config.webDist);
   app.useGlobalPipes(
     new ValidationPipe({

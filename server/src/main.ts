@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   console.log(lines.join('\n') + '\n');
 }
 
-main().catch((e) => {
-  console.error(e);
+main().catch((e: unknown) => {
+  // a sentence, never `undefined`: what failed and what to do
+  console.error(`The server could not start: ${e instanceof Error ? e.message : String(e ?? 'unknown error')}`);
+  if (e instanceof Error && e.stack && process.env.LOG_LEVEL === 'debug') console.error(e.stack);
   process.exit(1);
 });

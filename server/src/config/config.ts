@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -41,6 +42,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   COMPANY_TZ: z.string().default('Asia/Shanghai'),
   WEB_DIST: z.string().optional(),
+  /** the proxies whose X-Forwarded-For is believed (Express "trust proxy": addresses, subnets, or a hop count); unset: none */
+  TRUST_PROXY: z.string().optional(),
 });
 
 export interface AppConfig {
@@ -62,6 +65,8 @@ export interface AppConfig {
   companyTz: string;
   webDist: string;
   version: string;
+  /** Express "trust proxy" value: false (believe no X-Forwarded-For), a hop count, or addresses / subnets */
+  trustProxy: boolean | number | string;
 }
 
 export class ConfigError extends Error {}
@@ -93,8 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolSize: e.DB_POOL_SIZE,
     dataDir: path.resolve(e.DATA_DIR ?? path.join(root, '.data')),
     embeddedPgPort: e.EMBEDDED_PG_PORT,
-    // A fixed development secret keeps tokens valid across restarts on a laptop; production refuses it above.
-    jwtSecret: e.JWT_SECRET ?? 'drp-development-secret-change-me',
+    jwtSecret: e.JWT_SECRET ?? localJwtSecret(e.NODE_ENV, path.resolve(e.DATA_DIR ?? path.join(root, '.data'))),
     accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
     refreshTtlDays: e.REFRESH_TTL_DAYS,
     login: { maxFailures: e.LOGIN_MAX_FAILURES, windowSeconds: e.LOGIN_WINDOW_SECONDS, lockSeconds: e.LOGIN_LOCK_SECONDS },
@@ -104,7 +108,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     companyTz: e.COMPANY_TZ,
     webDist: path.resolve(e.WEB_DIST ?? path.join(root, 'web', 'dist')),
     version,
+    trustProxy: e.TRUST_PROXY === undefined ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
   };
+}
+
+/**
+ * Without JWT_SECRET (never in production, refused above): a random secret made on the first start
+ * and kept in the data folder, so tokens survive restarts on a laptop and no published value ever
+ * signs them; tests get a fresh one per app.
+ */
+function localJwtSecret(env: string, dataDir: string): string {
+  if (env === 'test') return randomBytes(32).toString('hex');
+  const file = path.join(dataDir, 'jwt-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('hex');
+    // wx: two processes starting at once keep the first one's secret
+    try {
+      fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    } catch {
+      return fs.readFileSync(file, 'utf8').trim();
+    }
+    return secret;
+  }
 }
 
 /** Injection token for the parsed configuration. */

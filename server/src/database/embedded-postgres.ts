@@ -60,13 +60,33 @@ export async function startEmbeddedPostgres(opts: {
       `unix_socket_directories=${os.tmpdir()}`,
       ...Object.entries(opts.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
-    onLog: (m: string) => log(String(m).trim()),
-    onError: (m: unknown) => log(String(m)),
+    onLog: (m: string) => {
+      remember(m);
+      log(String(m).trim());
+    },
+    onError: (m: unknown) => {
+      remember(m);
+      log(String(m));
+    },
   });
-  if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
-    await pg.initialise();
+  const lines: string[] = [];
+  const remember = (m: unknown) => {
+    lines.push(String(m).trim());
+    if (lines.length > 50) lines.shift();
+  };
+  const reporting = new EmbeddedPostgresReport(lines);
+  try {
+    fs.accessSync(opts.dataDir, fs.constants.W_OK);
+  } catch {
+    throw new Error(`The data folder ${opts.dataDir} is not writable: give this user write access to it, or set DATA_DIR to another folder.`);
   }
-  await pg.start();
+  await stopOrphan(databaseDir, log);
+  try {
+    if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
+    await pg.start();
+  } catch (e) {
+    throw reporting.explain(e, opts.port, databaseDir);
+  }
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`;
   await ensureDatabase(`postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`, opts.database);
   return { url, stop: () => pg.stop() };
@@ -81,5 +101,60 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
     if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * A PostgreSQL left running on our data folder by a server that was killed (kill -9, out of
+ * memory, power cut: no orderly shutdown) holds `postmaster.pid`, and a new start would fail. It
+ * is ours — the folder is — so it is stopped (fast shutdown: SIGINT) and waited for; a pid file of
+ * a process that is gone is left to PostgreSQL, which removes stale ones itself.
+ */
+export async function stopOrphan(databaseDir: string, log: (line: string) => void = console.log): Promise<'none' | 'stale' | 'stopped'> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  } catch {
+    return 'none';
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return 'stale';
+  const say = (m: string) => {
+    log(m);
+    console.log(m);
+  };
+  say(`Found PostgreSQL (pid ${pid}) still running on ${databaseDir} from an earlier run that did not stop cleanly: stopping it.`);
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; alive(pid); waited += 100) {
+    if (waited === 10_000) process.kill(pid, 'SIGQUIT');
+    if (waited >= 20_000) throw new Error(`PostgreSQL (pid ${pid}) on ${databaseDir} does not stop: stop it by hand (kill ${pid}) and start again.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  say(`Stopped the earlier PostgreSQL (pid ${pid}); starting it afresh.`);
+  return 'stopped';
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Turns the embedded server's failure (often thrown as undefined) into a sentence that says what to do. */
+class EmbeddedPostgresReport {
+  constructor(private readonly lines: string[]) {}
+
+  explain(e: unknown, port: number, databaseDir: string): Error {
+    const text = [e instanceof Error ? e.message : e === undefined ? '' : String(e), ...this.lines].join('\n');
+    if (/address already in use|could not bind/i.test(text)) {
+      return new Error(`Port ${port} is taken by another program, so the embedded PostgreSQL cannot start: stop that program or set EMBEDDED_PG_PORT to a free port.`);
+    }
+    if (/no space left on device/i.test(text)) return new Error(`The disk holding ${databaseDir} is full: free some space and start again.`);
+    if (/permission denied/i.test(text)) return new Error(`PostgreSQL may not write ${databaseDir} (permission denied): make the folder writable for the user running it.`);
+    const last = this.lines.filter(Boolean).slice(-5).join('\n  ');
+    return new Error(`The embedded PostgreSQL did not start${last ? `:\n  ${last}` : ' (it said nothing)'}. Its data is in ${databaseDir}.`);
   }
 }
