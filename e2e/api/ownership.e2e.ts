@@ -63,7 +63,7 @@ describe('ownership: writes through the owning module', () => {
     await login('own.staff1').expect(200);
   });
 
-  it('a disabled login that never activated goes back to INVITED; a rolled-back disable ends no session', async () => {
+  it('a disabled login that never activated goes back to INVITED; a refused disable (of the own login) ends no session', async () => {
     const dealerId = await t.orgId('D-BJ002');
     const inv = (await post(admin, '/api/mall/dealer-accounts/invite', { dealerId, displayName: '未激活', username: 'own.pending1' }).expect(201)).body as DealerInviteDto;
     const again = (await post(admin, `/api/mall/dealer-accounts/${inv.userId}/reinvite`).expect(200)).body as DealerInviteDto;
