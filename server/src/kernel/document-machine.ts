@@ -38,7 +38,9 @@ export function checkMachine(m: DocumentMachine): string[] {
     grew = false;
     for (const from of [...seen]) {
       for (const to of (m.transitions as Record<string, readonly string[] | undefined>)[from] ?? []) {
-        if (!seen.has(to)) (seen.add(to), (grew = true));
+        if (seen.has(to)) continue;
+        seen.add(to);
+        grew = true;
       }
     }
   }

@@ -7,7 +7,6 @@ import { DbService } from '../database/db.service';
  *
  *   declare module '../../kernel/events' { interface DomainEvents { ShipmentPosted: { shipmentId: string; ... } } }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface DomainEvents {
   /** a document took its number at the end of its transaction (see DocumentKernel.assignNumber) */
   DocumentNumbered: { docType: string; docId: string; number: string };
