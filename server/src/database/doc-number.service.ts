@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { RequestContext } from '../common/context/request-context';
 import { DbService } from './db.service';
 
@@ -20,14 +21,15 @@ export class DocNumberService {
   async next(ctx: RequestContext, prefix: string, day: string): Promise<string> {
     if (!/^[A-Z]{2,8}$/.test(prefix)) throw new Error(`bad document prefix ${prefix}`);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`bad business day ${day}`);
-    const rows = await this.db.query<{ last_no: number }>(
+    const row = await this.db.one(
       ctx,
-      `INSERT INTO doc_sequence (doc_type, day, last_no) VALUES ($1, $2, 1)
-       ON CONFLICT (doc_type, day) DO UPDATE SET last_no = doc_sequence.last_no + 1, updated_at = now()
-       RETURNING last_no`,
-      [prefix, day],
+      this.db.k
+        .insertInto('doc_sequence')
+        .values({ doc_type: prefix, day, last_no: 1 })
+        .onConflict((c) => c.columns(['doc_type', 'day']).doUpdateSet({ last_no: sql`doc_sequence.last_no + 1`, updated_at: sql`now()` }))
+        .returning('last_no'),
     );
-    return formatDocNumber(prefix, day, rows[0].last_no);
+    return formatDocNumber(prefix, day, row.last_no);
   }
 }
 
