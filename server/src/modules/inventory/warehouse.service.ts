@@ -88,8 +88,12 @@ export class WarehouseService {
     await this.db.tx(ctx, async (tx) => {
       const w = await this.lockVisible(tx, id);
       if (w.version !== dto.version) throw staleVersion('warehouse', dto.version, w.version);
-      const after = { ...w, name: dto.name !== undefined ? dto.name.trim() : w.name, address: dto.address !== undefined ? dto.address : w.address, version: w.version + 1 };
-      await this.db.rows(tx, this.db.k.updateTable('warehouse').set({ name: after.name, address: after.address, version: after.version, updated_at: sql`now()` }).where('id', '=', id));
+      const name = dto.name !== undefined ? dto.name.trim() : w.name;
+      const address = dto.address !== undefined ? dto.address : w.address;
+      // as the entity's save did: the row (and its version) changes only when a field does
+      const changed = name !== w.name || address !== w.address;
+      const after = { ...w, name, address, version: changed ? w.version + 1 : w.version };
+      if (changed) await this.db.rows(tx, this.db.k.updateTable('warehouse').set({ name, address, version: after.version, updated_at: sql`now()` }).where('id', '=', id));
       await this.audit.record(tx, { action: 'update', entity: 'warehouse', entityId: id, orgId: w.org_id, summary: `edited warehouse ${w.code}`, before: auditView(w), after: auditView(after) });
     });
     return this.get(ctx, id);
