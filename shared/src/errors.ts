@@ -1,4 +1,5 @@
 import type { ImportRejectedDetails } from './catalog';
+import type { PasswordProblemCode } from './password';
 
 /**
  * Stable error codes. Every error the API answers carries one of these in `code`; clients and
@@ -141,6 +142,10 @@ export interface ErrorDetails {
   /** one field (optionally with more facts), or the request validator's list of fields */
   [ErrorCode.VALIDATION_FAILED]: { field: string; [fact: string]: unknown } | { field: string; messages: string[] }[];
   [ErrorCode.IMPORT_REJECTED]: ImportRejectedDetails;
+  /** `reason` is passwordProblem's code (or SAME_AS_CURRENT); `problems` the same in English words */
+  [ErrorCode.WEAK_PASSWORD]: { field: string; reason: PasswordProblemCode | 'SAME_AS_CURRENT'; problems: string[] };
+  /** too many failed attempts (sign-in, change-password, activation) from this address: wait, then retry */
+  [ErrorCode.LOGIN_RATE_LIMITED]: { retryAfterSeconds: number; scope: 'login' | 'password' | 'invite' };
 }
 
 /** The details type of a code: its entry in ErrorDetails, else anything. */

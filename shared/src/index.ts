@@ -4,6 +4,7 @@ export * from './permissions';
 export * from './money';
 export * from './paging';
 export * from './validation';
+export * from './password';
 export * from './types';
 export * from './catalog';
 export * from './pricing';

@@ -37,6 +37,8 @@ const schema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** failed attempts (any account) from one address within the window that lock the address */
+  LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).default(30),
   DEMO_DATA: bool.optional(),
   JOBS_ENABLED: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -58,7 +60,12 @@ export interface AppConfig {
   jwtSecret: string;
   accessTtlSeconds: number;
   refreshTtlDays: number;
-  login: { maxFailures: number; windowSeconds: number; lockSeconds: number };
+  /**
+   * Failed sign-in / change-password / activation throttles: `maxFailures` per (account, address)
+   * lock that pair, `addressMaxFailures` per address (any account) lock the address, both for
+   * `lockSeconds`; an account failing from many addresses slows each address exponentially.
+   */
+  login: { maxFailures: number; addressMaxFailures: number; windowSeconds: number; lockSeconds: number };
   demoData: boolean;
   jobsEnabled: boolean;
   logLevel: string;
@@ -101,7 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwtSecret: e.JWT_SECRET ?? localJwtSecret(e.NODE_ENV, path.resolve(e.DATA_DIR ?? path.join(root, '.data'))),
     accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
     refreshTtlDays: e.REFRESH_TTL_DAYS,
-    login: { maxFailures: e.LOGIN_MAX_FAILURES, windowSeconds: e.LOGIN_WINDOW_SECONDS, lockSeconds: e.LOGIN_LOCK_SECONDS },
+    login: { maxFailures: e.LOGIN_MAX_FAILURES, addressMaxFailures: e.LOGIN_ADDRESS_MAX_FAILURES, windowSeconds: e.LOGIN_WINDOW_SECONDS, lockSeconds: e.LOGIN_LOCK_SECONDS },
     demoData: e.DEMO_DATA ?? e.NODE_ENV !== 'production',
     jobsEnabled: e.JOBS_ENABLED,
     logLevel: e.LOG_LEVEL,

@@ -9,7 +9,7 @@ import { RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { EventBus } from '../../kernel/events';
-import { LoginCandidate, UsersService } from '../users/users.service';
+import { UsersService } from '../users/users.service';
 import { AccessTokenPayload } from './jwt.strategy';
 import { assertStrongPassword, dummyHash, hashPassword, inviteCodeHash, verifyPassword } from './password';
 
@@ -69,11 +69,12 @@ export class AuthService implements OnModuleInit {
 
   async login(ctx: RequestContext, usernameInput: string, password: string, userAgent?: string): Promise<LoginResponse> {
     const username = usernameInput.trim().toLowerCase();
-    await this.assertNotLocked(ctx, username);
+    const keys = throttleKeys('login', ctx.ip, username);
+    await this.assertNotThrottled(ctx, 'login', keys);
     const row = await this.users.loginCandidate(ctx, username);
     const ok = row ? await verifyPassword(row.password_hash, password) : (await verifyPassword(await dummyHash(), password), false);
     if (!ok || !row) {
-      await this.recordFailure(ctx, username, row);
+      await this.recordFailure(ctx, 'login', keys, { id: row?.id ?? null, orgId: row?.org_id ?? null, name: username });
       throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password');
     }
     // Only after a correct password do we say the account is disabled (no username probing).
@@ -84,7 +85,8 @@ export class AuthService implements OnModuleInit {
       throw new DomainError(ErrorCode.ACCOUNT_DISABLED, row.status !== UserStatus.ACTIVE ? 'This account is disabled' : 'The organisation of this account is disabled');
     }
     const pair = await this.db.tx(ctx, async (tx) => {
-      await this.db.rows(tx, this.db.k.deleteFrom('login_throttle').where('username', '=', username));
+      // the owner got in: this address's count for the account and the account's count start over (the address's own count stays)
+      await this.db.rows(tx, this.db.k.deleteFrom('login_throttle').where('username', 'in', [keys.pair!, keys.account!]));
       await this.users.recordLogin(tx, row.id);
       const session = await this.db.one(
         tx,
@@ -166,14 +168,20 @@ export class AuthService implements OnModuleInit {
   }
 
   async changePassword(ctx: RequestContext, oldPassword: string, newPassword: string): Promise<void> {
+    const keys = throttleKeys('password', ctx.ip, ctx.actor.id);
+    await this.assertNotThrottled(ctx, 'password', keys);
     const hash = await this.users.passwordHashOf(ctx, ctx.actor.id);
     if (!hash || !(await verifyPassword(hash, oldPassword))) {
+      await this.recordFailure(ctx, 'password', keys, { id: ctx.actor.id, orgId: ctx.actor.orgId, name: ctx.actor.username });
       throw new DomainError(ErrorCode.WRONG_PASSWORD, 'The current password is wrong');
     }
-    assertStrongPassword(newPassword);
-    if (oldPassword === newPassword) throw new DomainError(ErrorCode.WEAK_PASSWORD, 'The new password must differ from the current one', { problems: ['same as current'] });
+    assertStrongPassword(newPassword, { username: ctx.actor.username, demo: this.config.demoData, field: 'newPassword' });
+    if (oldPassword === newPassword) {
+      throw new DomainError(ErrorCode.WEAK_PASSWORD, 'The new password must differ from the current one', { field: 'newPassword', reason: 'SAME_AS_CURRENT', problems: ['same as current'] });
+    }
     const hashed = await hashPassword(newPassword);
     await this.db.tx(ctx, async (tx) => {
+      await this.db.rows(tx, this.db.k.deleteFrom('login_throttle').where('username', 'in', [keys.pair!, keys.account!]));
       await this.users.setPasswordHash(tx, ctx.actor.id, hashed);
       // other logins of this user end; this one stays
       await this.endSessions(tx, ctx.actor.id, 'PASSWORD_CHANGED', ctx.actor.sessionId);
@@ -184,21 +192,21 @@ export class AuthService implements OnModuleInit {
   /**
    * An invited dealer login sets its password with its one-time code (single use, 7 days; only
    * its sha256 is stored) and may pick its username; the account becomes ACTIVE. A bad, spent or
-   * expired code is 400 INVITE_INVALID and counts towards the same lock-out as failed sign-ins
-   * (keyed by the caller's address).
+   * expired code is 400 INVITE_INVALID and counts towards the caller's address lock-out (its own
+   * `invite` scope: LOGIN_MAX_FAILURES wrong codes lock the address).
    */
   async activate(ctx: RequestContext, code: string, password: string, usernameInput?: string): Promise<void> {
-    const throttleKey = `invite@${ctx.ip ?? 'unknown'}`.slice(0, 64);
-    await this.assertNotLocked(ctx, throttleKey);
+    const keys = throttleKeys('invite', ctx.ip);
+    await this.assertNotThrottled(ctx, 'invite', keys);
     const codeHash = inviteCodeHash(code);
     const inv = await this.users.findInvite(ctx, codeHash);
     if (!inv?.usable) {
-      await this.recordFailure(ctx, throttleKey, undefined);
+      await this.recordFailure(ctx, 'invite', keys, { id: null, orgId: null, name: keys.address });
       throw new DomainError(ErrorCode.INVITE_INVALID, 'The invite code is unknown, used or expired; ask for a new one');
     }
-    assertStrongPassword(password);
     const username = usernameInput?.trim().toLowerCase() || inv.username;
     if (!USERNAME_PATTERN.test(username)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'username must be 3-32 lowercase letters, digits, . _ or -', { field: 'username' });
+    assertStrongPassword(password, { username, demo: this.config.demoData });
     const hashed = await hashPassword(password);
     await this.db.tx(ctx, async (tx) => {
       // the code is spent under its row lock: two activations with one code, one wins
@@ -225,47 +233,103 @@ export class AuthService implements OnModuleInit {
     return { accessToken, refreshToken, expiresIn: this.config.accessTtlSeconds, sessionId };
   }
 
-  private async assertNotLocked(ctx: RequestContext, username: string): Promise<void> {
+  /** 429 LOGIN_RATE_LIMITED (Retry-After) while the caller's address, or its (account, address) pair, is locked. */
+  private async assertNotThrottled(ctx: RequestContext, scope: ThrottleScope, keys: ThrottleKeys): Promise<void> {
     const row = await this.db.first(
       ctx,
       this.db.k
         .selectFrom('login_throttle')
-        .select(sql<number>`ceil(extract(epoch FROM locked_until - now()))::int`.as('retry'))
-        .where('username', '=', username)
+        .select(sql<number>`max(ceil(extract(epoch FROM locked_until - now())))::int`.as('retry'))
+        .where('username', 'in', keys.pair ? [keys.address, keys.pair] : [keys.address])
         .where('locked_until', '>', sql<Date>`now()`),
     );
-    if (row) {
-      throw new DomainError(ErrorCode.LOGIN_RATE_LIMITED, `Too many failed sign-ins; try again in ${row.retry} seconds`, { retryAfterSeconds: row.retry });
-    }
+    if (row?.retry) throw rateLimited(scope, row.retry);
   }
 
-  /** Counts failures in a sliding-ish window; the Nth within the window locks the account for a while. */
-  private async recordFailure(ctx: RequestContext, username: string, row: LoginCandidate | undefined): Promise<void> {
-    const { maxFailures, windowSeconds, lockSeconds } = this.config.login;
+  /**
+   * One failed attempt, counted per key within a window (LOGIN_WINDOW_SECONDS):
+   * - the address: LOGIN_ADDRESS_MAX_FAILURES failures (any account; LOGIN_MAX_FAILURES when the
+   *   scope has no account) lock the address;
+   * - the (account, address) pair: LOGIN_MAX_FAILURES failures lock that pair only, so the owner
+   *   signing in from elsewhere is never locked out by someone guessing;
+   * - the account: once it has LOGIN_MAX_FAILURES failures from anywhere (a spread-out guess), each
+   *   further failure of a pair makes that address wait 2^n seconds (n = the pair's failures).
+   * Locks last LOGIN_LOCK_SECONDS. An attempt refused as throttled writes nothing; one that raced a
+   * lock (it passed the check while another request was locking) is refused here with 429 and no
+   * audit row: a burst writes one `login_failed` row per counted failure and one `throttle_lock` row.
+   */
+  private async recordFailure(ctx: RequestContext, scope: ThrottleScope, keys: ThrottleKeys, who: { id: string | null; orgId: string | null; name: string }): Promise<void> {
+    const { maxFailures, addressMaxFailures, windowSeconds, lockSeconds } = this.config.login;
     await this.db.tx(ctx, async (tx) => {
       const stale = sql<boolean>`login_throttle.window_start < now() - make_interval(secs => ${windowSeconds})`;
-      await this.db.rows(
+      const all = [keys.address, keys.pair, keys.account].filter((k): k is string => !!k);
+      const counts = await this.db.rows(
         tx,
         this.db.k
           .insertInto('login_throttle')
-          .values({ username, window_start: sql<Date>`now()`, failures: 1 })
+          .values(all.map((username) => ({ username, window_start: sql<Date>`now()`, failures: 1 })))
           .onConflict((oc) =>
             oc.column('username').doUpdateSet({
               failures: sql<number>`CASE WHEN ${stale} THEN 1 ELSE login_throttle.failures + 1 END`,
               window_start: sql<Date>`CASE WHEN ${stale} THEN now() ELSE login_throttle.window_start END`,
               updated_at: sql<Date>`now()`,
             }),
-          ),
+          )
+          .returning([
+            'username', 'failures',
+            sql<number>`CASE WHEN login_throttle.locked_until > now() THEN ceil(extract(epoch FROM login_throttle.locked_until - now()))::int ELSE 0 END`.as('retry'),
+          ]),
       );
-      await this.db.rows(
-        tx,
-        this.db.k
-          .updateTable('login_throttle')
-          .set({ locked_until: sql<Date>`now() + make_interval(secs => ${lockSeconds})`, failures: 0, window_start: sql<Date>`now()` })
-          .where('username', '=', username)
-          .where('failures', '>=', maxFailures),
-      );
-      await this.audit.record(tx, { action: 'login_failed', entity: 'auth', entityId: row?.id ?? null, orgId: row?.org_id ?? null, actor: { id: row?.id ?? null, name: username.slice(0, 50) }, summary: `failed sign-in for ${username.slice(0, 40)}` });
+      const raced = Math.max(0, ...counts.filter((c) => c.username !== keys.account).map((c) => c.retry));
+      if (raced) throw rateLimited(scope, raced);
+      const failures = (key?: string) => counts.find((c) => c.username === key)?.failures ?? 0;
+      const lock = (key: string, seconds: number) =>
+        this.db.rows(tx, this.db.k.updateTable('login_throttle').set({ locked_until: sql<Date>`now() + make_interval(secs => ${seconds})`, failures: 0, window_start: sql<Date>`now()` }).where('username', '=', key));
+      const locked: string[] = [];
+      if (failures(keys.address) >= (keys.pair ? addressMaxFailures : maxFailures)) {
+        await lock(keys.address, lockSeconds);
+        locked.push('the address');
+      }
+      if (keys.pair) {
+        const pairFailures = failures(keys.pair);
+        if (pairFailures >= maxFailures) {
+          await lock(keys.pair, lockSeconds);
+          locked.push('the account from this address');
+        } else if (failures(keys.account) >= maxFailures) {
+          // the account is being guessed from many addresses: slow this one down, lock nobody out
+          await this.db.rows(tx, this.db.k.updateTable('login_throttle').set({ locked_until: sql<Date>`now() + make_interval(secs => ${Math.min(2 ** pairFailures, lockSeconds)})` }).where('username', '=', keys.pair));
+        }
+      }
+      const name = who.name.slice(0, 40);
+      const actor = { id: who.id, name: who.name.slice(0, 50) };
+      const what = { login: 'failed sign-in', password: 'wrong current password', invite: 'wrong invite code' }[scope];
+      await this.audit.record(tx, { action: 'login_failed', entity: 'auth', entityId: who.id, orgId: who.orgId, actor, summary: `${what} for ${name}` });
+      if (locked.length) {
+        await this.audit.record(tx, {
+          action: 'throttle_lock', entity: 'auth', entityId: who.id, orgId: who.orgId, actor,
+          summary: `too many ${what}s for ${name} from ${ctx.ip ?? 'an unknown address'}: locked ${locked.join(' and ')} for ${lockSeconds} s`,
+        });
+      }
     });
   }
+}
+
+type ThrottleScope = 'login' | 'password' | 'invite';
+
+function rateLimited(scope: ThrottleScope, retryAfterSeconds: number): DomainError<ErrorCode.LOGIN_RATE_LIMITED> {
+  const what = { login: 'failed sign-ins', password: 'wrong current passwords', invite: 'wrong invite codes' }[scope];
+  return new DomainError(ErrorCode.LOGIN_RATE_LIMITED, `Too many ${what}; try again in ${retryAfterSeconds} seconds`, { retryAfterSeconds, scope });
+}
+/**
+ * login_throttle rows of one attempt: the address, and with an account the (account, address) pair
+ * and the account (the character after the scope tells them apart: `@` address, `:` pair, `!` account, `#` hashed).
+ */
+type ThrottleKeys = { address: string; pair?: string; account?: string };
+
+/** Row keys fit login_throttle.username (64): a longer one (an IPv6 address) is replaced by its hash. */
+function throttleKeys(scope: ThrottleScope, ip: string | undefined, account?: string): ThrottleKeys {
+  const addr = ip ?? 'unknown';
+  const fit = (key: string) => (key.length <= 64 ? key : `${scope}#${sha256(key).slice(0, 56)}`);
+  if (account === undefined) return { address: fit(`${scope}@${addr}`) };
+  return { address: fit(`${scope}@${addr}`), pair: fit(`${scope}:${account}@${addr}`), account: fit(`${scope}!${account}`) };
 }

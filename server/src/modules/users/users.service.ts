@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, MeDto, OrgRef, OrgType, Paged, UserDto, UserStatus } from '@drp/shared';
 import { Selectable, sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
+import { APP_CONFIG, AppConfig } from '../../config/config';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
 import { orgScope } from '../../common/scope/data-scope';
 import { escapeLike, pageIdsOf } from '../../common/http/pagination';
@@ -69,6 +70,7 @@ export class UsersService {
     private readonly orgs: OrgService,
     private readonly roles: RolesService,
     private readonly events: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private scoped(ctx: RequestContext) {
@@ -108,7 +110,7 @@ export class UsersService {
   }
 
   async create(ctx: RequestContext, dto: CreateUserDto): Promise<UserDto> {
-    assertStrongPassword(dto.password);
+    assertStrongPassword(dto.password, { username: dto.username, demo: this.config.demoData });
     const passwordHash = await hashPassword(dto.password);
     const id = await this.db.tx(ctx, async (tx) => {
       await this.orgs.assertVisible(tx, dto.orgId);
@@ -166,10 +168,10 @@ export class UsersService {
   }
 
   async resetPassword(ctx: RequestContext, id: string, newPassword: string): Promise<void> {
-    assertStrongPassword(newPassword);
-    const hash = await hashPassword(newPassword);
     await this.db.tx(ctx, async (tx) => {
       const user = await this.lockVisible(tx, id);
+      assertStrongPassword(newPassword, { username: user.username, demo: this.config.demoData, field: 'newPassword' });
+      const hash = await hashPassword(newPassword);
       await this.setPasswordHash(tx, id, hash);
       // auth ends every login of the user (UserPasswordReset)
       this.events.publish(tx, 'UserPasswordReset', { userId: id });
