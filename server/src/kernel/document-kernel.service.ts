@@ -40,6 +40,8 @@ export type NumberedTable = { [T in keyof DB]: DB[T] extends { number: unknown; 
 @Injectable()
 export class DocumentKernel implements OnApplicationBootstrap {
   private readonly machines = new Map<string, { machine: DocumentMachine; timeline?: TimelineWriter }>();
+  /** per transaction: work waiting for a document's number (whenNumbered) */
+  private readonly waiting = new WeakMap<object, Map<string, ((number: string) => Promise<void>)[]>>();
 
   constructor(
     private readonly db: DbService,
@@ -106,7 +108,25 @@ export class DocumentKernel implements OnApplicationBootstrap {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       await this.db.rows(tx, (this.db.k.updateTable(table as any) as any).set({ number }).where('id', '=', id));
       await this.events.dispatchFinal(tx, 'DocumentNumbered', { docType, docId: id, number });
+      const work = tx.manager && this.waiting.get(tx.manager)?.get(id);
+      if (work) {
+        this.waiting.get(tx.manager!)!.delete(id);
+        for (const fn of work) await fn(number);
+      }
     }, 0);
+  }
+
+  /**
+   * Runs `fn` with a document's number: at once when it has one, else right after the transaction
+   * numbers it (a document created in this transaction), so text that names it — an audit
+   * summary, a notice — never says "null".
+   */
+  async whenNumbered(tx: RequestContext, doc: { id: string; number: string | null }, fn: (number: string) => Promise<void>): Promise<void> {
+    if (doc.number) return fn(doc.number);
+    if (!tx.manager) throw new Error(`document ${doc.id} has no number outside its transaction`);
+    let waiting = this.waiting.get(tx.manager);
+    if (!waiting) this.waiting.set(tx.manager, (waiting = new Map()));
+    waiting.set(doc.id, [...(waiting.get(doc.id) ?? []), fn]);
   }
 }
 

@@ -1,7 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, ErrorCode, MAX_PAGE_SIZE, Paged } from '@drp/shared';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DEFAULT_PAGE_SIZE, ErrorCode, MAX_PAGE_SIZE } from '@drp/shared';
 import { sql, SelectQueryBuilder as TypedSelect } from 'kysely';
 import type { DB, DbService } from '../../database/db.service';
 import type { RequestContext } from '../context/request-context';
@@ -18,31 +17,8 @@ export class PageQueryDto {
 }
 
 /**
- * Pages a query: applies the sort (only fields named in `sortable`, mapped to SQL), counts, and
- * maps rows. `map` receives the entity and its raw row (for joined or computed columns).
- */
-export async function paginate<E extends ObjectLiteral, D>(
-  qb: SelectQueryBuilder<E>,
-  q: PageQueryDto,
-  sortable: Record<string, string>,
-  defaultSort: string,
-  map: (entity: E, raw: Record<string, unknown>) => D,
-): Promise<Paged<D>> {
-  const { page, pageSize, column, direction, offset } = resolvePage(q, sortable, defaultSort);
-  const total = await qb.clone().getCount();
-  qb.orderBy(column, direction, 'NULLS LAST');
-  // a unique tie-breaker keeps pages stable
-  qb.addOrderBy(`${qb.alias}.id`, 'ASC');
-  qb.offset(offset).limit(pageSize);
-  const { entities, raw } = await qb.getRawAndEntities();
-  // getRawAndEntities returns one raw row per entity when there are no one-to-many joins
-  const items = entities.map((e, i) => map(e, raw[i] ?? {}));
-  return { items, total, page, pageSize };
-}
-
-/**
  * Page, size and a validated sort column for a list query: the one place the paging convention
- * and its errors live. Raw-SQL lists (sums, joins) use it directly; entity lists via `paginate`.
+ * and its errors live. Lists that select their own columns use it directly; document lists through `pageIdsOf`.
  */
 export function resolvePage(q: PageQueryDto, sortable: Record<string, string>, defaultSort: string) {
   const page = q.page ?? 1;
@@ -62,18 +38,7 @@ export function escapeLike(s: string): string {
 }
 
 /**
- * Pages a raw query builder down to the ids of one page (sorted, with a unique tie-breaker) and
- * the total, for lists whose rows are then loaded in one query by id (documents with lines).
- */
-export async function pageIds(qb: SelectQueryBuilder<ObjectLiteral>, q: PageQueryDto, sortable: Record<string, string>, defaultSort: string, idColumn: string) {
-  const { page, pageSize, column, direction, offset } = resolvePage(q, sortable, defaultSort);
-  const { n } = (await qb.clone().select('count(*)::int', 'n').getRawOne<{ n: number }>())!;
-  const rows = await qb.clone().select(idColumn, 'id').orderBy(column, direction, 'NULLS LAST').addOrderBy(idColumn).offset(offset).limit(pageSize).getRawMany<{ id: string }>();
-  return { ids: rows.map((r) => r.id), total: n, page, pageSize };
-}
-
-/**
- * `pageIds` for typed (kysely) queries: the filtered query (no select, no order) down to one
+ * Pages a typed list query down to one page of ids (documents are then loaded in one query by id): the filtered query (no select, no order) down to one
  * page of ids, sorted by a column of `sortable` with `idColumn` as the tie-breaker, and the total.
  */
 export async function pageIdsOf(

@@ -1,6 +1,6 @@
 import { DataScopeKind } from '@drp/shared';
-import type { EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { Expression, sql, SqlBool } from 'kysely';
+import type { DB, DbService } from '../../database/db.service';
 import { notFound } from '../errors/domain-error';
 import { RequestContext } from '../context/request-context';
 
@@ -50,33 +50,10 @@ export function scopeContainsPath(scope: DataScope, orgPath: string): boolean {
   return !!id && scope.orgIds.includes(id);
 }
 
-let seq = 0;
-
 /**
- * Restricts a query to rows whose organisation is in the caller's scope. `orgIdColumn` is the SQL
- * expression holding the row's organisation id (e.g. `u.org_id`, or `o.id` for organisations).
- * System contexts and HQ scopes are unrestricted.
- */
-export function applyOrgScope<T extends ObjectLiteral>(
-  qb: SelectQueryBuilder<T>,
-  ctx: RequestContext,
-  orgIdColumn: string,
-): SelectQueryBuilder<T> {
-  if (ctx.isSystem) return qb;
-  if (!ctx.user) return qb.andWhere('false');
-  if (ctx.actor.scope.all) return qb;
-  const { subtreePaths, orgIds } = ctx.actor.scope;
-  const n = ++seq % 1_000_000;
-  const prefixes = subtreePaths.map((p) => `${p}%`);
-  return qb.andWhere(
-    `${orgIdColumn} IN (SELECT so${n}.id FROM organization so${n} WHERE so${n}.path LIKE ANY(:scopePrefixes${n}) OR so${n}.id = ANY(:scopeIds${n}))`,
-    { [`scopePrefixes${n}`]: prefixes, [`scopeIds${n}`]: orgIds },
-  );
-}
-
-/**
- * `applyOrgScope` for typed (kysely) queries: `.where(orgScope(ctx, 'x.dealer_id'))`. The same
- * rule, the same SQL.
+ * Restricts a typed query to rows whose organisation is in the caller's scope:
+ * `.where(orgScope(ctx, 'x.dealer_id'))`. `orgIdColumn` holds the row's organisation id (e.g.
+ * `u.org_id`, or `o.id` for organisations). System contexts and HQ scopes are unrestricted.
  */
 export function orgScope(ctx: RequestContext, orgIdColumn: string): Expression<SqlBool> {
   if (ctx.isSystem) return sql<SqlBool>`true`;
@@ -108,33 +85,36 @@ export function userScopeContains(userIdColumn: string, orgId: string): Expressi
  * The check behind every scoped read of one document: 404 (as if it did not exist) unless the row
  * `id` of `table` exists and the organisation in its `orgColumn` is in the caller's scope.
  */
-export async function assertInScope(manager: EntityManager, ctx: RequestContext, table: string, orgColumn: string, id: string, entity: string): Promise<void> {
-  const qb = manager.createQueryBuilder().from(table, 't').select('t.id', 'id').where('t.id = :id', { id });
-  applyOrgScope(qb, ctx, `t.${orgColumn}`);
-  if (!(await qb.getRawOne())) throw notFound(entity, id);
+export async function assertInScope(db: DbService, ctx: RequestContext, table: keyof DB, orgColumn: string, id: string, entity: string): Promise<void> {
+  const found = await db.first(
+    ctx,
+    // the table is chosen at run time: a union of tables' columns cannot be typed here
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    (db.k.selectFrom(`${table} as t` as any) as any).select(sql`t.id`.as('id')).where(sql`t.id = ${id}::uuid`).where(orgScope(ctx, `t.${orgColumn}`)),
+  );
+  if (!found) throw notFound(entity, id);
 }
 
 /**
  * Branch product scope (经营商品范围): the products an organisation's users and dealers may see,
- * price and order. The deepest branch on the organisation's path that has rules decides; no rules
- * anywhere above means everything. `orgPath` is the organisation the question is about (the
- * caller's, or the dealer being priced).
+ * price and order, as a condition on a product row `alias` (with `id` and `category_id`). The
+ * deepest organisation on `orgPath` (the caller's, or the dealer being priced) that has rules
+ * decides; no rules anywhere above means everything.
  */
-export function productScopeCondition(productAlias: string, orgPath: string, paramSuffix: string): { sql: string; params: Record<string, unknown> } {
+export function productInRangeOf(orgPath: string, alias: string): Expression<SqlBool> {
   const ancestors = orgPath.split('/').filter(Boolean);
-  const sb = `(SELECT o.id FROM organization o WHERE o.id = ANY(:psAnc${paramSuffix}::uuid[]) AND EXISTS (SELECT 1 FROM branch_product_scope r WHERE r.branch_id = o.id) ORDER BY o.depth DESC LIMIT 1)`;
-  const sql = `(NOT EXISTS ${sb.replace('SELECT o.id', 'SELECT 1')}
-      OR EXISTS (SELECT 1 FROM branch_product_scope r WHERE r.branch_id = ${sb} AND r.product_id = ${productAlias}.id)
-      OR EXISTS (SELECT 1 FROM branch_product_scope r JOIN category rc ON rc.id = r.category_id JOIN category pc ON pc.id = ${productAlias}.category_id
-                  WHERE r.branch_id = ${sb} AND pc.path LIKE rc.path || '%'))`;
-  return { sql, params: { [`psAnc${paramSuffix}`]: ancestors } };
+  const ruled = sql`SELECT o.id FROM organization o WHERE o.id = ANY(${ancestors}::uuid[]) AND EXISTS (SELECT 1 FROM branch_product_scope r WHERE r.branch_id = o.id)`;
+  const decider = sql`(${ruled} ORDER BY o.depth DESC LIMIT 1)`;
+  return sql<SqlBool>`(NOT EXISTS (${ruled})
+      OR EXISTS (SELECT 1 FROM branch_product_scope r WHERE r.branch_id = ${decider} AND r.product_id = ${sql.ref(`${alias}.id`)})
+      OR EXISTS (SELECT 1 FROM branch_product_scope r JOIN category rc ON rc.id = r.category_id JOIN category pc ON pc.id = ${sql.ref(`${alias}.category_id`)}
+                  WHERE r.branch_id = ${decider} AND pc.path LIKE rc.path || '%'))`;
 }
 
-/** Restricts a product query to the caller's branch product scope (HQ and system: everything). */
-export function applyProductScope<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, ctx: RequestContext, productAlias: string): SelectQueryBuilder<T> {
-  if (ctx.isSystem) return qb;
-  if (!ctx.user) return qb.andWhere('false');
-  if (ctx.actor.scope.all) return qb;
-  const { sql, params } = productScopeCondition(productAlias, ctx.actor.orgPath, String(++seq % 1_000_000));
-  return qb.andWhere(sql, params);
+/** The caller's product range on a product row `alias` (HQ and system: everything; no user: nothing). */
+export function productInScope(ctx: RequestContext, alias: string): Expression<SqlBool> {
+  if (ctx.isSystem) return sql<SqlBool>`true`;
+  if (!ctx.user) return sql<SqlBool>`false`;
+  if (ctx.actor.scope.all) return sql<SqlBool>`true`;
+  return productInRangeOf(ctx.actor.orgPath, alias);
 }

@@ -59,29 +59,8 @@ export class ProductScopeService {
   }
 }
 
-/**
- * Branch product scope (经营商品范围) as a typed-query condition on a product row `alias` (with
- * `id` and `category_id`): the products an organisation at `orgPath` may see, price and order. The
- * deepest organisation on the path that has rules decides; no rules above means everything.
- * Same rule as productScopeCondition (common/scope), for kysely queries of any module.
- */
-export function productInRangeOf(orgPath: string, alias: string): Expression<SqlBool> {
-  const ancestors = orgPath.split('/').filter(Boolean);
-  const ruled = sql`SELECT o.id FROM organization o WHERE o.id = ANY(${ancestors}::uuid[]) AND EXISTS (SELECT 1 FROM branch_product_scope r WHERE r.branch_id = o.id)`;
-  const decider = sql`(${ruled} ORDER BY o.depth DESC LIMIT 1)`;
-  return sql<SqlBool>`(NOT EXISTS (${ruled})
-      OR EXISTS (SELECT 1 FROM branch_product_scope r WHERE r.branch_id = ${decider} AND r.product_id = ${sql.ref(`${alias}.id`)})
-      OR EXISTS (SELECT 1 FROM branch_product_scope r JOIN category rc ON rc.id = r.category_id JOIN category pc ON pc.id = ${sql.ref(`${alias}.category_id`)}
-                  WHERE r.branch_id = ${decider} AND pc.path LIKE rc.path || '%'))`;
-}
-
-/** The caller's product range on a product row `alias` (HQ and system: everything; no user: nothing). */
-export function productInScope(ctx: RequestContext, alias: string): Expression<SqlBool> {
-  if (ctx.isSystem) return sql<SqlBool>`true`;
-  if (!ctx.user) return sql<SqlBool>`false`;
-  if (ctx.actor.scope.all) return sql<SqlBool>`true`;
-  return productInRangeOf(ctx.actor.orgPath, alias);
-}
+/** The branch product range is part of the data scope: one rule, in common/scope (re-exported for catalog's readers). */
+export { productInRangeOf, productInScope } from '../../common/scope/data-scope';
 
 /** Products of a category and its sub-categories, as a condition on a product row's `category_id`. */
 export function inCategoryTree(categoryId: string, categoryColumn: string): Expression<SqlBool> {

@@ -66,7 +66,7 @@ export class ReceiptService {
   }
 
   async get(ctx: RequestContext, id: string): Promise<ReceiptDto> {
-    await assertInScope(this.db.manager(ctx), ctx, 'receipt', 'dealer_id', id, 'receipt');
+    await assertInScope(this.db, ctx, 'receipt', 'dealer_id', id, 'receipt');
     return (await this.load(ctx, [id]))[0];
   }
 

@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { escapeLike, resolvePage } from '../../common/http/pagination';
-import { productScopeCondition } from '../../common/scope/data-scope';
+import { productInRangeOf } from '../../common/scope/data-scope';
 import { Expression, sql, SqlBool } from 'kysely';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
@@ -50,17 +50,11 @@ export interface LoadedCards {
 
 const SORT: Record<string, string> = { code: 'p.code', name: 'p.name', publishedAt: 'COALESCE(p.mall_published_at, p.created_at)' };
 
-/**
- * Branch product scope (经营商品范围) of a dealer as a typed condition on the product `alias`: the
- * one rule in data-scope.ts (`productScopeCondition`), its named parameter bound by kysely.
- */
+/** Branch product scope (经营商品范围) of a dealer as a typed condition on the product `alias` (the one rule: productInRangeOf). */
 export function dealerScope(alias: string, dealer: Pick<MallDealer, 'path' | 'scoped'>): Expression<SqlBool> {
-  const { sql: text, params } = productScopeCondition(alias, dealer.path, 'm');
-  const [[name, value]] = Object.entries(params);
   // no rules above the dealer: the rule's answer is "everything"; a trivial condition keeps the plans (and JIT) out of it
-  if (!dealer.scoped) return sql<SqlBool>`(${value}::uuid[] IS NOT NULL)`;
-  // the rule's text comes from code (data-scope.ts), never from input
-  return sql<SqlBool>`${sql.join(text.split(`:${name}`).map((part) => sql.raw(part)), sql`${value}`)}`;
+  if (!dealer.scoped) return sql<SqlBool>`true`;
+  return productInRangeOf(dealer.path, alias);
 }
 
 /** The mall's product filter: published, on sale, in the dealer's range. */
@@ -268,8 +262,9 @@ export class MallCatalogService {
     return null;
   }
 
+  /** A product outside the dealer's range is not found, as an unknown one (it never sees it: ARCHITECTURE §5). */
   assertOrderable(row: MallProductRow | undefined, productId: string): MallProductRow {
-    if (!row) throw notFound('product', productId);
+    if (!row || !row.in_scope) throw notFound('product', productId);
     const p = this.problem(row);
     if (p) throw new DomainError(p.code, p.message, { productId });
     return row;

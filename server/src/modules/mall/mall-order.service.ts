@@ -78,11 +78,14 @@ export class MallOrderService {
         shipTo: { contact: address.contact, phone: address.phone, region: address.region, address: address.address },
       });
       await this.db.rows(tx, this.db.k.deleteFrom('mall_cart_item').where('dealer_id', '=', dealer.id));
-      await this.audit.record(tx, {
-        action: 'checkout', entity: 'mall_cart', entityId: dealer.id, orgId: dealer.id,
-        summary: `mall order ${order.number}: ${cart.lineCount} line(s), ${order.total}`,
-        after: { orderId: order.id, number: order.number, total: order.total, addressId: address.id },
-      });
+      // the order takes its number at the end of this transaction: the audit names it then
+      await this.orders.whenNumbered(tx, order, (number) =>
+        this.audit.record(tx, {
+          action: 'checkout', entity: 'mall_cart', entityId: dealer.id, orgId: dealer.id,
+          summary: `mall order ${number}: ${cart.lineCount} line(s), ${order.total}`,
+          after: { orderId: order.id, number, total: order.total, addressId: address.id },
+        }),
+      );
       return order.id;
     });
     return this.get(ctx, id);

@@ -99,9 +99,6 @@ const MACHINE_NOTE: Record<string, { key: NonNullable<NotificationMessage['note'
 
 const SORT: Record<string, string> = { createdAt: 'o.created_at', number: 'o.number', total: 'o.total', businessDate: 'o.business_date', status: 'o.status' };
 
-/** Work that names an order's number, waiting for the number its transaction gives it at the end (per transaction, per order). */
-type AfterNumber = (number: string) => Promise<void>;
-
 /**
  * 销售订单: pricing through the resolution service (each line keeps its price, source and the
  * record behind it, frozen from then on), the status machine (SALES_ORDER_MACHINE, every status
@@ -114,8 +111,6 @@ type AfterNumber = (number: string) => Promise<void>;
  */
 @Injectable()
 export class SalesOrderService {
-  private readonly waitingForNumber = new WeakMap<object, Map<string, AfterNumber[]>>();
-
   constructor(
     private readonly db: DbService,
     private readonly audit: AuditService,
@@ -132,15 +127,6 @@ export class SalesOrderService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     kernel.register(SALES_ORDER_MACHINE, this.timeline);
-    // what names a new order's number runs once the order has it (the end of its transaction)
-    events.onFinal('DocumentNumbered', async (tx, p) => {
-      if (p.docType !== SALES_ORDER || !tx.manager) return;
-      const waiting = this.waitingForNumber.get(tx.manager);
-      const work = waiting?.get(p.docId);
-      if (!work) return;
-      waiting!.delete(p.docId);
-      for (const fn of work) await fn(p.number);
-    });
   }
 
   /** The order's timeline row of a move (the kernel's timeline writer for SALES_ORDER). */
@@ -151,18 +137,9 @@ export class SalesOrderService {
     );
   };
 
-  /**
-   * Runs `fn` with the order's number: at once when it has one, else right after its transaction
-   * numbers it (an order created in this transaction: e.g. the mall's checkout audit, or the demo
-   * seed shipping an order it created). For text that names the order by its number.
-   */
-  whenNumbered(tx: RequestContext, o: { id: string; number: string | null }, fn: AfterNumber): Promise<void> {
-    if (o.number) return fn(o.number);
-    if (!tx.manager) throw new Error('an order without a number outside its transaction');
-    let waiting = this.waitingForNumber.get(tx.manager);
-    if (!waiting) this.waitingForNumber.set(tx.manager, (waiting = new Map()));
-    waiting.set(o.id, [...(waiting.get(o.id) ?? []), fn]);
-    return Promise.resolve();
+  /** Runs `fn` with the order's number, at once or when its transaction numbers it (DocumentKernel.whenNumbered). */
+  whenNumbered(tx: RequestContext, o: { id: string; number: string | null }, fn: (number: string) => Promise<void>): Promise<void> {
+    return this.kernel.whenNumbered(tx, o, fn);
   }
 
   // ---- reads ----
