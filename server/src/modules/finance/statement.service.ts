@@ -82,7 +82,7 @@ export class StatementService {
   }
 
   async get(ctx: RequestContext, id: string): Promise<StatementDto> {
-    await assertInScope(this.db.manager(ctx), ctx, 'statement', 'dealer_id', id, 'statement');
+    await assertInScope(this.db, ctx, 'statement', 'dealer_id', id, 'statement');
     return (await this.load(ctx, [id], true))[0];
   }
 
