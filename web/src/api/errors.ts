@@ -11,6 +11,10 @@ export function errorMessage(error: unknown): string {
   if (te(key)) {
     const details = (apiError.details ?? {}) as Record<string, unknown>;
     const seconds = typeof details.retryAfterSeconds === 'number' ? details.retryAfterSeconds : 60;
+    // a refused password says why (passwordProblem's code, `password.reason.<CODE>`)
+    if (apiError.code === 'WEAK_PASSWORD' && typeof details.reason === 'string' && te(`password.reason.${details.reason}`)) {
+      return t(`password.reason.${details.reason}`);
+    }
     const text = t(key, { seconds });
     // Validation failures: the server's message names the field; show it after ours.
     if (apiError.code === 'VALIDATION_FAILED' && apiError.message && apiError.message !== text) {

@@ -1,5 +1,5 @@
 import type { FormItemRule } from 'element-plus';
-import { CODE_PATTERN, PHONE_PATTERN, USERNAME_PATTERN, passwordProblems } from '@drp/shared';
+import { CODE_PATTERN, PHONE_PATTERN, USERNAME_PATTERN, passwordProblem } from '@drp/shared';
 import { t } from '@/i18n';
 
 /**
@@ -25,12 +25,15 @@ export const rules = {
   email(): FormItemRule {
     return { type: 'email', message: t('user.rules.emailPattern'), trigger: 'blur' };
   },
-  /** The shared password policy (`passwordProblems`), with translated messages. */
-  password(): FormItemRule {
+  /**
+   * The shared password rule (`passwordProblem`), with translated messages. `username` (read when
+   * the rule runs) is the account's, when the form knows it.
+   */
+  password(username?: () => string | null | undefined): FormItemRule {
     return {
       trigger: 'blur',
       validator: (_rule, value: string, callback) => {
-        const problems = passwordIssues(value ?? '');
+        const problems = passwordIssues(value ?? '', username?.());
         if (problems.length) callback(new Error(problems.join('；')));
         else callback();
       },
@@ -39,11 +42,11 @@ export const rules = {
 };
 
 /**
- * The shared password policy: `passwordProblems` from @drp/shared decides (so web and server
- * never disagree); its English problem lines are mapped to the current language.
+ * The shared password rule: `passwordProblem` from @drp/shared decides (so web and server never
+ * disagree), its code is translated (`password.reason.<CODE>`). The web does not know whether the
+ * installation runs the demo, so the demo password is left to the server (WEAK_PASSWORD, reason DEMO_PASSWORD).
  */
-export function passwordIssues(password: string): string[] {
-  return passwordProblems(password).map((problem) =>
-    problem.startsWith('at least') ? t('password.tooShort') : t('password.tooSimple'),
-  );
+export function passwordIssues(password: string, username?: string | null): string[] {
+  const problem = passwordProblem(password, { username, demo: true });
+  return problem ? [t(`password.reason.${problem}`)] : [];
 }
