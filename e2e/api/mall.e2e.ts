@@ -470,10 +470,10 @@ describe('dealer mall: catalog, cart, checkout, orders, contents, dealer account
       const ok = await login('gz.dealer1', 'Gz#Dealer2026');
       expect(ok.status).toBe(200);
 
-      // 广州 may not sell alcohol: a published 白酒 is out of its product range
+      // 广州 may not sell alcohol: a published 白酒 is out of its product range: to it, not found, as an unknown product (issue #11; was 400 PRODUCT_OUT_OF_SCOPE)
       const gzTok = ok.body.accessToken as string;
       const wine = await product(`p.mall_published AND p.status = 'ON_SALE' AND c.code = 'BAIJIU'`);
-      expect((await post(gzTok, '/api/mall/cart/items', { productId: wine.id, qty: '1' }).expect(400)).body.code).toBe(ErrorCode.PRODUCT_OUT_OF_SCOPE);
+      expect((await post(gzTok, '/api/mall/cart/items', { productId: wine.id, qty: '1' }).expect(404)).body.code).toBe(ErrorCode.NOT_FOUND);
       await get(gzTok, `/api/mall/products/${wine.id}`).expect(404);
       expect(((await get(gzTok, `/api/mall/catalog?q=${wine.code}`).expect(200)).body as Paged<MallProductCardDto>).total).toBe(0);
       expect(((await get(gzTok, '/api/mall/categories').expect(200)).body as { name: string }[]).map((c) => c.name)).not.toContain('酒类');

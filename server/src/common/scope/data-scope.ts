@@ -118,3 +118,23 @@ export function productInScope(ctx: RequestContext, alias: string): Expression<S
   if (ctx.actor.scope.all) return sql<SqlBool>`true`;
   return productInRangeOf(ctx.actor.orgPath, alias);
 }
+
+/**
+ * For rows aimed at organisation subtrees (a uuid[] column of target organisations, empty meaning
+ * everyone, e.g. a mall banner's branch_ids): visible when untargeted, or when a target is inside
+ * the caller's scope, or above it (a target reaches every organisation under it, so one above the
+ * caller's scope reaches the dealers the caller runs). A target beside the scope (another branch)
+ * is out of scope. System contexts and HQ: everything.
+ */
+export function orgTargetsScope(ctx: RequestContext, targetIdsColumn: string): Expression<SqlBool> {
+  if (ctx.isSystem) return sql<SqlBool>`true`;
+  if (!ctx.user || !ctx.actor) return sql<SqlBool>`false`;
+  if (ctx.actor.scope.all) return sql<SqlBool>`true`;
+  const { subtreePaths, orgIds } = ctx.actor.scope;
+  const col = sql.ref(targetIdsColumn);
+  return sql<SqlBool>`(cardinality(${col}) = 0 OR EXISTS (
+    SELECT 1 FROM organization st WHERE st.id = ANY(${col}) AND (
+      st.path LIKE ANY(${subtreePaths.map((p) => `${p}%`)}::text[]) OR st.id = ANY(${orgIds}::uuid[])
+      OR EXISTS (SELECT 1 FROM unnest(${subtreePaths}::text[]) sp(path) WHERE sp.path LIKE st.path || '%')
+      OR EXISTS (SELECT 1 FROM organization sx WHERE sx.id = ANY(${orgIds}::uuid[]) AND sx.path LIKE st.path || '%'))))`;
+}

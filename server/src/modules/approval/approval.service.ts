@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ApprovalDocType, ApprovalEventDto, ApprovalInstanceDto, ApprovalStatus, ApprovalStep, ApprovalSummary, ApprovalTaskDto, ApproverSpec, ErrorCode, evaluateCondition, FactValues,
-  fmtGrouped, Paged, TaskStatus,
+  fmtGrouped, OrgType, Paged, TaskStatus,
 } from '@drp/shared';
 import { Selectable, sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
@@ -345,8 +345,19 @@ export class ApprovalService {
     if (dto.delegateId === ctx.actor.id) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Delegate to someone else', { field: 'delegateId' });
     if (new Date(dto.endsAt) <= new Date(dto.startsAt)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'The period ends before it starts', { field: 'endsAt' });
     return this.db.tx(ctx, async (tx) => {
-      const u = await this.db.first(tx, this.db.k.selectFrom('app_user').select('id').where('id', '=', dto.delegateId).where('status', '=', 'ACTIVE'));
+      // an active user the caller can see (its data scope, as the users list): anyone else is not found (§5)
+      const u = await this.db.first(
+        tx,
+        this.db.k
+          .selectFrom('app_user as u')
+          .innerJoin('organization as o', 'o.id', 'u.org_id')
+          .select(['u.id', 'o.type'])
+          .where('u.id', '=', dto.delegateId)
+          .where('u.status', '=', 'ACTIVE')
+          .where(orgScope(tx, 'u.org_id')),
+      );
       if (!u) throw new DomainError(ErrorCode.NOT_FOUND, 'delegate not found', { entity: 'user', field: 'delegateId' });
+      if (u.type === OrgType.DEALER) throw new DomainError(ErrorCode.VALIDATION_FAILED, "The delegate must be a staff user, not a dealer's", { field: 'delegateId', rule: 'STAFF_ONLY' });
       const d = await this.db.one(
         tx,
         this.db.k.insertInto('approval_delegation').values({ user_id: ctx.actor.id, delegate_id: dto.delegateId, starts_at: dto.startsAt, ends_at: dto.endsAt }).returning('id'),
@@ -357,6 +368,9 @@ export class ApprovalService {
   }
 
   async endDelegation(ctx: RequestContext, id: string): Promise<void> {
+    // only one's own delegation (ended already or not: nothing more to do); anyone else's is not found
+    const mine = await this.db.first(ctx, this.db.k.selectFrom('approval_delegation').select('id').where('id', '=', id).where('user_id', '=', ctx.actor.id));
+    if (!mine) throw notFound('delegation', id);
     // one not started yet is simply removed; a running one ends now
     await this.db.rows(ctx, this.db.k.deleteFrom('approval_delegation').where('id', '=', id).where('user_id', '=', ctx.actor.id).where('starts_at', '>', sql<Date>`now()`));
     await this.db.rows(

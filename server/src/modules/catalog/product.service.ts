@@ -85,11 +85,13 @@ export class ProductService {
   /**
    * For other modules: the products exist, are within the branch product scope of `orgPath`
    * (the caller's organisation, or the dealer an order is for) and, when `onSale`, are not
-   * discontinued. Unknown ids are a 404; known but out of scope a 400 PRODUCT_OUT_OF_SCOPE.
+   * discontinued. Unknown ids and ids outside the caller's own product range (which the caller
+   * cannot see: ARCHITECTURE §5) are the same 404; a product the caller sees but outside the range
+   * of `orgPath` (HQ ordering for a dealer of a restricted branch) a 400 PRODUCT_OUT_OF_SCOPE.
    */
   async assertUsable(ctx: RequestContext, productIds: string[], opts: { orgPath: string | null; onSale?: boolean }): Promise<Map<string, Product>> {
     const unique = [...new Set(productIds)];
-    const rows = unique.length ? await this.db.rows(ctx, this.db.k.selectFrom('product').selectAll().where('id', 'in', unique)) : [];
+    const rows = unique.length ? await this.db.rows(ctx, this.db.k.selectFrom('product as p').selectAll('p').where('p.id', 'in', unique).where(productInScope(ctx, 'p'))) : [];
     const byId = new Map(rows.map((p) => [p.id, toProduct(p)]));
     const missing = unique.filter((id) => !byId.has(id));
     if (missing.length) throw new DomainError(ErrorCode.NOT_FOUND, 'product not found', { entity: 'product', ids: missing });

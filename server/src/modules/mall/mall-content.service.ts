@@ -4,6 +4,7 @@ import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
 import { Selectable, sql } from 'kysely';
 import { escapeLike, resolvePage } from '../../common/http/pagination';
+import { orgTargetsScope } from '../../common/scope/data-scope';
 import { DB, DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { ProductService } from '../catalog/product.service';
@@ -62,11 +63,13 @@ export class MallContentService {
   }
 
   // ---- console ----
+  // Staff read the contents aimed at everyone or at an organisation inside or above their scope
+  // (what the dealers they run see); a content aimed at another branch is not found (§5).
 
   async list(ctx: RequestContext, q: ContentQueryDto): Promise<Paged<MallContentDto>> {
     this.assertStaff(ctx);
     const { page, pageSize, offset, column, direction } = resolvePage(q, { updatedAt: 'updated_at', startsAt: 'starts_at', endsAt: 'ends_at', sort: 'sort', title: 'title' }, '-updatedAt');
-    let query = this.db.k.selectFrom('mall_content');
+    let query = this.db.k.selectFrom('mall_content').where(orgTargetsScope(ctx, 'mall_content.branch_ids'));
     if (q.kind) query = query.where('kind', '=', q.kind);
     if (q.q?.trim()) {
       const like = `%${escapeLike(q.q.trim())}%`;
@@ -86,7 +89,7 @@ export class MallContentService {
 
   async get(ctx: RequestContext, id: string): Promise<MallContentDto> {
     this.assertStaff(ctx);
-    const r = await this.db.first(ctx, this.db.k.selectFrom('mall_content').selectAll().where('id', '=', id));
+    const r = await this.db.first(ctx, this.db.k.selectFrom('mall_content').selectAll().where('id', '=', id).where(orgTargetsScope(ctx, 'mall_content.branch_ids')));
     if (!r) throw notFound('mall content', id);
     return this.toDto(r);
   }

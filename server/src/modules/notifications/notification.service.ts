@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { NotificationDto, NotificationMessage, Paged } from '@drp/shared';
 import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
+import { notFound } from '../../common/errors/domain-error';
 import { resolvePage } from '../../common/http/pagination';
 import { DbService } from '../../database/db.service';
 import { OutboxService } from '../../kernel/outbox.service';
@@ -145,6 +146,11 @@ export class NotificationService implements OnModuleInit {
 
   /** Marks one (or, without an id, all) of the caller's notifications read. Someone else's id is simply not found. */
   async markRead(ctx: RequestContext, id?: string): Promise<{ unread: number }> {
+    if (id) {
+      // one of mine (read already or not), else 404 like an unknown id: another's notice is not probed
+      const mine = await this.db.first(ctx, this.db.k.selectFrom('notification').select('id').where('id', '=', id).where('user_id', '=', ctx.actor.id));
+      if (!mine) throw notFound('notification', id);
+    }
     let q = this.db.k.updateTable('notification').set({ read_at: sql`now()` }).where('user_id', '=', ctx.actor.id).where('read_at', 'is', null);
     if (id) q = q.where('id', '=', id);
     await this.db.rows(ctx, q);
