@@ -813,7 +813,14 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
     // Same root cause as the named user above: the delegate's data scope hides the delegated task.
     it('a delegate who cannot see the document does not get the task: it stays with the approver', async () => {
       const now = Date.now();
-      const res = await post('/api/approvals/delegations', { delegateId: uid['sh.manager'], startsAt: new Date(now - 60e3).toISOString(), endsAt: new Date(now + 3600e3).toISOString() }, mgr).expect(201);
+      // naming a delegate outside one's scope is refused now (404, issue #11: scope-deviations.e2e); a delegation
+      // whose delegate cannot see the document (named before, or moved since) is still held back when routing
+      expect((await post('/api/approvals/delegations', { delegateId: uid['sh.manager'], startsAt: new Date(now - 60e3).toISOString(), endsAt: new Date(now + 3600e3).toISOString() }, mgr).expect(404)).body.code).toBe(ErrorCode.NOT_FOUND);
+      const [row] = await t.sql<{ id: string }>(
+        `INSERT INTO approval_delegation (user_id, delegate_id, starts_at, ends_at) VALUES ($1, $2, now() - interval '1 minute', now() + interval '1 hour') RETURNING id`,
+        [uid['bj.manager'], uid['sh.manager']],
+      );
+      const res = { body: row };
       let o: Order;
       try {
         o = await submitted(await newDealer(), '70');
@@ -1018,8 +1025,9 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       const mIds = new Set((await bell(mgr)).items.map((n) => n.id));
       expect(s.items.some((n) => mIds.has(n.id))).toBe(false);
       expect((await bell(admin)).items.some((n) => n.id === note3.id)).toBe(false);
-      const foreign = (await post(`/api/notifications/${note3.id}/read`, {}, rep).expect(200)).body;
-      expect(foreign).toEqual({ unread: s.unread });
+      // someone else's notice is not found, as an unknown id (issue #11; was 200 with the caller's own count)
+      const foreign = (await post(`/api/notifications/${note3.id}/read`, {}, rep).expect(404)).body;
+      expect(foreign).toMatchObject({ code: ErrorCode.NOT_FOUND, details: { entity: 'notification' } });
       expect((await bell(mgr)).items.find((n) => n.id === note3.id)!.readAt).toBeNull();
 
       const one = (await post(`/api/notifications/${note3.id}/read`, {}, mgr).expect(200)).body;
