@@ -1,10 +1,11 @@
 import { ErrorCode } from '@drp/shared';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
-import { binary, makeXlsx, readXlsx } from '../support/xlsx';
+import ExcelJS from 'exceljs';
+import { binary, loadSheet, makeXlsx, readXlsx, XlsxValue } from '../support/xlsx';
 
 const HEADER = ['商品编码', '商品名称', '规格型号', '品牌', '分类编码', '基本单位', '条码', '税率', '零售价', '一级批发价', '二级批发价', '三级批发价', '四级批发价', '五级批发价', '六级批发价', '七级批发价', '八级批发价', '九级批发价', '十级批发价', '最低售价', '起订量', '订货倍数', '状态', '商城上架', '备注'];
-const row = (code: string, over: Record<number, string | null> = {}) => {
-  const r: (string | null)[] = [code, `商品 ${code}`, '500g', '好味', 'X-SNACK', '袋', null, '0.13', '10', '9', '8.8', '8.6', '8.4', '8.2', '8', '7.8', '7.6', '7.4', '7.2', null, '1', '1', '在售', '是', null];
+const row = (code: string, over: Record<number, XlsxValue> = {}) => {
+  const r: XlsxValue[] = [code, `商品 ${code}`, '500g', '好味', 'X-SNACK', '袋', null, '0.13', '10', '9', '8.8', '8.6', '8.4', '8.2', '8', '7.8', '7.6', '7.4', '7.2', null, '1', '1', '在售', '是', null];
   Object.entries(over).forEach(([i, v]) => (r[Number(i)] = v));
   return r;
 };
@@ -115,5 +116,57 @@ describe('Excel import and export of products and prices', () => {
     expect(p).toMatchObject({ basePrice: '12.5000', floorPrice: '5.0000', name: '商品 X-002' });
     expect(p.levelPrices[0]).toBeNull();
     expect(p.levelPrices[1]).toBe('8.8000');
+  });
+
+  describe('Excel as users really write it', () => {
+    it('finds the header below a merged title row, takes a formula by its value rounded to the column scale, refuses a number that lost digits (row and column)', async () => {
+      const title = { title: '商品资料（2026 年 12 月）' };
+      const formula = { formula: 'A1*B1', result: 13.750000000000002 };
+      const bad = await upload('/api/products/import', await makeXlsx(HEADER, [row('00123', { 8: formula, 9: 12.5, 20: 24 }), row('X-203', { 6: Number('12345678901234567890') })], title)).expect(422);
+      expect(bad.body.details.errors).toEqual([{ row: 4, field: 'barcode', column: '条码', code: 'NUMBER_LOST_DIGITS', params: { digits: 15 } }]);
+      expect((await t.sql(`SELECT 1 FROM product WHERE code IN ('00123', 'X-203')`)).length).toBe(0);
+
+      const ok = await upload('/api/products/import', await makeXlsx(HEADER, [row('00123', { 6: '0012345678905', 8: formula, 9: 12.5, 20: 24 }), row('X-203', { 6: '12345678901234567890' })], title)).expect(200);
+      expect(ok.body).toEqual({ created: 2, updated: 0 });
+      const list = (await t.http.get('/api/products?q=00123').set(bearer(admin)).expect(200)).body.items.filter((p: { code: string }) => p.code === '00123');
+      expect(list[0]).toMatchObject({ code: '00123', barcode: '0012345678905', basePrice: '13.7500', minOrderQty: '24.000' });
+      expect(list[0].levelPrices[0]).toBe('12.5000');
+      expect((await t.http.get('/api/products?q=X-203').set(bearer(admin)).expect(200)).body.items[0].barcode).toBe('12345678901234567890');
+    });
+
+    it('a price list with a title row and formula prices imports; a price of more than 15 digits is refused', async () => {
+      const header = ['商品编码', '商品名称', '零售价', ...HEADER.slice(9, 19), '最低售价'];
+      const line = (code: string, base: XlsxValue) => [code, null, base, ...Array(11).fill(null)] as XlsxValue[];
+      const bad = await upload('/api/prices/import', await makeXlsx(header, [line('00123', 1234567890123456.5)], { title: '价格表' })).expect(422);
+      expect(bad.body.details.errors).toEqual([{ row: 3, field: 'basePrice', column: '零售价', code: 'NUMBER_LOST_DIGITS', params: { digits: 15 } }]);
+      await upload('/api/prices/import', await makeXlsx(header, [line('00123', { formula: 'C1/3', result: 4.666666666666667 })], { title: '价格表' })).expect(200);
+      expect((await t.http.get('/api/products?q=00123').set(bearer(admin)).expect(200)).body.items.find((p: { code: string }) => p.code === '00123').basePrice).toBe('4.6667');
+    });
+
+    it('exports prices and quantities as numeric cells with a number format, codes and barcodes as text (leading zeros kept)', async () => {
+      const res = await t.http.get('/api/products/export?q=00123').set(bearer(admin)).buffer(true).parse(binary).expect(200);
+      const ws = await loadSheet(res.body);
+      const head = (ws.getRow(1).values as string[]).slice(1).map((h) => h.replace(/\*$/, ''));
+      // the filter also finds BULK-00123...: the row of product 00123
+      let rowNo = 2;
+      while (ws.getRow(rowNo).getCell(1).value !== '00123' && rowNo <= ws.rowCount) rowNo++;
+      const cell = (name: string) => ws.getRow(rowNo).getCell(head.indexOf(name) + 1);
+      expect([cell('商品编码').type, cell('商品编码').value, cell('商品编码').numFmt]).toEqual([ExcelJS.ValueType.String, '00123', '@']);
+      expect([cell('条码').type, cell('条码').value, cell('条码').numFmt]).toEqual([ExcelJS.ValueType.String, '0012345678905', '@']);
+      expect([cell('零售价').type, cell('零售价').value, cell('零售价').numFmt]).toEqual([ExcelJS.ValueType.Number, 4.6667, '0.0000']);
+      expect([cell('一级批发价').type, cell('一级批发价').value, cell('一级批发价').numFmt]).toEqual([ExcelJS.ValueType.Number, 12.5, '0.0000']);
+      expect([cell('起订量').type, cell('起订量').value, cell('起订量').numFmt]).toEqual([ExcelJS.ValueType.Number, 24, '0.000']);
+      expect([cell('税率').type, cell('税率').value, cell('税率').numFmt]).toEqual([ExcelJS.ValueType.Number, 0.13, '0.00##']);
+      expect(cell('最低售价').value).toBeNull();
+      // the exported file imports back unchanged
+      expect((await upload('/api/products/import', res.body).expect(200)).body).toEqual({ created: 0, updated: ws.rowCount - 1 });
+      expect((await t.http.get('/api/products?q=00123').set(bearer(admin)).expect(200)).body.items.find((p: { code: string }) => p.code === '00123')).toMatchObject({ basePrice: '4.6667', barcode: '0012345678905', minOrderQty: '24.000' });
+    });
+
+    it('the template writes its example prices and quantities as numbers, the example barcode as text', async () => {
+      const ws = await loadSheet((await t.http.get('/api/products/import-template').set(bearer(admin)).buffer(true).parse(binary).expect(200)).body);
+      expect([ws.getCell('G2').type, ws.getCell('G2').value]).toEqual([ExcelJS.ValueType.String, '6901234567892']);
+      expect([ws.getCell('I2').type, ws.getCell('I2').value, ws.getCell('I2').numFmt]).toEqual([ExcelJS.ValueType.Number, 3.5, '0.0000']);
+    });
   });
 });

@@ -1,7 +1,8 @@
 import { ErrorCode } from '@drp/shared';
 import { businessDate } from '../../server/src/database/business-date';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
-import { binary, readXlsx } from '../support/xlsx';
+import ExcelJS from 'exceljs';
+import { binary, loadSheet, readXlsx } from '../support/xlsx';
 
 interface Allocation {
   receivableId: string;
@@ -578,6 +579,13 @@ describe('finance: credit accounts, receipts, receivables, aging, ledger, statem
       // exact decimal strings, never floats
       expect([opening[6], closing[6]]).toEqual(['70.00', '-15.00']);
       expect(rows.some((r) => r[2] === ret.number && Number(r[5]) === 10)).toBe(true);
+      // amounts are numeric cells with a money format (Excel users sum them), document numbers text
+      const ws = await loadSheet(res.body);
+      let retRow = 1;
+      while (ws.getRow(retRow).getCell(3).value !== ret.number && retRow <= ws.rowCount) retRow++;
+      const credit = ws.getRow(retRow).getCell(6);
+      expect([credit.type, credit.value, credit.numFmt]).toEqual([ExcelJS.ValueType.Number, 10, '#,##0.00']);
+      expect([ws.getRow(retRow).getCell(3).type, ws.getRow(retRow).getCell(3).numFmt]).toEqual([ExcelJS.ValueType.String, '@']);
 
       const bad = async (body: object) => expect((await post('/api/statements', { dealerId: d, from: from(), to: today(), ...body }).expect(400)).body.code).toBe(ErrorCode.VALIDATION_FAILED);
       await bad({ to: addDays(today(), 1) });

@@ -272,13 +272,15 @@ export interface ImportProblemParams {
   BAD_TAX_RATE: Record<string, never>;
   BAD_STATUS: Record<string, never>;
   BAD_YES_NO: Record<string, never>;
+  /** a number cell with more than `digits` significant digits: Excel kept only that many (type long barcodes as text) */
+  NUMBER_LOST_DIGITS: { digits: number };
 }
 export type ImportProblemCode = keyof ImportProblemParams;
 
 /** One problem of a refused import: where (row, field key, the sheet's column header), a stable code and its parameters. */
 export type ImportProblem = {
   [C in ImportProblemCode]: {
-    /** 1-based spreadsheet row (the header is row 1) */
+    /** 1-based spreadsheet row (the header is row 1 unless title rows stand above it) */
     row: number;
     /** the template column's key (e.g. basePrice, l3), when the problem is in one column */
     field?: string;

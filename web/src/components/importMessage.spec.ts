@@ -11,10 +11,12 @@ describe('importMessage', () => {
     expect(importMessage({ code: 'UNKNOWN_CATEGORY', params: { code: 'DRINK-X' } })).toBe('分类编码 DRINK-X 不存在');
     expect(importMessage({ code: 'NOT_A_NUMBER', params: { scale: 4 } })).toBe('须为不小于 0 的数字，最多 4 位小数');
     expect(importMessage({ code: 'TOO_MANY_ROWS', params: { max: 20000 } })).toBe('行数过多，每个文件最多 20000 行');
+    expect(importMessage({ code: 'NUMBER_LOST_DIGITS', params: { digits: 15 } })).toBe('数字超过 15 位，Excel 会丢失末尾数字：请以文本格式填写（如前加英文单引号）');
     await loadLocale('en');
     expect(importMessage({ code: 'DUPLICATE_IN_FILE', params: { row: 5 } })).toBe('duplicate of row 5');
     expect(importMessage({ code: 'TOO_LONG', params: { max: 32 } })).toBe('at most 32 characters');
     expect(importMessage({ code: 'BARCODE_TAKEN', params: { code: 'X-002' } })).toBe('already used by product X-002');
+    expect(importMessage({ code: 'NUMBER_LOST_DIGITS', params: { digits: 15 } })).toBe('a number of more than 15 digits loses digits in Excel: type it as text (e.g. with a leading apostrophe)');
     await loadLocale('zh-CN');
   });
 

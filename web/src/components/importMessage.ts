@@ -19,6 +19,7 @@ const KEYS: Record<ImportProblemCode, string> = {
   BAD_TAX_RATE: 'badTaxRate',
   BAD_STATUS: 'badStatus',
   BAD_YES_NO: 'badYesNo',
+  NUMBER_LOST_DIGITS: 'numberLostDigits',
 };
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import ExcelJS from 'exceljs';
+import { addTypedRow, CellKind } from '../../common/excel';
 import { Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, LedgerEntryDto, OrgType, Paged, StatementDto, StatementStatus, StatementView } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, staleVersion } from '../../common/errors/domain-error';
@@ -222,16 +223,16 @@ export class StatementService {
     ws.addRow([]);
     const head = ws.addRow(['日期', '类型', '单号', '摘要', '借方(应收增加)', '贷方(应收减少)', '余额']);
     head.font = { bold: true };
-    ws.addRow(['', '', '', '期初余额', '', '', st.openingBalance]);
+    // amounts are numeric cells with a money format (users sum them); dates, types and document numbers text
+    const KINDS: CellKind[] = ['text', 'text', 'text', 'text', 'money', 'money', 'money'];
+    addTypedRow(ws, ['', '', '', '期初余额', '', '', st.openingBalance], KINDS);
     const TYPE = { SHIPMENT: '发货', RETURN: '退货', RECEIPT: '收款', RECEIPT_REVERSAL: '收款冲销' };
     // a receipt's summary starts with its method code ("BANK_TRANSFER ICBC-001"): the sheet is read by people
     const METHOD: Record<string, string> = { BANK_TRANSFER: '银行转账', CASH: '现金', ALIPAY: '支付宝', WECHAT: '微信', BANK_ACCEPTANCE: '银行承兑', OTHER: '其他' };
     const summary = (l: LedgerEntryDto) => (l.type === 'RECEIPT' ? l.summary.replace(/^[A-Z_]+/, (m) => METHOD[m] ?? m) : l.summary);
     const money = (v: string) => (new Dec(v).isZero() ? null : v);
-    st.lines.forEach((l: LedgerEntryDto) => ws.addRow([l.date, TYPE[l.type], l.docNumber, summary(l), money(l.debit), money(l.credit), l.balance]));
-    ws.addRow(['', '', '', '期末余额', st.shipments, fmt(new Dec(st.returns).plus(st.receipts)), st.closingBalance]).font = { bold: true };
-    // money stays the snapshot's exact decimal strings (text cells, as in every export here), right-aligned
-    [5, 6, 7].forEach((c) => (ws.getColumn(c).alignment = { horizontal: 'right' }));
+    st.lines.forEach((l: LedgerEntryDto) => addTypedRow(ws, [l.date, TYPE[l.type], l.docNumber, summary(l), money(l.debit), money(l.credit), l.balance], KINDS));
+    addTypedRow(ws, ['', '', '', '期末余额', st.shipments, fmt(new Dec(st.returns).plus(st.receipts)), st.closingBalance], KINDS).font = { bold: true };
     return { name: `对账单-${st.dealerCode}-${st.from}-${st.to}.xlsx`, data: Buffer.from(await wb.xlsx.writeBuffer()) };
   }
 

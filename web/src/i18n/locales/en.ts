@@ -676,6 +676,7 @@ const en: MessageSchema = {
         badTaxRate: 'a decimal below 1, such as 0.13',
         badStatus: '在售 (on sale) or 停售 (discontinued)',
         badYesNo: '是 (yes) or 否 (no)',
+        numberLostDigits: 'a number of more than {digits} digits loses digits in Excel: type it as text (e.g. with a leading apostrophe)',
       },
     },
     scope: {

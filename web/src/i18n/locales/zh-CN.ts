@@ -677,6 +677,7 @@ const zhCN = {
         badTaxRate: '须为小于 1 的小数，如 0.13',
         badStatus: '只能填写「在售」或「停售」',
         badYesNo: '只能填写「是」或「否」',
+        numberLostDigits: '数字超过 {digits} 位，Excel 会丢失末尾数字：请以文本格式填写（如前加英文单引号）',
       },
     },
     scope: {

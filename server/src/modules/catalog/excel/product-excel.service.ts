@@ -12,6 +12,7 @@ import { ProductQueryDto } from '../catalog.dto';
 import { EventBus } from '../../../kernel/events';
 import '../catalog.events';
 import { ProductPriceChange } from '../catalog.events';
+import { MAX_EXACT_DIGITS } from '../../../common/excel';
 import { Column, problemList, readWorkbook, rejectIfErrors, writeWorkbook } from './sheet';
 
 type ProductRow = {
@@ -55,12 +56,12 @@ export class ProductExcelService {
       { key: 'categoryCode', header: '分类编码', required: true, example: 'DRINK-WATER', note: '必须是已有分类的编码 (an existing category code)' },
       { key: 'baseUnit', header: '基本单位', required: true, width: 10, example: '瓶' },
       { key: 'barcode', header: '条码', width: 16, example: '6901234567892' },
-      { key: 'taxRate', header: '税率', width: 8, example: '0.13', note: '小数, 如 0.13 (a decimal such as 0.13)' },
-      { key: 'basePrice', header: '零售价', required: true, width: 10, example: '3.5000' },
-      ...LEVEL_KEYS.map((k, i) => ({ key: k, header: names[i].name, width: 11, example: fmt(new Dec(3.2).minus(new Dec('0.1').times(i)), 'unitPrice') })),
-      { key: 'floorPrice', header: '最低售价', width: 10, example: '', note: '留空则以十级价为最低价 (empty: the level-10 price is the floor)' },
-      { key: 'minOrderQty', header: '起订量', width: 8, example: '24' },
-      { key: 'orderMultiple', header: '订货倍数', width: 8, example: '24' },
+      { key: 'taxRate', header: '税率', kind: 'rate', width: 8, example: '0.13', note: '小数, 如 0.13 (a decimal such as 0.13)' },
+      { key: 'basePrice', header: '零售价', required: true, kind: 'unitPrice', width: 10, example: '3.5000' },
+      ...LEVEL_KEYS.map((k, i) => ({ key: k, header: names[i].name, kind: 'unitPrice' as const, width: 11, example: fmt(new Dec(3.2).minus(new Dec('0.1').times(i)), 'unitPrice') })),
+      { key: 'floorPrice', header: '最低售价', kind: 'unitPrice', width: 10, example: '', note: '留空则以十级价为最低价 (empty: the level-10 price is the floor)' },
+      { key: 'minOrderQty', header: '起订量', kind: 'qty', width: 8, example: '24' },
+      { key: 'orderMultiple', header: '订货倍数', kind: 'qty', width: 8, example: '24' },
       { key: 'status', header: '状态', width: 8, example: '在售', note: '在售 / 停售' },
       { key: 'mallPublished', header: '商城上架', width: 8, example: '是', note: '是 / 否' },
       { key: 'remark', header: '备注', width: 20, example: '' },
@@ -107,15 +108,20 @@ export class ProductExcelService {
     const seenBarcodes = new Map<string, number>();
     const clean: (Record<string, string | null> & { rowNo: number })[] = [];
     if (!rows.length) err(2, 'code', 'NO_ROWS', {});
-    for (const { rowNo, values: v } of rows) {
+    for (const { rowNo, values: v, lostDigits } of rows) {
       const r = { rowNo } as unknown as Record<string, string | null> & { rowNo: number };
+      // a number Excel could not keep exactly (a long barcode typed as a number): refused, nothing else said of the cell
+      lostDigits.forEach((key) => err(rowNo, key, 'NUMBER_LOST_DIGITS', { digits: MAX_EXACT_DIGITS }));
+      const lost = new Set(lostDigits);
       const text = (key: keyof ProductRow, max: number, required = false) => {
+        if (lost.has(key)) return null;
         const s = v[key] ?? '';
         if (!s) return required ? (err(rowNo, key, 'REQUIRED', {}), null) : null;
         if (s.length > max) return err(rowNo, key, 'TOO_LONG', { max }), null;
         return s;
       };
       const decimal = (key: keyof ProductRow, scale: number, opts: { required?: boolean; positive?: boolean; def?: string } = {}) => {
+        if (lost.has(key)) return null;
         const s = v[key] ?? '';
         if (!s) return opts.required ? (err(rowNo, key, 'REQUIRED', {}), null) : (opts.def ?? null);
         if (!isDecimalString(s, scale) || new Dec(s).isNegative()) return err(rowNo, key, 'NOT_A_NUMBER', { scale }), null;
@@ -205,13 +211,18 @@ export class ProductExcelService {
     const seen = new Map<string, number>();
     const clean: { rowNo: number; code: string; basePrice: string | null; floorPrice: string | null; clearFloor: boolean; levels: (string | null | '-')[] }[] = [];
     if (!rows.length) err(2, 'code', 'NO_ROWS', {});
-    for (const { rowNo, values: v } of rows) {
+    for (const { rowNo, values: v, lostDigits } of rows) {
+      lostDigits.forEach((key) => err(rowNo, key, 'NUMBER_LOST_DIGITS', { digits: MAX_EXACT_DIGITS }));
+      const lost = new Set(lostDigits);
       const code = v.code ?? '';
-      if (!code) err(rowNo, 'code', 'REQUIRED', {});
+      if (lost.has('code')) {
+        // reported above
+      } else if (!code) err(rowNo, 'code', 'REQUIRED', {});
       else if (!known.has(code.toLowerCase()) || !visible.has(known.get(code.toLowerCase())!)) err(rowNo, 'code', 'UNKNOWN_PRODUCT', { code });
       else if (seen.has(code.toLowerCase())) err(rowNo, 'code', 'DUPLICATE_IN_FILE', { row: seen.get(code.toLowerCase())! });
       else seen.set(code.toLowerCase(), rowNo);
       const price = (key: keyof PriceRow, allowClear: boolean): string | null | '-' => {
+        if (lost.has(key)) return null;
         const s = v[key] ?? '';
         if (!s) return null;
         if (allowClear && s === '-') return '-';

@@ -2,17 +2,21 @@ import { StreamableFile } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { ErrorCode, ImportProblem, ImportProblemCode, ImportProblemParams } from '@drp/shared';
 import { DomainError } from '../../../common/errors/domain-error';
+import { CELL_FORMAT, CellKind, cellScale, readCell, writeCell } from '../../../common/excel';
 
 /**
  * Spreadsheet columns defined once and used for the template, the export and the import, so the
- * three can never disagree. Cell values are read as text: numbers keep their decimals exactly
- * as typed and are validated as decimal strings, never parsed as floats.
+ * three can never disagree. Cells are written and read by common/excel.ts: amounts and quantities
+ * as numeric cells with a number format, codes as text; a numeric cell read back is a decimal string
+ * rounded to its column's scale (never a float), and one that lost digits is reported.
  */
 export interface Column<Row> {
   key: keyof Row & string;
   header: string;
   width?: number;
   required?: boolean;
+  /** how the column's cells are written and read (default text) */
+  kind?: CellKind;
   example?: string;
   /** a note shown in the template's second sheet */
   note?: string;
@@ -34,9 +38,12 @@ export async function writeWorkbook<Row>(sheetName: string, columns: Column<Row>
   ws.columns = columns.map((c) => ({ header: c.required ? `${c.header}*` : c.header, key: c.key, width: c.width ?? 14 }));
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8F0FE' } };
-  // every cell is text: Excel must not turn codes like 0012 or 6901234567892 into numbers
-  columns.forEach((_, i) => (ws.getColumn(i + 1).numFmt = '@'));
-  for (const r of rows) ws.addRow(columns.map((c) => r[c.key] ?? null));
+  // codes stay text (Excel must not turn 0012 or 6901234567892 into numbers); prices and quantities are numbers
+  columns.forEach((c, i) => (ws.getColumn(i + 1).numFmt = CELL_FORMAT[c.kind ?? 'text']));
+  for (const r of rows) {
+    const row = ws.addRow([]);
+    columns.forEach((c, i) => writeCell(row.getCell(i + 1), r[c.key] ?? null, c.kind ?? 'text'));
+  }
   if (notes?.length) {
     const help = wb.addWorksheet('说明 Notes');
     help.columns = [{ width: 18 }, { width: 80 }];
@@ -45,8 +52,33 @@ export async function writeWorkbook<Row>(sheetName: string, columns: Column<Row>
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** Reads the first sheet into rows keyed by column (header names matched, `*` ignored), with their sheet row numbers. */
-export async function readWorkbook<Row>(data: Buffer | undefined, columns: Column<Row>[]): Promise<{ rowNo: number; values: Record<string, string> }[]> {
+/** A data row: its sheet row number, the cell texts by column key, and the keys whose number lost digits (more than 15). */
+export interface SheetRow {
+  rowNo: number;
+  values: Record<string, string>;
+  lostDigits: string[];
+}
+
+/** How many rows from the top are searched for the header row. */
+const HEADER_SEARCH_ROWS = 10;
+
+/** The columns a row names (header text matched, `*` ignored), by key -> column number. */
+function headerIndex<Row>(header: ExcelJS.Row, columns: Column<Row>[]): Map<string, number> {
+  const index = new Map<string, number>();
+  header.eachCell((cell, col) => {
+    const name = readCell(cell.value).text.replace(/\*$/, '').trim();
+    const column = columns.find((c) => c.header === name || c.key === name);
+    if (column && !index.has(column.key)) index.set(column.key, col);
+  });
+  return index;
+}
+
+/**
+ * Reads the first sheet into rows keyed by column, with their sheet row numbers. The header row is
+ * the first of the first 10 rows that names every required column (a merged title row above it is
+ * skipped); numeric cells are read with their column's scale.
+ */
+export async function readWorkbook<Row>(data: Buffer | undefined, columns: Column<Row>[]): Promise<SheetRow[]> {
   if (!data?.length) throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'Upload an .xlsx file (field "file")');
   if (data.length > MAX_FILE_BYTES) throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'The file is larger than 20 MB');
   if (data.subarray(0, 2).toString('ascii') !== 'PK') throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'Only .xlsx files can be imported (save the sheet as Excel Workbook)');
@@ -58,31 +90,39 @@ export async function readWorkbook<Row>(data: Buffer | undefined, columns: Colum
   }
   const ws = wb.worksheets[0];
   if (!ws) throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'The workbook has no sheet');
-  const header = ws.getRow(1);
-  const index = new Map<string, number>();
-  header.eachCell((cell, col) => {
-    const name = cellText(cell.value).replace(/\*$/, '').trim();
-    const column = columns.find((c) => c.header === name || c.key === name);
-    if (column) index.set(column.key, col);
-  });
+  // the header row: the first of the first rows holding every required column (a title row above it is skipped)
+  let headerRow = 1;
+  let index = headerIndex(ws.getRow(1), columns);
+  for (let r = 1; r <= Math.min(HEADER_SEARCH_ROWS, ws.rowCount); r++) {
+    const found = headerIndex(ws.getRow(r), columns);
+    if (columns.every((c) => !c.required || found.has(c.key))) {
+      headerRow = r;
+      index = found;
+      break;
+    }
+  }
   const missing = columns.filter((c) => c.required && !index.has(c.key)).map((c) => c.header);
   if (missing.length) {
     throw new DomainError(ErrorCode.IMPORT_REJECTED, `Missing columns: ${missing.join(', ')}; start from the template`, {
-      errors: columns.filter((c) => c.required && !index.has(c.key)).map((c) => ({ row: 1, field: String(c.key), column: c.header, code: 'COLUMN_MISSING' as const, params: {} })),
+      errors: columns.filter((c) => c.required && !index.has(c.key)).map((c) => ({ row: headerRow, field: String(c.key), column: c.header, code: 'COLUMN_MISSING' as const, params: {} })),
       total: missing.length,
     });
   }
-  const out: { rowNo: number; values: Record<string, string> }[] = [];
+  const byKey = new Map(columns.map((c) => [c.key as string, c]));
+  const out: SheetRow[] = [];
   ws.eachRow({ includeEmpty: false }, (row, rowNo) => {
-    if (rowNo === 1) return;
+    if (rowNo <= headerRow) return;
     const values: Record<string, string> = {};
+    const lostDigits: string[] = [];
     let any = false;
     for (const [key, col] of index) {
-      const v = cellText(row.getCell(col).value).trim();
+      const cell = readCell(row.getCell(col).value, cellScale(byKey.get(key)?.kind));
+      const v = cell.text.trim();
       values[key] = v;
+      if (cell.lostDigits) lostDigits.push(key);
       if (v) any = true;
     }
-    if (any) out.push({ rowNo, values });
+    if (any) out.push({ rowNo, values, lostDigits });
   });
   if (out.length > MAX_IMPORT_ROWS) throw new DomainError(ErrorCode.IMPORT_REJECTED, `At most ${MAX_IMPORT_ROWS} rows per file`, {
       errors: [{ row: MAX_IMPORT_ROWS + 2, code: 'TOO_MANY_ROWS', params: { max: MAX_IMPORT_ROWS } }],
@@ -102,18 +142,4 @@ export function rejectIfErrors(errors: ImportProblem[]): void {
   if (!errors.length) return;
   errors.sort((a, b) => a.row - b.row || (a.column ?? '').localeCompare(b.column ?? ''));
   throw new DomainError(ErrorCode.IMPORT_REJECTED, `${errors.length} problem(s) in ${new Set(errors.map((e) => e.row)).size} row(s); nothing was imported`, { errors: errors.slice(0, 1000), total: errors.length });
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((t) => t.text).join('');
-    if ('text' in v) return String(v.text);
-    if ('result' in v) return v.result === undefined || v.result === null ? '' : String(v.result);
-  }
-  return String(v);
 }
