@@ -2,9 +2,6 @@ import { Dec, type OrderEventDto, type WarehouseDto } from '@drp/shared';
 
 /** Small display rules shared by the sales pages (money display: `@/utils/money`). */
 
-/** The order form (views/sales/order-form, changed by another piece of work) still imports `yuan` from here. */
-export { yuan } from '@/utils/money';
-
 /** Is the available stock short of the quantity (both decimal strings; unknown stock is not short)? */
 export function stockShort(available: string | null | undefined, qty: string | null | undefined): boolean {
   if (available === null || available === undefined || !qty) return false;
