@@ -1,4 +1,5 @@
 import { ApprovalDocType, BuiltinRole, Dec, fmt } from '@drp/shared';
+import { sql } from 'kysely';
 import { loadPrincipal } from '../../common/auth/principal';
 import { RequestContext } from '../../common/context/request-context';
 import { DbService } from '../../database/db.service';
@@ -22,7 +23,7 @@ export interface ApprovalDemoServices {
  */
 export async function seedApprovalDemo(s: ApprovalDemoServices, tx: RequestContext, orgIds: Map<string, string>): Promise<void> {
   const org = (code: string) => orgIds.get(code)!;
-  const [vp] = await s.db.query<{ id: string }>(tx, `SELECT id FROM app_user WHERE username = 'hq.vp'`);
+  const vp = await s.db.one(tx, s.db.k.selectFrom('app_user').select('id').where('username', '=', 'hq.vp'));
     const over = (fact: string, n: string) => ({ op: 'all' as const, items: [{ fact, operator: 'gt' as const, value: n }] });
   await s.flows.create(tx, {
     code: 'SO-STANDARD',
@@ -59,22 +60,28 @@ export async function seedApprovalDemo(s: ApprovalDemoServices, tx: RequestConte
     ],
   });
 
-  const [wh] = await s.db.query<{ id: string }>(tx, `SELECT id FROM warehouse WHERE code = 'WH-BJ'`);
+  const wh = await s.db.one(tx, s.db.k.selectFrom('warehouse').select('id').where('code', '=', 'WH-BJ'));
   const dealer = org('D-BJ002');
   // one product with plenty of stock and a meaningful price, bought in whole cases to reach an amount
-  const [p] = await s.db.query<{ id: string; unit: string; available: string }>(
+  const p = await s.db.one(
     tx,
-    `SELECT p.id, (ceil(p.min_order_qty / p.order_multiple) * p.order_multiple)::text AS unit, (s.on_hand - s.reserved)::text AS available
-       FROM stock s JOIN product p ON p.id = s.product_id
-      WHERE s.warehouse_id = $1 AND p.status = 'ON_SALE' AND p.base_price >= 50 ORDER BY s.on_hand - s.reserved DESC, p.code LIMIT 1`,
-    [wh.id],
+    s.db.k
+      .selectFrom('stock as s')
+      .innerJoin('product as p', 'p.id', 's.product_id')
+      .select(['p.id', sql<string>`(ceil(p.min_order_qty / p.order_multiple) * p.order_multiple)::text`.as('unit'), sql<string>`(s.on_hand - s.reserved)::text`.as('available')])
+      .where('s.warehouse_id', '=', wh.id)
+      .where('p.status', '=', 'ON_SALE')
+      .where('p.base_price', '>=', '50')
+      .orderBy(sql`s.on_hand - s.reserved`, 'desc')
+      .orderBy('p.code')
+      .limit(1),
   );
   const preview = await s.orders.preview(tx, { dealerId: dealer, warehouseId: wh.id, lines: [{ productId: p.id, qty: p.unit }] });
   const perUnit = new Dec(preview.total);
   const qtyFor = (target: number) => fmt(new Dec(target).div(perUnit).ceil().times(p.unit), 'qty');
 
   const asUser = async (username: string) => {
-    const [u] = await s.db.query<{ id: string }>(tx, 'SELECT id FROM app_user WHERE username = $1', [username]);
+    const u = await s.db.one(tx, s.db.k.selectFrom('app_user').select('id').where('username', '=', username));
     return new RequestContext('seed', undefined, (await loadPrincipal(s.db, tx, u.id, null))!, tx.manager);
   };
   const sales = await asUser('bj.sales');
@@ -83,7 +90,10 @@ export async function seedApprovalDemo(s: ApprovalDemoServices, tx: RequestConte
   // > 10,000: bj.manager has approved, it waits for hq.vp
   const big = await s.orders.create(sales, { dealerId: dealer, warehouseId: wh.id, lines: [{ productId: p.id, qty: qtyFor(12000) }], submit: true, remark: '大客户年度订单' });
   if (new Dec(p.available).greaterThan(0)) {
-    const [task] = await s.db.query<{ id: string }>(tx, `SELECT t.id FROM approval_task t JOIN approval_instance i ON i.id = t.instance_id WHERE i.doc_id = $1 AND t.status = 'PENDING'`, [big.id]);
+    const task = await s.db.one(
+      tx,
+      s.db.k.selectFrom('approval_task as t').innerJoin('approval_instance as i', 'i.id', 't.instance_id').select('t.id').where('i.doc_id', '=', big.id).where('t.status', '=', 'PENDING'),
+    );
     await s.approvals.approve(await asUser('bj.manager'), task.id, '同意，请总部审批');
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Dec, fmt, STOCK_DOC_PREFIX, StockDocType } from '@drp/shared';
+import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
@@ -65,13 +66,13 @@ export async function seedCatalogDemo(db: DbService, numbers: DocNumberService, 
   for (const r of ROOTS) {
     const id = randomUUID();
     catIds.set(r.code, { id, path: `/${id}/` });
-    await db.query(tx, 'INSERT INTO category (id, code, name, path, depth, sort_order) VALUES ($1,$2,$3,$4,0,$5)', [id, r.code, r.name, `/${id}/`, sort++]);
+    await db.rows(tx, db.k.insertInto('category').values({ id, code: r.code, name: r.name, path: `/${id}/`, depth: 0, sort_order: sort++ }));
   }
   for (const l of LEAVES) {
     const parent = catIds.get(l.parent)!;
     const id = randomUUID();
     catIds.set(l.code, { id, path: `${parent.path}${id}/` });
-    await db.query(tx, 'INSERT INTO category (id, code, name, parent_id, path, depth, sort_order) VALUES ($1,$2,$3,$4,$5,1,$6)', [id, l.code, l.name, parent.id, `${parent.path}${id}/`, sort++]);
+    await db.rows(tx, db.k.insertInto('category').values({ id, code: l.code, name: l.name, parent_id: parent.id, path: `${parent.path}${id}/`, depth: 1, sort_order: sort++ }));
   }
 
   // ~200 products: brand x item x spec combinations, 20 per leaf category
@@ -87,20 +88,27 @@ export async function seedCatalogDemo(db: DbService, numbers: DocNumberService, 
       const base = new Dec(leaf.price[0] + rnd() * (leaf.price[1] - leaf.price[0])).toDecimalPlaces(1);
       const [minQty, multiple] = leaf.code === 'BAIJIU' ? ['1', '1'] : rnd() < 0.3 ? [String(leaf.pack[1]), String(leaf.pack[1])] : ['1', '1'];
       products.push({ id, code, leaf, base });
-      await db.query(
+      await db.rows(
         tx,
-        `INSERT INTO product (id, code, name, spec, brand, category_id, base_unit, barcode, tax_rate, base_price, min_order_qty, order_multiple, status, mall_published, low_stock_threshold)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,0.13,$9,$10,$11,$12,$13,$14)`,
-        [id, code, `${brand}${item} ${spec}`, `${spec}×${leaf.pack[1]}`, brand, catIds.get(leaf.code)!.id, leaf.unit, ean13(`69${String(10000000000 + n * 7919).slice(-10)}`),
-          fmt(base, 'unitPrice'), minQty, multiple, n % 37 === 0 ? 'DISCONTINUED' : 'ON_SALE', n % 37 !== 0 && n % 5 !== 0, String(leaf.pack[1] * 2)],
+        db.k.insertInto('product').values({
+          id, code, name: `${brand}${item} ${spec}`, spec: `${spec}×${leaf.pack[1]}`, brand, category_id: catIds.get(leaf.code)!.id, base_unit: leaf.unit,
+          barcode: ean13(`69${String(10000000000 + n * 7919).slice(-10)}`), tax_rate: '0.13', base_price: fmt(base, 'unitPrice'), min_order_qty: minQty, order_multiple: multiple,
+          status: n % 37 === 0 ? 'DISCONTINUED' : 'ON_SALE', mall_published: n % 37 !== 0 && n % 5 !== 0, low_stock_threshold: String(leaf.pack[1] * 2),
+        }),
       );
       // level 1 is 85% of the base price, each level below 1.5 points cheaper: level 10 = 71.5%
       const levels = Array.from({ length: 10 }, (_, i) => fmt(base.times(new Dec(0.85).minus(new Dec(0.015).times(i))).toDecimalPlaces(2), 'unitPrice'));
-      await db.query(tx, 'INSERT INTO product_price (product_id, level, price) SELECT $1, unnest($2::smallint[]), unnest($3::numeric[])', [id, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], levels]);
-      await db.query(tx, 'INSERT INTO product_unit (product_id, unit, factor) VALUES ($1, $2, $3)', [id, leaf.pack[0], leaf.pack[1]]);
+      await db.rows(tx, db.k.insertInto('product_price').values(levels.map((price, i) => ({ product_id: id, level: i + 1, price }))));
+      await db.rows(tx, db.k.insertInto('product_unit').values({ product_id: id, unit: leaf.pack[0], factor: String(leaf.pack[1]) }));
     }
   }
-  await db.query(tx, `INSERT INTO price_history (product_id, kind, old_price, new_price, effective_date, changed_by_name) SELECT id, 'BASE', NULL, base_price, $1, 'system' FROM product`, [today]);
+  await db.rows(
+    tx,
+    db.k
+      .insertInto('price_history')
+      .columns(['product_id', 'kind', 'old_price', 'new_price', 'effective_date', 'changed_by_name'])
+      .expression(db.k.selectFrom('product').select(['id', sql.lit('BASE').as('kind'), sql<null>`NULL`.as('old_price'), 'base_price', sql<string>`${today}`.as('effective_date'), sql.lit('system').as('changed_by_name')])),
+  );
 
   // a warehouse at HQ and at each branch, opening stock posted as one inbound document each
   const warehouses = [
@@ -111,35 +119,40 @@ export async function seedCatalogDemo(db: DbService, numbers: DocNumberService, 
   ];
   for (const w of warehouses) {
     const whId = randomUUID();
-    await db.query(tx, 'INSERT INTO warehouse (id, code, name, org_id, address) VALUES ($1,$2,$3,$4,$5)', [whId, w.code, w.name, orgIds.get(w.org), w.address]);
+    await db.rows(tx, db.k.insertInto('warehouse').values({ id: whId, code: w.code, name: w.name, org_id: orgIds.get(w.org)!, address: w.address }));
     const docId = randomUUID();
     const number = await numbers.next(tx, STOCK_DOC_PREFIX[StockDocType.INBOUND], today);
-    await db.query(tx, `INSERT INTO stock_doc (id, number, type, warehouse_id, reason, remark, business_date) VALUES ($1,$2,'INBOUND',$3,'期初库存','演示数据: 期初入库', $4)`, [docId, number, whId, today]);
+    await db.rows(tx, db.k.insertInto('stock_doc').values({ id: docId, number, type: 'INBOUND', warehouse_id: whId, reason: '期初库存', remark: '演示数据: 期初入库', business_date: today }));
     const lines = products.map((p) => ({ p, qty: Math.floor(rnd() < 0.08 ? rnd() * 20 : 50 + rnd() * (w.org === 'HQ' ? 2000 : 600)) })).filter((l) => l.qty > 0);
-    await db.query(
+    // ~200 lines a warehouse: at most 7 parameters a row, far below PostgreSQL's 65,535
+    await db.rows(tx, db.k.insertInto('stock_doc_line').values(lines.map((l, i) => ({ doc_id: docId, line_no: i + 1, product_id: l.p.id, qty: String(l.qty) }))));
+    await db.rows(tx, db.k.insertInto('stock').values(lines.map((l) => ({ warehouse_id: whId, product_id: l.p.id, on_hand: String(l.qty) }))));
+    await db.rows(
       tx,
-      `INSERT INTO stock_doc_line (doc_id, line_no, product_id, qty) SELECT $1, ord, pid, q FROM unnest($2::uuid[], $3::numeric[]) WITH ORDINALITY AS x(pid, q, ord)`,
-      [docId, lines.map((l) => l.p.id), lines.map((l) => l.qty)],
-    );
-    await db.query(tx, 'INSERT INTO stock (warehouse_id, product_id, on_hand) SELECT $1, unnest($2::uuid[]), unnest($3::numeric[])', [whId, lines.map((l) => l.p.id), lines.map((l) => l.qty)]);
-    await db.query(
-      tx,
-      `INSERT INTO stock_movement (doc_id, doc_type, doc_number, warehouse_id, product_id, delta, on_hand_after) SELECT $1, 'INBOUND', $2, $3, pid, q, q FROM unnest($4::uuid[], $5::numeric[]) AS x(pid, q)`,
-      [docId, number, whId, lines.map((l) => l.p.id), lines.map((l) => l.qty)],
+      db.k.insertInto('stock_movement').values(
+        lines.map((l) => ({ doc_id: docId, doc_type: 'INBOUND', doc_number: number, warehouse_id: whId, product_id: l.p.id, delta: String(l.qty), on_hand_after: String(l.qty) })),
+      ),
     );
   }
 
   // price books: one dealer's contract prices, and a group book with a quantity break
   const book = async (code: string, name: string, owner: string, dealers: string[], items: { id: string; price: string; minQty?: string }[]) => {
     const id = randomUUID();
-    await db.query(tx, `INSERT INTO price_book (id, code, name, org_id, valid_from, valid_to) VALUES ($1,$2,$3,$4, date_trunc('year', $5::date)::date, (date_trunc('year', $5::date) + interval '1 year - 1 day')::date)`, [id, code, name, orgIds.get(owner), today]);
-    await db.query(tx, 'INSERT INTO price_book_dealer (price_book_id, dealer_id) SELECT $1, unnest($2::uuid[])', [id, dealers.map((d) => orgIds.get(d))]);
-    await db.query(tx, 'INSERT INTO price_book_item (price_book_id, product_id, min_qty, price) SELECT $1, unnest($2::uuid[]), unnest($3::numeric[]), unnest($4::numeric[])', [
-      id, items.map((i) => i.id), items.map((i) => i.minQty ?? '0'), items.map((i) => i.price),
-    ]);
-    await db.query(tx, `INSERT INTO price_history (product_id, kind, ref_id, ref_name, old_price, new_price, effective_date, changed_by_name) SELECT unnest($1::uuid[]), 'PRICE_BOOK', $2, $3, NULL, unnest($4::numeric[]), $5, 'system'`, [
-      items.map((i) => i.id), id, name, items.map((i) => i.price), today,
-    ]);
+    await db.rows(
+      tx,
+      db.k.insertInto('price_book').values({
+        id, code, name, org_id: orgIds.get(owner)!,
+        valid_from: sql<string>`date_trunc('year', ${today}::date)::date`, valid_to: sql<string>`(date_trunc('year', ${today}::date) + interval '1 year - 1 day')::date`,
+      }),
+    );
+    await db.rows(tx, db.k.insertInto('price_book_dealer').values(dealers.map((d) => ({ price_book_id: id, dealer_id: orgIds.get(d)! }))));
+    await db.rows(tx, db.k.insertInto('price_book_item').values(items.map((i) => ({ price_book_id: id, product_id: i.id, min_qty: i.minQty ?? '0', price: i.price }))));
+    await db.rows(
+      tx,
+      db.k.insertInto('price_history').values(
+        items.map((i) => ({ product_id: i.id, kind: 'PRICE_BOOK', ref_id: id, ref_name: name, old_price: null, new_price: i.price, effective_date: today, changed_by_name: 'system' })),
+      ),
+    );
   };
   const drinks = products.filter((p) => ['WATER', 'SODA', 'JUICE'].includes(p.leaf.code));
   await book('PB-BJ001', '北京华联年度协议价', 'BJ', ['D-BJ001'], drinks.slice(0, 30).map((p) => ({ id: p.id, price: fmt(p.base.times('0.8').toDecimalPlaces(2), 'unitPrice') })));
@@ -150,13 +163,14 @@ export async function seedCatalogDemo(db: DbService, numbers: DocNumberService, 
   ]);
 
   // one running promotion: 8% off juices and teas for every dealer
-  await db.query(
+  await db.rows(
     tx,
-    `INSERT INTO promotion (code, name, org_id, kind, value, min_qty, starts_at, ends_at, category_ids, remark)
-     VALUES ('PR-WINTER', '冬季果汁茶饮 92 折', $1, 'PERCENT_OFF', 8, 0, now() - interval '7 days', now() + interval '60 days', $2, '演示数据')`,
-    [orgIds.get('HQ'), [catIds.get('JUICE')!.id]],
+    db.k.insertInto('promotion').values({
+      code: 'PR-WINTER', name: '冬季果汁茶饮 92 折', org_id: orgIds.get('HQ')!, kind: 'PERCENT_OFF', value: '8', min_qty: '0',
+      starts_at: sql<Date>`now() - interval '7 days'`, ends_at: sql<Date>`now() + interval '60 days'`, category_ids: [catIds.get('JUICE')!.id], remark: '演示数据',
+    }),
   );
 
   // 广州办事处 sells food and daily goods, not alcohol (经营商品范围)
-  await db.query(tx, 'INSERT INTO branch_product_scope (branch_id, category_id) VALUES ($1, $2), ($1, $3)', [orgIds.get('GZ'), catIds.get('FOOD')!.id, catIds.get('DAILY')!.id]);
+  await db.rows(tx, db.k.insertInto('branch_product_scope').values([{ branch_id: orgIds.get('GZ')!, category_id: catIds.get('FOOD')!.id }, { branch_id: orgIds.get('GZ')!, category_id: catIds.get('DAILY')!.id }]));
 }

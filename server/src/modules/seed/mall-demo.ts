@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DbService } from '../../database/db.service';
 
@@ -11,16 +12,24 @@ import { DbService } from '../../database/db.service';
 export async function seedMallDemo(db: DbService, tx: RequestContext, orgIds: Map<string, string>): Promise<void> {
   const org = (code: string) => orgIds.get(code)!;
   // ~120 of the products in the mall: every fourth of the published ones comes off
-  await db.query(tx, `UPDATE product SET mall_published = false WHERE mall_published AND right(code, 4)::int % 4 = 0`);
-  await db.query(tx, `UPDATE product SET mall_published_at = now() - (right(code, 4)::int % 30) * interval '1 day' - right(code, 4)::int * interval '1 minute' WHERE mall_published`);
+  const num = sql<number>`right(code, 4)::int`;
+  await db.rows(tx, db.k.updateTable('product').set({ mall_published: false }).where('mall_published', '=', true).where(sql<boolean>`${num} % 4 = 0`));
+  await db.rows(
+    tx,
+    db.k.updateTable('product').set({ mall_published_at: sql<Date>`now() - (${num} % 30) * interval '1 day' - ${num} * interval '1 minute'` }).where('mall_published', '=', true),
+  );
 
-  const [promo] = await db.query<{ name: string; ends_at: Date }>(tx, `SELECT name, ends_at FROM promotion WHERE status = 'ACTIVE' AND ends_at > now() ORDER BY starts_at LIMIT 1`);
-  const [juice] = await db.query<{ id: string }>(tx, `SELECT id FROM category WHERE code = 'JUICE'`);
+  const promo = await db.first(
+    tx,
+    db.k.selectFrom('promotion').select(['name', 'ends_at']).where('status', '=', 'ACTIVE').where('ends_at', '>', sql<Date>`now()`).orderBy('starts_at').limit(1),
+  );
+  const juice = await db.first(tx, db.k.selectFrom('category').select('id').where('code', '=', 'JUICE'));
   const content = (kind: string, title: string, body: string | null, tag: string | null, link: string | null, days: number, sort: number, branchIds: string[] = []) =>
-    db.query(
+    db.rows(
       tx,
-      `INSERT INTO mall_content (kind, title, body, tag, link, starts_at, ends_at, branch_ids, sort) VALUES ($1, $2, $3, $4, $5, now() - interval '3 days', now() + make_interval(days => $6), $7, $8)`,
-      [kind, title, body, tag, link, days, branchIds, sort],
+      db.k.insertInto('mall_content').values({
+        kind, title, body, tag, link, starts_at: sql<Date>`now() - interval '3 days'`, ends_at: sql<Date>`now() + make_interval(days => ${days})`, branch_ids: branchIds, sort,
+      }),
     );
   await content('BANNER', promo ? `${promo.name}` : '冬季促销', '果汁茶饮限时特价，订货即享', null, juice ? `/mall/catalog?categoryId=${juice.id}` : '/mall/catalog', 60, 1);
   await content('BANNER', '新品上架 · 年货节备货', '精选新品，满额配送', null, '/mall/catalog?sort=-publishedAt', 45, 2);
@@ -31,30 +40,55 @@ export async function seedMallDemo(db: DbService, tx: RequestContext, orgIds: Ma
   await content('BANNER', '上海地区满额包邮', '上海分公司辖区订单满 3000 元包邮', null, '/mall/catalog', 30, 3, [org('SH')]);
 
   // every dealer's delivery address from its profile; 北京华联 has a second one
-  await db.query(
+  await db.rows(
     tx,
-    `INSERT INTO mall_address (dealer_id, contact, phone, region, address, is_default)
-     SELECT id, COALESCE(contact, name), phone, region, address, true FROM organization WHERE type = 'DEALER' AND address IS NOT NULL AND phone IS NOT NULL`,
+    db.k
+      .insertInto('mall_address')
+      .columns(['dealer_id', 'contact', 'phone', 'region', 'address', 'is_default'])
+      .expression(
+        db.k
+          .selectFrom('organization')
+          .select((eb) => ['id', eb.fn.coalesce('contact', 'name').as('contact'), 'phone', 'region', 'address', sql.lit(true).as('is_default')])
+          .where('type', '=', 'DEALER')
+          .where('address', 'is not', null)
+          .where('phone', 'is not', null),
+      ),
   );
-  await db.query(tx, `INSERT INTO mall_address (dealer_id, contact, phone, region, address) VALUES ($1, '仓库 刘师傅', '13801019999', '北京市大兴区', '北京市大兴区西红门镇宏业路8号 华联配送仓')`, [org('D-BJ001')]);
+  await db.rows(
+    tx,
+    db.k.insertInto('mall_address').values({ dealer_id: org('D-BJ001'), contact: '仓库 刘师傅', phone: '13801019999', region: '北京市大兴区', address: '北京市大兴区西红门镇宏业路8号 华联配送仓' }),
+  );
 
   // bj.dealer1's cart (two lines on their minimum and multiple) and favourites
-  const [u] = await db.query<{ id: string }>(tx, `SELECT id FROM app_user WHERE username = 'bj.dealer1'`);
-  const products = await db.query<{ id: string; qty: string }>(
+  const u = await db.first(tx, db.k.selectFrom('app_user').select('id').where('username', '=', 'bj.dealer1'));
+  const products = await db.rows(
     tx,
-    `SELECT p.id, (ceil(p.min_order_qty / p.order_multiple) * p.order_multiple * 2)::text AS qty FROM product p
-      WHERE p.mall_published AND p.status = 'ON_SALE' ORDER BY p.code LIMIT 8`,
+    db.k
+      .selectFrom('product as p')
+      .select(['p.id', sql<string>`(ceil(p.min_order_qty / p.order_multiple) * p.order_multiple * 2)::text`.as('qty')])
+      .where('p.mall_published', '=', true)
+      .where('p.status', '=', 'ON_SALE')
+      .orderBy('p.code')
+      .limit(8),
   );
-  await db.query(tx, `INSERT INTO mall_cart_item (dealer_id, product_id, qty, updated_by) SELECT $1, unnest($2::uuid[]), unnest($3::numeric[]), $4`, [
-    org('D-BJ001'), products.slice(0, 2).map((p) => p.id), products.slice(0, 2).map((p) => p.qty), u?.id ?? null,
-  ]);
-  await db.query(tx, `INSERT INTO mall_favourite (dealer_id, product_id, created_by) SELECT $1, unnest($2::uuid[]), $3`, [org('D-BJ001'), products.slice(2, 6).map((p) => p.id), u?.id ?? null]);
+  await db.rows(tx, db.k.insertInto('mall_cart_item').values(products.slice(0, 2).map((p) => ({ dealer_id: org('D-BJ001'), product_id: p.id, qty: p.qty, updated_by: u?.id ?? null }))));
+  await db.rows(tx, db.k.insertInto('mall_favourite').values(products.slice(2, 6).map((p) => ({ dealer_id: org('D-BJ001'), product_id: p.id, created_by: u?.id ?? null }))));
 
   // the sales demo's mall orders: placed by the dealer's user, with the delivery address of the time
-  await db.query(
+  await db.rows(
     tx,
-    `UPDATE sales_order o SET ship_to_contact = a.contact, ship_to_phone = a.phone, ship_to_region = a.region, ship_to_address = a.address,
-            created_by = COALESCE(o.created_by, (SELECT du.id FROM app_user du WHERE du.org_id = o.dealer_id ORDER BY du.created_at LIMIT 1))
-       FROM mall_address a WHERE a.dealer_id = o.dealer_id AND a.is_default AND o.source = 'MALL'`,
+    db.k
+      .updateTable('sales_order as o')
+      .from('mall_address as a')
+      .set((eb) => ({
+        ship_to_contact: eb.ref('a.contact'),
+        ship_to_phone: eb.ref('a.phone'),
+        ship_to_region: eb.ref('a.region'),
+        ship_to_address: eb.ref('a.address'),
+        created_by: eb.fn.coalesce('o.created_by', eb.selectFrom('app_user as du').select('du.id').whereRef('du.org_id', '=', 'o.dealer_id').orderBy('du.created_at').limit(1)),
+      }))
+      .whereRef('a.dealer_id', '=', 'o.dealer_id')
+      .where('a.is_default', '=', true)
+      .where('o.source', '=', 'MALL'),
   );
 }

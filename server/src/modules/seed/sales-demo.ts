@@ -1,4 +1,5 @@
 import { CreditMode, Dec, fmt, OrderSource, ReceiptMethod } from '@drp/shared';
+import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DbService } from '../../database/db.service';
 import { CreditService } from '../finance/credit.service';
@@ -24,19 +25,21 @@ export interface SalesDemoServices {
  */
 export async function seedSalesDemo(s: SalesDemoServices, tx: RequestContext, orgIds: Map<string, string>, today: string): Promise<void> {
   const org = (code: string) => orgIds.get(code)!;
-  const [wh] = await s.db.query<{ bj: string; sh: string; hq: string }>(
-    tx,
-    `SELECT max(id::text) FILTER (WHERE code = 'WH-BJ') AS bj, max(id::text) FILTER (WHERE code = 'WH-SH') AS sh, max(id::text) FILTER (WHERE code = 'WH-HQ') AS hq FROM warehouse`,
-  );
+  const warehouses = await s.db.rows(tx, s.db.k.selectFrom('warehouse').select(['id', 'code']).where('code', 'in', ['WH-BJ', 'WH-SH', 'WH-HQ']));
+  const whId = (code: string) => warehouses.find((w) => w.code === code)!.id;
+  const wh = { bj: whId('WH-BJ'), sh: whId('WH-SH'), hq: whId('WH-HQ') };
   // products with plenty of stock in a warehouse, with a quantity that meets their minimum and multiple
   const stocked = async (warehouseId: string) =>
-    s.db.query<{ id: string; qty: string }>(
+    s.db.rows(
       tx,
-      `SELECT p.id, (ceil(p.min_order_qty / p.order_multiple) * p.order_multiple)::text AS qty
-         FROM stock st JOIN product p ON p.id = st.product_id
-        WHERE st.warehouse_id = $1 AND p.status = 'ON_SALE' AND st.on_hand - st.reserved >= 80 * ceil(p.min_order_qty / p.order_multiple) * p.order_multiple
-        ORDER BY p.code`,
-      [warehouseId],
+      s.db.k
+        .selectFrom('stock as st')
+        .innerJoin('product as p', 'p.id', 'st.product_id')
+        .select(['p.id', sql<string>`(ceil(p.min_order_qty / p.order_multiple) * p.order_multiple)::text`.as('qty')])
+        .where('st.warehouse_id', '=', warehouseId)
+        .where('p.status', '=', 'ON_SALE')
+        .where(sql<boolean>`st.on_hand - st.reserved >= 80 * ceil(p.min_order_qty / p.order_multiple) * p.order_multiple`)
+        .orderBy('p.code'),
     );
   const pools = { bj: await stocked(wh.bj), sh: await stocked(wh.sh), hq: await stocked(wh.hq) };
   let cursor = 0;
@@ -62,7 +65,7 @@ export async function seedSalesDemo(s: SalesDemoServices, tx: RequestContext, or
   const shippedAgo = async (dealer: string, warehouseId: string, pool: { id: string; qty: string }[], daysAgo: number, complete = true) => {
     const o = await order(dealer, warehouseId, pool, 3);
     const day = addDays(today, -daysAgo);
-    await s.db.query(tx, 'UPDATE sales_order SET business_date = $2 WHERE id = $1', [o.id, addDays(day, -2)]);
+    await s.db.rows(tx, s.db.k.updateTable('sales_order').set({ business_date: addDays(day, -2) }).where('id', '=', o.id));
     const sh = await s.shipments.ship(tx, { orderId: o.id, businessDate: day, logisticsCompany: '顺丰速运', trackingNo: `SF${1000000 + cursor * 7919}` });
     if (complete) await s.orders.complete(tx, o.id);
     return { order: o, shipment: sh };
@@ -102,8 +105,10 @@ export async function seedSalesDemo(s: SalesDemoServices, tx: RequestContext, or
   await s.orders.cancel(tx, cancelled.id, { reason: '客户取消' });
   // last month's statements for every dealer; one confirmed, one disputed by the dealers themselves
   await s.statements.monthEnd(tx, previousMonth(today));
-  const users = await s.db.query<{ username: string; id: string }>(tx, `SELECT username, id FROM app_user WHERE username IN ('bj.dealer1', 'sh.dealer1')`);
+  const users = await s.db.rows(tx, s.db.k.selectFrom('app_user').select(['username', 'id']).where('username', 'in', ['bj.dealer1', 'sh.dealer1']));
   const uid = (u: string) => users.find((x) => x.username === u)!.id;
-  await s.db.query(tx, `UPDATE statement SET status = 'CONFIRMED', response_comment = '核对无误', responded_by = $2, responded_at = now() WHERE dealer_id = $1`, [org('D-BJ001'), uid('bj.dealer1')]);
-  await s.db.query(tx, `UPDATE statement SET status = 'DISPUTED', response_comment = '10月25日的发货单数量与实收不符', responded_by = $2, responded_at = now() WHERE dealer_id = $1`, [org('D-SH001'), uid('sh.dealer1')]);
+  const respond = (dealer: string, status: string, comment: string, user: string) =>
+    s.db.rows(tx, s.db.k.updateTable('statement').set({ status, response_comment: comment, responded_by: uid(user), responded_at: sql<Date>`now()` }).where('dealer_id', '=', org(dealer)));
+  await respond('D-BJ001', 'CONFIRMED', '核对无误', 'bj.dealer1');
+  await respond('D-SH001', 'DISPUTED', '10月25日的发货单数量与实收不符', 'sh.dealer1');
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { sql } from 'kysely';
 import { BuiltinRole, OrgType } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
@@ -49,9 +50,9 @@ export class SeedService {
     const ctx = RequestContext.system();
     return this.db.tx(ctx, async (tx) => {
       // one starter at a time when several instances boot together
-      await this.db.query(tx, `SELECT pg_advisory_xact_lock(hashtext('drp-seed'))`);
+      await this.db.rows(tx, this.db.k.selectNoFrom(sql<unknown>`pg_advisory_xact_lock(hashtext('drp-seed'))`.as('locked')));
       await this.roles.syncBuiltins(tx);
-      const [{ orgs }] = await this.db.query<{ orgs: number }>(tx, 'SELECT count(*)::int AS orgs FROM organization');
+      const { orgs } = await this.db.one(tx, this.db.k.selectFrom('organization').select(sql<number>`count(*)::int`.as('orgs')));
       if (orgs > 0) return { seededDemo: false };
       if (this.config.demoData) {
         await this.seedDemo(tx);
@@ -66,7 +67,7 @@ export class SeedService {
   /** Production start on an empty database: HQ and `admin` with the demo password, to be changed at once. */
   private async seedMinimal(tx: RequestContext): Promise<void> {
     const hqId = randomUUID();
-    await this.db.query(tx, `INSERT INTO organization (id, code, name, type, path, depth) VALUES ($1, 'HQ', '总部', 'HQ', $2, 0)`, [hqId, `/${hqId}/`]);
+    await this.db.rows(tx, this.db.k.insertInto('organization').values({ id: hqId, code: 'HQ', name: '总部', type: 'HQ', path: `/${hqId}/`, depth: 0 }));
     await this.insertUser(tx, { username: 'admin', displayName: '系统管理员', orgId: hqId, roles: [BuiltinRole.HQ_ADMIN], hash: await hashPassword(DEMO_PASSWORD) });
     this.logger.warn('created HQ and the user admin with the initial password; change it now');
   }
@@ -79,19 +80,20 @@ export class SeedService {
       const path = `${parent?.path ?? '/'}${id}/`;
       const depth = parent ? parent.depth + 1 : 0;
       ids.set(o.code, { id, path, depth });
-      await this.db.query(
+      await this.db.rows(
         tx,
-        `INSERT INTO organization (id, code, name, type, parent_id, path, depth, contact, phone, address, region, longitude, latitude, price_level, settlement_method)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
-        [id, o.code, o.name, o.type, parent?.id ?? null, path, depth, o.contact ?? null, o.phone ?? null, o.address ?? null, o.region ?? null, o.lng ?? null, o.lat ?? null,
-          o.type === OrgType.DEALER ? (o.level ?? 1) : null, o.type === OrgType.DEALER ? (o.settlement ?? 'CASH') : null],
+        this.db.k.insertInto('organization').values({
+          id, code: o.code, name: o.name, type: o.type, parent_id: parent?.id ?? null, path, depth, contact: o.contact ?? null, phone: o.phone ?? null, address: o.address ?? null,
+          region: o.region ?? null, longitude: o.lng ?? null, latitude: o.lat ?? null,
+          price_level: o.type === OrgType.DEALER ? (o.level ?? 1) : null, settlement_method: o.type === OrgType.DEALER ? (o.settlement ?? 'CASH') : null,
+        }),
       );
     }
     const hash = await hashPassword(DEMO_PASSWORD);
     for (const u of DEMO_USERS) {
       const userId = await this.insertUser(tx, { username: u.username, displayName: u.displayName, orgId: ids.get(u.org)!.id, roles: u.roles, hash, phone: u.phone });
       for (const d of u.dealers ?? []) {
-        await this.db.query(tx, 'INSERT INTO user_dealer (user_id, dealer_id) VALUES ($1, $2)', [userId, ids.get(d)!.id]);
+        await this.db.rows(tx, this.db.k.insertInto('user_dealer').values({ user_id: userId, dealer_id: ids.get(d)!.id }));
       }
     }
     const orgIds = new Map([...ids].map(([code, o]) => [code, o.id]));
@@ -103,16 +105,26 @@ export class SeedService {
     await seedApprovalDocsDemo(this.flows, tx, orgIds);
     // everything above shares the transaction's now(): a minute apart in numbering order, lists sort as they were made
     // (orders are numbered at the end of the transaction: this runs after that, and after the end-of-transaction postings)
-    this.db.beforeCommit(tx, async () => void (await this.db.query(tx, `UPDATE sales_order SET created_at = now() - ((SELECT max(right(number, 4)::int) FROM sales_order) - right(number, 4)::int) * interval '1 minute'`)), FINAL_STAGE + 1);
+    this.db.beforeCommit(
+      tx,
+      async () =>
+        void (await this.db.rows(
+          tx,
+          this.db.k.updateTable('sales_order').set({ created_at: sql<Date>`now() - ((SELECT max(right(number, 4)::int) FROM sales_order) - right(number, 4)::int) * interval '1 minute'` }),
+        )),
+      FINAL_STAGE + 1,
+    );
   }
 
   private async insertUser(tx: RequestContext, u: { username: string; displayName: string; orgId: string; roles: BuiltinRole[]; hash: string; phone?: string }): Promise<string> {
-    const [{ id }] = await this.db.query<{ id: string }>(
+    const { id } = await this.db.one(
       tx,
-      `INSERT INTO app_user (username, display_name, password_hash, org_id, phone) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [u.username, u.displayName, u.hash, u.orgId, u.phone ?? null],
+      this.db.k.insertInto('app_user').values({ username: u.username, display_name: u.displayName, password_hash: u.hash, org_id: u.orgId, phone: u.phone ?? null }).returning('id'),
     );
-    await this.db.query(tx, 'INSERT INTO user_role (user_id, role_id) SELECT $1, id FROM role WHERE code = ANY($2)', [id, u.roles]);
+    await this.db.rows(
+      tx,
+      this.db.k.insertInto('user_role').columns(['user_id', 'role_id']).expression(this.db.k.selectFrom('role').select([sql<string>`${id}`.as('user_id'), 'id']).where('code', '=', sql<string>`ANY(${u.roles})`)),
+    );
     return id;
   }
 }
