@@ -1,5 +1,5 @@
 import { ErrorCode } from '@drp/shared';
-import { businessDate } from '../../server/src/database/business-date';
+import { addDays, businessDate } from '../../server/src/database/business-date';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -16,11 +16,6 @@ describe('shared rules: the credit preview decides as the submit does; one selli
   let seq = 0;
 
   const today = () => businessDate(new Date(), 'Asia/Shanghai');
-  const addDays = (day: string, n: number) => {
-    const d = new Date(`${day}T00:00:00Z`);
-    d.setUTCDate(d.getUTCDate() + n);
-    return d.toISOString().slice(0, 10);
-  };
   const get = (path: string) => t.http.get(path).set(bearer(admin));
   const post = (path: string, body: object = {}) => t.http.post(path).set(bearer(admin)).send(body);
   const put = (path: string, body: object) => t.http.put(path).set(bearer(admin)).send(body);

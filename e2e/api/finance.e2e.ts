@@ -1,5 +1,5 @@
 import { ErrorCode } from '@drp/shared';
-import { businessDate } from '../../server/src/database/business-date';
+import { addDays, businessDate } from '../../server/src/database/business-date';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
 import ExcelJS from 'exceljs';
 import { binary, loadSheet, readXlsx } from '../support/xlsx';
@@ -62,11 +62,6 @@ describe('finance: credit accounts, receipts, receivables, aging, ledger, statem
   let seq = 0;
 
   const today = () => businessDate(new Date(), 'Asia/Shanghai');
-  const addDays = (day: string, n: number) => {
-    const d = new Date(`${day}T00:00:00Z`);
-    d.setUTCDate(d.getUTCDate() + n);
-    return d.toISOString().slice(0, 10);
-  };
   const ago = (n: number) => addDays(today(), -n);
   const get = (path: string, token = admin) => t.http.get(path).set(bearer(token));
   const post = (path: string, body: object = {}, token = admin) => t.http.post(path).set(bearer(token)).send(body);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ErrorCode } from '@drp/shared';
-import { businessDate } from '../../server/src/database/business-date';
+import { addDays, businessDate } from '../../server/src/database/business-date';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
 
 interface Line {
@@ -53,11 +53,6 @@ describe('sales orders: lifecycle, prices, credit, stock, shipments, returns, sc
   let seq = 0;
 
   const today = () => businessDate(new Date(), 'Asia/Shanghai');
-  const addDays = (day: string, n: number) => {
-    const d = new Date(`${day}T00:00:00Z`);
-    d.setUTCDate(d.getUTCDate() + n);
-    return d.toISOString().slice(0, 10);
-  };
   const get = (path: string, token = admin) => t.http.get(path).set(bearer(token));
   const post = (path: string, body: object = {}, token = admin) => t.http.post(path).set(bearer(token)).send(body);
   const put = (path: string, body: object, token = admin) => t.http.put(path).set(bearer(token)).send(body);

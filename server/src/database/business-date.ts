@@ -4,3 +4,10 @@ export function businessDate(at: Date, timeZone: string): string {
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
+
+/** Adds days to a YYYY-MM-DD date (due dates, statement periods). */
+export function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,5 +1,5 @@
 import { monthPeriod, previousMonth } from './statement.service';
-import { addDays } from '../sales/shipment.service';
+import { addDays } from '../../database/business-date';
 
 describe('statement periods and due dates', () => {
   it('gives the first and last day of a month, leap years included', () => {

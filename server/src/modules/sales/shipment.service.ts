@@ -6,7 +6,7 @@ import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { escapeLike, pageIdsOf } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
-import { businessDate } from '../../database/business-date';
+import { addDays, businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
 import { EventBus } from '../../kernel/events';
@@ -18,13 +18,6 @@ import './sales.events';
 import { SalesOrderService } from './sales-order.service';
 
 const SORT: Record<string, string> = { createdAt: 'x.created_at', businessDate: 'x.business_date', number: 'x.number', amount: 'x.amount' };
-
-/** Adds days to a YYYY-MM-DD date. */
-export function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /** Per-line changes as a table for one UPDATE ... FROM (ids with quantities and amounts). */
 function changes(ids: string[], qty: string[], amount: string[]) {

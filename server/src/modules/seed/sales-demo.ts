@@ -6,7 +6,8 @@ import { CreditService } from '../finance/credit.service';
 import { ReceiptService } from '../finance/receipt.service';
 import { previousMonth, StatementService } from '../finance/statement.service';
 import { SalesOrderService } from '../sales/sales-order.service';
-import { addDays, ShipmentService } from '../sales/shipment.service';
+import { addDays } from '../../database/business-date';
+import { ShipmentService } from '../sales/shipment.service';
 
 export interface SalesDemoServices {
   db: DbService;
