@@ -9,5 +9,7 @@ import { WordedMessages1764500000000 } from './1764500000000-WordedMessages';
 import { DocumentKernel1764600000000 } from './1764600000000-DocumentKernel';
 import { ReturnCredits1764610000000 } from './1764610000000-ReturnCredits';
 import { ApprovalNotices1764620000000 } from './1764620000000-ApprovalNotices';
+import { BackupRuns1764700000000 } from './1764700000000-BackupRuns';
+import { CompanySettings1764690000000 } from './1764690000000-CompanySettings';
 
-export const migrations = [Foundation1763900000000, CatalogInventoryPricing1764000000000, SalesFinance1764100000000, Approvals1764200000000, ApprovalDocuments1764300000000, Mall1764400000000, WordedMessages1764500000000, DocumentKernel1764600000000, ReturnCredits1764610000000, ApprovalNotices1764620000000];
+export const migrations = [Foundation1763900000000, CatalogInventoryPricing1764000000000, SalesFinance1764100000000, Approvals1764200000000, ApprovalDocuments1764300000000, Mall1764400000000, WordedMessages1764500000000, DocumentKernel1764600000000, ReturnCredits1764610000000, ApprovalNotices1764620000000, CompanySettings1764690000000, BackupRuns1764700000000];

@@ -30,6 +30,7 @@ import { SalesModule } from './modules/sales/sales.module';
 import { ApprovalModule } from './modules/approval/approval.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { MallModule } from './modules/mall/mall.module';
+import { SettingsModule } from './modules/settings/settings.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -79,6 +80,7 @@ export class AppModule implements NestModule {
         FinanceModule,
         ApprovalModule,
         SalesModule,
+        SettingsModule,
         MallModule,
       ],
       providers: [

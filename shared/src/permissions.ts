@@ -11,6 +11,10 @@ export const PERMISSIONS = {
   'roles:view': { group: 'org' },
   'roles:manage': { group: 'org' },
   'audit:view': { group: 'system' },
+  /** company-wide settings (stock control at order time, price scale) */
+  'settings:manage': { group: 'system' },
+  /** backups: the list of runs, "backup now" (HQ admin) */
+  'system:backup': { group: 'system' },
   'products:view': { group: 'catalog' },
   'products:manage': { group: 'catalog' },
   'prices:view': { group: 'catalog' },

@@ -9,6 +9,8 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
+
 export type Json = JsonValue;
 
 export type JsonArray = JsonValue[];
@@ -160,6 +162,23 @@ export interface AuthSession {
   user_id: string;
 }
 
+export interface BackupRun {
+  created_at: Generated<Timestamp>;
+  error: string | null;
+  file: string | null;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  requested_by: string | null;
+  row_count: Int8 | null;
+  size_bytes: Int8 | null;
+  started_at: Generated<Timestamp>;
+  status: Generated<string>;
+  table_count: number | null;
+  trigger: string;
+  updated_at: Generated<Timestamp>;
+  upload_count: number | null;
+}
+
 export interface BranchProductScope {
   branch_id: string;
   category_id: string | null;
@@ -178,6 +197,15 @@ export interface Category {
   parent_id: string | null;
   path: string;
   sort_order: Generated<number>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface CompanySettings {
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  price_scale: Generated<number>;
+  stock_control: Generated<string>;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
 }
@@ -788,8 +816,10 @@ export interface DB {
   approval_task: ApprovalTask;
   audit_log: AuditLog;
   auth_session: AuthSession;
+  backup_run: BackupRun;
   branch_product_scope: BranchProductScope;
   category: Category;
+  company_settings: CompanySettings;
   credit_account: CreditAccount;
   doc_sequence: DocSequence;
   idempotency_key: IdempotencyKey;

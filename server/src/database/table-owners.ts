@@ -55,6 +55,8 @@ export const TABLE_OWNERS: Record<keyof DB, Owner> = {
   approval_delegation: 'approval',
   notification: 'notifications',
   mall_settings: 'mall',
+  company_settings: 'settings',
+  backup_run: 'backup',
   mall_address: 'mall',
   mall_cart_item: 'mall',
   mall_content: 'mall',
@@ -67,7 +69,7 @@ export const TABLE_OWNERS: Record<keyof DB, Owner> = {
 /** A code area that can own tables: a folder of server/src/modules, or a platform folder of server/src. */
 export type Owner =
   | 'org' | 'users' | 'roles' | 'auth' | 'audit' | 'catalog' | 'pricing' | 'inventory' | 'sales' | 'finance'
-  | 'approval' | 'notifications' | 'mall' | 'database' | 'common' | 'kernel';
+  | 'approval' | 'notifications' | 'mall' | 'database' | 'common' | 'kernel' | 'settings' | 'backup';
 
 /**
  * Reference tables any module may JOIN to show names and apply scope, read-only: the organisation

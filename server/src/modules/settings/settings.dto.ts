@@ -1,0 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PRICE_SCALE_MAX, StockControl } from '@drp/shared';
+import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export class CompanySettingsUpdateDto {
+  @ApiProperty({ enum: StockControl, required: false }) @IsOptional() @IsEnum(StockControl) stockControl?: StockControl;
+  @ApiProperty({ minimum: 0, maximum: PRICE_SCALE_MAX, required: false }) @IsOptional() @IsInt() @Min(0) @Max(PRICE_SCALE_MAX) priceScale?: number;
+  @IsOptional() @IsInt() @Min(1) version?: number;
+}
