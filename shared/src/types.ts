@@ -37,6 +37,15 @@ export interface OrgTreeNode extends OrgRef {
   children: OrgTreeNode[];
 }
 
+/** `GET /api/orgs/company`: the company's letterhead on printed documents (the HQ organisation). */
+export interface CompanyHeaderDto {
+  name: string;
+  address: string | null;
+  phone: string | null;
+  /** 纳税人识别号: null while organisations carry none */
+  taxId: string | null;
+}
+
 export interface CreateOrgInput {
   code: string;
   name: string;

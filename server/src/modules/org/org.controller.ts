@@ -28,6 +28,12 @@ export class OrgController {
     return this.orgs.tree(ctx);
   }
 
+  /** The company's letterhead (HQ name, address, phone) for printed documents: any signed-in user. */
+  @Get('company')
+  company(@Ctx() ctx: RequestContext) {
+    return this.orgs.company(ctx);
+  }
+
   @Get(':id')
   @RequirePermissions('orgs:view')
   get(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string) {

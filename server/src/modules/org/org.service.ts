@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ALLOWED_PARENT_TYPES, ErrorCode, OrgDto, OrgStatus, OrgTreeNode, OrgType, Paged, sellingBranch, SettlementMethod } from '@drp/shared';
+import { ALLOWED_PARENT_TYPES, CompanyHeaderDto, ErrorCode, OrgDto, OrgStatus, OrgTreeNode, OrgType, Paged, sellingBranch, SettlementMethod } from '@drp/shared';
 import { RawBuilder, Selectable, sql } from 'kysely';
 import { QueryFailedError } from 'typeorm';
 import { RequestContext } from '../../common/context/request-context';
@@ -107,6 +107,20 @@ export class OrgService {
     );
     if (!row) throw notFound('organization', id);
     return toDto(toOrg(row), { child_count: row.child_count });
+  }
+
+  /**
+   * The company's letterhead for printed documents (the HQ organisation: name, address, phone):
+   * the seller on every order, shipment, receipt and statement, so any signed-in user reads it,
+   * dealers too, whatever their scope. Organisations carry no tax id yet: `taxId` is null until they do.
+   */
+  async company(ctx: RequestContext): Promise<CompanyHeaderDto> {
+    const row = await this.db.first(
+      ctx,
+      this.db.k.selectFrom('organization').select(['name', 'address', 'phone']).where('type', '=', OrgType.HQ).orderBy('depth').orderBy('created_at').limit(1),
+    );
+    if (!row) throw notFound('organization', 'HQ');
+    return { name: row.name, address: row.address, phone: row.phone, taxId: null };
   }
 
   /** For other modules: whether an organisation is visible to the caller (404 if not). */
