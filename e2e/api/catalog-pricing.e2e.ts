@@ -87,8 +87,8 @@ describe('catalog and pricing', () => {
       const p = (await t.http.get(`/api/products/${water.id}`).set(bearer(dealer)).expect(200)).body;
       expect(p.levelPrices).toEqual([null, '48.0000', null, null, null, null, null, null, null, null]);
       expect(p).toMatchObject({ floorPrice: null, effectiveFloorPrice: null, basePrice: '60.0000' });
-      const listed = (await t.http.get('/api/products?q=T-W001').set(bearer(dealer)).expect(200)).body.items[0];
-      expect(listed.levelPrices.filter((x: string | null) => x !== null)).toEqual(['48.0000']);
+      // the full product list is the console's (unpublished products too): staff only (dealer-console.e2e)
+      expect((await t.http.get('/api/products?q=T-W001').set(bearer(dealer)).expect(403)).body.code).toBe(ErrorCode.STAFF_ONLY);
       expect((await t.http.get(`/api/products/${water.id}/price-history`).set(bearer(dealer)).expect(403)).body.code).toBe(ErrorCode.FORBIDDEN);
       // staff still see every level
       expect((await t.http.get(`/api/products/${water.id}`).set(bearer(await t.token('bj.manager'))).expect(200)).body.levelPrices.every((x: string | null) => x !== null)).toBe(true);
@@ -228,8 +228,8 @@ describe('catalog and pricing', () => {
       expect(list.find((b: { code: string }) => b.code === 'T-PB-SHARED').dealers.map((d: { code: string }) => d.code)).toEqual(['D-BJ001']);
       await t.http.get(`/api/price-books/${own2.id}`).set(bearer(dealer1)).expect(404);
       await t.http.get(`/api/price-books/${shared.id}`).set(bearer(dealer1)).expect(200);
-      // a dealer may not resolve prices for another dealer
-      await t.http.get(`/api/prices/resolve?dealerId=${d2}&productIds=${juice.id}`).set(bearer(dealer1)).expect(404);
+      // price simulation is the console's: a dealer's user may not resolve prices at all (dealer-console.e2e)
+      expect((await t.http.get(`/api/prices/resolve?dealerId=${d2}&productIds=${juice.id}`).set(bearer(dealer1)).expect(403)).body.code).toBe(ErrorCode.STAFF_ONLY);
       // the Shanghai manager sees its own branch's book, none of the Beijing ones
       const sh = (await t.http.get('/api/price-books').set(bearer(await t.token('sh.manager'))).expect(200)).body.items.map((b: { code: string }) => b.code);
       expect(sh).toEqual(['PB-SH-VIP']);
@@ -245,8 +245,8 @@ describe('catalog and pricing', () => {
       expect(seen).toEqual(['T-C001']);
       await t.http.get(`/api/products/${water.id}`).set(bearer(mgr)).expect(404);
       // the nested office inherits Beijing's range; Shanghai is unrestricted
-      const cyDealer = await t.token('bj.dealer1');
-      expect((await t.http.get('/api/products?q=T-').set(bearer(cyDealer)).expect(200)).body.items.map((p: { code: string }) => p.code)).toEqual(['T-C001']);
+      const office = await t.token('bj.sales');
+      expect((await t.http.get('/api/products?q=T-').set(bearer(office)).expect(200)).body.items.map((p: { code: string }) => p.code)).toEqual(['T-C001']);
       expect((await t.http.get('/api/products?q=T-').set(bearer(await t.token('sh.manager'))).expect(200)).body.total).toBe(3);
       const out = await t.http.get(`/api/prices/resolve?dealerId=${await t.orgId('D-BJ002')}&productIds=${water.id}`).set(bearer(admin)).expect(400);
       expect(out.body.code).toBe(ErrorCode.PRODUCT_OUT_OF_SCOPE);

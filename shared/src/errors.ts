@@ -33,6 +33,8 @@ export enum ErrorCode {
   IDEMPOTENCY_IN_PROGRESS = 'IDEMPOTENCY_IN_PROGRESS',
   INTERNAL = 'INTERNAL',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  /** a backup is being written right now (one at a time) */
+  BACKUP_RUNNING = 'BACKUP_RUNNING',
   // organisations
   ORG_HAS_CHILDREN = 'ORG_HAS_CHILDREN',
   ORG_HAS_DOCUMENTS = 'ORG_HAS_DOCUMENTS',
@@ -86,11 +88,27 @@ export enum ErrorCode {
   APPROVAL_PENDING = 'APPROVAL_PENDING',
   // dealer mall
   MALL_DEALER_ONLY = 'MALL_DEALER_ONLY',
+  /** a console-only endpoint (price simulation, approval inbox, aging, the full product list, import templates, promotions admin) called by a dealer's user */
+  STAFF_ONLY = 'STAFF_ONLY',
   PRODUCT_NOT_PUBLISHED = 'PRODUCT_NOT_PUBLISHED',
   CART_EMPTY = 'CART_EMPTY',
   CART_HAS_PROBLEMS = 'CART_HAS_PROBLEMS',
   PRICE_NOT_ACCEPTED = 'PRICE_NOT_ACCEPTED',
   INVITE_INVALID = 'INVITE_INVALID',
+  // invoices (发票)
+  /** a 统一社会信用代码 / 纳税人识别号 fails its shape or GB 32100-2015 check character (details.field) */
+  TAX_ID_INVALID = 'TAX_ID_INVALID',
+  /** an invoice number of the wrong shape for its type (details.field, type) */
+  INVOICE_NUMBER_INVALID = 'INVOICE_NUMBER_INVALID',
+  /** the invoice exists already (details.existingId, label) */
+  INVOICE_DUPLICATE = 'INVOICE_DUPLICATE',
+  INVOICE_RED_EXCEEDS_BLUE = 'INVOICE_RED_EXCEEDS_BLUE',
+  INVOICE_DIGITAL_NOT_VOIDABLE = 'INVOICE_DIGITAL_NOT_VOIDABLE',
+  INVOICE_VOID_PERIOD_CLOSED = 'INVOICE_VOID_PERIOD_CLOSED',
+  INVOICE_QTY_EXCEEDS_UNINVOICED = 'INVOICE_QTY_EXCEEDS_UNINVOICED',
+  INVOICE_NOT_BLUE = 'INVOICE_NOT_BLUE',
+  /** the workbook is not the platform's 全量发票查询 export (details.missing: the columns not found) */
+  PLATFORM_EXPORT_COLUMNS_MISSING = 'PLATFORM_EXPORT_COLUMNS_MISSING',
 }
 
 /** The one error body the API answers with. */
@@ -106,6 +124,9 @@ export interface ApiErrorBody {
 export interface StockShortage {
   warehouseId: string;
   productId: string;
+  /** named so the reader's client can word it without another request (orders name them) */
+  productCode?: string;
+  productName?: string;
   available: string;
   requested: string;
 }
@@ -120,6 +141,7 @@ export interface ErrorDetails {
     warehouseId?: string;
     productId: string;
     productCode?: string;
+    productName?: string;
     warehouseCode?: string;
     available?: string;
     requested: string;
@@ -146,6 +168,13 @@ export interface ErrorDetails {
   [ErrorCode.WEAK_PASSWORD]: { field: string; reason: PasswordProblemCode | 'SAME_AS_CURRENT'; problems: string[] };
   /** too many failed attempts (sign-in, change-password, activation) from this address: wait, then retry */
   [ErrorCode.LOGIN_RATE_LIMITED]: { retryAfterSeconds: number; scope: 'login' | 'password' | 'invite' };
+  [ErrorCode.TAX_ID_INVALID]: { field: string; reason: 'MISSING' | 'FORMAT' | 'CHECKSUM' };
+  [ErrorCode.INVOICE_NUMBER_INVALID]: { field: string; type: string; reason: 'MISSING' | 'FORMAT' };
+  [ErrorCode.INVOICE_DUPLICATE]: { existingId: string; label: string; trackingNumber?: string };
+  [ErrorCode.INVOICE_RED_EXCEEDS_BLUE]: { left: { amount: string; tax: string; total: string }; requested: { amount: string; tax: string; total: string }; invoiceLineId?: string };
+  [ErrorCode.INVOICE_QTY_EXCEEDS_UNINVOICED]: { shipmentLineId: string; left: string; requested: string; field?: string };
+  /** problems of an invoice register import or platform export, by sheet row and column */
+  [ErrorCode.PLATFORM_EXPORT_COLUMNS_MISSING]: { missing: string[]; sheet?: string };
 }
 
 /** The details type of a code: its entry in ErrorDetails, else anything. */

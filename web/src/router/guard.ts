@@ -3,6 +3,19 @@ import { useAuthStore } from '@/stores/auth';
 import { landingPath } from './mall';
 import { pageAllowed } from './menu';
 
+/**
+ * Where a dealer's user goes instead of a console page: dealers' users belong in the mall (the
+ * console's price simulation, approval inbox, aging, full product list, import templates and
+ * promotions are HQ's and branches', and the server refuses them with 403 STAFF_ONLY). Any page
+ * outside /mall sends them to /mall; one who may not order (no mall:order) sees /403 instead.
+ * null: stay (staff, a mall page, the 403 page of a dealer without the mall).
+ */
+export function dealerConsoleRedirect(path: string, routeName: unknown, dealerUser: boolean, mayOrder: boolean): string | { name: string } | null {
+  if (!dealerUser || path === '/mall' || path.startsWith('/mall/')) return null;
+  if (mayOrder) return '/mall';
+  return routeName === 'forbidden' ? null : { name: 'forbidden' };
+}
+
 function loginRedirect(to: RouteLocationNormalized) {
   const redirect = to.fullPath && to.fullPath !== '/' && to.name !== 'login' ? to.fullPath : undefined;
   return { name: 'login', query: redirect ? { redirect } : {} };
@@ -10,7 +23,7 @@ function loginRedirect(to: RouteLocationNormalized) {
 
 /**
  * Access control for pages: not logged in -> /login (remembering where to come back to);
- * logged in but lacking a route's `meta.perm` -> /403. The server still checks every call.
+ * a dealer's user on a console page -> /mall; logged in but lacking a route's `meta.perm` -> /403. The server still checks every call.
  */
 export function setupGuards(router: Router): void {
   router.beforeEach(async (to) => {
@@ -40,6 +53,9 @@ export function setupGuards(router: Router): void {
       const landing = landingPath(auth.me);
       if (landing !== to.path) return landing;
     }
+
+    const toMall = dealerConsoleRedirect(to.path, to.name, auth.isDealerUser, auth.can('mall:order'));
+    if (toMall) return toMall;
 
     const allowed = to.matched.every((record) => pageAllowed(record.meta, auth.can, auth.isDealerUser));
     if (!allowed) return { name: 'forbidden', query: { from: to.fullPath } };

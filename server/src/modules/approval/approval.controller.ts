@@ -2,13 +2,15 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Pu
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx } from '../../common/context/ctx.decorator';
 import { RequestContext } from '../../common/context/request-context';
-import { RequirePermissions } from '../../common/auth/permissions.decorator';
+import { RequirePermissions, StaffOnly } from '../../common/auth/permissions.decorator';
 import { ActDto, DelegationDto, DocQueryDto, FlowQueryDto, ReasonDto, SaveFlowDto, TaskQueryDto, UpdateFlowDto } from './approval.dto';
 import { ApprovalFlowService } from './approval-flow.service';
 import { ApprovalService } from './approval.service';
 
+/** Approval flows, the inbox (待我审批), instances and delegations: the console's, staff only (a dealer's user: 403 STAFF_ONLY). */
 @ApiTags('approvals')
 @ApiBearerAuth()
+@StaffOnly()
 @Controller('approvals')
 export class ApprovalController {
   constructor(

@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { Ctx } from '../../common/context/ctx.decorator';
 import { RequestContext } from '../../common/context/request-context';
-import { RequirePermissions } from '../../common/auth/permissions.decorator';
+import { RequirePermissions, StaffOnly } from '../../common/auth/permissions.decorator';
 import { Idempotent } from '../../common/http/idempotency.interceptor';
 import { CategoryService } from './category.service';
 import { PriceLevelService } from './price-level.service';
@@ -65,6 +65,7 @@ export class CatalogController {
 
   /** Products in the caller's product range: search by code, name, barcode, brand; filter by category (with sub-categories). */
   @Get('products')
+  @StaffOnly()
   @RequirePermissions('products:view')
   listProducts(@Ctx() ctx: RequestContext, @Query() q: ProductQueryDto) {
     return this.products.list(ctx, q);
@@ -77,7 +78,7 @@ export class CatalogController {
   }
 
   @Post('products')
-  @Idempotent()
+  @Idempotent({ replay: 'getProduct' })
   @RequirePermissions('products:manage')
   createProduct(@Ctx() ctx: RequestContext, @Body() dto: CreateProductDto) {
     return this.products.create(ctx, dto);

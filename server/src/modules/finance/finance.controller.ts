@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ErrorCode, StatementStatus } from '@drp/shared';
 import { Ctx } from '../../common/context/ctx.decorator';
 import { RequestContext } from '../../common/context/request-context';
-import { RequirePermissions } from '../../common/auth/permissions.decorator';
+import { RequirePermissions, StaffOnly } from '../../common/auth/permissions.decorator';
 import { DomainError } from '../../common/errors/domain-error';
 import { Idempotent } from '../../common/http/idempotency.interceptor';
 import { xlsxFile } from '../catalog/excel/sheet';
@@ -67,7 +67,7 @@ export class FinanceController {
 
   /** 收款单; without `allocations` the money pays the oldest open receivables first. */
   @Post('receipts')
-  @Idempotent()
+  @Idempotent({ replay: 'getReceipt' })
   @RequirePermissions('receipts:manage')
   createReceipt(@Ctx() ctx: RequestContext, @Body() dto: CreateReceiptDto) {
     return this.receipts.create(ctx, dto);
@@ -102,6 +102,7 @@ export class FinanceController {
 
   /** 账龄分析 in configurable buckets (`buckets=30,60,90`), by dealer, branch or sales rep. */
   @Get('finance/aging')
+  @StaffOnly()
   @RequirePermissions('finance:view')
   aging(@Ctx() ctx: RequestContext, @Query() q: AgingQueryDto) {
     return this.receivables.aging(ctx, q);

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Que
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Ctx } from '../../common/context/ctx.decorator';
 import { RequestContext } from '../../common/context/request-context';
-import { RequirePermissions } from '../../common/auth/permissions.decorator';
+import { RequirePermissions, StaffOnly } from '../../common/auth/permissions.decorator';
 import { Idempotent } from '../../common/http/idempotency.interceptor';
 import { PriceBookService } from './price-book.service';
 import { PriceHistoryService } from './price-history.service';
@@ -30,6 +30,7 @@ export class PricingController {
 
   /** `[{ productId, unitPrice, source, sourceId, sourceName, ... }]`, source one of PROMOTION, PRICE_BOOK, LEVEL, BASE. */
   @Get('prices/resolve')
+  @StaffOnly()
   @RequirePermissions('prices:view')
   resolve(@Ctx() ctx: RequestContext, @Query() q: ResolveQueryDto) {
     return this.resolver.resolve(ctx, q.dealerId, q.productIds, q.qty ?? '1', q.at ? new Date(q.at) : new Date(), q.strict === 'true');
@@ -48,7 +49,7 @@ export class PricingController {
   }
 
   @Post('price-books')
-  @Idempotent()
+  @Idempotent({ replay: 'getBook' })
   @RequirePermissions('prices:edit')
   createBook(@Ctx() ctx: RequestContext, @Body() dto: CreatePriceBookDto) {
     return this.books.create(ctx, dto);
@@ -75,31 +76,36 @@ export class PricingController {
   }
 
   @Get('promotions')
+  @StaffOnly()
   @RequirePermissions('prices:view')
   listPromotions(@Ctx() ctx: RequestContext, @Query() q: PromotionQueryDto) {
     return this.promotions.list(ctx, q);
   }
 
   @Get('promotions/:id')
+  @StaffOnly()
   @RequirePermissions('prices:view')
   getPromotion(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string) {
     return this.promotions.get(ctx, id);
   }
 
   @Post('promotions')
-  @Idempotent()
+  @StaffOnly()
+  @Idempotent({ replay: 'getPromotion' })
   @RequirePermissions('prices:edit')
   createPromotion(@Ctx() ctx: RequestContext, @Body() dto: CreatePromotionDto) {
     return this.promotions.create(ctx, dto);
   }
 
   @Patch('promotions/:id')
+  @StaffOnly()
   @RequirePermissions('prices:edit')
   updatePromotion(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdatePromotionDto) {
     return this.promotions.update(ctx, id, dto);
   }
 
   @Post('promotions/:id/disable')
+  @StaffOnly()
   @HttpCode(200)
   @RequirePermissions('prices:edit')
   disablePromotion(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string) {
@@ -107,6 +113,7 @@ export class PricingController {
   }
 
   @Post('promotions/:id/enable')
+  @StaffOnly()
   @HttpCode(200)
   @RequirePermissions('prices:edit')
   enablePromotion(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string) {

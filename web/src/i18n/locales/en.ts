@@ -7,6 +7,8 @@ import approval from './approval.en';
 import approvalFlow from './approvalFlow.en';
 import mallAdmin from './mallAdmin.en';
 import mall from './mall.en';
+import print from './print.en';
+import invoice from './invoice.en';
 
 const en: MessageSchema = {
   app: {
@@ -85,6 +87,9 @@ const en: MessageSchema = {
     language: 'Language',
     loggedOut: 'You have logged out',
     sessionExpired: 'Your session has expired. Please log in again.',
+    openMenu: 'Open menu',
+    filters: 'Filters',
+    filtersOn: 'Filtered',
   },
   login: {
     title: 'Welcome back',
@@ -350,6 +355,9 @@ const en: MessageSchema = {
     'visits:manage': 'Store visits',
     'replenishment:manage': 'Replenishment',
     'invoices:manage': 'Manage invoices',
+    'invoices:view': 'View the invoice register',
+    'invoices:edit': 'Issue, red-letter, void and enter invoices',
+    'invoices:reconcile': 'Reconcile invoices',
     'reports:view': 'View reports',
   },
   audit: {
@@ -1242,6 +1250,8 @@ const en: MessageSchema = {
   approval,
   approvalFlow,
   mallAdmin,
+  print,
+  invoice,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',
     MALFORMED_JSON: 'The request was malformed',
@@ -1311,11 +1321,21 @@ const en: MessageSchema = {
     APPROVAL_REASON_REQUIRED: 'Rejecting or returning needs a reason',
     APPROVAL_PENDING: 'A change to this document is waiting for approval',
     MALL_DEALER_ONLY: 'Only dealer accounts can order in the mall',
+    STAFF_ONLY: 'This page is for headquarters and branch staff; dealers order in the mall',
     PRODUCT_NOT_PUBLISHED: 'The product is not published in the mall or not in your range',
     CART_EMPTY: 'The cart is empty',
     CART_HAS_PROBLEMS: 'Some cart items cannot be ordered now; fix them first',
     PRICE_NOT_ACCEPTED: 'Prices are calculated by the server; a request cannot send one',
     INVITE_INVALID: 'The invite code is invalid or has expired',
+    TAX_ID_INVALID: 'The tax id fails its check: please check it',
+    INVOICE_NUMBER_INVALID: 'The invoice number does not fit its type: check the digits',
+    INVOICE_DUPLICATE: 'This invoice is already in the system',
+    INVOICE_RED_EXCEEDS_BLUE: 'The red invoice exceeds what is left of the blue one',
+    INVOICE_DIGITAL_NOT_VOIDABLE: 'Digital invoices cannot be voided: issue a red invoice instead',
+    INVOICE_VOID_PERIOD_CLOSED: 'Only paper invoices of the current month can be voided; issue a red invoice for others',
+    INVOICE_QTY_EXCEEDS_UNINVOICED: 'More than the shipment line has left to invoice',
+    INVOICE_NOT_BLUE: 'Only a normal blue invoice can be red-lettered',
+    PLATFORM_EXPORT_COLUMNS_MISSING: 'The file is not the tax platform export: columns are missing',
     NETWORK: 'Cannot reach the server. Check your network.',
     TIMEOUT: 'The request timed out, please try again',
     UNKNOWN: 'Something went wrong, please try again',

@@ -8,6 +8,8 @@ import approval from './approval.zh-CN';
 import approvalFlow from './approvalFlow.zh-CN';
 import mallAdmin from './mallAdmin.zh-CN';
 import mall from './mall.zh-CN';
+import print from './print.zh-CN';
+import invoice from './invoice.zh-CN';
 
 const zhCN = {
   app: {
@@ -86,6 +88,9 @@ const zhCN = {
     language: '语言',
     loggedOut: '已退出登录',
     sessionExpired: '登录已过期，请重新登录',
+    openMenu: '打开菜单',
+    filters: '筛选',
+    filtersOn: '已筛选',
   },
   login: {
     title: '欢迎登录',
@@ -351,6 +356,9 @@ const zhCN = {
     'visits:manage': '外勤拜访',
     'replenishment:manage': '智能补货',
     'invoices:manage': '管理发票',
+    'invoices:view': '查看发票台账',
+    'invoices:edit': '开票、红冲、作废与补录',
+    'invoices:reconcile': '发票对账',
     'reports:view': '查看报表',
   },
   audit: {
@@ -1243,6 +1251,8 @@ const zhCN = {
   approval,
   approvalFlow,
   mallAdmin,
+  print,
+  invoice,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
     MALFORMED_JSON: '请求格式错误',
@@ -1312,11 +1322,21 @@ const zhCN = {
     APPROVAL_REASON_REQUIRED: '驳回或退回必须填写原因',
     APPROVAL_PENDING: '该单据的变更正在审批中',
     MALL_DEALER_ONLY: '只有经销商账号可以在订货商城下单',
+    STAFF_ONLY: '此功能仅供总部和分支机构员工使用，经销商请在订货商城操作',
     PRODUCT_NOT_PUBLISHED: '该商品未在商城上架或不在经营范围内',
     CART_EMPTY: '购物车是空的',
     CART_HAS_PROBLEMS: '购物车中有商品暂不能下单，请先处理',
     PRICE_NOT_ACCEPTED: '价格由系统计算，请求中不能带价格',
     INVITE_INVALID: '邀请码无效或已过期',
+    TAX_ID_INVALID: '税号校验不通过，请核对',
+    INVOICE_NUMBER_INVALID: '发票号码与票种不符，请核对号码位数',
+    INVOICE_DUPLICATE: '这张发票已在系统中，不能重复登记',
+    INVOICE_RED_EXCEEDS_BLUE: '红冲金额超过了蓝字发票的可红冲余额',
+    INVOICE_DIGITAL_NOT_VOIDABLE: '数电发票不能作废，请开具红字发票冲销',
+    INVOICE_VOID_PERIOD_CLOSED: '只能作废本月开具的纸质发票，其他的请开具红字发票',
+    INVOICE_QTY_EXCEEDS_UNINVOICED: '开票数量超过了发货明细的未开票数量',
+    INVOICE_NOT_BLUE: '只能对正常状态的蓝字发票红冲',
+    PLATFORM_EXPORT_COLUMNS_MISSING: '文件不是税务平台「全量发票查询」的导出格式，缺少必要的列',
     NETWORK: '无法连接服务器，请检查网络',
     TIMEOUT: '请求超时，请稍后重试',
     UNKNOWN: '操作失败，请稍后重试',

@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { Ctx } from '../../../common/context/ctx.decorator';
 import { RequestContext } from '../../../common/context/request-context';
-import { RequirePermissions } from '../../../common/auth/permissions.decorator';
+import { RequirePermissions, StaffOnly } from '../../../common/auth/permissions.decorator';
 import { businessDate } from '../../../database/business-date';
 import { ProductQueryDto } from '../catalog.dto';
 import { ProductExcelService } from './product-excel.service';
@@ -16,6 +16,7 @@ const upload = FileInterceptor('file', { limits: { fileSize: 20 * 1024 * 1024, f
 /** Excel templates, exports (of the current filter) and all-or-nothing imports. Registered before the :id routes. */
 @ApiTags('catalog')
 @ApiBearerAuth()
+@StaffOnly()
 @Controller()
 export class ExcelController {
   constructor(private readonly excel: ProductExcelService) {}
