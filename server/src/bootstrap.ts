@@ -7,7 +7,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { DomainError } from './common/errors/domain-error';
 import { SeedService } from './modules/seed/seed.service';
-import { serveWebApp } from './common/http/web-app';
+import { compressAnswers, serveWebApp } from './common/http/web-app';
 import { securityHeaders } from './common/http/security-headers';
 
 /** Flattens class-validator errors into `[{ field, messages }]` for the error body's details. */
@@ -33,6 +33,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   http.set('trust proxy', config.trustProxy);
   http.disable('x-powered-by');
   app.use(securityHeaders());
+  // brotli/gzip: API answers above 1 KB here, the web app's assets precompressed at build time
+  app.use(compressAnswers());
   serveWebApp(app, config.webDist);
   app.useGlobalPipes(
     new ValidationPipe({
