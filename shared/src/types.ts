@@ -173,7 +173,10 @@ export interface AuditLogDto {
   action: string;
   entity: string;
   entityId: string | null;
+  /** stored fallback text; clients word `messageKey` + `messageValues` in the reader's language */
   summary: string | null;
+  messageKey: string | null;
+  messageValues: Record<string, string | number | boolean | null> | null;
   before: unknown;
   after: unknown;
   requestId: string | null;

@@ -144,6 +144,8 @@ export interface AuditLog {
   entity_id: string | null;
   id: Generated<string>;
   ip: string | null;
+  message_key: string | null;
+  message_values: Json | null;
   org_id: string | null;
   request_id: string | null;
   summary: string | null;
@@ -233,16 +235,158 @@ export interface DocSequence {
 }
 
 export interface IdempotencyKey {
+  claim_token: string | null;
   completed_at: Timestamp | null;
   created_at: Generated<Timestamp>;
   key: string;
   method: string;
+  owner_lock: Int8 | null;
   path: string;
   request_hash: string;
+  resource_id: string | null;
   response: Json | null;
   status_code: number | null;
   updated_at: Generated<Timestamp>;
   user_id: string;
+}
+
+export interface Invoice {
+  amount: string;
+  blue_id: string | null;
+  buyer_name: string;
+  buyer_tax_id: string | null;
+  code: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  dealer_id: string | null;
+  elec_number: string | null;
+  id: Generated<string>;
+  invalid_tax_id: Generated<boolean>;
+  issue_date: Timestamp;
+  issuer: string | null;
+  kind: string;
+  not_received: Generated<boolean>;
+  not_received_at: Timestamp | null;
+  not_received_by: string | null;
+  not_received_note: string | null;
+  number: string | null;
+  red_confirmation_no: string | null;
+  red_reason: string | null;
+  remark: string | null;
+  risk_level: string | null;
+  scope_org_id: string;
+  seller_name: string;
+  seller_tax_id: string | null;
+  source: string;
+  status: Generated<string>;
+  supplement_id: string | null;
+  tax: string;
+  total: string;
+  type: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  void_reason: string | null;
+  voided_at: Timestamp | null;
+  voided_by: string | null;
+}
+
+export interface InvoiceAttachment {
+  content_type: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  file_name: string;
+  id: Generated<string>;
+  invoice_id: string | null;
+  size_bytes: number;
+  storage_key: string;
+  supplement_id: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface InvoiceLine {
+  amount: string;
+  blue_line_id: string | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  invoice_id: string;
+  line_no: number;
+  name: string;
+  product_id: string | null;
+  qty: string | null;
+  shipment_line_id: string | null;
+  spec: string | null;
+  tax: string;
+  tax_rate: Generated<string>;
+  total: string;
+  unit: string | null;
+  unit_price: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface InvoiceReconFinding {
+  category: string;
+  code: string | null;
+  created_at: Generated<Timestamp>;
+  elec_number: string | null;
+  id: Generated<string>;
+  invoice_id: string | null;
+  match_key: string;
+  number: string | null;
+  platform: Json | null;
+  platform_row: number | null;
+  resolution: string | null;
+  resolution_note: string | null;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  run_id: string;
+  supplement_id: string | null;
+  system: Json | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface InvoiceReconRun {
+  counts: Json;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  date_from: Timestamp | null;
+  date_to: Timestamp | null;
+  file_name: string;
+  file_size: number;
+  id: Generated<string>;
+  platform_rows: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface InvoiceSupplement {
+  amount: string;
+  buyer_name: string;
+  buyer_tax_id: string | null;
+  code: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  dealer_id: string | null;
+  elec_number: string | null;
+  finding_id: string | null;
+  id: Generated<string>;
+  invoice_id: string | null;
+  issue_date: Timestamp;
+  kind: Generated<string>;
+  lines: Generated<Json>;
+  number: string | null;
+  reason: string;
+  rejected_reason: string | null;
+  remark: string | null;
+  scope_org_id: string;
+  seller_name: string;
+  seller_tax_id: string | null;
+  status: string;
+  status_on_platform: string | null;
+  tax: string;
+  total: string;
+  tracking_number: string;
+  type: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
 }
 
 export interface LoginThrottle {
@@ -345,6 +489,7 @@ export interface Organization {
   remark: string | null;
   settlement_method: string | null;
   status: Generated<string>;
+  tax_id: string | null;
   type: string;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
@@ -627,6 +772,7 @@ export interface SalesOrderLine {
   product_id: string;
   qty: string;
   remark: string | null;
+  reserved_qty: Generated<string>;
   returned_qty: Generated<string>;
   shipped_amount: Generated<string>;
   shipped_qty: Generated<string>;
@@ -823,6 +969,12 @@ export interface DB {
   credit_account: CreditAccount;
   doc_sequence: DocSequence;
   idempotency_key: IdempotencyKey;
+  invoice: Invoice;
+  invoice_attachment: InvoiceAttachment;
+  invoice_line: InvoiceLine;
+  invoice_recon_finding: InvoiceReconFinding;
+  invoice_recon_run: InvoiceReconRun;
+  invoice_supplement: InvoiceSupplement;
   login_throttle: LoginThrottle;
   mall_address: MallAddress;
   mall_cart_item: MallCartItem;

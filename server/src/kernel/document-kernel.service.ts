@@ -6,7 +6,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { DbService } from '../database/db.service';
 import { DocNumberService } from '../database/doc-number.service';
 import type { DB } from '../database/schema';
-import { AuditEntry, AuditService } from '../modules/audit/audit.service';
+import { AuditEntry, AuditService, transitionMessage } from '../modules/audit/audit.service';
 import { canMove, checkMachine, DocumentMachine, StatusTable } from './document-machine';
 import { EventBus } from './events';
 
@@ -92,7 +92,12 @@ export class DocumentKernel implements OnApplicationBootstrap {
     const action = input.action ?? null;
     const note = input.note ?? null;
     if (timeline) await timeline(tx, { id: input.id, from: input.from, to: input.to, action, note });
-    if (input.audit) await this.audit.record(tx, { entity: machine.table, entityId: input.id, ...input.audit });
+    if (input.audit) {
+      // the audit entry says the move as facts (from/to statuses, the note) the reader's client words; a caller's own message wins
+      const entity = input.audit.entity ?? machine.table;
+      const message = input.from ? transitionMessage(entity, input.audit.action, input.from, input.to, note) : undefined;
+      await this.audit.record(tx, { entity: machine.table, entityId: input.id, message, ...input.audit });
+    }
     this.events.publish(tx, 'DocumentTransitioned', { docType: type, docId: input.id, from: input.from, to: input.to, action });
   }
 

@@ -6,6 +6,10 @@ import { orgScope } from '../../common/scope/data-scope';
 import { resolvePage } from '../../common/http/pagination';
 import { DbService } from '../../database/db.service';
 import { AuditQueryDto } from './audit.dto';
+import { AuditMessage, deriveAuditMessage } from './audit-message';
+
+export type { AuditMessage } from './audit-message';
+export { transitionMessage } from './audit-message';
 
 export interface AuditEntry {
   action: string;
@@ -13,7 +17,10 @@ export interface AuditEntry {
   entityId?: string | null;
   /** the organisation the change belongs to: decides who may read the entry */
   orgId?: string | null;
+  /** the stored fallback text (Chinese or English); readers see `message` worded in their language */
   summary?: string;
+  /** what happened as a key and values the client words; derived from action/entity/before/after when not given */
+  message?: AuditMessage;
   before?: object | null;
   after?: object | null;
   /** who acted, when not the signed-in user (sign-in events) */
@@ -32,16 +39,20 @@ export class AuditService {
 
   async record(ctx: RequestContext, entry: AuditEntry): Promise<void> {
     const [before, after] = diff(entry.before ?? null, entry.after ?? null);
+    const actorName = entry.actor ? entry.actor.name : (ctx.user?.displayName ?? (ctx.isSystem ? 'system' : null));
+    const message = entry.message ?? deriveAuditMessage(entry, actorName);
     await this.db.rows(
       ctx,
       this.db.k.insertInto('audit_log').values({
         actor_id: entry.actor ? entry.actor.id : (ctx.user?.id ?? null),
-        actor_name: entry.actor ? entry.actor.name : (ctx.user?.displayName ?? (ctx.isSystem ? 'system' : null)),
+        actor_name: actorName,
         org_id: entry.orgId ?? ctx.user?.orgId ?? null,
         action: entry.action,
         entity: entry.entity,
         entity_id: entry.entityId ?? null,
         summary: entry.summary?.slice(0, 300) ?? null,
+        message_key: message.key,
+        message_values: JSON.stringify(message.values),
         before: before && JSON.stringify(before),
         after: after && JSON.stringify(after),
         request_id: ctx.requestId ?? null,
@@ -90,6 +101,8 @@ export class AuditService {
         entity: row.entity,
         entityId: row.entity_id,
         summary: row.summary,
+        messageKey: row.message_key,
+        messageValues: (row.message_values as AuditLogDto['messageValues']) ?? null,
         before: row.before,
         after: row.after,
         requestId: row.request_id,

@@ -8,6 +8,7 @@ import approvalFlow from './approvalFlow.en';
 import mallAdmin from './mallAdmin.en';
 import mall from './mall.en';
 import print from './print.en';
+import words from './words.en';
 import invoice from './invoice.en';
 
 const en: MessageSchema = {
@@ -1251,6 +1252,7 @@ const en: MessageSchema = {
   approvalFlow,
   mallAdmin,
   print,
+  words,
   invoice,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',

@@ -9,6 +9,7 @@ import approvalFlow from './approvalFlow.zh-CN';
 import mallAdmin from './mallAdmin.zh-CN';
 import mall from './mall.zh-CN';
 import print from './print.zh-CN';
+import words from './words.zh-CN';
 import invoice from './invoice.zh-CN';
 
 const zhCN = {
@@ -1252,6 +1253,7 @@ const zhCN = {
   approvalFlow,
   mallAdmin,
   print,
+  words,
   invoice,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
