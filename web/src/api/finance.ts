@@ -126,7 +126,7 @@ export const creditApi = {
 
 export const receiptsApi = {
   list: (query: ReceiptQuery = {}) => http.get<Paged<ReceiptDto>>('/receipts', { params: query }).then((r) => r.data),
-  get: (id: string) => http.get<ReceiptDto>(`/receipts/${id}`).then((r) => r.data),
+  get: (id: string, config?: AxiosRequestConfig) => http.get<ReceiptDto>(`/receipts/${id}`, config).then((r) => r.data),
   /** `idempotencyKey`: one per opened form, so a double click or a retry cannot record the money twice. */
   create: (input: CreateReceiptInput, idempotencyKey: string, config?: AxiosRequestConfig) =>
     http
@@ -150,7 +150,7 @@ export const statementsApi = {
   /** the statement of a period computed now, with the saved one of that period if any */
   compute: (query: StatementPeriodInput) => http.get<ComputedStatement>('/statements', { params: query }).then((r) => r.data),
   list: (query: StatementQuery = {}) => http.get<Paged<StatementDto>>('/statements/list', { params: query }).then((r) => r.data),
-  get: (id: string) => http.get<StatementDto>(`/statements/${id}`).then((r) => r.data),
+  get: (id: string, config?: AxiosRequestConfig) => http.get<StatementDto>(`/statements/${id}`, config).then((r) => r.data),
   create: (input: StatementPeriodInput, config?: AxiosRequestConfig) => http.post<StatementDto>('/statements', input, config).then((r) => r.data),
   monthEnd: (month?: string) => http.post<MonthEndResult>('/statements/month-end', month ? { month } : {}).then((r) => r.data),
   confirm: (id: string, comment?: string) =>

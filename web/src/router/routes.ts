@@ -1,6 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router';
 import './types';
 import { mallRoutes } from './mall';
+import { printRoutes } from './modules/print';
 
 /** Route modules of the console (src/router/modules/*.ts), each a default-exported array. */
 const modules = import.meta.glob<{ default: RouteRecordRaw[] }>('./modules/*.ts', { eager: true });
@@ -15,6 +16,8 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/views/login/index.vue'),
     meta: { title: 'login.title', public: true },
   },
+  // print views (打印): their own layout without the console chrome
+  ...printRoutes,
   // the dealer mall: its own layout, before the console's so /mall resolves to it
   ...mallRoutes,
   {
