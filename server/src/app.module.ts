@@ -30,6 +30,7 @@ import { SalesModule } from './modules/sales/sales.module';
 import { ApprovalModule } from './modules/approval/approval.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { MallModule } from './modules/mall/mall.module';
+import { InvoicingModule } from './modules/invoicing/invoicing.module';
 import { SettingsModule } from './modules/settings/settings.module';
 
 @Module({})
@@ -77,6 +78,7 @@ export class AppModule implements NestModule {
         InventoryModule,
         PricingModule,
         NotificationsModule,
+        InvoicingModule,
         FinanceModule,
         ApprovalModule,
         SalesModule,

@@ -12,6 +12,8 @@ export enum ApprovalDocType {
   STOCK_ADJUSTMENT = 'STOCK_ADJUSTMENT',
   /** reversing a receipt: the receipt stays in force until approved */
   RECEIPT_REVERSAL = 'RECEIPT_REVERSAL',
+  /** a supplementary invoice entry (发票补录): in the register only once approved */
+  INVOICE_SUPPLEMENT = 'INVOICE_SUPPLEMENT',
 }
 
 export type FactType = 'number' | 'boolean' | 'string' | 'level';
@@ -66,6 +68,15 @@ export const APPROVAL_FACTS: Record<ApprovalDocType, FactDefinition[]> = {
     /** days since the receipt's business date */
     { key: 'ageDays', type: 'number' },
     { key: 'dealerLevel', type: 'level' },
+    { key: 'branchCode', type: 'string' },
+  ],
+  [ApprovalDocType.INVOICE_SUPPLEMENT]: [
+    /** the invoice's 价税合计 */
+    { key: 'amount', type: 'number' },
+    /** the invoice type code (81, 82, 01 ...) */
+    { key: 'invoiceType', type: 'string' },
+    /** true when filed from a reconciliation finding */
+    { key: 'fromReconciliation', type: 'boolean' },
     { key: 'branchCode', type: 'string' },
   ],
 };
@@ -291,7 +302,7 @@ export interface ApprovalInstanceDto {
  * user's language (the stored title and body are the Chinese wording, for SMS / e-mail).
  */
 export interface NotificationMessage {
-  key: 'orderStatus' | 'logistics' | 'approved' | 'rejected' | 'returned' | 'task';
+  key: 'orderStatus' | 'logistics' | 'approved' | 'rejected' | 'returned' | 'task' | 'invoiceReminder';
   /** `number` of the document; `status` an order status code; `step` the approval step's name */
   params: Record<string, string>;
   /** the body is the system's own note (not a person's words): the client words it */
@@ -302,7 +313,7 @@ export interface NotificationMessage {
 
 export interface NotificationDto {
   id: string;
-  kind: 'TASK' | 'APPROVED' | 'REJECTED' | 'RETURNED' | 'ORDER_STATUS';
+  kind: 'TASK' | 'APPROVED' | 'REJECTED' | 'RETURNED' | 'ORDER_STATUS' | 'INVOICE_REMINDER';
   title: string;
   body: string | null;
   /** null on notifications written before messages had keys */

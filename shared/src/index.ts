@@ -16,3 +16,5 @@ export * from './credit';
 export * from './approval';
 export * from './mall';
 export * from './settings';
+export * from './tax-id';
+export * from './invoice';

@@ -38,6 +38,12 @@ export const PERMISSIONS = {
   'visits:manage': { group: 'field' },
   'replenishment:manage': { group: 'field' },
   'invoices:manage': { group: 'finance' },
+  /** the invoice register, lookup, uninvoiced shipments (发票台账) */
+  'invoices:view': { group: 'finance' },
+  /** issue, red-letter, void, edit, import, supplementary entry */
+  'invoices:edit': { group: 'finance' },
+  /** reconcile against the tax platform's export (发票对账) */
+  'invoices:reconcile': { group: 'finance' },
   'reports:view': { group: 'reports' },
 } as const;
 
@@ -103,7 +109,7 @@ export const BUILTIN_ROLES: BuiltinRoleDefinition[] = [
     name: '分支机构经理',
     nameEn: 'Branch manager',
     dataScope: DataScopeKind.ORG_SUBTREE,
-    permissions: ['orgs:view', 'orgs:manage', 'users:view', 'users:manage', 'roles:view', 'audit:view', 'products:view', 'prices:view', 'stock:view', 'orders:view', 'orders:create', 'orders:review', 'orders:approve', 'shipments:manage', 'finance:view', 'credit:manage', 'visits:manage', 'replenishment:manage', 'reports:view'],
+    permissions: ['orgs:view', 'orgs:manage', 'users:view', 'users:manage', 'roles:view', 'audit:view', 'products:view', 'prices:view', 'stock:view', 'orders:view', 'orders:create', 'orders:review', 'orders:approve', 'shipments:manage', 'finance:view', 'credit:manage', 'visits:manage', 'replenishment:manage', 'reports:view', 'invoices:view'],
   },
   {
     code: BuiltinRole.SALES_REP,
@@ -117,7 +123,7 @@ export const BUILTIN_ROLES: BuiltinRoleDefinition[] = [
     name: '财务',
     nameEn: 'Finance',
     dataScope: DataScopeKind.ORG_SUBTREE,
-    permissions: ['orgs:view', 'products:view', 'prices:view', 'orders:view', 'finance:view', 'receipts:manage', 'credit:manage', 'invoices:manage', 'reports:view'],
+    permissions: ['orgs:view', 'products:view', 'prices:view', 'orders:view', 'finance:view', 'receipts:manage', 'credit:manage', 'invoices:manage', 'invoices:view', 'invoices:edit', 'invoices:reconcile', 'reports:view'],
   },
   {
     code: BuiltinRole.WAREHOUSE,

@@ -51,6 +51,7 @@ const SUMMARY_ZH: Record<ApprovalDocType, (s: ApprovalSummary, amount: string) =
   [ApprovalDocType.BELOW_FLOOR_PRICE]: (s, amount) => `${s.party} 低于底价 ¥${amount}`,
   [ApprovalDocType.STOCK_ADJUSTMENT]: (s, amount) => `${s.party} 盘点 ${s.lines ?? 0} 行 ¥${amount}`,
   [ApprovalDocType.RECEIPT_REVERSAL]: (s, amount) => `${s.party} 冲销 ¥${amount}`,
+  [ApprovalDocType.INVOICE_SUPPLEMENT]: (s, amount) => `${s.party} 发票补录 ¥${amount}`,
 };
 
 function summaryZh(docType: ApprovalDocType, s: ApprovalSummary): string {

@@ -1,0 +1,255 @@
+import type { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import {
+  blueNumberInRemark, Dec, digitsOnly, ELEC_TYPES, ErrorCode, fmt, InvoiceStatus, InvoiceType, isValidTaxId, normalizeElecNumber, normalizeInvoiceCode, normalizeInvoiceNumber, normalizeTaxId,
+  parseInvoiceStatus, parseInvoiceType, CODE10_PATTERN, CODE12_PATTERN,
+} from '@drp/shared';
+import { DomainError } from '../../common/errors/domain-error';
+import { readCell } from '../../common/excel';
+
+/**
+ * The tax platform's 全量发票查询 export, read as it really comes: sheet 发票基础信息 (one row per
+ * invoice) beside 信息汇总表 (lines), a merged title row above the header, numeric cells for
+ * numbers and amounts (codes that lost their leading zeros), dates as dates, blank rows and a
+ * totals row. The workbook is STREAMED (exceljs WorkbookReader): rows reach `onRow` one by one
+ * and memory stays flat whatever the file's size. The register import reads the same layout.
+ */
+
+/** header text -> field; the first name is the platform's, the others seen in older exports */
+const COLUMNS: { field: keyof RawRow; names: string[]; required: boolean }[] = [
+  { field: 'seq', names: ['序号'], required: false },
+  { field: 'code', names: ['发票代码'], required: true },
+  { field: 'number', names: ['发票号码'], required: true },
+  { field: 'elec', names: ['数电发票号码', '数电票号码', '全电发票号码'], required: true },
+  { field: 'sellerTaxId', names: ['销方识别号', '销售方识别号', '销方纳税人识别号', '销售方纳税人识别号'], required: true },
+  { field: 'sellerName', names: ['销方名称', '销售方名称'], required: true },
+  { field: 'buyerTaxId', names: ['购方识别号', '购买方识别号', '购方纳税人识别号', '购买方纳税人识别号'], required: true },
+  { field: 'buyerName', names: ['购买方名称', '购方名称'], required: true },
+  { field: 'issueDate', names: ['开票日期'], required: true },
+  { field: 'amount', names: ['金额'], required: true },
+  { field: 'tax', names: ['税额'], required: true },
+  { field: 'total', names: ['价税合计'], required: true },
+  { field: 'source', names: ['发票来源'], required: false },
+  { field: 'type', names: ['发票票种', '票种'], required: true },
+  { field: 'status', names: ['发票状态'], required: true },
+  { field: 'positive', names: ['是否正数发票'], required: true },
+  { field: 'risk', names: ['发票风险等级'], required: false },
+  { field: 'issuer', names: ['开票人'], required: false },
+  { field: 'remark', names: ['备注'], required: false },
+];
+export const REQUIRED_HEADERS = COLUMNS.filter((c) => c.required).map((c) => c.names[0]);
+const HEADER_OF: Record<string, string> = Object.fromEntries(COLUMNS.map((c) => [c.field, c.names[0]]));
+export const BASIC_SHEET = '发票基础信息';
+const HEADER_SEARCH_ROWS = 10;
+export const MAX_PLATFORM_ROWS = 200000;
+
+type RawRow = Record<'seq' | 'code' | 'number' | 'elec' | 'sellerTaxId' | 'sellerName' | 'buyerTaxId' | 'buyerName' | 'issueDate' | 'amount' | 'tax' | 'total' | 'source' | 'type' | 'status' | 'positive' | 'risk' | 'issuer' | 'remark', string>;
+
+/** One invoice of the export, normalised. */
+export interface PlatformRow {
+  row: number;
+  /** 'E:<数电 number>' or 'C:<code>:<number>' */
+  key: string;
+  elec: string | null;
+  code: string | null;
+  number: string | null;
+  type: string;
+  issueDate: string;
+  sellerName: string;
+  sellerTaxId: string | null;
+  buyerName: string;
+  buyerTaxId: string | null;
+  amount: string;
+  tax: string;
+  total: string;
+  status: InvoiceStatus;
+  positive: boolean;
+  risk: string | null;
+  issuer: string | null;
+  remark: string | null;
+  source: string | null;
+  /** a red invoice's blue original, from its remark */
+  blueElec: string | null;
+  taxIdValid: boolean;
+}
+
+export interface RowProblem {
+  row: number;
+  column: string;
+  code: 'NUMBER_MISSING' | 'NUMBER_INVALID' | 'NUMBER_LOST_DIGITS' | 'DATE_INVALID' | 'AMOUNT_INVALID' | 'TOTAL_MISMATCH' | 'STATUS_UNKNOWN' | 'POSITIVE_UNKNOWN' | 'NAME_MISSING' | 'TOO_MANY_ROWS';
+}
+
+export interface ReadSummary {
+  sheet: string;
+  rows: number;
+  lineRows: number;
+  problems: RowProblem[];
+}
+
+const norm = (s: string) => s.replace(/[\s*＊]/g, '');
+
+/** A date cell: a Date, an Excel serial number, or text (2026-11-05, 2026/11/05, 2026年11月5日, with a time after it). */
+export function dateCell(v: ExcelJS.CellValue): string | null {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString().slice(0, 10);
+  if (typeof v === 'number' && v > 20000 && v < 80000) return new Date(Math.round((v - 25569) * 86400000)).toISOString().slice(0, 10);
+  if (v && typeof v === 'object' && 'result' in v) return dateCell((v as { result?: ExcelJS.CellValue }).result ?? null);
+  const t = readCell(v).text.trim();
+  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})/.exec(t);
+  if (!m) return null;
+  const day = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
+  const d = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== day ? null : day;
+}
+
+/** Reads the header row of a sheet's first rows: field -> column number, or null when a required column is missing. */
+function headerOf(values: ExcelJS.CellValue[]): Map<keyof RawRow, number> {
+  const index = new Map<keyof RawRow, number>();
+  values.forEach((v, col) => {
+    const text = norm(readCell(v).text);
+    if (!text) return;
+    const c = COLUMNS.find((x) => x.names.some((n) => norm(n) === text));
+    if (c && !index.has(c.field)) index.set(c.field, col);
+  });
+  return index;
+}
+
+/** A row of the basic sheet turned into a PlatformRow, or its problems. Exported for tests. */
+export function parseRow(rowNo: number, cells: (field: keyof RawRow) => ExcelJS.CellValue, problems: RowProblem[]): PlatformRow | null {
+  const text = (f: keyof RawRow, scale?: number) => readCell(cells(f) ?? null, scale);
+  const before = problems.length;
+  const add = (field: keyof RawRow, code: RowProblem['code']) => problems.push({ row: rowNo, column: HEADER_OF[field], code });
+  const typeText = text('type').text.trim();
+  const elecCell = text('elec');
+  if (elecCell.lostDigits) add('elec', 'NUMBER_LOST_DIGITS');
+  const elec = normalizeElecNumber(elecCell.text) || null;
+  let type = parseInvoiceType(typeText);
+  if (!type) type = elec ? (/专/.test(typeText) ? InvoiceType.ELEC_SPECIAL : InvoiceType.ELEC_NORMAL) : /专/.test(typeText) ? InvoiceType.SPECIAL : InvoiceType.NORMAL;
+  const codeRaw = digitsOnly(text('code').text);
+  const numberRaw = digitsOnly(text('number').text);
+  // a 数电 type keeps only its 20-digit number; a code and number beside it are kept when well-formed
+  const code = codeRaw ? normalizeInvoiceCode(codeRaw, ELEC_TYPES.includes(type) ? undefined : type) : null;
+  const number = numberRaw ? normalizeInvoiceNumber(numberRaw) : null;
+  if (elec && !/^\d{20}$/.test(elec)) add('elec', 'NUMBER_INVALID');
+  if (!elec) {
+    if (!code || !number) add(code ? 'number' : 'code', 'NUMBER_MISSING');
+    else {
+      if (!(CODE10_PATTERN.test(code) || CODE12_PATTERN.test(code))) add('code', 'NUMBER_INVALID');
+      if (!/^\d{8}$/.test(number)) add('number', 'NUMBER_INVALID');
+    }
+  }
+  const issueDate = dateCell(cells('issueDate') ?? null);
+  if (!issueDate) add('issueDate', 'DATE_INVALID');
+  const money = (f: 'amount' | 'tax' | 'total') => {
+    const t = text(f, 2).text.replace(/[,¥￥\s]/g, '');
+    if (!/^-?\d+(\.\d+)?$/.test(t)) {
+      add(f, 'AMOUNT_INVALID');
+      return null;
+    }
+    return fmt(t);
+  };
+  const amount = money('amount');
+  const tax = money('tax');
+  const total = money('total');
+  if (amount && tax && total && !new Dec(amount).plus(tax).equals(total)) add('total', 'TOTAL_MISMATCH');
+  const status = parseInvoiceStatus(text('status').text);
+  if (!status) add('status', 'STATUS_UNKNOWN');
+  const pos = text('positive').text.trim();
+  const positive = pos === '是' || pos === 'Y' ? true : pos === '否' || pos === 'N' ? false : total ? !new Dec(total).isNegative() : null;
+  if (positive === null) add('positive', 'POSITIVE_UNKNOWN');
+  const buyerName = text('buyerName').text.trim();
+  if (!buyerName) add('buyerName', 'NAME_MISSING');
+  if (problems.length > before) return null;
+  const buyerTaxId = normalizeTaxId(text('buyerTaxId').text) || null;
+  const remark = text('remark').text.trim() || null;
+  const opt = (f: keyof RawRow) => text(f).text.trim() || null;
+  return {
+    row: rowNo,
+    key: elec ? `E:${elec}` : `C:${code}:${number}`,
+    elec,
+    code: elec && !(code && number && (CODE10_PATTERN.test(code) || CODE12_PATTERN.test(code)) && /^\d{8}$/.test(number)) ? null : code,
+    number: elec && !(code && number && (CODE10_PATTERN.test(code) || CODE12_PATTERN.test(code)) && /^\d{8}$/.test(number)) ? null : number,
+    type,
+    issueDate: issueDate!,
+    sellerName: text('sellerName').text.trim(),
+    sellerTaxId: normalizeTaxId(text('sellerTaxId').text) || null,
+    buyerName,
+    buyerTaxId,
+    amount: amount!,
+    tax: tax!,
+    total: total!,
+    status: status!,
+    positive: positive!,
+    risk: opt('risk'),
+    issuer: opt('issuer'),
+    remark: remark?.slice(0, 500) ?? null,
+    source: opt('source'),
+    blueElec: positive ? null : blueNumberInRemark(remark),
+    taxIdValid: isValidTaxId(buyerTaxId),
+  };
+}
+
+/** A totals row (合计 / 总计 in its first cells, or amounts without any invoice number). */
+function isTotalsRow(values: ExcelJS.CellValue[], index: Map<keyof RawRow, number>): boolean {
+  const firstTexts = values.slice(0, 4).map((v) => readCell(v ?? null).text);
+  if (firstTexts.some((t) => /合\s*计|总\s*计|小\s*计/.test(t))) return true;
+  const has = (f: keyof RawRow) => !!readCell(values[index.get(f) ?? -1] ?? null).text.trim();
+  return !has('elec') && !has('code') && !has('number') && (has('amount') || has('total'));
+}
+
+/**
+ * Streams a platform export: every invoice row of 发票基础信息 to `onRow` (awaited: the caller
+ * stages a batch), the other sheets read through and counted. Throws PLATFORM_EXPORT_COLUMNS_MISSING
+ * naming the missing columns when no header row within the first rows has them all.
+ */
+export async function streamPlatformExport(input: Readable, onRow: (row: PlatformRow) => Promise<void>, opts: { maxRows?: number } = {}): Promise<ReadSummary> {
+  const maxRows = opts.maxRows ?? MAX_PLATFORM_ROWS;
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  const problems: RowProblem[] = [];
+  let basicDone = false;
+  let sheetName = '';
+  let rows = 0;
+  let lineRows = 0;
+  let bestMissing: string[] = REQUIRED_HEADERS;
+  try {
+    for await (const ws of reader) {
+      const sheet = ws as unknown as AsyncIterable<ExcelJS.Row> & { name: string };
+      const isBasic = !basicDone && (sheet.name === BASIC_SHEET || !sheet.name.includes('汇总'));
+      if (!isBasic) {
+        for await (const row of sheet) if (row.hasValues) lineRows++;
+        continue;
+      }
+      basicDone = true;
+      sheetName = sheet.name;
+      let index: Map<keyof RawRow, number> | null = null;
+      let seen = 0;
+      for await (const row of sheet) {
+        const values = (row.values as ExcelJS.CellValue[]) ?? [];
+        if (!index) {
+          if (++seen > HEADER_SEARCH_ROWS) break;
+          const found = headerOf(values);
+          const missing = COLUMNS.filter((c) => c.required && !found.has(c.field)).map((c) => c.names[0]);
+          if (!missing.length) index = found;
+          else if (missing.length < bestMissing.length) bestMissing = missing;
+          continue;
+        }
+        if (!values.some((v) => readCell(v ?? null).text.trim())) continue;
+        if (isTotalsRow(values, index)) continue;
+        if (++rows > maxRows) {
+          problems.push({ row: row.number, column: '', code: 'TOO_MANY_ROWS' });
+          break;
+        }
+        const ix = index;
+        const parsed = parseRow(row.number, (f) => values[ix.get(f) ?? -1] ?? null, problems);
+        if (problems.length >= 1000) break;
+        if (parsed) await onRow(parsed);
+      }
+      if (!index) throw new DomainError(ErrorCode.PLATFORM_EXPORT_COLUMNS_MISSING, `Not the tax platform's export: missing columns ${bestMissing.join(', ')}`, { missing: bestMissing, sheet: sheet.name });
+      if (problems.length) break;
+    }
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
+    throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'The file could not be read as an Excel workbook (.xlsx)');
+  }
+  if (!basicDone) throw new DomainError(ErrorCode.PLATFORM_EXPORT_COLUMNS_MISSING, `The workbook has no sheet ${BASIC_SHEET}`, { missing: REQUIRED_HEADERS, sheet: BASIC_SHEET });
+  return { sheet: sheetName, rows, lineRows, problems };
+}

@@ -1,0 +1,450 @@
+import { createReadStream } from 'node:fs';
+import { Injectable, Logger } from '@nestjs/common';
+import ExcelJS from 'exceljs';
+import {
+  Dec, ErrorCode, fmt, INVOICE_STATUS_ZH, INVOICE_TYPE_LABEL_ZH, InvoiceKind, invoiceLabel, InvoiceStatus, InvoiceType, RECON_CATEGORIES, ReconCategory,
+} from '@drp/shared';
+import { sql, SqlBool } from 'kysely';
+import { RequestContext } from '../../common/context/request-context';
+import { DomainError, notFound } from '../../common/errors/domain-error';
+import { addTypedRow, CellKind } from '../../common/excel';
+import { escapeLike, resolvePage } from '../../common/http/pagination';
+import { orgScope } from '../../common/scope/data-scope';
+import { DbService } from '../../database/db.service';
+import { AuditService } from '../audit/audit.service';
+import { JobsService } from '../jobs/jobs.service';
+import { NotificationService } from '../notifications/notification.service';
+import { FindingQueryDto } from './invoice.dto';
+import { InvoiceService } from './invoice.service';
+import { PlatformRow, streamPlatformExport } from './platform-export';
+
+export const REMINDER_JOB = 'invoicing.month-end-reminder';
+const BATCH = 5000;
+
+type Counts = Record<ReconCategory, number>;
+const zeroCounts = (): Counts => Object.fromEntries(RECON_CATEGORIES.map((c) => [c, 0])) as Counts;
+
+/**
+ * Reconciliation of the tax platform's export (全量发票查询) against the register (ARCHITECTURE §7).
+ *
+ * The workbook is streamed (platform-export.ts) into a temporary staging table in batches
+ * (multi-row `unnest` inserts), and every category is computed in SQL, all in ONE transaction:
+ * a rejected file (missing columns, bad rows) leaves no run and no finding.
+ *
+ * Match key: the 数电 number, else 发票代码 + 发票号码, both normalised (digits only, leading zeros
+ * restored by the type's length). Which categories a row can have at once:
+ * - DUPLICATE: the 2nd, 3rd… row of a key in the file. Such a row gets nothing else; the first row of
+ *   the key is reconciled as below.
+ * - Each other platform row gets every problem that applies: MISSING_IN_SYSTEM (no invoice with its key),
+ *   AMOUNT_MISMATCH (金额, 税额 or 价税合计 differ, to the cent), STATUS_MISMATCH (发票状态 differs;
+ *   reported beside an amount mismatch, each has its own action), RED_WITHOUT_BLUE (是否正数发票 = 否
+ *   and the blue original — the 20-digit number after 被红冲蓝字数电票号码 in the remark — is neither in
+ *   the system nor in the file, nor linked on the system's red invoice).
+ * - MATCHED: found in the system with none of those problems. MATCHED is exclusive of them.
+ * - INVALID_TAX_ID: the buyer's tax id fails the GB 32100-2015 check. Reported BESIDES the match
+ *   result (a row can be MATCHED and INVALID_TAX_ID): the invoice exists whatever its buyer id says.
+ * - MISSING_ON_PLATFORM: a system invoice (in the caller's scope) whose 开票日期 lies in the date range
+ *   the file covers (its earliest to latest 开票日期) and whose key no row of the file has.
+ * So the counts of MATCHED + MISSING_IN_SYSTEM + DUPLICATE + rows with a mismatch add up to the
+ * file's invoice rows, except that a row with both mismatches (or a mismatch and RED_WITHOUT_BLUE)
+ * counts in each.
+ */
+@Injectable()
+export class ReconciliationService {
+  private readonly logger = new Logger('InvoiceReconciliation');
+
+  constructor(
+    private readonly db: DbService,
+    private readonly audit: AuditService,
+    private readonly invoices: InvoiceService,
+    private readonly notifications: NotificationService,
+    jobs: JobsService,
+  ) {
+    // 09:00 on the last days of each month (company time zone): the handler acts on the month's last day
+    jobs.register<{ force?: boolean }>(REMINDER_JOB, async (data) => void (await this.monthEndReminder(RequestContext.system(), !!data.force)), '0 9 28-31 * *');
+  }
+
+  /** Imports a platform export file (path on disk) and reconciles it: one run, all or nothing. */
+  async run(ctx: RequestContext, file: { path: string; originalname: string; size: number }) {
+    const fileName = Buffer.from(file.originalname, 'latin1').toString('utf8').slice(0, 200);
+    const id = await this.db.tx(ctx, async (tx) => {
+      await this.db.query(tx, `CREATE TEMP TABLE recon_stage (
+          row_no int NOT NULL, match_key text NOT NULL, elec text, code text, num text, type text NOT NULL, issue_date date NOT NULL, seller_name text, seller_tax_id text,
+          buyer_name text, buyer_tax_id text, amount numeric(18,2) NOT NULL, tax numeric(18,2) NOT NULL, total numeric(18,2) NOT NULL, status text NOT NULL, positive boolean NOT NULL,
+          risk text, issuer text, remark text, source text, blue_elec text, tax_ok boolean NOT NULL) ON COMMIT DROP`);
+      let batch: PlatformRow[] = [];
+      const flush = async () => {
+        if (!batch.length) return;
+        const rows = batch;
+        batch = [];
+        const col = <K extends keyof PlatformRow>(k: K) => rows.map((r) => r[k]);
+        await this.db.query(
+          tx,
+          `INSERT INTO recon_stage SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[], $8::text[], $9::text[], $10::text[], $11::text[],
+             $12::numeric[], $13::numeric[], $14::numeric[], $15::text[], $16::boolean[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::boolean[])`,
+          [
+            col('row'), col('key'), col('elec'), col('code'), col('number'), col('type'), col('issueDate'), col('sellerName'), col('sellerTaxId'), col('buyerName'), col('buyerTaxId'),
+            col('amount'), col('tax'), col('total'), col('status'), col('positive'), col('risk'), col('issuer'), col('remark'), col('source'), col('blueElec'), col('taxIdValid'),
+          ],
+        );
+      };
+      const stream = createReadStream(file.path);
+      let summary;
+      try {
+        summary = await streamPlatformExport(stream, async (row) => {
+          batch.push(row);
+          if (batch.length >= BATCH) await flush();
+        });
+      } finally {
+        stream.destroy();
+      }
+      if (summary.problems.length) {
+        throw new DomainError(ErrorCode.VALIDATION_FAILED, `${summary.problems.length} problem(s) in the platform export; nothing was reconciled`, { field: 'file', problems: summary.problems });
+      }
+      await flush();
+      if (!summary.rows) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'The platform export has no invoice rows', { field: 'file', problems: [] });
+      await this.db.query(tx, `CREATE INDEX ON recon_stage (match_key, row_no); CREATE INDEX ON recon_stage (elec); CREATE INDEX ON recon_stage (code, num); ANALYZE recon_stage`);
+      const [range] = await this.db.query<{ f: string; t: string }>(tx, `SELECT to_char(min(issue_date), 'YYYY-MM-DD') f, to_char(max(issue_date), 'YYYY-MM-DD') t FROM recon_stage`);
+      const run = await this.db.one(
+        tx,
+        this.db.k
+          .insertInto('invoice_recon_run')
+          .values({ file_name: fileName, file_size: file.size, platform_rows: summary.rows, date_from: sql<Date>`${range.f}::date`, date_to: sql<Date>`${range.t}::date`, counts: JSON.stringify(zeroCounts()), created_by: tx.user?.id ?? null })
+          .returning('id'),
+      );
+      await this.computeFindings(tx, run.id, range.f, range.t);
+      const counted = await this.db.rows(tx, this.db.k.selectFrom('invoice_recon_finding').select(['category', sql<number>`count(*)::int`.as('n')]).where('run_id', '=', run.id).groupBy('category'));
+      const counts = zeroCounts();
+      for (const c of counted) counts[c.category as ReconCategory] = c.n;
+      await this.db.rows(tx, this.db.k.updateTable('invoice_recon_run').set({ counts: JSON.stringify(counts) }).where('id', '=', run.id));
+      await this.audit.record(tx, {
+        action: 'reconcile', entity: 'invoice_recon_run', entityId: run.id,
+        summary: `reconciled ${fileName}: ${summary.rows} platform row(s) ${range.f}..${range.t}; ${RECON_CATEGORIES.filter((c) => counts[c]).map((c) => `${c} ${counts[c]}`).join(', ')}`,
+        after: { fileName, rows: summary.rows, counts },
+      });
+      return run.id;
+    });
+    return this.get(ctx, id);
+  }
+
+  /** Every category in SQL over the staged rows (see the class comment for which a row can have at once). */
+  private async computeFindings(tx: RequestContext, runId: string, from: string, to: string): Promise<void> {
+    // the first row of each key (the others are DUPLICATE), matched to the system by 数电 number, else code + number
+    await this.db.query(
+      tx,
+      `CREATE TEMP TABLE recon_match ON COMMIT DROP AS
+         SELECT f.*, i.id AS invoice_id, i.type AS s_type, to_char(i.issue_date, 'YYYY-MM-DD') AS s_issue_date, i.buyer_name AS s_buyer_name, i.buyer_tax_id AS s_buyer_tax_id,
+                i.amount AS s_amount, i.tax AS s_tax, i.total AS s_total, i.status AS s_status, i.source AS s_source, i.kind AS s_kind, i.blue_id AS s_blue_id,
+                (NOT f.positive AND i.blue_id IS NULL AND NOT (f.blue_elec IS NOT NULL AND (
+                   EXISTS (SELECT 1 FROM invoice b WHERE b.elec_number = f.blue_elec) OR EXISTS (SELECT 1 FROM recon_stage b WHERE b.elec = f.blue_elec)))) AS red_without_blue
+           FROM (SELECT DISTINCT ON (match_key) * FROM recon_stage ORDER BY match_key, row_no) f
+           LEFT JOIN invoice ie ON f.elec IS NOT NULL AND ie.elec_number = f.elec
+           LEFT JOIN invoice ic ON ie.id IS NULL AND f.code IS NOT NULL AND ic.code = f.code AND ic.number = f.num
+           LEFT JOIN invoice i ON i.id = coalesce(ie.id, ic.id)`,
+    );
+    const platform = `jsonb_build_object('row', s.row_no, 'type', s.type, 'issueDate', to_char(s.issue_date, 'YYYY-MM-DD'), 'sellerName', s.seller_name, 'sellerTaxId', s.seller_tax_id,
+        'buyerName', s.buyer_name, 'buyerTaxId', s.buyer_tax_id, 'amount', s.amount::text, 'tax', s.tax::text, 'total', s.total::text, 'status', s.status, 'positive', s.positive,
+        'riskLevel', s.risk, 'issuer', s.issuer, 'remark', s.remark, 'source', s.source, 'blueElecNumber', s.blue_elec, 'taxIdValid', s.tax_ok)`;
+    const system = `CASE WHEN s.invoice_id IS NULL THEN NULL ELSE jsonb_build_object('invoiceId', s.invoice_id, 'type', s.s_type, 'issueDate', s.s_issue_date, 'buyerName', s.s_buyer_name,
+        'buyerTaxId', s.s_buyer_tax_id, 'amount', s.s_amount::text, 'tax', s.s_tax::text, 'total', s.s_total::text, 'status', s.s_status, 'source', s.s_source, 'kind', s.s_kind) END`;
+    const cols = `run_id, category, match_key, elec_number, code, number, platform_row, platform, invoice_id, system`;
+    const amountDiffers = `(s.amount <> s.s_amount OR s.tax <> s.s_tax OR s.total <> s.s_total)`;
+    await this.db.query(
+      tx,
+      `INSERT INTO invoice_recon_finding (${cols})
+       SELECT $1::uuid, c.category, s.match_key, s.elec, s.code, s.num, s.row_no, ${platform}, s.invoice_id, ${system}
+         FROM recon_match s
+         CROSS JOIN LATERAL (VALUES
+           (CASE WHEN s.invoice_id IS NULL THEN 'MISSING_IN_SYSTEM' END),
+           (CASE WHEN s.invoice_id IS NOT NULL AND ${amountDiffers} THEN 'AMOUNT_MISMATCH' END),
+           (CASE WHEN s.invoice_id IS NOT NULL AND s.status <> s.s_status THEN 'STATUS_MISMATCH' END),
+           (CASE WHEN s.red_without_blue THEN 'RED_WITHOUT_BLUE' END),
+           (CASE WHEN s.invoice_id IS NOT NULL AND NOT ${amountDiffers} AND s.status = s.s_status AND NOT s.red_without_blue THEN 'MATCHED' END),
+           (CASE WHEN NOT s.tax_ok THEN 'INVALID_TAX_ID' END)) c(category)
+        WHERE c.category IS NOT NULL`,
+      [runId],
+    );
+    // the 2nd, 3rd… row of a key
+    await this.db.query(
+      tx,
+      `INSERT INTO invoice_recon_finding (${cols})
+       SELECT $1::uuid, 'DUPLICATE', s.match_key, s.elec, s.code, s.num, s.row_no, ${platform}, m.invoice_id, NULL
+         FROM recon_stage s JOIN recon_match m ON m.match_key = s.match_key
+        WHERE s.row_no <> m.row_no`,
+      [runId],
+    );
+    // the system's invoices of the file's date range that no row names (in the caller's scope)
+    const missing = sql`INSERT INTO invoice_recon_finding (${sql.raw(cols)})
+       SELECT ${runId}::uuid, 'MISSING_ON_PLATFORM', coalesce('E:' || i.elec_number, 'C:' || i.code || ':' || i.number), i.elec_number, i.code, i.number, NULL, NULL, i.id,
+              jsonb_build_object('invoiceId', i.id, 'type', i.type, 'issueDate', to_char(i.issue_date, 'YYYY-MM-DD'), 'buyerName', i.buyer_name, 'buyerTaxId', i.buyer_tax_id,
+                'amount', i.amount::text, 'tax', i.tax::text, 'total', i.total::text, 'status', i.status, 'source', i.source, 'kind', i.kind)
+         FROM invoice i
+        WHERE i.issue_date BETWEEN ${from}::date AND ${to}::date AND ${orgScope(tx, 'i.scope_org_id')}
+          AND NOT EXISTS (SELECT 1 FROM recon_stage s WHERE i.elec_number IS NOT NULL AND s.elec = i.elec_number)
+          AND NOT EXISTS (SELECT 1 FROM recon_stage s WHERE i.code IS NOT NULL AND s.code = i.code AND s.num = i.number)`.compile(this.db.k);
+    await this.db.query(tx, missing.sql, missing.parameters as unknown[]);
+  }
+
+  async list(ctx: RequestContext, q: { page?: number; pageSize?: number }) {
+    const { page, pageSize, offset } = resolvePage({ page: q.page, pageSize: q.pageSize }, { createdAt: 'r.created_at' }, '-createdAt');
+    const [count, rows] = await Promise.all([
+      this.db.one(ctx, this.db.k.selectFrom('invoice_recon_run').select(sql<number>`count(*)::int`.as('n'))),
+      this.db.rows(ctx, this.db.k.selectFrom('invoice_recon_run as r').select('r.id').orderBy('r.created_at', 'desc').orderBy('r.id').offset(offset).limit(pageSize)),
+    ]);
+    return { items: await this.load(ctx, rows.map((r) => r.id)), total: count.n, page, pageSize };
+  }
+
+  async get(ctx: RequestContext, id: string) {
+    const [run] = await this.load(ctx, [id]);
+    if (!run) throw notFound('reconciliation run', id);
+    return run;
+  }
+
+  private async load(ctx: RequestContext, ids: string[]) {
+    if (!ids.length) return [];
+    const rows = await this.db.rows(
+      ctx,
+      this.db.k
+        .selectFrom('invoice_recon_run as r')
+        .leftJoin('app_user as u', 'u.id', 'r.created_by')
+        .selectAll('r')
+        .select([
+          'u.display_name as created_by_name', sql<string>`to_char(r.date_from, 'YYYY-MM-DD')`.as('from_day'), sql<string>`to_char(r.date_to, 'YYYY-MM-DD')`.as('to_day'),
+          sql<number>`(SELECT count(*)::int FROM invoice_recon_finding f WHERE f.run_id = r.id AND f.resolution IS NULL AND f.category <> 'MATCHED')`.as('open'),
+        ])
+        .where('r.id', 'in', ids),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const r = byId.get(id);
+      return r
+        ? [{
+            id: r.id, fileName: r.file_name, fileSize: r.file_size, createdAt: new Date(r.created_at).toISOString(), createdByName: r.created_by_name ?? null, platformRows: r.platform_rows,
+            dateFrom: r.from_day, dateTo: r.to_day, counts: { ...zeroCounts(), ...(r.counts as Partial<Counts>) }, openFindings: r.open,
+          }]
+        : [];
+    });
+  }
+
+  private findingsQuery(ctx: RequestContext, runId: string, q: FindingQueryDto) {
+    let qb = this.db.k.selectFrom('invoice_recon_finding as f').where('f.run_id', '=', runId);
+    if (q.category) qb = qb.where('f.category', '=', q.category);
+    if (q.open === 'true') qb = qb.where('f.resolution', 'is', null).where('f.category', '<>', ReconCategory.MATCHED);
+    if (q.open === 'false') qb = qb.where('f.resolution', 'is not', null);
+    if (q.q) {
+      const digits = q.q.replace(/\D/g, '');
+      const like = `%${escapeLike(q.q.trim())}%`;
+      qb = qb.where((eb) =>
+        eb.or([
+          ...(digits.length >= 6 ? [eb('f.elec_number', 'like', `%${digits}%`), eb('f.number', 'like', `%${digits.slice(-8)}%`), eb('f.code', 'like', `%${digits}%`)] : []),
+          sql<SqlBool>`f.platform->>'buyerName' ILIKE ${like}`,
+          sql<SqlBool>`f.system->>'buyerName' ILIKE ${like}`,
+        ]),
+      );
+    }
+    return qb;
+  }
+
+  async findings(ctx: RequestContext, runId: string, q: FindingQueryDto) {
+    await this.get(ctx, runId);
+    const { page, pageSize, offset } = resolvePage({ ...q, sort: undefined }, { row: 'f.platform_row' }, 'row');
+    const base = this.findingsQuery(ctx, runId, q);
+    const [count, rows] = await Promise.all([
+      this.db.one(ctx, base.select(sql<number>`count(*)::int`.as('n'))),
+      this.db.rows(
+        ctx,
+        base
+          .leftJoin('app_user as u', 'u.id', 'f.resolved_by')
+          .leftJoin('invoice_supplement as s', 's.id', 'f.supplement_id')
+          .selectAll('f')
+          .select(['u.display_name as resolved_by_name', 's.tracking_number'])
+          .orderBy(sql`f.platform_row NULLS LAST`)
+          .orderBy('f.category')
+          .orderBy('f.id')
+          .offset(offset)
+          .limit(pageSize),
+      ),
+    ]);
+    return { items: rows.map((r) => this.toFinding(r)), total: count.n, page, pageSize };
+  }
+
+  private toFinding(r: {
+    id: string; category: string; elec_number: string | null; code: string | null; number: string | null; platform_row: number | null; platform: unknown; system: unknown; invoice_id: string | null;
+    resolution: string | null; resolution_note: string | null; resolved_by_name: string | null; resolved_at: Date | string | null; tracking_number: string | null;
+  }) {
+    return {
+      id: r.id, category: r.category as ReconCategory, elecNumber: r.elec_number, code: r.code, number: r.number, label: invoiceLabel({ elecNumber: r.elec_number, code: r.code, number: r.number }),
+      platform: (r.platform as Record<string, unknown> | null) ?? null, system: (r.system as Record<string, unknown> | null) ?? null, invoiceId: r.invoice_id,
+      resolution: r.resolution
+        ? { kind: r.resolution, note: r.resolution_note, byName: r.resolved_by_name, at: r.resolved_at ? new Date(r.resolved_at).toISOString() : null, trackingNumber: r.tracking_number ?? undefined }
+        : null,
+    };
+  }
+
+  private async lockFinding(tx: RequestContext, runId: string, findingId: string) {
+    const f = await this.db.first(tx, this.db.k.selectFrom('invoice_recon_finding').selectAll().where('id', '=', findingId).where('run_id', '=', runId).forUpdate());
+    if (!f) throw notFound('finding', findingId);
+    if (f.resolution) throw new DomainError(ErrorCode.INVALID_STATE, `The finding is resolved already (${f.resolution})`, { status: f.resolution, id: f.id });
+    return f;
+  }
+
+  async finding(ctx: RequestContext, runId: string, findingId: string) {
+    const r = await this.db.first(
+      ctx,
+      this.db.k
+        .selectFrom('invoice_recon_finding as f')
+        .leftJoin('app_user as u', 'u.id', 'f.resolved_by')
+        .leftJoin('invoice_supplement as s', 's.id', 'f.supplement_id')
+        .selectAll('f')
+        .select(['u.display_name as resolved_by_name', 's.tracking_number'])
+        .where('f.id', '=', findingId)
+        .where('f.run_id', '=', runId),
+    );
+    if (!r) throw notFound('finding', findingId);
+    return this.toFinding(r);
+  }
+
+  /** Marks a finding explained with a note. */
+  async explain(ctx: RequestContext, runId: string, findingId: string, note: string) {
+    await this.db.tx(ctx, async (tx) => {
+      const f = await this.lockFinding(tx, runId, findingId);
+      if (f.category === ReconCategory.MATCHED) throw new DomainError(ErrorCode.INVALID_STATE, 'A matched row needs no explanation', { status: f.category });
+      await this.db.rows(tx, this.db.k.updateTable('invoice_recon_finding').set({ resolution: 'EXPLAINED', resolution_note: note.trim(), resolved_by: tx.user?.id ?? null, resolved_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', f.id));
+      await this.audit.record(tx, { action: 'explain', entity: 'invoice_recon_finding', entityId: f.id, summary: `finding ${f.category} ${invoiceLabel({ elecNumber: f.elec_number, code: f.code, number: f.number })} explained: ${note}`, after: { resolution: 'EXPLAINED', note } });
+    });
+    return this.finding(ctx, runId, findingId);
+  }
+
+  /** Sets the system invoice's status to the platform's (a STATUS_MISMATCH finding). */
+  async correctStatus(ctx: RequestContext, runId: string, findingId: string) {
+    await this.db.tx(ctx, async (tx) => {
+      const f = await this.lockFinding(tx, runId, findingId);
+      const platformStatus = (f.platform as { status?: string } | null)?.status as InvoiceStatus | undefined;
+      if (f.category !== ReconCategory.STATUS_MISMATCH || !f.invoice_id || !platformStatus) {
+        throw new DomainError(ErrorCode.INVALID_STATE, 'Only a status mismatch can take the platform status', { status: f.category, action: 'CORRECT_STATUS' });
+      }
+      await assertVisibleInvoice(this.db, tx, f.invoice_id);
+      const before = await this.invoices.correctStatus(tx, f.invoice_id, platformStatus, `reconciliation ${runId}`);
+      await this.db.rows(
+        tx,
+        this.db.k.updateTable('invoice_recon_finding').set({ resolution: 'STATUS_CORRECTED', resolution_note: `${before} -> ${platformStatus}`, resolved_by: tx.user?.id ?? null, resolved_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', f.id),
+      );
+      await this.audit.record(tx, { action: 'correct_status', entity: 'invoice_recon_finding', entityId: f.id, summary: `finding STATUS_MISMATCH resolved: invoice status ${before} -> ${platformStatus}` });
+    });
+    return this.finding(ctx, runId, findingId);
+  }
+
+  /** The supplementary-entry payload prefilled from a finding's platform row. */
+  async prefill(ctx: RequestContext, runId: string, findingId: string) {
+    const run = await this.get(ctx, runId);
+    const f = await this.finding(ctx, runId, findingId);
+    const p = f.platform as Record<string, string | boolean | null> | null;
+    if (!p) throw new DomainError(ErrorCode.INVALID_STATE, 'The finding has no platform row to copy', { status: f.category });
+    const total = String(p.total);
+    return {
+      type: p.type, elecNumber: f.elecNumber, code: f.code, number: f.number, issueDate: p.issueDate, sellerName: p.sellerName, sellerTaxId: p.sellerTaxId, buyerName: p.buyerName, buyerTaxId: p.buyerTaxId,
+      amount: p.amount, tax: p.tax, total, kind: new Dec(total).isNegative() ? InvoiceKind.RED : InvoiceKind.BLUE, status: p.status, remark: p.remark,
+      reason: `税务平台对账发现系统缺失（${run.fileName} 第 ${String(p.row)} 行）`, findingId: f.id,
+    };
+  }
+
+  /** A run's findings as xlsx (every category; counts on the first sheet): audited. */
+  async export(ctx: RequestContext, runId: string): Promise<{ name: string; data: Buffer }> {
+    const run = await this.get(ctx, runId);
+    const rows = await this.db.rows(
+      ctx,
+      this.db.k
+        .selectFrom('invoice_recon_finding as f')
+        .leftJoin('app_user as u', 'u.id', 'f.resolved_by')
+        .leftJoin('invoice_supplement as s', 's.id', 'f.supplement_id')
+        .selectAll('f')
+        .select(['u.display_name as resolved_by_name', 's.tracking_number'])
+        .where('f.run_id', '=', runId)
+        .orderBy(sql`f.platform_row NULLS LAST`)
+        .orderBy('f.category'),
+    );
+    const ZH: Record<ReconCategory, string> = {
+      MATCHED: '一致', MISSING_IN_SYSTEM: '平台有系统无', MISSING_ON_PLATFORM: '系统有平台无', AMOUNT_MISMATCH: '金额/税额不符', STATUS_MISMATCH: '状态不符', DUPLICATE: '重复行',
+      INVALID_TAX_ID: '购方税号无效', RED_WITHOUT_BLUE: '红票无对应蓝票',
+    };
+    const RES: Record<string, string> = { SUPPLEMENTED: '已补录', STATUS_CORRECTED: '已按平台更正状态', EXPLAINED: '已说明' };
+    const wb = new ExcelJS.Workbook();
+    wb.creator = 'DRP';
+    const sum = wb.addWorksheet('汇总');
+    sum.columns = [{ width: 20 }, { width: 40 }];
+    sum.addRow([`发票对账 ${run.fileName}`]).font = { bold: true, size: 14 };
+    sum.addRow(['对账时间', run.createdAt]);
+    sum.addRow(['操作人', run.createdByName ?? '']);
+    sum.addRow(['开票日期范围', `${run.dateFrom} ~ ${run.dateTo}`]);
+    sum.addRow(['平台发票行数', run.platformRows]);
+    for (const c of RECON_CATEGORIES) sum.addRow([ZH[c], run.counts[c]]);
+    const ws = wb.addWorksheet('对账明细');
+    const head = ['类别', '平台行号', '数电发票号码', '发票代码', '发票号码', '平台票种', '平台开票日期', '平台购方名称', '平台购方税号', '平台金额', '平台税额', '平台价税合计', '平台状态', '系统金额', '系统税额', '系统价税合计', '系统状态', '处理', '说明', '处理人'];
+    const kinds: CellKind[] = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'money', 'money', 'money', 'text', 'money', 'money', 'money', 'text', 'text', 'text', 'text'];
+    ws.addRow(head).font = { bold: true };
+    ws.columns = head.map((h) => ({ width: h.includes('号码') || h.includes('名称') ? 24 : 12 }));
+    const st = (s: unknown) => (s ? (INVOICE_STATUS_ZH[s as InvoiceStatus] ?? String(s)) : '');
+    for (const r of rows) {
+      const p = (r.platform ?? {}) as Record<string, string | null>;
+      const s = (r.system ?? {}) as Record<string, string | null>;
+      addTypedRow(ws, [
+        ZH[r.category as ReconCategory], r.platform_row === null ? '' : String(r.platform_row), r.elec_number, r.code, r.number, p.type ? (INVOICE_TYPE_LABEL_ZH[p.type as InvoiceType] ?? p.type) : '', p.issueDate,
+        p.buyerName, p.buyerTaxId, p.amount, p.tax, p.total, st(p.status), s.amount, s.tax, s.total, st(s.status), r.resolution ? RES[r.resolution] : '', r.resolution_note ?? (r.tracking_number ?? ''), r.resolved_by_name,
+      ], kinds);
+    }
+    await this.audit.record(ctx, { action: 'export', entity: 'invoice_recon_run', entityId: runId, summary: `exported reconciliation ${run.fileName} (${rows.length} finding(s))` });
+    return { name: `发票对账-${run.dateFrom ?? ''}-${run.dateTo ?? ''}.xlsx`, data: Buffer.from(await wb.xlsx.writeBuffer()) };
+  }
+
+  /** Two runs' counts side by side. */
+  async compare(ctx: RequestContext, a: string, b: string) {
+    const [ra, rb] = await Promise.all([this.get(ctx, a), this.get(ctx, b)]);
+    return { a: ra, b: rb, counts: RECON_CATEGORIES.map((c) => ({ category: c, a: ra.counts[c], b: rb.counts[c], diff: rb.counts[c] - ra.counts[c] })) };
+  }
+
+  /**
+   * The month-end reminder (ARCHITECTURE §3 jobs): on the month's last day, everyone who may
+   * reconcile invoices gets a notice with the open findings of the latest run and what is shipped
+   * but not invoiced. Worded by key (invoiceReminder) for the web; Chinese for SMS / e-mail.
+   */
+  async monthEndReminder(ctx: RequestContext, force = false): Promise<{ notified: number }> {
+    const today = this.invoices.today();
+    const tomorrow = new Date(`${today}T00:00:00Z`);
+    tomorrow.setUTCDate(tomorrow.getUTCDate() + 1);
+    if (!force && tomorrow.getUTCDate() !== 1) return { notified: 0 };
+    return this.db.tx(ctx, async (tx) => {
+      const latest = await this.db.first(tx, this.db.k.selectFrom('invoice_recon_run').select(['id', 'created_at']).orderBy('created_at', 'desc').limit(1));
+      const open = latest
+        ? (await this.db.one(tx, this.db.k.selectFrom('invoice_recon_finding').select(sql<number>`count(*)::int`.as('n')).where('run_id', '=', latest.id).where('resolution', 'is', null).where('category', '<>', ReconCategory.MATCHED))).n
+        : 0;
+      const uninvoiced = await this.invoices.uninvoicedTotals(tx);
+      const users = await this.db.rows(
+        tx,
+        this.db.k
+          .selectFrom('app_user as u')
+          .innerJoin('user_role as ur', 'ur.user_id', 'u.id')
+          .innerJoin('role as r', 'r.id', 'ur.role_id')
+          .select('u.id')
+          .distinct()
+          .where('u.status', '=', 'ACTIVE')
+          .where(sql<SqlBool>`'invoices:reconcile' = ANY(r.permissions)`),
+      );
+      const month = today.slice(0, 7);
+      await this.notifications.notify(tx, users.map((u) => u.id), {
+        kind: 'INVOICE_REMINDER',
+        title: `${month} 月末发票对账提醒：未处理对账差异 ${open} 条，未开票发货 ${uninvoiced.lines} 行 ¥${uninvoiced.amount}`,
+        message: { key: 'invoiceReminder', params: { month, openFindings: String(open), uninvoicedLines: String(uninvoiced.lines), uninvoicedAmount: uninvoiced.amount } },
+        link: '/invoices/reconciliation',
+      });
+      this.logger.log({ month, open, uninvoiced, users: users.length }, 'month-end invoice reminder');
+      return { notified: users.length };
+    });
+  }
+}
+
+/** A system invoice acted on from a finding must be in the caller's scope (else 404). */
+async function assertVisibleInvoice(db: DbService, ctx: RequestContext, id: string): Promise<void> {
+  const row = await db.first(ctx, db.k.selectFrom('invoice as i').select('i.id').where('i.id', '=', id).where(orgScope(ctx, 'i.scope_org_id')));
+  if (!row) throw notFound('invoice', id);
+}
+
