@@ -422,7 +422,7 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       expect((await act(task.id, 'return', mgr, { reason: '晚了' }).expect(409)).body.code).toBe(ErrorCode.APPROVAL_TASK_NOT_OPEN);
       expect((await order(o.id)).status).toBe('APPROVED');
     });
-    it('an approval that cannot reserve the stock is refused (409 INSUFFICIENT_STOCK) and rolled back: the task stays open', async () => {
+    it('an approval never fails for stock: an order someone else\'s approval left short reserves what is there and backorders the rest', async () => {
       const q = (await post('/api/products', { code: 'AP-Q', name: '审批稀缺商品', categoryId: catId, baseUnit: '台', basePrice: '1000.0000' }).expect(201)).body.id as string;
       await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: q, qty: '10' }] }).expect(201);
       const d = await newDealer();
@@ -431,19 +431,17 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       // 5,000 is not above 5,000: approved at once, taking 5 of the 10
       const small = (await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: q, qty: '5' }], submit: true }).expect(201)).body as Order;
       expect(small.status).toBe('APPROVED');
+      // the approver sees it coming: 5 available, 2 short
+      const facts = (await get(`/api/sales-orders/${big.id}/stock-position`, mgr).expect(200)).body;
+      expect(facts.lines).toMatchObject([{ ordered: '7.000', available: '5.000', reserved: '0.000', short: '2.000' }]);
       const task = await theTask(big.id);
-      const res = await act(task.id, 'approve', mgr, { comment: '同意' }).expect(409);
-      expect(res.body).toMatchObject({ code: ErrorCode.INSUFFICIENT_STOCK, details: { productId: q } });
-      const inst = await latest(big.id);
-      expect(inst).toMatchObject({ status: 'PENDING', currentStep: 0 });
-      expect(inst.tasks.map((x) => [x.id, x.status, x.comment])).toEqual([[task.id, 'PENDING', null]]);
-      expect(actions(inst)).not.toContain('APPROVE');
-      expect((await order(big.id)).status).toBe('PENDING_APPROVAL');
-      expect(await reserved(q)).toBe(5);
-      expect((await get(`/api/audit-logs?entity=approval&entityId=${inst.id}`).expect(200)).body.total).toBe(0);
-      // rejecting still works
-      await act(task.id, 'reject', mgr, { reason: '缺货' }).expect(200);
-      expect((await order(big.id)).status).toBe('REJECTED');
+      await act(task.id, 'approve', mgr, { comment: '同意' }).expect(200);
+      const done = (await get(`/api/sales-orders/${big.id}`).expect(200)).body as Order & { lines: { reservedQty: string }[] };
+      expect(done.status).toBe('APPROVED');
+      expect(done.lines[0].reservedQty).toBe('5.000');
+      expect(await reserved(q)).toBe(10);
+      const waiting = (await get(`/api/backorders?productId=${q}`).expect(200)).body;
+      expect(waiting.items.map((x: { orderId: string; waiting: string }) => [x.orderId, x.waiting])).toEqual([[big.id, '2.000']]);
     });
 
     // The contract: todo = "open tasks assigned to me". Today the inbox and the actions filter tasks by the
@@ -947,12 +945,19 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
         // the order got its number at the end of its transaction: the channels only ever saw that one
         expect(sent).toContainEqual({ userIds: [uid['bj.manager']], kind: 'TASK', title: `待审批：${big.number}` });
         expect(sent.filter((x) => x.title.includes('~'))).toEqual([]);
-        await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: q, qty: '5' }], submit: true }).expect(201);
         const task = await theTask(big.id);
         const before = sent.length;
-        // approving would tell the submitter, but reserving fails: rolled back, nothing sent
-        await act(task.id, 'approve', mgr).expect(409);
+        // approving would tell the submitter, but the approval's transaction fails (a trigger this test adds): rolled back, nothing sent
+        await t.sql(`CREATE FUNCTION ap_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
+        await t.sql(`CREATE TRIGGER ap_test_refuse BEFORE UPDATE ON sales_order FOR EACH ROW WHEN (NEW.status = 'APPROVED' AND NEW.id = '${big.id}') EXECUTE FUNCTION ap_test_refuse()`);
+        try {
+          const failed = await act(task.id, 'approve', mgr);
+          expect(failed.status).toBeGreaterThanOrEqual(400);
+        } finally {
+          await t.sql('DROP TRIGGER ap_test_refuse ON sales_order; DROP FUNCTION ap_test_refuse()');
+        }
         expect(sent.slice(before)).toEqual([]);
+        expect((await theTask(big.id)).id).toBe(task.id);
         await act(task.id, 'reject', mgr, { reason: '缺货' }).expect(200);
         expect(sent.slice(before)).toContainEqual({ userIds: [uid.admin], kind: 'REJECTED', title: `${big.number} 被驳回` });
       } finally {

@@ -99,6 +99,16 @@ describe('sales orders: lifecycle, prices, credit, stock, shipments, returns, sc
     return t.app.getUrl();
   };
   const steps = (o: Order) => o.events.map((e) => [e.action, e.fromStatus, e.toStatus]);
+  /** the company's stock control BLOCK (可用量控制) refuses a short order at submit; under WARN/NONE it is backordered (stock-control.e2e.ts) */
+  const underBlock = async (fn: () => Promise<void>) => {
+    const v = (await get('/api/settings/company').expect(200)).body.version;
+    await put('/api/settings/company', { stockControl: 'BLOCK', version: v }).expect(200);
+    try {
+      await fn();
+    } finally {
+      await put('/api/settings/company', { stockControl: 'WARN' }).expect(200);
+    }
+  };
 
   beforeAll(async () => {
     t = await bootTestApp();
@@ -619,7 +629,7 @@ describe('sales orders: lifecycle, prices, credit, stock, shipments, returns, sc
       expect((await account(d)).openReceivables).toBe('160.00');
     });
 
-    it('submitting beyond available stock is 409 INSUFFICIENT_STOCK: the order stays DRAFT and commits no credit', async () => {
+    it('submitting beyond available stock under BLOCK is 409 INSUFFICIENT_STOCK: the order stays DRAFT and commits no credit', () => underBlock(async () => {
       const d = await newDealer();
       const first = await approved(d, [line(prod.LOW, '8')]);
       expect(await stock(prod.LOW)).toEqual({ onHand: 10, reserved: 8 });
@@ -635,9 +645,9 @@ describe('sales orders: lifecycle, prices, credit, stock, shipments, returns, sc
       await ship(small.id).expect(201);
       expect(await stock(prod.LOW)).toEqual({ onHand: 0, reserved: 0 });
       expect((await submit(second.id).expect(409)).body.details).toMatchObject({ available: '0.000' });
-    });
+    }));
 
-    it('an edit of an APPROVED order beyond the available stock is 409 INSUFFICIENT_STOCK and changes nothing', async () => {
+    it('an edit of an APPROVED order beyond the available stock under BLOCK is 409 INSUFFICIENT_STOCK and changes nothing', () => underBlock(async () => {
       const d = await newDealer();
       const o = await approved(d, [line(prod.LOW3, '10')]);
       expect(await stock(prod.LOW3)).toEqual({ onHand: 12, reserved: 10 });
@@ -649,7 +659,7 @@ describe('sales orders: lifecycle, prices, credit, stock, shipments, returns, sc
       // up to what is there it goes through
       expect((await put(`/api/sales-orders/${o.id}`, { version: o.version, lines: [line(prod.LOW3, '12')] }).expect(200)).body.status).toBe('APPROVED');
       expect(await stock(prod.LOW3)).toEqual({ onHand: 12, reserved: 12 });
-    });
+    }));
 
     it('cancel and ship racing on one approved order: exactly one wins and stock and credit follow the winner', async () => {
       const url = await serverUrl();
@@ -718,7 +728,7 @@ describe('sales orders: lifecycle, prices, credit, stock, shipments, returns, sc
       expect(check.drifts).toEqual([]);
     });
 
-    it('dealers racing for the same scarce stock: the reservations never exceed what is on hand', async () => {
+    it('dealers racing for the same scarce stock under BLOCK: the reservations never exceed what is on hand', () => underBlock(async () => {
       const dealers: string[] = [];
       for (let i = 0; i < 6; i++) dealers.push(await newDealer());
       const drafts = await Promise.all(dealers.map((d) => draft(d, [line(prod.LOW2, '3')])));
@@ -727,7 +737,7 @@ describe('sales orders: lifecycle, prices, credit, stock, shipments, returns, sc
       expect(results.filter((r) => r.status === 200)).toHaveLength(3);
       expect(results.filter((r) => r.status === 409 && r.body.code === ErrorCode.INSUFFICIENT_STOCK)).toHaveLength(3);
       expect(await stock(prod.LOW2)).toEqual({ onHand: 10, reserved: 9 });
-    });
+    }));
   });
 
   describe('idempotency', () => {

@@ -16,5 +16,6 @@ export * from './credit';
 export * from './approval';
 export * from './mall';
 export * from './settings';
+export * from './stock-control';
 export * from './tax-id';
 export * from './invoice';

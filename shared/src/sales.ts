@@ -88,6 +88,8 @@ export interface OrderLineDto {
   shippedQty: string;
   shippedAmount: string;
   returnedQty: string;
+  /** reserved for the line and not yet shipped (an approved order); qty − shipped − reserved waits as a backorder (缺货) */
+  reservedQty: string;
   remark: string | null;
 }
 

@@ -7,12 +7,24 @@ import { DomainError } from '../../common/errors/domain-error';
 import { escapeLike, pageIdsOf, resolvePage } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
+import { EventBus } from '../../kernel/events';
 import { AuditService } from '../audit/audit.service';
 import { ProductService } from '../catalog/product.service';
 import { inCategoryTree, productInScope } from '../catalog/product-scope.service';
 import { MovementQueryDto, SetThresholdDto, StockQueryDto } from './inventory.dto';
 import { StockChange, StockLevel, stockKey } from './stock-doc.rules';
 import { WarehouseService } from './warehouse.service';
+
+declare module '../../kernel/events' {
+  interface DomainEvents {
+    /**
+     * Stock became available in a warehouse (a posted document raised on hand: an inbound
+     * document, a transfer's arrival, a return's restock, a count's gain; or an order gave its
+     * reservation back): the sales module reserves it for the waiting backorders, oldest first.
+     */
+    StockArrived: { warehouseId: string; productIds: string[] };
+  }
+}
 
 export interface StockTotals {
   onHand: string;
@@ -43,6 +55,7 @@ export class StockService {
     private readonly audit: AuditService,
     private readonly warehouses: WarehouseService,
     private readonly products: ProductService,
+    private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -236,6 +249,10 @@ export class StockService {
     const after = await this.applyChanges(tx, changes);
     const moved = changes.filter((c) => !new Dec(c.delta).isZero());
     if (!moved.length) return;
+    // stock that came in goes to the waiting backorders (the sales module, at the end of this transaction)
+    const arrived = new Map<string, string[]>();
+    for (const c of moved) if (new Dec(c.delta).greaterThan(0)) arrived.set(c.warehouseId, [...(arrived.get(c.warehouseId) ?? []), c.productId]);
+    for (const [warehouseId, productIds] of arrived) this.arrived(tx, warehouseId, productIds);
     // clock_timestamp, not now(): the ledger's order then follows the order the row locks were granted
     const c = sql<{ w: string; p: string; d: string; a: string; i: number }>`unnest(${moved.map((x) => x.warehouseId)}::uuid[], ${moved.map((x) => x.productId)}::uuid[], ${moved.map((x) => x.delta)}::numeric[], ${moved.map((x) => after.get(stockKey(x.warehouseId, x.productId)))}::numeric[]) WITH ORDINALITY`;
     await this.db.rows(
@@ -270,6 +287,21 @@ export class StockService {
       }
     }
     await this.applyChanges(tx, items.map((it) => ({ warehouseId: it.warehouseId, productId: it.productId, delta: '0', reservedDelta: it.qty })));
+  }
+
+  /** Locks the rows of products in one warehouse (lockRows) and answers what is available of each (on hand − reserved). */
+  async lockAvailable(tx: RequestContext, warehouseId: string, productIds: string[]): Promise<Map<string, string>> {
+    const products = [...new Set(productIds)].sort();
+    const levels = await this.lockRows(tx, products.map((productId) => ({ warehouseId, productId })));
+    return new Map(products.map((p) => {
+      const lv = levels.get(stockKey(warehouseId, p))!;
+      return [p, fmt(new Dec(lv.onHand).minus(lv.reserved), 'qty')];
+    }));
+  }
+
+  /** Announces stock that became available (StockArrived, handled at the end of the transaction). */
+  arrived(tx: RequestContext, warehouseId: string, productIds: string[]): void {
+    if (productIds.length) this.events.publish(tx, 'StockArrived', { warehouseId, productIds: [...new Set(productIds)].sort() });
   }
 
   /** Available stock (on hand - reserved) of products in one warehouse, for order forms. */

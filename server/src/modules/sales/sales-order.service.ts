@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   COMMITTING_STATUSES, CreditCheckDto, Dec, ErrorCode, fmt, isBelowFloor, LinePriceSource, NotificationMessage, ORDER_ACTION_FROM, OrderAction, OrderEventDto, OrderLineDto, OrderListTotals, OrderPreviewDto,
   OrderSource, OrderStatus, orderLineMoney, OrgStatus, OrgType, Paged, quantityProblem, SALES_DOC_PREFIX, SalesOrderDto,
+  allocateFifo, BackorderDto, OrderApprovalFactsDto, shortLines, splitReservation, StockControl, stockShortages,
 } from '@drp/shared';
 import { Selectable, sql, SqlBool } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, resolvePage } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DB, DbService } from '../../database/db.service';
@@ -23,11 +24,12 @@ import { OrgService } from '../org/org.service';
 import { PriceResolverService } from '../pricing/price-resolver.service';
 import { OrderApprovalGateway } from './order-approval';
 import { NotificationService } from '../notifications/notification.service';
-import { CreateOrderDto, OrderLineInput, OrderQueryDto, PreviewOrderDto, ReasonDto, ReviewOrderDto, SubmitOrderDto, UpdateOrderDto } from './sales.dto';
+import { SettingsService } from '../settings/settings.service';
+import { BackorderQueryDto, CreateOrderDto, OrderLineInput, OrderQueryDto, PreviewOrderDto, ReasonDto, ReviewOrderDto, SubmitOrderDto, UpdateOrderDto } from './sales.dto';
 import { SALES_ORDER } from './sales.events';
 
 /** A priced line, ready to be written: the wire line before it has an id or shipments, plus its discount amount. */
-export type PricedLine = Omit<OrderLineDto, 'id' | 'lineNo' | 'shippedQty' | 'shippedAmount' | 'returnedQty'> & { discount: string };
+export type PricedLine = Omit<OrderLineDto, 'id' | 'lineNo' | 'shippedQty' | 'shippedAmount' | 'returnedQty' | 'reservedQty'> & { discount: string };
 
 /**
  * A new order as the service takes it: the HTTP body (CreateOrderDto, which has no `source`) plus
@@ -97,6 +99,8 @@ const MACHINE_NOTE: Record<string, { key: NonNullable<NotificationMessage['note'
   'no approver could be found': { key: 'noApprover', zh: '找不到审批人，按审批流程设置驳回' },
 };
 
+const BACKORDER_SORT: Record<string, string> = { approvedAt: 'o.approved_at', orderNumber: 'o.number', product: 'p.code', dealer: 'd.code', waiting: '(l.qty - l.shipped_qty - l.reserved_qty)' };
+
 const SORT: Record<string, string> = { createdAt: 'o.created_at', number: 'o.number', total: 'o.total', businessDate: 'o.business_date', status: 'o.status' };
 
 /**
@@ -104,8 +108,11 @@ const SORT: Record<string, string> = { createdAt: 'o.created_at', number: 'o.num
  * record behind it, frozen from then on), the status machine (SALES_ORDER_MACHINE, every status
  * written by DocumentKernel.transition), credit at every step that raises what an order commits
  * (submit, edit after submission, a review that changes quantities; copies and reopened orders
- * start as drafts and meet the same check on submit), stock reserved at approval and released on
- * cancel. An order is numbered on its business day as the last step of the transaction that
+ * start as drafts and meet the same check on submit), stock at order time by the company setting
+ * (可用量控制: BLOCK refuses a short order at submit, WARN and NONE let it through), stock reserved
+ * at approval as far as there is any — the rest of a line waits as a backorder (缺货/待补) that
+ * stock arriving in the warehouse reserves, oldest approval first — and released on cancel. An
+ * approval never fails for stock. An order is numbered on its business day as the last step of the transaction that
  * creates it. Lock order, everywhere: the dealer's credit account, then the order, then stock
  * rows (ARCHITECTURE §6).
  */
@@ -124,6 +131,7 @@ export class SalesOrderService {
     private readonly credit: CreditService,
     private readonly approval: OrderApprovalGateway,
     private readonly notifications: NotificationService,
+    private readonly settings: SettingsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     kernel.register(SALES_ORDER_MACHINE, this.timeline);
@@ -189,6 +197,128 @@ export class SalesOrderService {
       lines: lines.map((l, i) => ({ ...toLineDto(l, i + 1), available: dto.warehouseId ? (available.get(l.productId) ?? '0.000') : null })),
       ...totals,
       credit: await this.credit.preview(ctx, dealer.id, totals.total, already),
+    };
+  }
+
+  /**
+   * The order's stock position per line (ordered, shipped, reserved for it, available in its
+   * warehouse now, short) and its dealer's credit figures: what an approver decides on. Before
+   * approval `short` is what the warehouse lacks (lines of one product take from what is available
+   * in line order); after it, the backorder waiting for stock.
+   */
+  async stockPosition(ctx: RequestContext, id: string): Promise<OrderApprovalFactsDto> {
+    const o = await this.db.first(
+      ctx,
+      this.scoped(ctx).innerJoin('warehouse as w', 'w.id', 'o.warehouse_id').select(['o.id', 'o.status', 'o.dealer_id', 'o.warehouse_id', 'w.name as warehouse_name']).where('o.id', '=', id),
+    );
+    if (!o) throw notFound('sales order', id);
+    const lines = await this.db.rows(
+      ctx,
+      this.db.k
+        .selectFrom('sales_order_line as l')
+        .innerJoin('product as p', 'p.id', 'l.product_id')
+        .select(['l.id', 'l.product_id', 'p.code', 'p.name', 'p.base_unit', 'l.qty', 'l.shipped_qty', 'l.reserved_qty'])
+        .where('l.order_id', '=', id)
+        .orderBy('l.line_no'),
+    );
+    const [available, settings, credit] = await Promise.all([
+      this.stock.available(ctx, o.warehouse_id, [...new Set(lines.map((l) => l.product_id))]),
+      this.settings.get(ctx),
+      this.credit.get(ctx, o.dealer_id),
+    ]);
+    const approved = [OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED].includes(o.status as OrderStatus);
+    const closed = [OrderStatus.SHIPPED, OrderStatus.COMPLETED, OrderStatus.CANCELLED].includes(o.status as OrderStatus);
+    const left = new Map([...available.entries()].map(([p, a]) => [p, new Dec(a)]));
+    return {
+      orderId: o.id,
+      stockControl: settings.stockControl,
+      warehouseId: o.warehouse_id,
+      warehouseName: o.warehouse_name,
+      lines: lines.map((l) => {
+        const open = new Dec(l.qty).minus(l.shipped_qty).minus(l.reserved_qty);
+        let short = new Dec(0);
+        if (approved) short = open;
+        else if (!closed) {
+          const split = splitReservation(fmt(open, 'qty'), fmt(left.get(l.product_id) ?? 0, 'qty'));
+          left.set(l.product_id, (left.get(l.product_id) ?? new Dec(0)).minus(split.reserve));
+          short = new Dec(split.backorder);
+        }
+        return {
+          lineId: l.id,
+          productId: l.product_id,
+          productCode: l.code,
+          productName: l.name,
+          baseUnit: l.base_unit,
+          ordered: fmt(l.qty, 'qty'),
+          shipped: fmt(l.shipped_qty, 'qty'),
+          reserved: fmt(l.reserved_qty, 'qty'),
+          available: available.get(l.product_id) ?? '0.000',
+          short: fmt(short, 'qty'),
+        };
+      }),
+      credit: { mode: credit.mode, limit: credit.limit, exposure: credit.exposure, available: credit.available, overdueAmount: credit.overdueAmount },
+    };
+  }
+
+  /** 缺货/待补: lines of approved orders in scope waiting for stock, oldest approval first (the order they are filled in). */
+  async backorders(ctx: RequestContext, q: BackorderQueryDto): Promise<Paged<BackorderDto> & { totals: { waiting: string } }> {
+    let qb = this.db.k
+      .selectFrom('sales_order_line as l')
+      .innerJoin('sales_order as o', 'o.id', 'l.order_id')
+      .innerJoin('organization as d', 'd.id', 'o.dealer_id')
+      .innerJoin('warehouse as w', 'w.id', 'o.warehouse_id')
+      .innerJoin('product as p', 'p.id', 'l.product_id')
+      .where(orgScope(ctx, 'o.dealer_id'))
+      .where('o.status', 'in', [OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED])
+      .where(sql<SqlBool>`l.qty > l.shipped_qty + l.reserved_qty`);
+    if (q.warehouseId) qb = qb.where('o.warehouse_id', '=', q.warehouseId);
+    if (q.productId) qb = qb.where('l.product_id', '=', q.productId);
+    if (q.dealerId) qb = qb.where('o.dealer_id', '=', q.dealerId);
+    if (q.q) {
+      const term = `%${escapeLike(q.q)}%`;
+      qb = qb.where((eb) => eb.or([eb('o.number', 'ilike', term), eb('p.code', 'ilike', term), eb('p.name', 'ilike', term), eb('d.code', 'ilike', term), eb('d.name', 'ilike', term)]));
+    }
+    const { page, pageSize, column, direction, offset } = resolvePage(q, BACKORDER_SORT, 'approvedAt');
+    const [agg, rows] = await Promise.all([
+      this.db.one(ctx, qb.select([sql<number>`count(*)::int`.as('n'), sql<string>`COALESCE(sum(l.qty - l.shipped_qty - l.reserved_qty), 0)`.as('waiting')])),
+      this.db.rows(
+        ctx,
+        qb
+          .select([
+            'o.id as order_id', 'o.number', 'l.id as line_id', 'o.dealer_id', 'd.code as dealer_code', 'd.name as dealer_name', 'o.warehouse_id', 'w.name as warehouse_name',
+            'l.product_id', 'p.code as product_code', 'p.name as product_name', 'p.base_unit', 'l.qty', 'l.shipped_qty', 'l.reserved_qty', 'o.approved_at',
+          ])
+          .orderBy(sql`${sql.raw(column)} ${sql.raw(direction)}`)
+          .orderBy('o.id')
+          .orderBy('l.line_no')
+          .offset(offset)
+          .limit(pageSize),
+      ),
+    ]);
+    return {
+      items: rows.map((r) => ({
+        orderId: r.order_id,
+        orderNumber: r.number as string,
+        lineId: r.line_id,
+        dealerId: r.dealer_id,
+        dealerCode: r.dealer_code,
+        dealerName: r.dealer_name,
+        warehouseId: r.warehouse_id,
+        warehouseName: r.warehouse_name,
+        productId: r.product_id,
+        productCode: r.product_code,
+        productName: r.product_name,
+        baseUnit: r.base_unit,
+        ordered: fmt(r.qty, 'qty'),
+        shipped: fmt(r.shipped_qty, 'qty'),
+        reserved: fmt(r.reserved_qty, 'qty'),
+        waiting: fmt(new Dec(r.qty).minus(r.shipped_qty).minus(r.reserved_qty), 'qty'),
+        approvedAt: r.approved_at ? new Date(r.approved_at).toISOString() : '',
+      })),
+      total: agg.n,
+      page,
+      pageSize,
+      totals: { waiting: fmt(agg.waiting, 'qty') },
     };
   }
 
@@ -405,8 +535,7 @@ export class SalesOrderService {
   async approve(tx: RequestContext, id: string, note: string | null = null, locked?: OrderRow): Promise<void> {
     const o = locked ?? (await this.lockOrder(tx, id));
     if (o.status !== OrderStatus.PENDING_APPROVAL) throw new DomainError(ErrorCode.INVALID_STATE, `The order is ${o.status}`, { status: o.status });
-    const lines = await this.db.rows(tx, this.db.k.selectFrom('sales_order_line').select(['product_id', 'qty']).where('order_id', '=', id).orderBy('product_id'));
-    await this.stock.reserve(tx, mergeByProduct(lines).map((l) => ({ warehouseId: o.warehouse_id, productId: l.product_id, qty: l.qty })));
+    await this.reserveWhatIsThere(tx, o);
     await this.move(tx, o, OrderStatus.APPROVED, OrderAction.APPROVE, note, { approved_at: sql`now()` });
     this.events.publish(tx, 'OrderApproved', { orderId: o.id, dealerId: o.dealer_id });
   }
@@ -502,6 +631,8 @@ export class SalesOrderService {
     action: OrderAction,
     note: string | null = null,
   ): Promise<void> {
+    // 可用量控制: a short order is refused here under BLOCK, before anything is committed (never at approval)
+    await this.checkStock(tx, o);
     const check: CreditCheckDto = await this.credit.commitOrder(tx, account, { id: o.id, oldCommitted: o.committed, newCommitted: o.total, override: opts.override });
     await this.kernel.transition(tx, SALES_ORDER, {
       id: o.id, from: o.status, to: OrderStatus.PENDING_APPROVAL, action, note: [note, check.warning].filter(Boolean).join('; ') || null,
@@ -514,6 +645,40 @@ export class SalesOrderService {
     });
     if (decision === 'APPROVED') await this.approve(tx, o.id, 'auto', pending);
     if (decision === 'REJECTED') await this.reject(tx, o.id, 'no approver could be found', pending);
+  }
+
+  /**
+   * The company's stock control at submit (and at every re-entry into approval): under BLOCK an
+   * order asking for more than the warehouse has available is refused with every short product
+   * named (code, name, ordered, available). WARN and NONE let it through: approvers see the
+   * shortage (stockPosition) and the approval reserves what is there, backordering the rest.
+   */
+  private async checkStock(tx: RequestContext, o: Pick<OrderRow, 'id' | 'warehouse_id'>): Promise<void> {
+    const { stockControl } = await this.settings.get(tx);
+    if (stockControl !== StockControl.BLOCK) return;
+    const lines = await this.db.rows(
+      tx,
+      this.db.k
+        .selectFrom('sales_order_line as l')
+        .innerJoin('product as p', 'p.id', 'l.product_id')
+        .select(['l.product_id as productId', 'p.code', 'p.name', sql<string>`l.qty - l.shipped_qty - l.reserved_qty`.as('qty')])
+        .where('l.order_id', '=', o.id)
+        .orderBy('l.line_no'),
+    );
+    // the stock rows locked (after the account and the order: the lock order), so racing submits see each other's reservations
+    const available = await this.stock.lockAvailable(tx, o.warehouse_id, lines.map((l) => l.productId));
+    const short = shortLines(stockShortages(lines, available));
+    if (!short.length) return;
+    const named = short.map((x) => {
+      const p = lines.find((l) => l.productId === x.productId)!;
+      return { warehouseId: o.warehouse_id, productId: x.productId, productCode: p.code, productName: p.name, requested: x.ordered, available: x.available };
+    });
+    const first = named[0];
+    throw new DomainError(
+      ErrorCode.INSUFFICIENT_STOCK,
+      `Insufficient stock: ${named.map((n) => `${n.productCode} ${n.productName} ordered ${n.requested}, available ${n.available}`).join('; ')}`,
+      { ...first, shortages: named },
+    );
   }
 
   /**
@@ -530,17 +695,98 @@ export class SalesOrderService {
     return set;
   }
 
+  /**
+   * Gives back what is reserved for the order's lines (their reserved_qty). The stock rows are
+   * locked before the lines are read, so a backorder fill that holds them (and may raise
+   * reserved_qty) finishes first. What is given back goes to the waiting backorders at the end of
+   * the transaction (StockArrived: an edit re-approves its own order before that).
+   */
   private async releaseReservation(tx: RequestContext, orderId: string, warehouseId: string): Promise<void> {
-    const open = await this.db.rows(
+    const products = await this.db.rows(tx, this.db.k.selectFrom('sales_order_line').select('product_id').distinct().where('order_id', '=', orderId).orderBy('product_id'));
+    if (!products.length) return;
+    await this.stock.lockRows(tx, products.map((p) => ({ warehouseId, productId: p.product_id })));
+    const held = await this.db.rows(
+      tx,
+      this.db.k.selectFrom('sales_order_line').select(['id', 'product_id', sql<string>`reserved_qty`.as('qty')]).where('order_id', '=', orderId).where('reserved_qty', '>', '0').orderBy('id').forUpdate(),
+    );
+    if (!held.length) return;
+    await this.stock.reserve(tx, mergeByProduct(held).map((l) => ({ warehouseId, productId: l.product_id, qty: fmt(new Dec(l.qty).negated(), 'qty') })));
+    await this.db.rows(tx, this.db.k.updateTable('sales_order_line').set({ reserved_qty: '0', updated_at: sql`now()` }).where('order_id', '=', orderId).where('reserved_qty', '>', '0'));
+    this.stock.arrived(tx, warehouseId, held.map((l) => l.product_id));
+  }
+
+  /**
+   * At approval: each line's open quantity reserved as far as the warehouse has it available
+   * (lines of one product in line order), the rest waiting as a backorder. Never refuses.
+   */
+  private async reserveWhatIsThere(tx: RequestContext, o: Pick<OrderRow, 'id' | 'warehouse_id'>): Promise<void> {
+    const lines = await this.db.rows(
+      tx,
+      this.db.k.selectFrom('sales_order_line').select(['id', 'product_id', sql<string>`qty - shipped_qty - reserved_qty`.as('open')]).where('order_id', '=', o.id).orderBy('line_no'),
+    );
+    const products = [...new Set(lines.map((l) => l.product_id))].sort();
+    if (!products.length) return;
+    const available = await this.stock.lockAvailable(tx, o.warehouse_id, products);
+    const left = new Map(products.map((p) => [p, new Dec(available.get(p)!)]));
+    const take: { id: string; product_id: string; qty: string }[] = [];
+    for (const l of lines) {
+      const { reserve } = splitReservation(l.open, fmt(left.get(l.product_id)!, 'qty'));
+      if (new Dec(reserve).isZero()) continue;
+      take.push({ id: l.id, product_id: l.product_id, qty: reserve });
+      left.set(l.product_id, left.get(l.product_id)!.minus(reserve));
+    }
+    await this.addReserved(tx, o.warehouse_id, take);
+  }
+
+  /** Reserves `qty` more for each order line (stock rows locked by the caller, the quantities within what is available). */
+  private async addReserved(tx: RequestContext, warehouseId: string, take: { id: string; product_id: string; qty: string }[]): Promise<void> {
+    if (!take.length) return;
+    await this.stock.reserve(tx, mergeByProduct(take).map((l) => ({ warehouseId, productId: l.product_id, qty: l.qty })));
+    const t = sql<{ id: string; q: string }>`unnest(${take.map((x) => x.id)}::uuid[], ${take.map((x) => x.qty)}::numeric[])`.as<'t'>(sql`t(id, q)`);
+    await this.db.rows(tx, this.db.k.updateTable('sales_order_line as l').from(t).set({ reserved_qty: sql`l.reserved_qty + t.q`, updated_at: sql`now()` }).whereRef('l.id', '=', 't.id'));
+  }
+
+  /**
+   * Stock arrived in a warehouse (StockArrived, at the end of the transaction that brought it):
+   * the backorders of those products there, oldest approval first, are reserved as far as it goes.
+   * The stock rows are locked first, then the waiting lines (never an order row: a shipment or a
+   * cancel of one of those orders waits for the stock rows this holds).
+   */
+  async fillBackorders(tx: RequestContext, warehouseId: string, productIds: string[]): Promise<void> {
+    const products = [...new Set(productIds)].sort();
+    if (!products.length) return;
+    const available = await this.stock.lockAvailable(tx, warehouseId, products);
+    const waiting = await this.db.rows(
       tx,
       this.db.k
-        .selectFrom('sales_order_line')
-        .select(['product_id', sql<string>`qty - shipped_qty`.as('qty')])
-        .where('order_id', '=', orderId)
-        .whereRef('qty', '>', 'shipped_qty')
-        .orderBy('product_id'),
+        .selectFrom('sales_order_line as l')
+        .innerJoin('sales_order as o', 'o.id', 'l.order_id')
+        .innerJoin('product as p', 'p.id', 'l.product_id')
+        .select(['l.id', 'l.product_id', 'p.code', 'o.id as order_id', 'o.number', 'o.dealer_id', sql<string>`l.qty - l.shipped_qty - l.reserved_qty`.as('waiting')])
+        .where('o.warehouse_id', '=', warehouseId)
+        .where('o.status', 'in', [OrderStatus.APPROVED, OrderStatus.PARTIALLY_SHIPPED])
+        .where('l.product_id', 'in', products)
+        .where(sql<SqlBool>`l.qty > l.shipped_qty + l.reserved_qty`)
+        .orderBy('o.approved_at')
+        .orderBy('o.id')
+        .orderBy('l.line_no')
+        .forUpdate('l'),
     );
-    await this.stock.reserve(tx, mergeByProduct(open).map((l) => ({ warehouseId, productId: l.product_id, qty: fmt(new Dec(l.qty).negated(), 'qty') })));
+    if (!waiting.length) return;
+    const take: { id: string; product_id: string; qty: string; order_id: string; number: string | null; dealer_id: string; code: string }[] = [];
+    for (const p of products) {
+      for (const a of allocateFifo(available.get(p)!, waiting.filter((w) => w.product_id === p))) take.push({ ...a.item, qty: a.qty });
+    }
+    await this.addReserved(tx, warehouseId, take);
+    const byOrder = new Map<string, typeof take>();
+    for (const x of take) byOrder.set(x.order_id, [...(byOrder.get(x.order_id) ?? []), x]);
+    for (const [orderId, got] of byOrder) {
+      await this.audit.record(tx, {
+        action: 'reserve_backorder', entity: 'sales_order', entityId: orderId, orgId: got[0].dealer_id,
+        summary: `backorder of ${got[0].number}: reserved ${got.map((g) => `${g.code} ${g.qty}`).join(', ')}`,
+        after: { warehouseId, lines: got.map((g) => ({ orderLineId: g.id, productId: g.product_id, reserved: g.qty })) },
+      });
+    }
   }
 
   private async changeQuantities(tx: RequestContext, o: OrderRow, changes: { lineId: string; qty: string }[]): Promise<string> {
@@ -854,7 +1100,7 @@ function auditLine(l: PricedLine) {
 
 function toLineDto(l: PricedLine, lineNo: number): OrderLineDto {
   const { discount: _discount, ...line } = l;
-  return { ...line, id: '', lineNo, shippedQty: '0.000', shippedAmount: '0.00', returnedQty: '0.000' };
+  return { ...line, id: '', lineNo, shippedQty: '0.000', shippedAmount: '0.00', returnedQty: '0.000', reservedQty: '0.000' };
 }
 
 function toLineDtoFromRow(l: Selectable<DB['sales_order_line']> & { code: string; name: string; spec: string | null; base_unit: string }): OrderLineDto {
@@ -881,6 +1127,7 @@ function toLineDtoFromRow(l: Selectable<DB['sales_order_line']> & { code: string
     shippedQty: fmt(l.shipped_qty, 'qty'),
     shippedAmount: fmt(l.shipped_amount),
     returnedQty: fmt(l.returned_qty, 'qty'),
+    reservedQty: fmt(l.reserved_qty, 'qty'),
     remark: l.remark,
   };
 }

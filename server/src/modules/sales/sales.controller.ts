@@ -5,7 +5,7 @@ import { RequestContext } from '../../common/context/request-context';
 import { RequirePermissions } from '../../common/auth/permissions.decorator';
 import { Idempotent } from '../../common/http/idempotency.interceptor';
 import {
-  CreateOrderDto, CreateReturnDto, CreateShipmentDto, LogisticsDto, OrderQueryDto, PreviewOrderDto, ReasonDto, ReturnQueryDto, ReviewOrderDto, ShipmentQueryDto, SubmitOrderDto,
+  BackorderQueryDto, CreateOrderDto, CreateReturnDto, CreateShipmentDto, LogisticsDto, OrderQueryDto, PreviewOrderDto, ReasonDto, ReturnQueryDto, ReviewOrderDto, ShipmentQueryDto, SubmitOrderDto,
   UpdateOrderDto, VersionDto,
 } from './sales.dto';
 import { SalesOrderService } from './sales-order.service';
@@ -35,6 +35,20 @@ export class SalesController {
     return this.orders.preview(ctx, dto);
   }
 
+  /** 缺货/待补: approved orders' lines waiting for stock in scope, oldest approval first, with the total waiting. */
+  @Get('backorders')
+  @RequirePermissions('orders:view')
+  backorders(@Ctx() ctx: RequestContext, @Query() q: BackorderQueryDto) {
+    return this.orders.backorders(ctx, q);
+  }
+
+  /** The order's stock per line (ordered, reserved, available, short) and its dealer's credit figures: what an approver decides on. */
+  @Get('sales-orders/:id/stock-position')
+  @RequirePermissions('orders:view')
+  stockPosition(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string) {
+    return this.orders.stockPosition(ctx, id);
+  }
+
   @Get('sales-orders/:id')
   @RequirePermissions('orders:view')
   get(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string) {
@@ -43,7 +57,7 @@ export class SalesController {
 
   /** A DRAFT order, or submitted at once with `submit: true`. Honours Idempotency-Key. */
   @Post('sales-orders')
-  @Idempotent()
+  @Idempotent({ replay: 'get' })
   @RequirePermissions('orders:create')
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateOrderDto) {
     return this.orders.create(ctx, dto);
@@ -113,7 +127,7 @@ export class SalesController {
 
   /** 发货: the lines given (default: all that is left); posts the receivable. Honours Idempotency-Key. */
   @Post('shipments')
-  @Idempotent()
+  @Idempotent({ replay: 'getShipment' })
   @RequirePermissions('shipments:manage')
   ship(@Ctx() ctx: RequestContext, @Body() dto: CreateShipmentDto) {
     return this.shipments.ship(ctx, dto);
@@ -139,7 +153,7 @@ export class SalesController {
 
   /** 退货 against a shipment: stock comes back, the receivable is credited. */
   @Post('returns')
-  @Idempotent()
+  @Idempotent({ replay: 'getReturn' })
   @RequirePermissions('shipments:manage')
   createReturn(@Ctx() ctx: RequestContext, @Body() dto: CreateReturnDto) {
     return this.shipments.createReturn(ctx, dto);

@@ -103,6 +103,13 @@ export class OrderQueryDto extends PageQueryDto {
   @IsOptional() @IsDay() to?: string;
 }
 
+/** 缺货/待补: approved orders' lines waiting for stock, oldest approval first. */
+export class BackorderQueryDto extends PageQueryDto {
+  @IsOptional() @IsUUID() warehouseId?: string;
+  @IsOptional() @IsUUID() productId?: string;
+  @IsOptional() @IsUUID() dealerId?: string;
+}
+
 export class ShipLineInput {
   @IsUUID() orderLineId: string;
   @IsDecimal(3) qty: string;

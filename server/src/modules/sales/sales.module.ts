@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ApprovalModule } from '../approval/approval.module';
 import { ApprovalRegistry } from '../approval/approval-registry';
+import { EventBus } from '../../kernel/events';
 import { CatalogModule } from '../catalog/catalog.module';
 import { FinanceModule } from '../finance/finance.module';
 import { InventoryModule } from '../inventory/inventory.module';
@@ -23,6 +24,7 @@ export class SalesModule implements OnModuleInit {
     private readonly registry: ApprovalRegistry,
     private readonly orders: SalesOrderService,
     private readonly gateway: OrderApprovalGateway,
+    private readonly events: EventBus,
   ) {}
 
   /**
@@ -31,6 +33,8 @@ export class SalesModule implements OnModuleInit {
    * when the last of them is; any rejection, return or withdrawal ends the others and decides it.
    */
   onModuleInit(): void {
+    // stock that arrives (or is given back) goes to the waiting backorders, oldest approval first, in the same transaction
+    this.events.onFinal('StockArrived', (tx, e) => this.orders.fillBackorders(tx, e.warehouseId, e.productIds));
     for (const type of ORDER_APPROVAL_TYPES) {
       this.registry.register(type, {
         link: (id) => `/sales/orders/${id}`,

@@ -95,12 +95,24 @@ export class ShipmentService {
         this.db.k
           .selectFrom('sales_order_line as l')
           .innerJoin('product as p', 'p.id', 'l.product_id')
-          .select(['l.id', 'l.line_no', 'l.product_id', 'p.code', 'l.qty', 'l.shipped_qty', 'l.unit_price', 'l.amount', 'l.shipped_amount'])
+          .select(['l.id', 'l.line_no', 'l.product_id', 'p.code', 'p.name', 'l.qty', 'l.shipped_qty', 'l.unit_price', 'l.amount', 'l.shipped_amount'])
           .where('l.order_id', '=', o.id)
           .orderBy('l.line_no'),
       );
-      const wanted = dto.lines ?? lines.filter((l) => new Dec(l.qty).greaterThan(l.shipped_qty)).map((l) => ({ orderLineId: l.id, qty: fmt(new Dec(l.qty).minus(l.shipped_qty), 'qty') }));
-      if (!wanted.length) throw new DomainError(ErrorCode.INVALID_STATE, 'Nothing is left to ship', { status: o.status });
+      if (!lines.some((l) => new Dec(l.qty).greaterThan(l.shipped_qty))) throw new DomainError(ErrorCode.INVALID_STATE, 'Nothing is left to ship', { status: o.status });
+      // what is reserved for each line, read once the stock rows are locked (a backorder fill holding them may raise it)
+      const available = await this.stock.lockAvailable(tx, o.warehouse_id, lines.map((l) => l.product_id));
+      const reservedRows = await this.db.rows(tx, this.db.k.selectFrom('sales_order_line').select(['id', 'reserved_qty']).where('order_id', '=', o.id).orderBy('id').forUpdate());
+      const reservedOf = new Map(reservedRows.map((r) => [r.id, new Dec(r.reserved_qty)]));
+      // by default a shipment ships what is reserved: a backorder waits for stock
+      const wanted = dto.lines ?? lines.filter((l) => reservedOf.get(l.id)!.greaterThan(0)).map((l) => ({ orderLineId: l.id, qty: fmt(reservedOf.get(l.id)!, 'qty') }));
+      if (!wanted.length) {
+        // everything left waits for stock: name what is short
+        const shortages = lines
+          .filter((l) => new Dec(l.qty).greaterThan(l.shipped_qty))
+          .map((l) => ({ warehouseId: o.warehouse_id, productId: l.product_id, productCode: l.code, productName: l.name, requested: fmt(new Dec(l.qty).minus(l.shipped_qty), 'qty'), available: available.get(l.product_id) ?? '0.000' }));
+        throw new DomainError(ErrorCode.INSUFFICIENT_STOCK, `Nothing is reserved to ship: ${shortages.map((x) => `${x.productCode} ${x.productName} waits ${x.requested}`).join('; ')}`, { ...shortages[0], shortages });
+      }
       const ids = wanted.map((w) => w.orderLineId);
       if (new Set(ids).size !== ids.length) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'An order line may appear once in a shipment', { field: 'lines' });
       const planned = wanted.map((w, i) => {
@@ -112,8 +124,21 @@ export class ShipmentService {
           throw new DomainError(ErrorCode.SHIP_QTY_EXCEEDS_ORDER, `${l.code}: ${fmt(w.qty, 'qty')} is more than the ${fmt(left, 'qty')} left to ship`, { orderLineId: l.id, productId: l.product_id, left: fmt(left, 'qty'), requested: fmt(w.qty, 'qty'), field: `lines.${i}.qty` });
         }
         const amount = portionAmount({ qty: l.qty, amount: l.amount }, { qty: l.shipped_qty, amount: l.shipped_amount }, w.qty);
-        return { line: l, qty: fmt(w.qty, 'qty'), amount };
+        // what is reserved for the line ships first; more than that takes from what is available (else it is short)
+        const fromReserved = Dec.min(reservedOf.get(l.id)!, w.qty);
+        return { line: l, qty: fmt(w.qty, 'qty'), amount, fromReserved: fmt(fromReserved, 'qty'), extra: new Dec(w.qty).minus(fromReserved) };
       });
+      const extra = new Map<string, Dec>();
+      for (const p of planned) extra.set(p.line.product_id, (extra.get(p.line.product_id) ?? new Dec(0)).plus(p.extra));
+      const shortages = [...extra.entries()]
+        .filter(([productId, x]) => x.greaterThan(available.get(productId) ?? 0))
+        .map(([productId, x]) => {
+          const l = planned.find((p) => p.line.product_id === productId)!.line;
+          return { warehouseId: o.warehouse_id, productId, productCode: l.code, productName: l.name, requested: fmt(x, 'qty'), available: available.get(productId) ?? '0.000' };
+        });
+      if (shortages.length) {
+        throw new DomainError(ErrorCode.INSUFFICIENT_STOCK, `Insufficient stock: ${shortages.map((x) => `${x.productCode} ${x.productName} needs ${x.requested} more than reserved, available ${x.available}`).join('; ')}`, { ...shortages[0], shortages });
+      }
       const amount = fmt(planned.reduce((s, p) => s.plus(p.amount), new Dec(0)));
       // numbered on its business date at insert: the number goes into the stock movements and the receivable
       const number = await this.numbers.next(tx, SALES_DOC_PREFIX.shipment, day);
@@ -133,21 +158,23 @@ export class ShipmentService {
         this.db.k.insertInto('shipment_line').values(planned.map((p) => ({ shipment_id: s.id, order_line_id: p.line.id, product_id: p.line.product_id, qty: p.qty, unit_price: p.line.unit_price, amount: p.amount }))),
       );
       // stock leaves on hand and the order's reservation together, rows locked in product order
-      const byProduct = new Map<string, Dec>();
-      for (const p of planned) byProduct.set(p.line.product_id, (byProduct.get(p.line.product_id) ?? new Dec(0)).plus(p.qty));
+      const byProduct = new Map<string, { qty: Dec; reserved: Dec }>();
+      for (const p of planned) {
+        const b = byProduct.get(p.line.product_id) ?? { qty: new Dec(0), reserved: new Dec(0) };
+        byProduct.set(p.line.product_id, { qty: b.qty.plus(p.qty), reserved: b.reserved.plus(p.fromReserved) });
+      }
       const keys = [...byProduct.keys()].sort().map((productId) => ({ warehouseId: o.warehouse_id, productId }));
-      await this.stock.lockRows(tx, keys);
       await this.stock.post(
         tx,
         { id: s.id, type: 'SHIPMENT', number },
-        keys.map((k) => ({ ...k, delta: fmt(byProduct.get(k.productId)!.negated(), 'qty'), reservedDelta: fmt(byProduct.get(k.productId)!.negated(), 'qty') })),
+        keys.map((k) => ({ ...k, delta: fmt(byProduct.get(k.productId)!.qty.negated(), 'qty'), reservedDelta: fmt(byProduct.get(k.productId)!.reserved.negated(), 'qty') })),
       );
       await this.db.rows(
         tx,
         this.db.k
           .updateTable('sales_order_line as l')
           .from(changes(planned.map((p) => p.line.id), planned.map((p) => p.qty), planned.map((p) => p.amount)))
-          .set({ shipped_qty: sql`l.shipped_qty + t.q`, shipped_amount: sql`l.shipped_amount + t.a`, updated_at: sql`now()` })
+          .set({ shipped_qty: sql`l.shipped_qty + t.q`, shipped_amount: sql`l.shipped_amount + t.a`, reserved_qty: sql`GREATEST(l.reserved_qty - t.q, 0)`, updated_at: sql`now()` })
           .whereRef('l.id', '=', 't.id'),
       );
       // every line of the order shipped in full (the lines read under the order's lock, plus this shipment)
