@@ -13,6 +13,7 @@ const approvalFlow: ApprovalFlowMessages = {
     BELOW_FLOOR_PRICE: 'Price below floor',
     STOCK_ADJUSTMENT: 'Stock adjustment',
     RECEIPT_REVERSAL: 'Receipt reversal',
+    INVOICE_SUPPLEMENT: 'Invoice supplementary entry',
   },
   fact: {
     amount: 'Document amount',
@@ -29,6 +30,8 @@ const approvalFlow: ApprovalFlowMessages = {
     dealerLevel: 'Dealer level',
     branchCode: 'Branch code',
     source: 'Order source',
+    invoiceType: 'Invoice type code',
+    fromReconciliation: 'From a reconciliation',
   },
   operator: {
     gt: 'greater than',

@@ -11,6 +11,7 @@ const approvalFlow = {
     BELOW_FLOOR_PRICE: '低于底价',
     STOCK_ADJUSTMENT: '盘点调整',
     RECEIPT_REVERSAL: '收款冲销',
+    INVOICE_SUPPLEMENT: '发票补录',
   },
   fact: {
     amount: '单据金额',
@@ -27,6 +28,8 @@ const approvalFlow = {
     dealerLevel: '经销商等级',
     branchCode: '分支机构编码',
     source: '订单来源',
+    invoiceType: '票种代码',
+    fromReconciliation: '来自发票对账',
   },
   operator: {
     gt: '大于',

@@ -10,6 +10,7 @@ import mall from './mall.en';
 import print from './print.en';
 import words from './words.en';
 import invoice from './invoice.en';
+import stockControl from './stockControl.en';
 
 const en: MessageSchema = {
   app: {
@@ -1096,6 +1097,12 @@ const en: MessageSchema = {
       headerSection: 'Document',
       lines: 'Lines',
       linesHint: 'One line per product; quantities take up to 3 decimals.',
+      loadStock: {
+        button: "Load the warehouse's stock",
+        done: '{n} products with stock loaded; each count starts at the book quantity: change it to what you counted.',
+        none: 'This warehouse has no stock to load.',
+        truncated: 'A document takes at most {max} lines: {n} products loaded, count the rest on another sheet.',
+      },
       pickWarehouseFirst: 'Select the warehouse first to see the current stock of each product.',
       searchPlaceholder: 'Document number',
       openLedger: 'Show in the stock ledger',
@@ -1107,6 +1114,7 @@ const en: MessageSchema = {
         type: 'Type',
         businessDate: 'Business date',
         createdAt: 'Created',
+        createdBy: 'Created by',
         warehouse: 'Warehouse',
         fromWarehouse: 'From warehouse',
         toWarehouse: 'To warehouse',
@@ -1254,6 +1262,7 @@ const en: MessageSchema = {
   print,
   words,
   invoice,
+  stockControl,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',
     MALFORMED_JSON: 'The request was malformed',

@@ -11,6 +11,7 @@ import mall from './mall.zh-CN';
 import print from './print.zh-CN';
 import words from './words.zh-CN';
 import invoice from './invoice.zh-CN';
+import stockControl from './stockControl.zh-CN';
 
 const zhCN = {
   app: {
@@ -1097,6 +1098,12 @@ const zhCN = {
       headerSection: '单据信息',
       lines: '商品明细',
       linesHint: '每个商品只能出现在一行；数量最多 3 位小数。',
+      loadStock: {
+        button: '载入仓库全部库存',
+        done: '已载入 {n} 个有库存的商品，盘点数量先按账面数填写，请按实盘数修改。',
+        none: '该仓库没有需要载入的库存商品。',
+        truncated: '一张单据最多 {max} 行：已载入 {n} 个商品，其余请另开一张盘点单。',
+      },
       pickWarehouseFirst: '先选择仓库，即可看到各商品的当前库存。',
       searchPlaceholder: '单据号',
       openLedger: '查看库存流水',
@@ -1108,6 +1115,7 @@ const zhCN = {
         type: '类型',
         businessDate: '业务日期',
         createdAt: '创建时间',
+        createdBy: '制单人',
         warehouse: '仓库',
         fromWarehouse: '调出仓库',
         toWarehouse: '调入仓库',
@@ -1255,6 +1263,7 @@ const zhCN = {
   print,
   words,
   invoice,
+  stockControl,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
     MALFORMED_JSON: '请求格式错误',

@@ -1,4 +1,4 @@
-import type { InvoiceNumbers, InvoiceType } from '@/api/invoicing';
+import { INVOICE_TYPES, type InvoiceNumbers, type InvoiceType } from '@/api/invoicing';
 
 /**
  * Invoice numbers by type, as the register shows and the forms check them (invoice-facts.md):
@@ -11,6 +11,8 @@ export const DIGITAL_TYPES: readonly InvoiceType[] = ['81', '82'];
 export const PAPER_TYPES: readonly InvoiceType[] = ['01', '04', '11', '85', '86'];
 /** the types offered when making or entering an invoice (85/86 are accepted from the platform and imports) */
 export const ENTRY_TYPES: readonly InvoiceType[] = ['81', '82', '01', '04', '08', '10', '11'];
+/** every type the register knows */
+export const INVOICE_TYPES_ALL: readonly InvoiceType[] = INVOICE_TYPES;
 
 export const isDigital = (type: string | null | undefined): boolean => !!type && (DIGITAL_TYPES as readonly string[]).includes(type);
 export const isPaper = (type: string | null | undefined): boolean => !!type && (PAPER_TYPES as readonly string[]).includes(type);
