@@ -31,6 +31,7 @@ import { ApprovalModule } from './modules/approval/approval.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { MallModule } from './modules/mall/mall.module';
 import { InvoicingModule } from './modules/invoicing/invoicing.module';
+import { BackupModule } from './modules/backup/backup.module';
 import { SettingsModule } from './modules/settings/settings.module';
 
 @Module({})
@@ -84,6 +85,7 @@ export class AppModule implements NestModule {
         SalesModule,
         SettingsModule,
         MallModule,
+        BackupModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AppAuthGuard },

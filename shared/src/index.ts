@@ -19,3 +19,4 @@ export * from './settings';
 export * from './stock-control';
 export * from './tax-id';
 export * from './invoice';
+export * from './backup';

@@ -46,6 +46,12 @@ const schema = z.object({
   WEB_DIST: z.string().optional(),
   /** the proxies whose X-Forwarded-For is believed (Express "trust proxy": addresses, subnets, or a hop count); unset: none */
   TRUST_PROXY: z.string().optional(),
+  /** where the daily backups go (default DATA_DIR/backups) */
+  BACKUP_DIR: z.string().optional(),
+  /** how many of the newest daily backup files are kept */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  /** when the backup job runs (cron, in COMPANY_TZ): daily at 02:30 by default */
+  BACKUP_CRON: z.string().regex(/^\S+( \S+){4}$/, 'five cron fields, e.g. "30 2 * * *"').default('30 2 * * *'),
 });
 
 export interface AppConfig {
@@ -74,6 +80,8 @@ export interface AppConfig {
   version: string;
   /** Express "trust proxy" value: false (believe no X-Forwarded-For), a hop count, or addresses / subnets */
   trustProxy: boolean | number | string;
+  /** the scheduled backup: folder, how many files to keep, when (cron in companyTz) */
+  backup: { dir: string; keep: number; cron: string };
 }
 
 export class ConfigError extends Error {}
@@ -115,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     companyTz: e.COMPANY_TZ,
     webDist: path.resolve(e.WEB_DIST ?? path.join(root, 'web', 'dist')),
     version,
+    backup: { dir: path.resolve(e.BACKUP_DIR ?? path.join(e.DATA_DIR ?? path.join(root, '.data'), 'backups')), keep: e.BACKUP_KEEP, cron: e.BACKUP_CRON },
     trustProxy: e.TRUST_PROXY === undefined ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
   };
 }

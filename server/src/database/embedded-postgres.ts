@@ -87,9 +87,31 @@ export async function startEmbeddedPostgres(opts: {
   } catch (e) {
     throw reporting.explain(e, opts.port, databaseDir);
   }
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`;
-  await ensureDatabase(`postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`, opts.database);
+  const url = embeddedUrl(opts.port, opts.database);
+  await ensureDatabase(embeddedUrl(opts.port, 'postgres'), opts.database);
   return { url, stop: () => pg.stop() };
+}
+
+/** The connection URL of a database on the embedded server listening on `port`. */
+export function embeddedUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * The embedded PostgreSQL running on a data folder right now (the server's, while `npm start`
+ * runs, or one a killed server left behind), from its `postmaster.pid`: its pid and port.
+ */
+export function runningOn(databaseDir: string): { pid: number; port: number } | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid) || !Number.isInteger(port) || port <= 0) return undefined;
+  return { pid, port };
 }
 
 /** CREATE DATABASE if it does not exist (there is no IF NOT EXISTS for databases). */
