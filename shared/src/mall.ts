@@ -130,7 +130,10 @@ export interface MallTimelineStep {
   key: 'SUBMITTED' | 'REVIEWED' | 'APPROVED' | 'SHIPPED' | 'COMPLETED' | 'REJECTED' | 'CANCELLED';
   at: string | null;
   done: boolean;
+  /** what a person typed (a rejection reason); null when the step carries a coded reason instead */
   note: string | null;
+  /** why the step happened as a code and values the client words (CREDIT_OVERDUE, CREDIT_LIMIT {limit, exposure, orderTotal, excess}) */
+  reason?: { code: string; values: Record<string, string> } | null;
 }
 
 export interface MallOrderSummaryDto {
@@ -160,12 +163,16 @@ export interface MallOrderDto extends MallOrderSummaryDto {
   lines: { productId: string; productCode: string; productName: string; spec: string | null; baseUnit: string; qty: string; shippedQty: string; unitPrice: string; amount: string; imageUrl: string | null }[];
   timeline: MallTimelineStep[];
   shipments: MallShipmentInfo[];
-  events: OrderEventDto[];
+  /** the order's history; a credit note comes as `reason` (a code and values) instead of the server's text */
+  events: (OrderEventDto & { reason?: MallTimelineStep['reason'] })[];
 }
 
 export interface MallReorderResult {
   added: number;
-  skipped: { productId: string; productName: string; reason: string }[];
+  /** lines not added: `code` says why (PRODUCT_NOT_PUBLISHED, PRODUCT_DISCONTINUED, PRODUCT_OUT_OF_SCOPE, NOT_FOUND); `reason` is the server's fallback text */
+  skipped: { productId: string; productCode: string | null; productName: string; code: string; reason: string }[];
+  /** lines added with another quantity than asked: raised to the product's minimum / multiple */
+  adjusted: { productId: string; productName: string; from: string; to: string; minOrderQty: string; orderMultiple: string }[];
   cart: MallCartDto;
 }
 

@@ -2,6 +2,9 @@ import type { RouteLocationNormalized, Router } from 'vue-router';
 import { useAuthStore } from '@/stores/auth';
 import { landingPath } from './mall';
 import { pageAllowed } from './menu';
+import { http } from '@/api/http';
+import { setPriceScale } from '@/utils/money';
+import type { CompanySettingsDto } from '@drp/shared';
 
 /**
  * Where a dealer's user goes instead of a console page: dealers' users belong in the mall (the
@@ -14,6 +17,17 @@ export function dealerConsoleRedirect(path: string, routeName: unknown, dealerUs
   if (!dealerUser || path === '/mall' || path.startsWith('/mall/')) return null;
   if (mayOrder) return '/mall';
   return routeName === 'forbidden' ? null : { name: 'forbidden' };
+}
+
+let priceScaleRead = false;
+/** The company's unit-price scale for every price shown (utils/money), read once per page load after sign-in; 2 until then or on failure. */
+function readPriceScale(): void {
+  if (priceScaleRead) return;
+  priceScaleRead = true;
+  http
+    .get<CompanySettingsDto>('/settings/company')
+    .then((r) => setPriceScale(r.data.priceScale))
+    .catch(() => (priceScaleRead = false));
 }
 
 function loginRedirect(to: RouteLocationNormalized) {
@@ -54,6 +68,7 @@ export function setupGuards(router: Router): void {
       if (landing !== to.path) return landing;
     }
 
+    readPriceScale();
     const toMall = dealerConsoleRedirect(to.path, to.name, auth.isDealerUser, auth.can('mall:order'));
     if (toMall) return toMall;
 

@@ -123,3 +123,32 @@ describe('signs and sums', () => {
     expect(minusAmount('100.00', '99.99')).toBe('0.01');
   });
 });
+
+describe('issue #12: the company price scale and balances', () => {
+  it('unit prices show the company scale, more only when the price carries it', async () => {
+    const { setPriceScale, formatPrice, yuanPrice, getPriceScale } = await import('./money');
+    expect(getPriceScale()).toBe(2);
+    expect(yuanPrice('3.3000')).toBe('¥3.30');
+    setPriceScale(4);
+    expect(yuanPrice('3.3000')).toBe('¥3.3000');
+    expect(formatPrice('3.3028')).toBe('3.3028');
+    setPriceScale(0);
+    expect(formatPrice('3.0000')).toBe('3');
+    expect(formatPrice('3.3028')).toBe('3.3028');
+    setPriceScale(7); // out of range: ignored
+    expect(getPriceScale()).toBe(0);
+    setPriceScale(2);
+    expect(yuanPrice('3.3028')).toBe('¥3.3028');
+    expect(yuanPrice('3.30')).toBe('¥3.30');
+  });
+
+  it('a negative balance reads 预收 and the amount, one money format (-¥ before the number) elsewhere', async () => {
+    const { yuanBalance, yuan } = await import('./money');
+    expect(yuanBalance('-333.16', '预收')).toBe('预收 ¥333.16');
+    expect(yuanBalance('1234.5', '预收')).toBe('¥1,234.50');
+    expect(yuanBalance('0', '预收')).toBe('¥0.00');
+    expect(yuanBalance(null, '预收', '-')).toBe('-');
+    expect(yuan('-115.2')).toBe('-¥115.20');
+    expect(yuanBalance('-333.16', '预收')).not.toContain('¥-');
+  });
+});

@@ -4,7 +4,8 @@ import { Dec, fmt, fmtGrouped, isDecimalString } from '@drp/shared';
  * The one home of money, unit-price and quantity display in the web app. Values travel as decimal
  * strings ("1234.50", "3.5000", "24.000"); every bit of arithmetic goes through `Dec` (decimal.js
  * from @drp/shared), never JS numbers. Amounts show 2 decimals, unit prices 2 to 4, both with
- * thousands grouped; `yuan` / `yuanPrice` add the ¥ sign (minus before it: "-¥20.00").
+ * thousands grouped; `yuan` / `yuanPrice` add the ¥ sign (minus before it: "-¥20.00"); unit prices
+ * show the company's price scale (`setPriceScale`); `yuanBalance` says a negative balance as 预收.
  */
 
 type Value = string | null | undefined;
@@ -26,9 +27,24 @@ export function formatAmount(value: Value): string {
   return fmtGrouped(value, 'amount');
 }
 
-/** Decimals a unit price shows: at least two, up to four when they carry information. */
+let companyPriceScale = 2;
+
+/**
+ * The company's unit-price scale (T+'s 单价小数位数, company settings `priceScale`, 0..4): unit
+ * prices are made to it on the server, and shown with that many decimals here. Set once the
+ * settings are read (router guard); 2 until then.
+ */
+export function setPriceScale(scale: number): void {
+  if (Number.isInteger(scale) && scale >= 0 && scale <= 4) companyPriceScale = scale;
+}
+
+export function getPriceScale(): number {
+  return companyPriceScale;
+}
+
+/** Decimals a unit price shows: the company's scale, more (up to four) only when the price carries them (an older price). */
 function priceScale(d: Dec): number {
-  return Math.min(4, Math.max(2, d.decimalPlaces()));
+  return Math.min(4, Math.max(companyPriceScale, d.decimalPlaces()));
 }
 
 /**
@@ -64,6 +80,17 @@ function withYuan(text: string): string {
 /** An amount with the yuan sign: "¥1,234.50", "-¥20.00"; `blank` (default '') for nothing. */
 export function yuan(value: Value, blank = ''): string {
   return isBlank(value) ? blank : withYuan(formatAmount(value));
+}
+
+/**
+ * A balance the dealer owes, with the yuan sign; a negative one is money paid in advance and reads
+ * as that: `prepaid` ("预收" / "prepaid") and the amount without a minus ("预收 ¥333.16"), as the
+ * console's ledger says it. `blank` (default '') for nothing.
+ */
+export function yuanBalance(value: Value, prepaid: string, blank = ''): string {
+  if (isBlank(value)) return blank;
+  if (amountSign(value) < 0) return `${prepaid} ${withYuan(formatAmount(new Dec(value).abs().toString()))}`;
+  return withYuan(formatAmount(value));
 }
 
 /** A unit price with the yuan sign: "¥12.50", "¥3.125"; `blank` (default '') for nothing. */

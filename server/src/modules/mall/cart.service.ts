@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { availableCredit, Dec, ErrorCode, fmt, MallAccountDto, MallCartDto, MallCartLineDto, orderLineMoney, quantityProblem, roundToMultiple } from '@drp/shared';
+import { availableCredit, Dec, ErrorCode, fmt, MallAccountDto, MallCartDto, MallCartLineDto, MallReorderResult, orderLineMoney, quantityProblem, roundToMultiple } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
@@ -101,19 +101,24 @@ export class CartService {
    * Adds lines (a reorder) in one transaction, each raised to the product's minimum and multiple;
    * lines that cannot be ordered are skipped with the reason. Answers what was added.
    */
-  async addRounded(tx: RequestContext, dealer: MallDealer, lines: { productId: string; productName: string; qty: string }[]): Promise<{ added: number; skipped: { productId: string; productName: string; reason: string }[] }> {
+  async addRounded(tx: RequestContext, dealer: MallDealer, lines: { productId: string; productName: string; qty: string }[]): Promise<Omit<MallReorderResult, 'cart'>> {
     const rows = await this.catalog.productRows(tx, dealer, lines.map((l) => l.productId));
-    const skipped: { productId: string; productName: string; reason: string }[] = [];
+    const skipped: MallReorderResult['skipped'] = [];
+    const adjusted: MallReorderResult['adjusted'] = [];
     let added = 0;
     for (const l of lines) {
       const row = rows.get(l.productId);
       const problem = row ? this.catalog.problem(row) : { code: ErrorCode.NOT_FOUND, message: 'The product no longer exists' };
       if (problem) {
-        skipped.push({ productId: l.productId, productName: l.productName, reason: problem.message });
+        skipped.push({ productId: l.productId, productCode: row?.code ?? null, productName: l.productName, code: problem.code, reason: problem.message });
         continue;
       }
       const cur = await this.db.first(tx, this.db.k.selectFrom('mall_cart_item').select('qty').where('dealer_id', '=', dealer.id).where('product_id', '=', l.productId).forUpdate());
-      const qty = roundToMultiple(fmt(new Dec(cur?.qty ?? '0').plus(l.qty), 'qty'), { minOrderQty: row!.min_order_qty, orderMultiple: row!.order_multiple });
+      const wanted = fmt(new Dec(cur?.qty ?? '0').plus(l.qty), 'qty');
+      const qty = roundToMultiple(wanted, { minOrderQty: row!.min_order_qty, orderMultiple: row!.order_multiple });
+      if (!new Dec(qty).equals(wanted)) {
+        adjusted.push({ productId: l.productId, productName: l.productName, from: wanted, to: qty, minOrderQty: fmt(row!.min_order_qty, 'qty'), orderMultiple: fmt(row!.order_multiple, 'qty') });
+      }
       await this.db.rows(
         tx,
         this.db.k
@@ -124,7 +129,7 @@ export class CartService {
       added++;
     }
     if (added) await this.assertLineCount(tx, dealer);
-    return { added, skipped };
+    return { added, skipped, adjusted };
   }
 
   private async assertLineCount(tx: RequestContext, dealer: MallDealer): Promise<void> {

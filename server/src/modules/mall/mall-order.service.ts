@@ -7,8 +7,9 @@ import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { resolvePage } from '../../common/http/pagination';
 import { businessDate } from '../../database/business-date';
-import { InferResult, sql } from 'kysely';
+import { ExpressionBuilder, InferResult, sql } from 'kysely';
 import { DbService } from '../../database/db.service';
+import type { DB } from '../../database/schema';
 import { AuditService } from '../audit/audit.service';
 import { StorageService } from '../storage/storage.service';
 import { SalesOrderService } from '../sales/sales-order.service';
@@ -95,8 +96,8 @@ export class MallOrderService {
     const dealer = await this.dealers.requireDealer(ctx);
     const { page, pageSize, offset } = resolvePage(q, { createdAt: 'o.created_at' }, '-createdAt');
     const statuses = q.status ? q.status.split(',') : null;
-    let count = this.db.k.selectFrom('sales_order as o').select(sql<number>`count(*)::int`.as('n')).where('o.dealer_id', '=', dealer.id);
-    let rowsQ = summaryQuery(this.db).where('o.dealer_id', '=', dealer.id);
+    let count = this.db.k.selectFrom('sales_order as o').select(sql<number>`count(*)::int`.as('n')).where('o.dealer_id', '=', dealer.id).where(dealerSeesSql);
+    let rowsQ = summaryQuery(this.db).where('o.dealer_id', '=', dealer.id).where(dealerSeesSql);
     if (statuses) {
       count = count.where('o.status', 'in', statuses);
       rowsQ = rowsQ.where('o.status', 'in', statuses);
@@ -119,7 +120,9 @@ export class MallOrderService {
       const r = await this.cart.addRounded(tx, dealer, order.lines.map((l) => ({ productId: l.productId, productName: l.productName, qty: l.qty })));
       await this.audit.record(tx, {
         action: 'reorder', entity: 'mall_cart', entityId: dealer.id, orgId: dealer.id,
-        summary: `reorder of ${order.number}: ${r.added} added, ${r.skipped.length} skipped`, after: { orderId: id, added: r.added, skipped: r.skipped.map((s) => s.productId) },
+        summary: `reorder of ${order.number}: ${r.added} added, ${r.skipped.length} skipped`,
+        message: { key: 'generic', values: { action: 'reorder', entity: 'mall_cart', label: order.number } },
+        after: { orderId: id, added: r.added, skipped: r.skipped.map((s) => ({ productId: s.productId, code: s.code })), adjusted: r.adjusted.map((a) => ({ productId: a.productId, from: a.from, to: a.to })) },
       });
       return r;
     });
@@ -158,7 +161,7 @@ export class MallOrderService {
       if (e instanceof DomainError && e.code === ErrorCode.NOT_FOUND) throw notFound('order', id);
       throw e;
     });
-    if (o.dealerId !== dealer.id) throw notFound('order', id);
+    if (o.dealerId !== dealer.id || !dealerSees(o)) throw notFound('order', id);
     const productIds = [...new Set(o.lines.map((l) => l.productId))];
     const [images, shipments] = await Promise.all([
       productIds.length
@@ -202,18 +205,49 @@ export class MallOrderService {
         qty: fmt(l.qty, 'qty'), shippedQty: fmt(l.shippedQty, 'qty'), unitPrice: fmt(l.unitPrice, 'unitPrice'), amount: fmt(l.amount),
         imageUrl: url(l.productId),
       })),
-      timeline: timeline(o.status, o.events),
+      timeline: timeline(o.status, o.events, o.source === OrderSource.MALL),
       shipments: shipments.map((s): MallShipmentInfo => ({ id: s.id, number: s.number, shippedAt: new Date(s.created_at).toISOString(), logisticsCompany: s.logistics_company, trackingNo: s.tracking_no })),
-      events: o.events,
+      events: o.events.map((e) => {
+        const reason = noteReason(e.note);
+        return reason ? { ...e, note: null, reason } : { ...e, reason: null };
+      }),
     };
   }
 }
 
 /**
- * The dealer's view of an order's progress: submitted, reviewed, approved, shipped, completed
- * (each with when it happened), ending early with REJECTED or CANCELLED when it did.
+ * Which of its orders a dealer sees (我的订单, the order page, reorder; else 404): an order it
+ * placed in the mall, always, from the moment it was submitted (it starts there, PENDING_REVIEW);
+ * any other order (entered in the console, from a visit or replenishment) once it was released to
+ * the dealer, i.e. approved (`approved_at` set) and not back in DRAFT. HQ's drafts, orders waiting
+ * for HQ's own review or approval, and orders rejected or cancelled before they were ever approved
+ * are HQ's internal work and stay out of the mall. `dealerSeesSql` is the same rule in SQL.
  */
-export function timeline(status: OrderStatus, events: OrderEventDto[]): MallTimelineStep[] {
+export function dealerSees(o: { source: string; status: string; approvedAt: string | null }): boolean {
+  if (o.source === OrderSource.MALL) return true;
+  return o.approvedAt !== null && o.status !== OrderStatus.DRAFT;
+}
+
+const dealerSeesSql = (eb: ExpressionBuilder<DB & { o: DB['sales_order'] }, 'o'>) =>
+  eb.or([eb('o.source', '=', OrderSource.MALL), eb.and([eb('o.approved_at', 'is not', null), eb('o.status', '<>', OrderStatus.DRAFT)])]);
+
+/** The credit notes an order's events carry (the credit check's text) as a code and values the client words; null for a person's note. */
+export function noteReason(note: string | null): { code: string; values: Record<string, string> } | null {
+  if (!note) return null;
+  if (/^The dealer has overdue receivables/.test(note)) return { code: 'CREDIT_OVERDUE', values: {} };
+  const m = /^Credit limit (\S+) exceeded: exposure (\S+) \+ this order (\S+) is (\S+) over/.exec(note);
+  if (m) return { code: 'CREDIT_LIMIT', values: { limit: m[1], exposure: m[2], orderTotal: m[3], excess: m[4] } };
+  return null;
+}
+
+/**
+ * The dealer's view of an order's progress: submitted, reviewed (mall orders: customer service
+ * checks them; console orders have no such step), approved, shipped, completed (each with when it
+ * happened), ending early with REJECTED or CANCELLED when it did. The steps are consistent: a step
+ * is done when any later one is (an order shipped was approved, whatever its events say), with no
+ * time when it left no event. A credit note is given as a reason code, never the server's text.
+ */
+export function timeline(status: OrderStatus, events: OrderEventDto[], withReview = true): MallTimelineStep[] {
   const last = (pred: (e: OrderEventDto) => boolean) => [...events].reverse().find(pred) ?? null;
   const first = (pred: (e: OrderEventDto) => boolean) => events.find(pred) ?? null;
   const submitted = first((e) => e.action === OrderAction.SUBMIT);
@@ -221,8 +255,25 @@ export function timeline(status: OrderStatus, events: OrderEventDto[]): MallTime
   const approved = last((e) => e.toStatus === OrderStatus.APPROVED);
   const shipped = first((e) => e.action === OrderAction.SHIP);
   const completed = last((e) => e.action === OrderAction.COMPLETE);
-  const step = (key: MallTimelineStep['key'], e: OrderEventDto | null, note: string | null = e?.note ?? null): MallTimelineStep => ({ key, at: e?.at ?? null, done: !!e, note });
-  const steps = [step('SUBMITTED', submitted), step('REVIEWED', reviewed), step('APPROVED', approved), step('SHIPPED', shipped), step('COMPLETED', completed)];
+  const step = (key: MallTimelineStep['key'], e: OrderEventDto | null): MallTimelineStep => {
+    const reason = noteReason(e?.note ?? null);
+    return { key, at: e?.at ?? null, done: !!e, note: reason ? null : (e?.note ?? null), reason };
+  };
+  const steps = [
+    step('SUBMITTED', submitted),
+    ...(withReview ? [step('REVIEWED', reviewed)] : []),
+    step('APPROVED', approved),
+    step('SHIPPED', shipped),
+    step('COMPLETED', completed),
+  ];
+  const reached = ({ [OrderStatus.APPROVED]: 'APPROVED', [OrderStatus.PARTIALLY_SHIPPED]: 'SHIPPED', [OrderStatus.SHIPPED]: 'SHIPPED', [OrderStatus.COMPLETED]: 'COMPLETED' } as Partial<Record<OrderStatus, MallTimelineStep['key']>>)[status];
+  // a step is done when a later one is, or the status is at or past it
+  let later = false;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    if (steps[i].key === reached) later = true;
+    if (later) steps[i].done = true;
+    if (steps[i].done) later = true;
+  }
   if (status === OrderStatus.REJECTED || status === OrderStatus.CANCELLED) {
     const end = last((e) => e.toStatus === status);
     return [...steps.filter((s) => s.done), step(status, end)];

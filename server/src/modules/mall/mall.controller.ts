@@ -137,7 +137,7 @@ export class MallController {
 
   /** Checkout: the cart becomes a sales order (source MALL, PENDING_REVIEW) priced by the server; the cart is emptied. Honours Idempotency-Key. */
   @Post('orders')
-  @Idempotent()
+  @Idempotent({ replay: 'order' })
   @UseInterceptors(RejectPriceInterceptor)
   checkout(@Ctx() ctx: RequestContext, @Body() dto: CheckoutDto) {
     return this.orders.checkout(ctx, dto);

@@ -1,6 +1,6 @@
 import { OrderAction, OrderEventDto, OrderStatus, roundToMultiple } from '@drp/shared';
 import { availabilityOf } from './mall-catalog.service';
-import { timeline } from './mall-order.service';
+import { dealerSees, noteReason, timeline } from './mall-order.service';
 
 const ev = (action: OrderAction, from: OrderStatus | null, to: OrderStatus, at: string, note: string | null = null): OrderEventDto => ({
   id: at, action, fromStatus: from, toStatus: to, note, actorId: null, actorName: null, at,
@@ -70,5 +70,43 @@ describe('mall: status timeline', () => {
       ev(OrderAction.CANCEL, OrderStatus.APPROVED, OrderStatus.CANCELLED, '2026-12-01T04:00:00.000Z', '客户取消'),
     ]);
     expect(t.map((s) => s.key)).toEqual(['SUBMITTED', 'REVIEWED', 'APPROVED', 'CANCELLED']);
+  });
+
+  it('a console order has no review step, and its steps are consistent: approved means submitted (issue #12)', () => {
+    const events = [
+      ev(OrderAction.CREATE, null, OrderStatus.DRAFT, '2026-12-01T01:00:00.000Z'),
+      ev(OrderAction.SUBMIT, OrderStatus.DRAFT, OrderStatus.APPROVED, '2026-12-01T01:00:01.000Z'),
+    ];
+    const t = timeline(OrderStatus.APPROVED, events, false);
+    expect(t.map((s) => [s.key, s.done])).toEqual([['SUBMITTED', true], ['APPROVED', true], ['SHIPPED', false], ['COMPLETED', false]]);
+  });
+
+  it('a step missing its event is done when a later one is (never 已审核 unchecked under 已审批 checked)', () => {
+    const t = timeline(OrderStatus.SHIPPED, [...submitted, ev(OrderAction.SHIP, OrderStatus.APPROVED, OrderStatus.SHIPPED, '2026-12-02T01:00:00.000Z')]);
+    expect(t.map((s) => [s.key, s.done])).toEqual([['SUBMITTED', true], ['REVIEWED', true], ['APPROVED', true], ['SHIPPED', true], ['COMPLETED', false]]);
+    expect(t.find((s) => s.key === 'REVIEWED')!.at).toBeNull();
+    const done = t.map((s) => s.done);
+    expect(done.indexOf(false) === -1 || done.slice(done.indexOf(false)).every((d) => !d)).toBe(true);
+  });
+
+  it('credit notes become reason codes, a person\'s note stays', () => {
+    const t = timeline(OrderStatus.PENDING_REVIEW, [submitted[0], ev(OrderAction.SUBMIT, OrderStatus.DRAFT, OrderStatus.PENDING_REVIEW, '2026-12-01T01:00:01.000Z', 'The dealer has overdue receivables')]);
+    expect(t[0]).toMatchObject({ note: null, reason: { code: 'CREDIT_OVERDUE', values: {} } });
+    expect(noteReason('Credit limit 1000.00 exceeded: exposure 900.00 + this order 200.00 is 100.00 over')).toEqual({
+      code: 'CREDIT_LIMIT', values: { limit: '1000.00', exposure: '900.00', orderTotal: '200.00', excess: '100.00' },
+    });
+    expect(noteReason('重复下单')).toBeNull();
+  });
+});
+
+describe('mall: which orders a dealer sees (issue #12)', () => {
+  it('its mall orders always; other orders once approved and not back in draft', () => {
+    expect(dealerSees({ source: 'MALL', status: 'REJECTED', approvedAt: null })).toBe(true);
+    expect(dealerSees({ source: 'CONSOLE', status: 'DRAFT', approvedAt: null })).toBe(false);
+    expect(dealerSees({ source: 'CONSOLE', status: 'PENDING_APPROVAL', approvedAt: null })).toBe(false);
+    expect(dealerSees({ source: 'CONSOLE', status: 'REJECTED', approvedAt: null })).toBe(false);
+    expect(dealerSees({ source: 'CONSOLE', status: 'APPROVED', approvedAt: '2026-12-01T00:00:00Z' })).toBe(true);
+    expect(dealerSees({ source: 'CONSOLE', status: 'CANCELLED', approvedAt: '2026-12-01T00:00:00Z' })).toBe(true);
+    expect(dealerSees({ source: 'VISIT', status: 'DRAFT', approvedAt: '2026-12-01T00:00:00Z' })).toBe(false);
   });
 });

@@ -44,6 +44,8 @@ export interface TimelineStepView {
   key: MallTimelineStep['key'];
   at: string | null;
   note: string | null;
+  /** a coded reason (credit notes) the page words */
+  reason: MallTimelineStep['reason'];
   /** approved by the approval flow without a person (the server's note "auto") */
   auto: boolean;
   status: 'success' | 'process' | 'wait' | 'error';
@@ -74,6 +76,7 @@ export function timelineView(timeline: MallTimelineStep[]): TimelineView {
     key: s.key,
     at: s.at,
     note: isAutoNote(s.key, s.note) ? null : s.note,
+    reason: s.reason ?? null,
     auto: isAutoNote(s.key, s.note),
     status: ends.has(s.key) ? 'error' : s.done ? 'success' : i === active ? 'process' : 'wait',
   }));

@@ -1,0 +1,75 @@
+import { Dec, ReceiptMethod, type LedgerEntryDto, type MallReorderResult, type MallTimelineStep, type QtyRule } from '@drp/shared';
+import { qtyText } from './qty';
+
+/** vue-i18n's t / te, passed in so the wording stays pure and tested. */
+export interface Words {
+  t: (key: string, values?: Record<string, unknown>) => string;
+  te: (key: string) => boolean;
+}
+
+const METHODS = new Set<string>(Object.values(ReceiptMethod));
+
+/**
+ * A statement line's text in the dealer's language: the server writes a receipt (or its reversal)
+ * as "<METHOD> <bank reference>" ("BANK_TRANSFER ICBC-001"): the method code is worded
+ * ("银行转账 ICBC-001"); other texts (order numbers, reasons people typed) stay; an empty one is
+ * the line's type.
+ */
+export function statementLineText(w: Words, line: Pick<LedgerEntryDto, 'type' | 'summary'>): string {
+  const summary = (line.summary ?? '').trim();
+  if (!summary) return w.t(`finance.ledgerType.${line.type}`);
+  const [first, ...rest] = summary.split(' ');
+  if (!METHODS.has(first)) return summary;
+  return [w.t(`finance.receiptMethod.${first}`), ...rest].join(' ');
+}
+
+/** A timeline step's words: its coded reason worded (credit notes), else what a person typed, else nothing. */
+export function stepReason(w: Words, step: Pick<MallTimelineStep, 'note' | 'reason'>, money: (v: string) => string): string | null {
+  const r = step.reason;
+  if (r && w.te(`words.reason.${r.code}`)) {
+    const values = Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, money(v)]));
+    return w.t(`words.reason.${r.code}`, values);
+  }
+  return step.note ?? null;
+}
+
+/** "起订量 6，按 6 的整数倍订购" for a rule that says something; '' when any quantity goes (minimum ≤ 1, multiple 1). */
+export function qtyRuleText(w: Words, rule: QtyRule): string {
+  const min = new Dec(rule.minOrderQty || '0');
+  const multiple = new Dec(rule.orderMultiple || '1');
+  const hasMin = min.greaterThan(1);
+  const hasMultiple = multiple.greaterThan(0) && !multiple.equals(1);
+  if (hasMin && hasMultiple) return w.t('words.qty.rule', { min: qtyText(min.toString()), multiple: qtyText(multiple.toString()) });
+  if (hasMin) return w.t('words.qty.ruleMin', { min: qtyText(min.toString()) });
+  if (hasMultiple) return w.t('words.qty.ruleMultiple', { multiple: qtyText(multiple.toString()) });
+  return '';
+}
+
+/** The message when a typed quantity was changed to meet the rule; null when it was kept (or was no number). */
+export function qtyRoundedText(w: Words, typed: string, result: string, rule: QtyRule): string | null {
+  const s = typed.trim();
+  if (!/^\d+(\.\d+)?$/.test(s) || new Dec(s).equals(result)) return null;
+  return w.t('words.qty.rounded', { from: qtyText(s), to: result, rule: qtyRuleText(w, rule) || w.t('words.qty.ruleMin', { min: result }) });
+}
+
+export interface ReorderReport {
+  /** success: everything asked for was added as asked; warning: some lines skipped or changed; error: nothing added */
+  type: 'success' | 'warning' | 'error';
+  title: string;
+  /** one line per skipped or changed product, saying why */
+  details: string[];
+}
+
+/** What a reorder did, in words: how many products were added, which could not be and why, which quantities were changed. */
+export function reorderReport(w: Words, r: Pick<MallReorderResult, 'added' | 'skipped'> & { adjusted?: MallReorderResult['adjusted'] }): ReorderReport {
+  const skipped = r.skipped.map((s) => {
+    const code = s.code && w.te(`words.reorder.skipped.${s.code}`) ? s.code : 'other';
+    return w.t(`words.reorder.skipped.${code}`, { name: s.productName, code: s.productCode ?? '' });
+  });
+  const adjusted = (r.adjusted ?? []).map((a) =>
+    w.t('words.reorder.adjusted', { name: a.productName, from: qtyText(a.from), to: qtyText(a.to), min: qtyText(a.minOrderQty), multiple: qtyText(a.orderMultiple) }),
+  );
+  const details = [...(skipped.length ? [w.t('words.reorder.skippedTitle'), ...skipped] : []), ...adjusted];
+  if (r.added === 0) return { type: 'error', title: w.t('words.reorder.noneAdded'), details };
+  return { type: details.length ? 'warning' : 'success', title: w.t('words.reorder.added', { n: r.added }), details };
+}
