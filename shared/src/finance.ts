@@ -129,6 +129,8 @@ export interface ReceivableDto {
   openAmount: string;
   /** today minus the due date: negative while not yet due */
   daysOverdue: number;
+  /** the invoices issued for its shipment (数电 number, else code + number); absent when none */
+  invoiceNumbers?: string[];
 }
 
 export enum LedgerEntryType {
@@ -149,6 +151,8 @@ export interface LedgerEntryDto {
   credit: string;
   /** running balance after this line (owed by the dealer; negative = prepaid) */
   balance: string;
+  /** a shipment's invoices (数电 number, else code + number); absent when none */
+  invoiceNumbers?: string[];
 }
 
 export interface StatementView {

@@ -156,10 +156,9 @@ export function normalizeInvoiceNumber(raw: string | number | null | undefined):
   const d = digitsOnly(raw);
   return d && d.length < 8 ? d.padStart(8, '0') : d;
 }
-/** 数电 number (20 digits) normalised: digits only, leading zeros restored. */
+/** 数电 number (20 digits) normalised: digits only. It starts with the year (never 0), so nothing is padded: a short one is wrong. */
 export function normalizeElecNumber(raw: string | number | null | undefined): string {
-  const d = digitsOnly(raw);
-  return d && d.length < 20 ? d.padStart(20, '0') : d;
+  return digitsOnly(raw);
 }
 
 export const isElecType = (type: string) => ELEC_TYPES.includes(type);

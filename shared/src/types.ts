@@ -25,6 +25,8 @@ export interface OrgDto extends OrgRef {
   /** dealers only */
   settlementMethod: SettlementMethod | null;
   remark: string | null;
+  /** 统一社会信用代码 / 纳税人识别号 (checked by shared taxIdProblem); the invoice buyer's tax id for a dealer */
+  taxId?: string | null;
   childCount: number;
   version: number;
   createdAt: string;

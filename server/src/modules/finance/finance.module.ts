@@ -3,6 +3,7 @@ import { ApprovalDocType } from '@drp/shared';
 import { ApprovalModule } from '../approval/approval.module';
 import { ApprovalRegistry } from '../approval/approval-registry';
 import { DocumentKernel } from '../../kernel/document-kernel.service';
+import { InvoicingModule } from '../invoicing/invoicing.module';
 import { OrgModule } from '../org/org.module';
 import { CreditService } from './credit.service';
 import { FinanceController } from './finance.controller';
@@ -18,7 +19,7 @@ import { StatementService } from './statement.service';
  * reversals go through the approval workflow (RECEIPT_REVERSAL).
  */
 @Module({
-  imports: [OrgModule, ApprovalModule],
+  imports: [OrgModule, ApprovalModule, InvoicingModule],
   controllers: [FinanceController],
   providers: [CreditService, ReceivableService, ReceiptService, StatementService],
   exports: [CreditService, ReceivableService, ReceiptService, StatementService],

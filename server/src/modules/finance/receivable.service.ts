@@ -9,6 +9,7 @@ import { escapeLike, resolvePage } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { EventBus } from '../../kernel/events';
+import { InvoiceService } from '../invoicing/invoice.service';
 import { OrgService } from '../org/org.service';
 import type {} from '../sales/sales.events';
 import { CreditService } from './credit.service';
@@ -46,6 +47,7 @@ export class ReceivableService {
     private readonly db: DbService,
     private readonly credit: CreditService,
     private readonly orgs: OrgService,
+    private readonly invoices: InvoiceService,
     events: EventBus,
   ) {
     // sales posts shipments and returns; their money is booked here, in the same transaction (at its end)
@@ -299,8 +301,11 @@ export class ReceivableService {
           .limit(pageSize),
       ),
     ]);
+    // the invoice numbers of each shipment come from invoicing (its exported service)
+    const invoiced = await this.invoices.numbersForShipments(ctx, rows.map((r) => r.shipment_id));
     return {
       items: rows.map((r) => ({
+        ...(invoiced.get(r.shipment_id) ? { invoiceNumbers: invoiced.get(r.shipment_id) } : {}),
         id: r.id,
         number: r.number,
         shipmentId: r.shipment_id,
@@ -387,6 +392,7 @@ export class ReceivableService {
           .orderBy('e.doc_number'),
       ),
     ]);
+    const invoiced = await this.invoices.numbersForShipments(ctx, rows.filter((r) => r.type === LedgerEntryType.SHIPMENT).map((r) => r.doc_id));
     let balance = new Dec(opening.balance);
     let shipments = new Dec(0);
     let returns = new Dec(0);
@@ -397,7 +403,8 @@ export class ReceivableService {
       if (r.type === LedgerEntryType.RETURN) returns = returns.plus(r.credit);
       if (r.type === LedgerEntryType.RECEIPT) receipts = receipts.plus(r.credit);
       if (r.type === LedgerEntryType.RECEIPT_REVERSAL) receipts = receipts.minus(r.debit);
-      return { date: r.d, type: r.type, docId: r.doc_id, docNumber: r.doc_number, summary: r.summary ?? '', debit: fmt(r.debit), credit: fmt(r.credit), balance: fmt(balance) };
+      const numbers = r.type === LedgerEntryType.SHIPMENT ? invoiced.get(r.doc_id) : undefined;
+      return { date: r.d, type: r.type, docId: r.doc_id, docNumber: r.doc_number, summary: r.summary ?? '', debit: fmt(r.debit), credit: fmt(r.credit), balance: fmt(balance), ...(numbers ? { invoiceNumbers: numbers } : {}) };
     });
     return {
       dealerId,

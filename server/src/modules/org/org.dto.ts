@@ -16,6 +16,8 @@ class OrgFieldsDto {
   /** dealers only */
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsEnum(SettlementMethod) settlementMethod?: SettlementMethod | null;
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(500) remark?: string | null;
+  /** 统一社会信用代码 / 纳税人识别号: checked by the service (400 TAX_ID_INVALID naming taxId) */
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(30) taxId?: string | null;
 }
 
 export class CreateOrgDto extends OrgFieldsDto {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ALLOWED_PARENT_TYPES, CompanyHeaderDto, ErrorCode, OrgDto, OrgStatus, OrgTreeNode, OrgType, Paged, sellingBranch, SettlementMethod } from '@drp/shared';
+import { ALLOWED_PARENT_TYPES, CompanyHeaderDto, ErrorCode, OrgDto, OrgStatus, OrgTreeNode, OrgType, Paged, sellingBranch, SettlementMethod, normalizeTaxId, taxIdProblem } from '@drp/shared';
 import { RawBuilder, Selectable, sql } from 'kysely';
 import { QueryFailedError } from 'typeorm';
 import { RequestContext } from '../../common/context/request-context';
@@ -21,7 +21,7 @@ function toOrg(r: OrgRow): Organization {
   return {
     id: r.id, code: r.code, name: r.name, type: r.type as OrgType, parentId: r.parent_id, path: r.path, depth: r.depth, status: r.status as OrgStatus,
     contact: r.contact, phone: r.phone, address: r.address, region: r.region, longitude: r.longitude, latitude: r.latitude, priceLevel: r.price_level,
-    settlementMethod: r.settlement_method as SettlementMethod | null, remark: r.remark, version: r.version, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+    settlementMethod: r.settlement_method as SettlementMethod | null, remark: r.remark, taxId: r.tax_id, version: r.version, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
   };
 }
 
@@ -168,6 +168,7 @@ export class OrgService {
               longitude: dto.longitude ?? null,
               latitude: dto.latitude ?? null,
               remark: dto.remark ?? null,
+              tax_id: checkedTaxId(dto.taxId),
               price_level: fields.priceLevel,
               settlement_method: fields.settlementMethod,
             })
@@ -191,6 +192,7 @@ export class OrgService {
         for (const f of DEALER_ONLY) if (changes[f] !== undefined && changes[f] !== null) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${f} applies to dealers only`, { field: f });
       }
       if (changes.name !== undefined) changes.name = changes.name.trim();
+      if (changes.taxId !== undefined) changes.taxId = checkedTaxId(changes.taxId);
       Object.assign(org, changes);
       const saved = toOrg(
         await this.db.one(
@@ -199,7 +201,7 @@ export class OrgService {
             .updateTable('organization')
             .set((eb) => ({
               name: org.name, contact: org.contact, phone: org.phone, address: org.address, region: org.region, longitude: org.longitude, latitude: org.latitude,
-              price_level: org.priceLevel, settlement_method: org.settlementMethod, remark: org.remark, version: eb('version', '+', 1),
+              price_level: org.priceLevel, settlement_method: org.settlementMethod, remark: org.remark, tax_id: org.taxId, version: eb('version', '+', 1),
             }))
             .where('id', '=', id)
             .returningAll(),
@@ -382,6 +384,18 @@ function dealerFields(type: OrgType, dto: CreateOrgDto): Pick<Organization, 'pri
   return { priceLevel: null, settlementMethod: null };
 }
 
+/**
+ * THE check of an organisation's tax id (统一社会信用代码, GB 32100-2015 check character, shared
+ * taxIdProblem): a bad one is a 400 naming the field; empty or null clears it. Dealers' tax ids are
+ * the buyer ids of their invoices.
+ */
+export function checkedTaxId(value: string | null | undefined): string | null {
+  if (value === undefined || value === null || !value.trim()) return null;
+  const problem = taxIdProblem(value);
+  if (problem) throw new DomainError(ErrorCode.TAX_ID_INVALID, `taxId is not a valid 统一社会信用代码 / tax id (${problem.toLowerCase()})`, { field: 'taxId', reason: problem });
+  return normalizeTaxId(value);
+}
+
 export function toDto(o: Organization, raw: Record<string, unknown> = {}): OrgDto {
   return {
     id: o.id,
@@ -400,6 +414,7 @@ export function toDto(o: Organization, raw: Record<string, unknown> = {}): OrgDt
     priceLevel: o.priceLevel,
     settlementMethod: o.settlementMethod,
     remark: o.remark,
+    taxId: o.taxId,
     childCount: Number(raw.child_count ?? 0),
     version: o.version,
     createdAt: o.createdAt.toISOString(),

@@ -21,6 +21,7 @@ export class Organization {
   @Column({ name: 'price_level', type: 'smallint', nullable: true }) priceLevel: number | null;
   @Column({ name: 'settlement_method', type: 'varchar', nullable: true }) settlementMethod: SettlementMethod | null;
   @Column({ type: 'varchar', nullable: true }) remark: string | null;
+  @Column({ name: 'tax_id', type: 'varchar', nullable: true }) taxId: string | null;
   @VersionColumn() version: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
