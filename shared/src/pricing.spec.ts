@@ -113,3 +113,22 @@ describe('isBelowFloor', () => {
     expect(isBelowFloor('1', null)).toBe(false);
   });
 });
+
+describe('resolvePrice: a made price is rounded to the company price scale (issue #12)', () => {
+  const juice = { ...base, levelPrice: '3.5900', basePrice: '3.5900' };
+  const off8 = promo({ kind: PromotionKind.PERCENT_OFF, value: '8' });
+  it('92 折 of 3.59 is 3.30 at scale 2 (half up), 3.3028 at scale 4', () => {
+    expect(resolvePrice({ ...juice, promotions: [off8], priceScale: 2 }).unitPrice).toBe('3.3000');
+    expect(resolvePrice({ ...juice, promotions: [off8], priceScale: 4 }).unitPrice).toBe('3.3028');
+    expect(resolvePrice({ ...juice, promotions: [off8] }).unitPrice).toBe('3.3028');
+    expect(resolvePrice({ ...juice, promotions: [off8], priceScale: 0 }).unitPrice).toBe('3.0000');
+  });
+  it('half up: 2.125 -> 2.13 at scale 2', () => {
+    expect(resolvePrice({ ...base, levelPrice: '2.5000', promotions: [promo({ kind: PromotionKind.PERCENT_OFF, value: '15' })], priceScale: 2 }).unitPrice).toBe('2.1300');
+  });
+  it('typed prices are kept; a rounded promotion never costs more than the fallback', () => {
+    expect(resolvePrice({ ...base, levelPrice: '3.2951', priceScale: 2 }).unitPrice).toBe('3.2951');
+    // 3.2954 rounds to 3.30, above the 3.2951 fallback: the fallback stays
+    expect(resolvePrice({ ...base, levelPrice: '3.2951', promotions: [promo({ value: '3.2954' })], priceScale: 2 }).source).toBe(PriceSource.LEVEL);
+  });
+});

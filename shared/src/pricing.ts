@@ -12,6 +12,10 @@ import { PriceSource, PromotionKind } from './catalog';
  * - Promotions active at the instant (starts <= at < ends) whose min qty is met: a special price,
  *   or a percent off the fallback. The lowest wins, and it is used only when it does not cost the
  *   dealer more than the fallback (a promotion never raises a negotiated price).
+ * - A promotion's price is MADE here, so it is rounded half up to the company's unit-price scale
+ *   (`priceScale`, T+'s 单价小数位数, default 4): 92 折 of 3.59 is 3.30 at scale 2, not 3.3028,
+ *   and what the dealer is shown is what the order charges. Typed prices (base, level, price
+ *   book) are kept as they were entered.
  */
 export interface PromotionCandidate {
   id: string;
@@ -44,6 +48,8 @@ export interface ResolveInput {
   levelPrice: string | null;
   promotions: PromotionCandidate[];
   priceBookItems: PriceBookCandidate[];
+  /** decimals a made (promotion) price is rounded to, half up; 0..4, default 4 */
+  priceScale?: number;
 }
 
 export interface ResolveOutput {
@@ -57,13 +63,14 @@ export function resolvePrice(input: ResolveInput): ResolveOutput {
   const qty = new Dec(input.qty);
   const fallback = resolveFallback(input, qty);
   const at = Date.parse(input.at);
+  const scale = Math.min(4, Math.max(0, input.priceScale ?? 4));
   let best: ResolveOutput | null = null;
   for (const p of input.promotions) {
     if (!(Date.parse(p.startsAt) <= at && at < Date.parse(p.endsAt))) continue;
     if (qty.lessThan(p.minQty)) continue;
     const price =
       p.kind === PromotionKind.SPECIAL_PRICE ? new Dec(p.value) : new Dec(fallback.unitPrice).times(new Dec(100).minus(p.value)).div(100);
-    const unitPrice = fmt(price, 'unitPrice');
+    const unitPrice = fmt(price.toDecimalPlaces(scale, Dec.ROUND_HALF_UP), 'unitPrice');
     if (!best || new Dec(unitPrice).lessThan(best.unitPrice) || (new Dec(unitPrice).equals(best.unitPrice) && p.id < best.sourceId!)) {
       best = { unitPrice, source: PriceSource.PROMOTION, sourceId: p.id, sourceName: p.name };
     }

@@ -101,9 +101,11 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'common', table: 'role', why: 'userScopeContains: a role carries the data-scope kind the inverse scope rule reads' },
   // notifications:
   { module: 'notifications', table: 'receivable', why: 'sign-in warnings: one scoped count of overdue receivables per sign-in; calling finance would make notifications depend on finance, which depends on approval, which notifies (a module cycle)' },
+  { module: 'notifications', table: 'sales_order', why: 'sign-in warnings: one scoped count of mall orders waiting for review (PENDING_REVIEW) per sign-in; calling sales would make notifications depend on sales, which depends on approval, which notifies (a module cycle)' },
   { module: 'notifications', table: 'stock', why: 'sign-in warnings: one scoped count of low stock rows per sign-in; calling inventory would make notifications depend on inventory, which depends on approval, which notifies (a module cycle)' },
   // catalog:
   // pricing:
+  { module: 'pricing', table: 'company_settings', why: 'the price resolver rounds promotion prices to the company unit-price scale (单价小数位数), read inside the one resolve query (benched) rather than a second round trip' },
   { module: 'pricing', table: 'category', why: 'the price resolver matches promotions to category subtrees: resolved in one query for a whole cart or catalog page (ARCHITECTURE §7)' },
   { module: 'pricing', table: 'price_level', why: 'the price resolver names the dealer\'s wholesale level: resolved in one query for a whole cart or catalog page (ARCHITECTURE §7)' },
   { module: 'pricing', table: 'product_price', why: 'the price resolver reads the dealer\'s level price and the level-10 floor: resolved in one query for a whole cart or catalog page (ARCHITECTURE §7)' },

@@ -23,13 +23,17 @@ interface CandidateRow {
   level_name: Selectable<DB['price_level']>['name'] | null;
   books: PriceBookCandidate[];
   promos: PromotionCandidate[];
+  /** the company's unit-price scale (company_settings.price_scale), read in the same query */
+  price_scale: Selectable<DB['company_settings']>['price_scale'] | null;
 }
 
 /**
  * One SQL query gathers, for a whole list of products, every candidate the rule needs (the
  * dealer's level price, its price-book items, the promotions that cover the product and reach the
  * dealer); `resolvePrice` in @drp/shared decides. The cost stays flat as rules and products grow:
- * no per-product round trips, no chained recomputation.
+ * no per-product round trips, no chained recomputation. The company's unit-price scale rides along
+ * in the same query (a promotion's price is made to it, half up: what the dealer is shown is what
+ * the order charges, carts and orders alike, since both price through here).
  */
 export const RESOLVE_SQL = `
   WITH d AS MATERIALIZED (
@@ -59,6 +63,7 @@ export const RESOLVE_SQL = `
       FROM product p JOIN category pc ON pc.id = p.category_id WHERE p.id = ANY($2::uuid[])
   )
   SELECT p.id, p.base_price, p.floor_price, lp.price AS level_price, l10.price AS level10_price, d.price_level AS level, pl.name AS level_name,
+         (SELECT cs.price_scale FROM company_settings cs WHERE cs.id = 1) AS price_scale,
          COALESCE((SELECT json_agg(json_build_object('bookId', i.book_id, 'bookName', i.book_name, 'validFrom', to_char(i.valid_from, 'YYYY-MM-DD'),
                                                      'validTo', to_char(i.valid_to, 'YYYY-MM-DD'), 'minQty', i.min_qty::text, 'price', i.price::text))
                      FROM items i WHERE i.product_id = p.id), '[]') AS books,
@@ -128,6 +133,7 @@ export class PriceResolverService {
         levelPrice: r.level_price,
         promotions: r.promos,
         priceBookItems: r.books,
+        priceScale: r.price_scale ?? 2,
       });
       const floor = r.floor_price ?? r.level10_price;
       return {
