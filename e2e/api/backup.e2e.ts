@@ -9,6 +9,8 @@ import { writeBackup } from '../../server/src/modules/backup/archive';
 import { restoreBackup, RestoreRefused } from '../../server/src/modules/backup/restore';
 import { BackupFileError, isBackupFileName } from '../../server/src/modules/backup/manifest';
 import { LOCK_KEY } from '../../server/src/modules/backup/runner';
+import { BACKUP_JOB } from '../../server/src/modules/backup/backup.service';
+import { JobsService } from '../../server/src/modules/jobs/jobs.service';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, dropDatabase, withDatabase } from '../support/pg-server';
 
@@ -151,16 +153,19 @@ describe('backup and restore', () => {
     expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM backup_run'))[0].n).toBe(1);
   });
 
-  it('keeps the newest BACKUP_KEEP files in the folder and never touches other files', async () => {
+  it('the daily job writes a backup too; the newest BACKUP_KEEP files are kept, other files never touched', async () => {
     const dir = path.join(dataDir, 'backups');
     fs.writeFileSync(path.join(dir, 'keep-me.txt'), 'not a backup');
     const first = (await t.http.get('/api/backups').set(bearer(admin)).expect(200)).body.items[0];
-    for (let i = 0; i < 2; i++) await waitFor((await t.http.post('/api/backups').set(bearer(admin)).expect(201)).body.id);
+    await waitFor((await t.http.post('/api/backups').set(bearer(admin)).expect(201)).body.id);
+    // the daily job's handler (as pg-boss runs it on BACKUP_CRON)
+    await t.app.get(JobsService).runNow(BACKUP_JOB);
     const files = fs.readdirSync(dir).sort();
     expect(files.filter(isBackupFileName)).toHaveLength(2);
     expect(files).toContain('keep-me.txt');
     const list = (await t.http.get('/api/backups').set(bearer(admin)).expect(200)).body;
     expect(list.total).toBe(3);
+    expect(list.items[0]).toMatchObject({ trigger: 'JOB', status: 'SUCCEEDED', requestedById: null, fileExists: true });
     expect(list.items.find((r: { id: string }) => r.id === first.id).fileExists).toBe(false);
     expect(list.items.filter((r: { fileExists: boolean }) => r.fileExists)).toHaveLength(2);
   });

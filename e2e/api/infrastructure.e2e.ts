@@ -7,6 +7,7 @@ import { MAINTENANCE_JOB } from '../../server/src/modules/jobs/maintenance.job';
 import { ESCALATION_JOB } from '../../server/src/modules/approval/approval.service';
 import { MONTH_END_JOB } from '../../server/src/modules/finance/statement.service';
 import { OUTBOX_JOB } from '../../server/src/kernel/outbox.service';
+import { BACKUP_JOB } from '../../server/src/modules/backup/backup.service';
 import { bootTestApp, TestApp } from '../support/test-app';
 
 describe('document numbers and transactions', () => {
@@ -78,7 +79,7 @@ describe('background jobs on pg-boss', () => {
     expect((await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM auth_session WHERE expires_at < now() - interval '7 days'`))[0].n).toBe(0);
   });
 
-  it('keeps the schedules in pg-boss, in the company time zone: month-end statements, approval escalation, maintenance', async () => {
+  it('keeps the schedules in pg-boss, in the company time zone: month-end statements, approval escalation, maintenance, backup', async () => {
     const rows = await t.sql<{ name: string; cron: string; timezone: string }>('SELECT name, cron, timezone FROM pgboss.schedule ORDER BY name');
     expect(rows).toEqual([
       { name: ESCALATION_JOB, cron: '*/10 * * * *', timezone: 'Asia/Shanghai' },
@@ -86,6 +87,8 @@ describe('background jobs on pg-boss', () => {
       { name: MAINTENANCE_JOB, cron: '17 * * * *', timezone: 'Asia/Shanghai' },
       // the outbox (SMS / e-mail deliveries, ...) is drained every minute
       { name: OUTBOX_JOB, cron: '* * * * *', timezone: 'Asia/Shanghai' },
+      // the daily backup (BACKUP_CRON)
+      { name: BACKUP_JOB, cron: '30 2 * * *', timezone: 'Asia/Shanghai' },
     ].sort((a, b) => a.name.localeCompare(b.name)));
   });
 
