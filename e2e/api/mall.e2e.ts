@@ -331,7 +331,8 @@ describe('dealer mall: catalog, cart, checkout, orders, contents, dealer account
     await post(d2, `/api/mall/orders/${o.id}/reorder`).expect(404);
     const list = (await get(d2, '/api/mall/orders?pageSize=200').expect(200)).body;
     expect(list.items.length).toBeGreaterThan(0);
-    expect(list.total).toBe(await count('sales_order', 'dealer_id = $1', [dealer2Id]));
+    // its own orders as the dealer sees them (issue #12): mall orders, and other orders once approved (not HQ's drafts)
+    expect(list.total).toBe(await count('sales_order', `dealer_id = $1 AND (source = 'MALL' OR (approved_at IS NOT NULL AND status <> 'DRAFT'))`, [dealer2Id]));
     const [st] = await t.sql<{ id: string }>('SELECT id FROM statement WHERE dealer_id = $1 LIMIT 1', [dealer1Id]);
     await get(d2, `/api/statements/${st.id}`).expect(404);
     await get(d1, `/api/statements/${st.id}`).expect(200);

@@ -54,6 +54,13 @@ const words: WordsMessages = {
       other: 'record',
     },
   },
+  review: {
+    fixQty: 'The quantity on line {lines} is not valid: correct it to see the total and the credit again',
+  },
+  credit: {
+    policy: 'Credit policy',
+    breakdown: 'receivables {receivables} · orders {orders}',
+  },
   status: {
     DRAFT: 'Draft',
     PENDING_REVIEW: 'Pending review',

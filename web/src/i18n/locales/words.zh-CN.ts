@@ -57,6 +57,15 @@ const words = {
       other: '记录',
     },
   },
+  /** the review dialog (审核) of a mall order */
+  review: {
+    fixQty: '第 {lines} 行的数量有误，改正后再计算金额与信用额度',
+  },
+  /** the credit table's merged cells */
+  credit: {
+    policy: '信用政策',
+    breakdown: '应收 {receivables} · 订单 {orders}',
+  },
   /** statuses named in audit entries, by code */
   status: {
     DRAFT: '草稿',
