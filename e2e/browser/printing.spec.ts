@@ -60,7 +60,7 @@ describe('printing', () => {
     expect(await tab.getByTestId('print-toolbar').isVisible()).toBe(false);
     await tab.setViewportSize({ width: 794, height: 1123 });
     await screenshot(tab, `printing-${name}-print-media`);
-    await tab.emulateMedia({ media: 'screen' });
+    await tab.emulateMedia({ media: null });
 
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const a4 = await tab.pdf({ preferCSSPageSize: true, printBackground: true });
@@ -75,6 +75,11 @@ describe('printing', () => {
     await tab.setViewportSize({ width: 1440, height: 900 });
     await tab.getByTestId('print-paper-241x140').click();
     await tab.locator('[data-paper="241x140"]').waitFor();
+    await tab.emulateMedia({ media: 'print' });
+    await tab.setViewportSize({ width: 911, height: 529 });
+    await screenshot(tab, `printing-${name}-241-print-media`);
+    await tab.emulateMedia({ media: null });
+    await tab.setViewportSize({ width: 1440, height: 900 });
     const form = await tab.pdf({ preferCSSPageSize: true, printBackground: true });
     fs.writeFileSync(path.join(SCREENSHOT_DIR, `printing-${name}-241x140.pdf`), form);
     const formFacts = pdfFacts(form);

@@ -14,6 +14,11 @@ const print: PrintMessages = {
     '241x140': '241 × 140 mm continuous form (half)',
     '241x280': '241 × 280 mm continuous form (full)',
   },
+  paperShort: {
+    a4: 'A4',
+    '241x140': '241 × 140',
+    '241x280': '241 × 280',
+  },
   page: 'Page {page} of {pages}',
   loading: 'Preparing the document…',
   notFound: 'This document does not exist, or you may not see it',
