@@ -115,7 +115,7 @@ describe('requests', () => {
       id: 'l1', lineNo: 1, productId: 'p1', productCode: 'SP0001', productName: '矿泉水', spec: '550ml', baseUnit: '瓶',
       qty: '24.000', unitPrice: '1.2000', listPrice: '1.5000', priceSource: 'MANUAL', priceRefId: null, priceRefName: null,
       floorPrice: '1.0000', belowFloor: false, discountRate: '0.0500', taxRate: '0.13', amount: '27.36', taxAmount: '3.15',
-      shippedQty: '0.000', shippedAmount: '0.00', returnedQty: '0.000', remark: null,
+      shippedQty: '0.000', shippedAmount: '0.00', returnedQty: '0.000', reservedQty: '0.000', remark: null,
     } as OrderLineDto;
     const [d] = draftsFromOrder([base, { ...base, priceSource: PriceSource.LEVEL }]).slice(0, 1);
     expect(d).toMatchObject({ productId: 'p1', qty: '24', discount: '5', unitPrice: '1.20', remark: '' });

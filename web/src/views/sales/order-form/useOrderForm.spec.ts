@@ -32,6 +32,7 @@ function answer(input: OrderPreviewInput): OrderPreview {
       shippedQty: '0.000',
       shippedAmount: '0.00',
       returnedQty: '0.000',
+      reservedQty: '0.000',
       remark: null,
       available: '50.000',
     })),
