@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { ErrorCode, RECON_CATEGORIES } from '@drp/shared';
 import { RequestContext } from '../../server/src/common/context/request-context';
@@ -223,5 +225,15 @@ describe('invoice reconciliation', () => {
     const big = Buffer.alloc(11 * 1024 * 1024, 1);
     const res = await t.http.post(`/api/invoices/${ids.S1}/attachments`).set(bearer(admin)).attach('file', big, { filename: 'big.pdf', contentType: 'application/pdf' }).expect(413);
     expect(res.body.code).toBe(ErrorCode.PAYLOAD_TOO_LARGE);
+  });
+
+  it('the sample export in the repo (scripts/make-platform-export.mjs) shows one finding of every category against the demo data', async () => {
+    const sample = readFileSync(path.join(__dirname, '../fixtures/platform-export-sample.xlsx'));
+    const run = (await upload(sample, 'platform-export-sample.xlsx').expect(201)).body;
+    expect(run).toMatchObject({ platformRows: 6, dateFrom: '2026-06-03', dateTo: '2026-06-20' });
+    expect(run.counts).toEqual(Object.fromEntries(RECON_CATEGORIES.map((c) => [c, 1])));
+    const items = (await get(`/api/invoice-reconciliations/${run.id}/findings?pageSize=50`).expect(200)).body.items;
+    expect(items.find((f: { category: string }) => f.category === 'MATCHED')).toMatchObject({ code: '011001900211', number: '00012345' });
+    expect(items.find((f: { category: string }) => f.category === 'MISSING_ON_PLATFORM')).toMatchObject({ elecNumber: '26112000000000900004' });
   });
 });

@@ -23,7 +23,7 @@ import { SupplementService, supplementLink } from './supplement.service';
   imports: [ApprovalModule, NotificationsModule],
   controllers: [ReconciliationController, InvoiceController, MallInvoiceController],
   providers: [InvoiceService, SupplementService, RegisterImportService, ReconciliationService],
-  exports: [InvoiceService],
+  exports: [InvoiceService, SupplementService],
 })
 export class InvoicingModule implements OnModuleInit {
   constructor(

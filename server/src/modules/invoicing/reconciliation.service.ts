@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Injectable, Logger } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import {
-  Dec, ErrorCode, fmt, INVOICE_STATUS_ZH, INVOICE_TYPE_LABEL_ZH, InvoiceKind, invoiceLabel, InvoiceStatus, InvoiceType, RECON_CATEGORIES, ReconCategory,
+  Dec, ErrorCode, INVOICE_STATUS_ZH, INVOICE_TYPE_LABEL_ZH, InvoiceKind, invoiceLabel, InvoiceStatus, InvoiceType, RECON_CATEGORIES, ReconCategory,
 } from '@drp/shared';
 import { sql, SqlBool } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';

@@ -20,6 +20,9 @@ import { seedSalesDemo } from './sales-demo';
 import { seedApprovalDemo } from './approval-demo';
 import { seedMallDemo } from './mall-demo';
 import { seedApprovalDocsDemo } from './approval-docs-demo';
+import { seedInvoiceDemo } from './invoice-demo';
+import { InvoiceService } from '../invoicing/invoice.service';
+import { SupplementService } from '../invoicing/supplement.service';
 import { ApprovalFlowService } from '../approval/approval-flow.service';
 import { ApprovalService } from '../approval/approval.service';
 import { FINAL_STAGE } from '../../kernel/events';
@@ -43,6 +46,8 @@ export class SeedService {
     private readonly statements: StatementService,
     private readonly flows: ApprovalFlowService,
     private readonly approvals: ApprovalService,
+    private readonly invoices: InvoiceService,
+    private readonly supplements: SupplementService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -103,6 +108,7 @@ export class SeedService {
     await seedApprovalDemo({ db: this.db, flows: this.flows, approvals: this.approvals, orders: this.orders }, tx, orgIds);
     await seedMallDemo(this.db, tx, orgIds);
     await seedApprovalDocsDemo(this.flows, tx, orgIds);
+    await seedInvoiceDemo({ db: this.db, flows: this.flows, invoices: this.invoices, supplements: this.supplements }, tx, orgIds, today);
     // everything above shares the transaction's now(): a minute apart in numbering order, lists sort as they were made
     // (orders are numbered at the end of the transaction: this runs after that, and after the end-of-transaction postings)
     this.db.beforeCommit(
