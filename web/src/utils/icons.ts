@@ -36,6 +36,7 @@ import {
   Picture,
   Postcard,
   Checked,
+  FolderChecked,
 } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 
@@ -46,6 +47,7 @@ export const ICONS = {
   users: User,
   roles: Key,
   audit: Document,
+  backup: FolderChecked,
   mall: ShoppingCart,
   system: Setting,
   profile: Avatar,

@@ -11,6 +11,7 @@ import print from './print.en';
 import words from './words.en';
 import invoice from './invoice.en';
 import stockControl from './stockControl.en';
+import backup from './backup.en';
 
 const en: MessageSchema = {
   app: {
@@ -335,6 +336,7 @@ const en: MessageSchema = {
     'roles:view': 'View roles',
     'roles:manage': 'Manage roles',
     'audit:view': 'View audit log',
+    'system:backup': 'Backups',
     'products:view': 'View products',
     'products:manage': 'Manage products',
     'prices:view': 'View prices',
@@ -1263,6 +1265,7 @@ const en: MessageSchema = {
   words,
   invoice,
   stockControl,
+  backup,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',
     MALFORMED_JSON: 'The request was malformed',
@@ -1287,6 +1290,7 @@ const en: MessageSchema = {
     IDEMPOTENCY_IN_PROGRESS: 'The request is still being processed',
     INTERNAL: 'Server error, please try again later',
     SERVICE_UNAVAILABLE: 'Service temporarily unavailable, please try again later',
+    BACKUP_RUNNING: 'A backup is already being written: try again when it is done',
     ORG_HAS_CHILDREN: 'This organization has children and cannot be deleted. Disable it instead.',
     ORG_HAS_DOCUMENTS: 'This organization has users or documents and cannot be deleted. Disable it instead.',
     ORG_INVALID_PARENT: 'This type of organization cannot sit under the chosen parent',

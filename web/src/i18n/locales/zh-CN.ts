@@ -12,6 +12,7 @@ import print from './print.zh-CN';
 import words from './words.zh-CN';
 import invoice from './invoice.zh-CN';
 import stockControl from './stockControl.zh-CN';
+import backup from './backup.zh-CN';
 
 const zhCN = {
   app: {
@@ -336,6 +337,7 @@ const zhCN = {
     'roles:view': '查看角色',
     'roles:manage': '管理角色',
     'audit:view': '查看审计日志',
+    'system:backup': '数据备份',
     'products:view': '查看商品',
     'products:manage': '管理商品',
     'prices:view': '查看价格',
@@ -1264,6 +1266,7 @@ const zhCN = {
   words,
   invoice,
   stockControl,
+  backup,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
     MALFORMED_JSON: '请求格式错误',
@@ -1288,6 +1291,7 @@ const zhCN = {
     IDEMPOTENCY_IN_PROGRESS: '请求正在处理中，请稍候',
     INTERNAL: '服务器内部错误，请稍后重试',
     SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后重试',
+    BACKUP_RUNNING: '已有备份正在进行，请等它完成后再试',
     ORG_HAS_CHILDREN: '该机构下还有下级机构，不能删除；如不再使用，请改为停用',
     ORG_HAS_DOCUMENTS: '该机构已有用户或业务单据，不能删除；如不再使用，请改为停用',
     ORG_INVALID_PARENT: '该类型的机构不能放在所选上级机构下',

@@ -1,6 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router';
 
-/** 组织与权限: organisations, users, roles and the audit log. */
+/** 组织与权限: organisations, users, roles, the audit log and backups. */
 const routes: RouteRecordRaw[] = [
   {
     path: '/system',
@@ -31,6 +31,18 @@ const routes: RouteRecordRaw[] = [
         name: 'audit-logs',
         component: () => import('@/views/audit/index.vue'),
         meta: { title: 'menu.audit', icon: 'audit', perm: 'audit:view', order: 4 },
+      },
+      {
+        path: '/system/backups',
+        name: 'backups',
+        component: () => import('@/views/system/backup/index.vue'),
+        meta: { title: 'backup.menu', icon: 'backup', perm: 'system:backup', order: 5 },
+      },
+      {
+        path: '/system/settings',
+        name: 'company-settings',
+        component: () => import('@/views/system/settings/index.vue'),
+        meta: { title: 'stockControl.menu.settings', icon: 'system', perm: 'settings:manage', order: 6 },
       },
     ],
   },
