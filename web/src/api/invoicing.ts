@@ -32,7 +32,7 @@ export const FINDING_CATEGORIES = [
   'RED_WITHOUT_BLUE',
 ] as const;
 export type FindingCategory = (typeof FINDING_CATEGORIES)[number];
-export const SUPPLEMENT_STATUSES = ['PENDING_APPROVAL', 'APPROVED', 'REJECTED', 'RETURNED', 'WITHDRAWN'] as const;
+export const SUPPLEMENT_STATUSES = ['PENDING_APPROVAL', 'APPROVED', 'REJECTED'] as const;
 export type SupplementStatus = (typeof SUPPLEMENT_STATUSES)[number] | string;
 
 /** The number of an invoice: the 20-digit 数电 number, or the old code + 8-digit number. */
@@ -62,6 +62,8 @@ export interface InvoiceListItem extends InvoiceNumbers {
   source: InvoiceSource;
   invalidTaxId: boolean;
   notReceived: boolean;
+  /** the 数电 number, else "code number" */
+  label?: string;
 }
 
 export interface InvoiceLine {
@@ -71,14 +73,20 @@ export interface InvoiceLine {
   unit: string | null;
   qty: string | null;
   unitPrice: string | null;
+  /** 金额, before tax */
   amount: string;
   taxRate: string;
   tax: string;
+  /** 价税合计 of the line */
+  total: string;
+  lineNo?: number;
   shipmentLineId: string | null;
+  shipmentId?: string | null;
   shipmentNumber: string | null;
-  /** what of this line is still to red-letter (when the server sends it) */
-  leftAmount?: string | null;
-  leftQty?: string | null;
+  /** a red line: the blue line it cancels */
+  blueLineId?: string | null;
+  /** what of a blue line is left to red-letter (tax-inclusive total, qty); null on red lines */
+  redLeft?: { total: string; qty: string | null } | null;
 }
 
 export interface InvoiceAttachment {
@@ -139,6 +147,7 @@ export interface UninvoicedLine {
   shippedQty: string;
   returnedQty: string;
   invoicedQty: string;
+  invoicedAmount?: string;
   uninvoicedQty: string;
   unitPrice: string;
   taxRate: string;
@@ -160,6 +169,7 @@ export interface CreateInvoiceInput extends InvoiceNumbers {
   issueDate: string;
   issuer?: string;
   remark?: string;
+  /** amount: the line's tax-inclusive value; default qty x the shipment line's unit price */
   lines: { shipmentLineId: string; qty: string; amount?: string }[];
 }
 
@@ -168,7 +178,9 @@ export interface RedInput extends InvoiceNumbers {
   reason: RedReason;
   confirmationNo: string;
   full: boolean;
+  /** partial: amount is the tax-inclusive value to cancel on the line, positive */
   lines?: { invoiceLineId: string; qty?: string; amount: string }[];
+  remark?: string;
 }
 
 // ---- supplementary entries ----
@@ -184,6 +196,11 @@ export interface SupplementData extends InvoiceNumbers {
   tax: string;
   total: string;
   reason: string;
+  /** BLUE | RED (default by the sign of total) */
+  kind?: InvoiceKind;
+  /** the platform's status: the invoice enters the register with it */
+  status?: InvoiceStatus;
+  remark?: string;
   findingId?: string;
   lines?: unknown[];
 }
@@ -194,20 +211,29 @@ export interface SupplementCreated {
   status: SupplementStatus;
 }
 
-export interface SupplementItem extends SupplementCreated, Partial<InvoiceNumbers> {
-  type?: InvoiceType;
-  issueDate?: string;
-  buyerName?: string;
-  sellerName?: string;
-  total?: string;
-  reason?: string;
-  createdAt?: string;
-  createdByName?: string;
-  invoiceId?: string | null;
+export interface SupplementItem extends SupplementCreated, InvoiceNumbers {
+  type: InvoiceType;
+  label?: string;
+  issueDate: string;
+  sellerName: string;
+  sellerTaxId: string | null;
+  buyerName: string;
+  buyerTaxId: string | null;
+  dealerId?: string | null;
+  amount: string;
+  tax: string;
+  total: string;
+  platformStatus?: string | null;
+  remark?: string | null;
+  reason: string;
   findingId?: string | null;
   runId?: string | null;
-  data?: Partial<SupplementData>;
+  invoiceId?: string | null;
+  rejectedReason?: string | null;
+  createdAt: string;
+  createdByName: string | null;
   attachments?: InvoiceAttachment[];
+  version?: number;
 }
 
 // ---- import, problems ----
@@ -250,10 +276,14 @@ export interface ReconciliationRun {
   fileName: string;
   createdAt: string;
   createdByName: string;
+  fileSize?: number;
   platformRows: number;
+  /** the file's earliest and latest 开票日期 */
+  dateFrom?: string | null;
+  dateTo?: string | null;
   counts: CategoryCounts;
-  /** open (unresolved) findings, when the server sends it */
-  open?: number;
+  /** findings not resolved yet */
+  openFindings?: number;
 }
 
 export interface PlatformSide {
@@ -294,6 +324,8 @@ export interface FindingResolution {
 
 export interface Finding extends InvoiceNumbers {
   id: string;
+  label?: string;
+  invoiceId?: string | null;
   category: FindingCategory;
   platform: PlatformSide | null;
   system: SystemSide | null;
@@ -302,12 +334,13 @@ export interface Finding extends InvoiceNumbers {
 
 export interface FindingQuery extends PageQuery {
   category?: FindingCategory;
+  open?: 'true' | 'false';
 }
 
 export interface RunComparison {
   a: ReconciliationRun;
   b: ReconciliationRun;
-  [key: string]: unknown;
+  counts: { category: FindingCategory; a: number; b: number; diff: number }[];
 }
 
 // ---- mall ----
@@ -342,7 +375,7 @@ export const invoicesApi = {
   uninvoiced: (query: UninvoicedQuery = {}) => http.get<UninvoicedPage>('/invoices/uninvoiced', { params: query }).then((r) => r.data),
   importFile: (file: File, config?: AxiosRequestConfig) =>
     http.post<ImportSummary>('/invoices/import', multipart(file), { timeout: 300_000, ...config }).then((r) => r.data),
-  taxIdProblems: () => http.get<{ items: TaxIdProblem[] }>('/invoices/tax-id-problems').then((r) => r.data),
+  taxIdProblems: () => http.get<{ items: TaxIdProblem[]; total?: number }>('/invoices/tax-id-problems').then((r) => r.data),
   notReceived: (query: PageQuery = {}) =>
     http.get<Paged<NotReceivedItem> | { items: NotReceivedItem[] }>('/invoices/not-received', { params: query }).then((r) => r.data),
 };

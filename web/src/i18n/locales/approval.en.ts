@@ -234,6 +234,7 @@ const approval: ApprovalMessages = {
       rejected: '{number} rejected',
       returned: '{number} returned for changes',
       task: 'To approve: {number}',
+      invoiceReminder: 'Invoice reconciliation for {month}: {openFindings} findings open, {uninvoicedLines} shipped lines not invoiced (¥{uninvoicedAmount})',
     },
     note: {
       autoApproved: 'No approval needed: approved automatically',

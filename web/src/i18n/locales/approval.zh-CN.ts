@@ -232,6 +232,7 @@ const approval = {
       rejected: '{number} 被驳回',
       returned: '{number} 被退回修改',
       task: '待审批：{number}',
+      invoiceReminder: '{month} 发票对账提醒：{openFindings} 条对账问题未处理，{uninvoicedLines} 行发货未开票（¥{uninvoicedAmount}）',
     },
     note: {
       autoApproved: '无需审批，自动通过',

@@ -56,6 +56,11 @@ const routes: RouteRecordRaw[] = [
       },
     ],
   },
+  // the addresses the server names in links (approval inbox, notifications) lead to these pages
+  { path: '/invoices/supplementary/:id', redirect: (to) => ({ path: '/invoicing/supplementary', query: { id: String(to.params.id) } }), meta: { hideInMenu: true } },
+  { path: '/invoices/reconciliation', redirect: '/invoicing/reconciliations', meta: { hideInMenu: true } },
+  { path: '/invoices/reconciliations/:id', redirect: (to) => `/invoicing/reconciliations/${String(to.params.id)}`, meta: { hideInMenu: true } },
+  { path: '/invoices/:id', redirect: (to) => ({ path: '/invoicing/register', query: { id: String(to.params.id) } }), meta: { hideInMenu: true } },
 ];
 
 export default routes;

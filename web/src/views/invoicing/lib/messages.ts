@@ -15,7 +15,7 @@ export function typeName(type: string | null | undefined): string {
 
 export function numberProblemText(p: NumberProblem, type: InvoiceType | string): string {
   if (p.problem === 'REQUIRED') return t(`invoice.number.REQUIRED.${p.field}`);
-  return t(`invoice.number.${p.problem}`, { type: typeName(type) });
+  return t(`invoice.number.${p.problem}`, { type: typeName(type), lengths: p.field === 'code' ? p.lengths : '' });
 }
 
 /** el-form rules for the number fields of an invoice of the type `type()` reads now. */

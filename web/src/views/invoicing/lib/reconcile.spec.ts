@@ -25,6 +25,7 @@ describe('reconciliation display', () => {
     expect(findingActions(missing)).toEqual({ supplement: true, correctStatus: false, explain: true });
     expect(findingActions({ ...missing, resolution: { kind: 'SUPPLEMENTED', note: null, byName: 'x', at: '' } })).toEqual({ supplement: false, correctStatus: false, explain: false });
     expect(findingActions({ category: 'STATUS_MISMATCH', resolution: null, platform: { row: 1 }, system: { invoiceId: 'i' } })).toEqual({ supplement: false, correctStatus: true, explain: true });
+    expect(findingActions({ category: 'RED_WITHOUT_BLUE', resolution: null, platform: { row: 1 }, system: null }).supplement).toBe(false);
     expect(findingActions({ category: 'MATCHED', resolution: null, platform: { row: 1 }, system: { invoiceId: 'i' } }).explain).toBe(false);
     expect(findingActions({ category: 'MISSING_ON_PLATFORM', resolution: null, platform: null, system: { invoiceId: 'i' } })).toEqual({ supplement: false, correctStatus: false, explain: true });
   });

@@ -57,13 +57,13 @@ export interface FindingActions {
 
 /**
  * The actions a finding offers while it is open: 补录 where the platform has an invoice the system
- * lacks (also a red whose blue is unknown), 以平台状态更正 for a status mismatch, 标记已说明 for
+ * lacks, 以平台状态更正 for a status mismatch, 标记已说明 for
  * anything that is not a plain match. A resolved finding offers none.
  */
 export function findingActions(f: Pick<Finding, 'category' | 'resolution' | 'platform' | 'system'>): FindingActions {
   const open = !f.resolution && f.category !== 'MATCHED';
   return {
-    supplement: open && !!f.platform && !f.system && (f.category === 'MISSING_IN_SYSTEM' || f.category === 'RED_WITHOUT_BLUE'),
+    supplement: open && !!f.platform && !f.system && f.category === 'MISSING_IN_SYSTEM',
     correctStatus: open && f.category === 'STATUS_MISMATCH' && !!f.system && !!f.platform,
     explain: open,
   };

@@ -1,15 +1,16 @@
-import { Dec, isDecimalString } from '@drp/shared';
+import { Dec, isDecimalString, splitTax } from '@drp/shared';
 import type { InvoiceLine, Money3 } from '@/api/invoicing';
 
 /**
- * Red-letter (红冲) arithmetic shown in the form: what a partial red takes from each line, the tax
- * from the line's rate, and whether it stays within what is left of the blue invoice. The user
- * types positive amounts (the part to cancel); the red invoice carries them negative.
+ * Red-letter (红冲) arithmetic shown in the form. For a partial red the user types, per blue line,
+ * the tax-inclusive value to cancel (价税合计, positive) and optionally a quantity; the form splits
+ * it into amount and tax at the line's rate, adds it all up and refuses more than a line has left
+ * (`line.redLeft`) or more than the blue invoice has left (`invoice.redLeft`) before the server does.
  */
 
 export interface RedLineInput {
   invoiceLineId: string;
-  /** amount before tax to cancel on this line, decimal string */
+  /** tax-inclusive value to cancel on this line, decimal string */
   amount: string;
   qty?: string;
 }
@@ -29,26 +30,32 @@ export interface RedPlan {
   ok: boolean;
 }
 
-/** What of a line may still be red-lettered: the server's figure when it sends one, else the line. */
-export function lineLeft(line: Pick<InvoiceLine, 'amount' | 'leftAmount'>): string {
-  return line.leftAmount ?? line.amount;
+/** What of a line may still be red-lettered (tax-inclusive): the server's figure, else the line's total. */
+export function lineLeft(line: Pick<InvoiceLine, 'total' | 'redLeft'>): string {
+  return new Dec(line.redLeft?.total ?? line.total).abs().toFixed(2);
 }
 
-/** The tax of an amount at a rate (2 dp, half up). */
-export function taxOf(amount: string, rate: string): string {
-  return new Dec(amount).times(new Dec(rate || '0')).toFixed(2);
+/** The quantity of a line left to red-letter, when the line has one. */
+export function lineLeftQty(line: Pick<InvoiceLine, 'qty' | 'redLeft'>): string | null {
+  const q = line.redLeft ? line.redLeft.qty : line.qty;
+  return q === null || q === undefined ? null : new Dec(q).abs().toFixed();
 }
 
-/** The amount for a quantity at the line's unit price (2 dp), or '' when it cannot be told. */
-export function amountForQty(qty: string, line: Pick<InvoiceLine, 'unitPrice'>): string {
-  if (!line.unitPrice || !isDecimalString(qty, 3)) return '';
-  return new Dec(qty).times(line.unitPrice).toFixed(2);
+/**
+ * The tax-inclusive value of a quantity of a line: all that is left when the whole quantity left
+ * is taken, else the line's total per unit times the quantity (2 dp); '' when it cannot be told.
+ */
+export function amountForQty(qty: string, line: Pick<InvoiceLine, 'qty' | 'total' | 'redLeft'>): string {
+  if (!isDecimalString(qty, 3) || !line.qty || new Dec(line.qty).isZero()) return '';
+  const leftQty = lineLeftQty(line);
+  if (leftQty !== null && new Dec(qty).eq(leftQty)) return lineLeft(line);
+  return new Dec(line.total).abs().div(new Dec(line.qty).abs()).times(qty).toFixed(2);
 }
 
 export function redPlan(lines: readonly InvoiceLine[], inputs: readonly RedLineInput[], left: Money3 | null): RedPlan {
   const byId = new Map(lines.map((l) => [l.id, l]));
   const problems: Record<string, RedLineProblem> = {};
-  let amount = new Dec(0);
+  let total = new Dec(0);
   let tax = new Dec(0);
   for (const input of inputs) {
     const line = byId.get(input.invoiceLineId);
@@ -62,21 +69,19 @@ export function redPlan(lines: readonly InvoiceLine[], inputs: readonly RedLineI
       problems[line.id] = 'AMOUNT_NOT_POSITIVE';
       continue;
     }
-    if (new Dec(a).gt(new Dec(lineLeft(line)).abs())) problems[line.id] = 'EXCEEDS_LINE';
+    if (new Dec(a).gt(lineLeft(line))) problems[line.id] = 'EXCEEDS_LINE';
     if (input.qty) {
+      const leftQty = lineLeftQty(line);
       if (!isDecimalString(input.qty, 3) || new Dec(input.qty).lte(0)) problems[line.id] = 'QTY_INVALID';
-      else if (line.leftQty ?? line.qty) {
-        if (new Dec(input.qty).gt(new Dec((line.leftQty ?? line.qty) as string).abs())) problems[line.id] = 'EXCEEDS_QTY';
-      }
+      else if (leftQty !== null && new Dec(input.qty).gt(leftQty)) problems[line.id] = 'EXCEEDS_QTY';
     }
-    amount = amount.plus(a);
-    tax = tax.plus(taxOf(a, line.taxRate));
+    total = total.plus(a);
+    tax = tax.plus(splitTax(a, line.taxRate || '0').tax);
   }
-  const total = amount.plus(tax);
-  const exceedsLeft = !!left && (amount.gt(new Dec(left.amount).abs()) || total.gt(new Dec(left.total).abs()));
+  const exceedsLeft = !!left && total.gt(new Dec(left.total).abs());
   const empty = inputs.length === 0;
   return {
-    amount: amount.toFixed(2),
+    amount: total.minus(tax).toFixed(2),
     tax: tax.toFixed(2),
     total: total.toFixed(2),
     problems,

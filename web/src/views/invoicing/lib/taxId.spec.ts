@@ -9,10 +9,11 @@ describe('tax id check', () => {
   });
 
   it('words the problem', () => {
-    expect(taxIdProblem('')).toBe('REQUIRED');
+    expect(taxIdProblem('')).toBe('MISSING');
     expect(taxIdProblem('', false)).toBeNull();
     expect(taxIdProblem('9135')).toBe('FORMAT');
-    expect(taxIdProblem('91350100M000100Y4Z')).toBe('CHECK');
+    expect(taxIdProblem('91350100M000100Y4Z')).toBe('FORMAT');
+    expect(taxIdProblem('91350100M000100Y44')).toBe('CHECKSUM');
     expect(taxIdProblem(' 91350100m000100y43 ')).toBeNull();
     expect(taxIdProblem('110108123456789')).toBeNull();
   });
