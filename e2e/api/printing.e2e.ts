@@ -10,11 +10,21 @@ describe('printing: the letterhead and the documents a print view reads', () => 
   afterAll(() => t.close());
 
   it('GET /api/orgs/company answers the HQ letterhead to staff and dealers alike', async () => {
-    const expected = { name: '总部', address: '北京市海淀区中关村大街1号', phone: '010-88886666', taxId: null };
+    const [hq] = await t.sql<{ tax_id: string | null }>(`SELECT tax_id FROM organization WHERE code = 'HQ'`);
+    const expected = { name: '总部', address: '北京市海淀区中关村大街1号', phone: '010-88886666', taxId: hq.tax_id };
     for (const user of ['admin', 'bj.finance', 'bj.dealer1']) {
       const res = await t.http.get('/api/orgs/company').set(bearer(await t.token(user))).expect(200);
       expect(res.body).toEqual(expected);
     }
+  });
+
+  it("the letterhead carries the HQ's tax id once HQ enters one", async () => {
+    const admin = await t.token('admin');
+    const hq = await t.orgId('HQ');
+    const org = (await t.http.get(`/api/orgs/${hq}`).set(bearer(admin)).expect(200)).body;
+    await t.http.patch(`/api/orgs/${hq}`).set(bearer(admin)).send({ taxId: '91440101MA5CJQ4N59', version: org.version }).expect(200);
+    const res = await t.http.get('/api/orgs/company').set(bearer(await t.token('bj.dealer1'))).expect(200);
+    expect(res.body).toMatchObject({ name: '总部', taxId: '91440101MA5CJQ4N59' });
   });
 
   it('GET /api/orgs/company needs a signed-in user', async () => {

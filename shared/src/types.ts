@@ -44,7 +44,7 @@ export interface CompanyHeaderDto {
   name: string;
   address: string | null;
   phone: string | null;
-  /** 纳税人识别号: null while organisations carry none */
+  /** 纳税人识别号 of the HQ organisation; null when none is entered */
   taxId: string | null;
 }
 

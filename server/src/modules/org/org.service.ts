@@ -112,15 +112,15 @@ export class OrgService {
   /**
    * The company's letterhead for printed documents (the HQ organisation: name, address, phone):
    * the seller on every order, shipment, receipt and statement, so any signed-in user reads it,
-   * dealers too, whatever their scope. Organisations carry no tax id yet: `taxId` is null until they do.
+   * dealers too, whatever their scope; `taxId` is the HQ's tax id (null until HQ enters one).
    */
   async company(ctx: RequestContext): Promise<CompanyHeaderDto> {
     const row = await this.db.first(
       ctx,
-      this.db.k.selectFrom('organization').select(['name', 'address', 'phone']).where('type', '=', OrgType.HQ).orderBy('depth').orderBy('created_at').limit(1),
+      this.db.k.selectFrom('organization').select(['name', 'address', 'phone', 'tax_id']).where('type', '=', OrgType.HQ).orderBy('depth').orderBy('created_at').limit(1),
     );
     if (!row) throw notFound('organization', 'HQ');
-    return { name: row.name, address: row.address, phone: row.phone, taxId: null };
+    return { name: row.name, address: row.address, phone: row.phone, taxId: row.tax_id };
   }
 
   /** For other modules: whether an organisation is visible to the caller (404 if not). */
