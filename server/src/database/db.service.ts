@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
-import { Compilable, DummyDriver, InferResult, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { Compilable, DummyDriver, InferResult, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
+import { ErrorCode } from '@drp/shared';
 import { RequestContext } from '../common/context/request-context';
+import { DomainError } from '../common/errors/domain-error';
 import type { DB } from './schema';
 
 /**
@@ -20,6 +22,7 @@ export const sqlBuilder = new Kysely<DB>({
 });
 export type { DB };
 
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
 
@@ -122,7 +125,10 @@ export class DbService {
           const steps: FinalStep[] = [];
           this.finalSteps.set(manager, steps);
           const txCtx = ctx.withManager(manager);
+          if (ctx.idempotency) steps.push({ stage: CLAIM_STAGE, seq: this.stepSeq++, fn: () => this.confirmClaim(txCtx, manager) });
           const out = await work(txCtx);
+          // a creating command's transaction answers the new id: that is the resource its key points at
+          if (ctx.idempotency && typeof out === 'string' && UUID_RE.test(out)) this.createdResource(txCtx, out);
           // the final steps, lowest stage first (in the order they were added within a stage)
           for (let next = pickNext(steps); next; next = pickNext(steps)) await next.fn();
           return out;
@@ -139,7 +145,42 @@ export class DbService {
 
   private readonly finalSteps = new WeakMap<EntityManager, FinalStep[]>();
   private stepSeq = 0;
+
+  /**
+   * Records, in the transaction `ctx` is in, the resource a creating request made (a transaction
+   * that answers a uuid records it by itself: the convention of every creating service). Under an
+   * `Idempotency-Key` the key then points at it atomically with the document, so a retry after a
+   * crash between the commit and the answer is answered from the committed document.
+   */
+  createdResource(ctx: RequestContext, id: string): void {
+    if (ctx.manager && ctx.idempotency && !this.resources.has(ctx.manager)) this.resources.set(ctx.manager, id);
+  }
+
+  private readonly resources = new WeakMap<EntityManager, string>();
+
+  /**
+   * The last statement of a transaction run under an idempotency claim: the claim must still be
+   * this request's (a retry may have taken over the claim of a request it believed dead: then this
+   * one must not commit a second document), and it records the created resource.
+   */
+  private async confirmClaim(ctx: RequestContext, manager: EntityManager): Promise<void> {
+    const claim = ctx.idempotency!;
+    const held = await this.rows(
+      ctx,
+      this.k
+        .updateTable('idempotency_key')
+        .set((eb) => ({ resource_id: eb.fn.coalesce(eb.ref('resource_id'), eb.val(this.resources.get(manager) ?? null)), updated_at: sql<Date>`now()` }))
+        .where('user_id', '=', claim.userId)
+        .where('key', '=', claim.key)
+        .where('claim_token', '=', claim.token)
+        .returning('key'),
+    );
+    if (!held.length) throw new DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A retry with this Idempotency-Key took the request over', { key: claim.key });
+  }
 }
+
+/** The claim check runs after every other final step (numbering, event handlers). */
+const CLAIM_STAGE = 100;
 
 interface FinalStep {
   stage: number;

@@ -18,6 +18,17 @@ export interface AuthUser {
 }
 
 /**
+ * The `Idempotency-Key` claim a creating POST runs under (common/http/idempotency.interceptor.ts):
+ * the business transaction checks at its end that the claim is still its own and records the
+ * resource it created, atomically with the document (DbService.tx).
+ */
+export interface IdempotencyClaim {
+  userId: string;
+  key: string;
+  token: string;
+}
+
+/**
  * What a service method needs to know about the call: who, with what scope, under which request
  * id, and the open transaction if there is one. Passed explicitly as the first argument
  * (STYLE: "the request context travels explicitly") so nothing relies on async-local magic.
@@ -29,6 +40,7 @@ export class RequestContext {
     readonly user: AuthUser | undefined,
     readonly manager?: EntityManager,
     private readonly system = false,
+    readonly idempotency?: IdempotencyClaim,
   ) {}
 
   /** Internal work (seeding, jobs): no user, unrestricted scope. */
@@ -37,12 +49,12 @@ export class RequestContext {
   }
 
   withManager(manager: EntityManager): RequestContext {
-    return new RequestContext(this.requestId, this.ip, this.user, manager, this.system);
+    return new RequestContext(this.requestId, this.ip, this.user, manager, this.system, this.idempotency);
   }
 
   /** The same caller outside any transaction (work after a commit). */
   detached(): RequestContext {
-    return new RequestContext(this.requestId, this.ip, this.user, undefined, this.system);
+    return new RequestContext(this.requestId, this.ip, this.user, undefined, this.system, this.idempotency);
   }
 
   /** Internal work with unrestricted scope. An anonymous request is not system: it sees nothing scoped. */

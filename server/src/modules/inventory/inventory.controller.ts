@@ -35,7 +35,7 @@ export class InventoryController {
   }
 
   @Post('warehouses')
-  @Idempotent()
+  @Idempotent({ replay: 'getWarehouse' })
   @RequirePermissions('stock:manage')
   createWarehouse(@Ctx() ctx: RequestContext, @Body() dto: CreateWarehouseDto) {
     return this.warehouses.create(ctx, dto);
@@ -97,7 +97,7 @@ export class InventoryController {
 
   /** 入库 / 调拨 / 盘点: numbered, applied to stock and written to the ledger in one transaction. */
   @Post('stock-docs')
-  @Idempotent()
+  @Idempotent({ replay: 'getDoc' })
   @RequirePermissions('stock:manage')
   createDoc(@Ctx() ctx: RequestContext, @Body() dto: CreateStockDocDto) {
     return this.docs.create(ctx, dto);

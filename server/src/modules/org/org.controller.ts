@@ -41,7 +41,7 @@ export class OrgController {
   }
 
   @Post()
-  @Idempotent()
+  @Idempotent({ replay: 'get' })
   @RequirePermissions('orgs:manage')
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateOrgDto) {
     return this.orgs.create(ctx, dto);

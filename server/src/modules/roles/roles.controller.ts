@@ -34,7 +34,7 @@ export class RolesController {
   }
 
   @Post('roles')
-  @Idempotent()
+  @Idempotent({ replay: 'get' })
   @RequirePermissions('roles:manage')
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateRoleDto) {
     return this.roles.create(ctx, dto);

@@ -27,7 +27,7 @@ export class UsersController {
   }
 
   @Post()
-  @Idempotent()
+  @Idempotent({ replay: 'get' })
   @RequirePermissions('users:manage')
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateUserDto) {
     return this.users.create(ctx, dto);
