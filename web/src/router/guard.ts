@@ -43,6 +43,13 @@ export function setupGuards(router: Router): void {
   router.beforeEach(async (to) => {
     const auth = useAuthStore();
 
+    // an unknown address: a dealer's user (signed in) goes to the mall like from any console page
+    if (to.name === 'not-found' && auth.isLoggedIn) {
+      if (!auth.me) await auth.fetchMe().catch(() => undefined);
+      if (auth.isDealerUser && auth.can('mall:order')) return '/mall';
+      return true;
+    }
+
     if (to.meta.public) {
       if (to.name === 'login' && auth.isLoggedIn) {
         const redirect = typeof to.query.redirect === 'string' ? to.query.redirect : '/';

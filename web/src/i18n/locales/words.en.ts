@@ -51,6 +51,9 @@ const words: WordsMessages = {
       mall_settings: 'mall settings',
       company_settings: 'company settings',
       stock_doc: 'stock document',
+      invoice: 'invoice',
+      invoice_supplement: 'invoice supplement',
+      backup_run: 'backup',
       other: 'record',
     },
   },
@@ -59,7 +62,8 @@ const words: WordsMessages = {
   },
   credit: {
     policy: 'Credit policy',
-    breakdown: 'receivables {receivables} · orders {orders}',
+    receivables: 'receivables {amount}',
+    orders: 'orders {amount}',
   },
   status: {
     DRAFT: 'Draft',

@@ -54,6 +54,9 @@ const words = {
       mall_settings: '商城设置',
       company_settings: '公司设置',
       stock_doc: '库存单据',
+      invoice: '发票',
+      invoice_supplement: '发票补录',
+      backup_run: '数据备份',
       other: '记录',
     },
   },
@@ -64,7 +67,8 @@ const words = {
   /** the credit table's merged cells */
   credit: {
     policy: '信用政策',
-    breakdown: '应收 {receivables} · 订单 {orders}',
+    receivables: '应收 {amount}',
+    orders: '订单 {amount}',
   },
   /** statuses named in audit entries, by code */
   status: {
