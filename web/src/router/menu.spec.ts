@@ -93,7 +93,7 @@ describe('the console menu', () => {
   it('gives a sales rep only the org tree among the admin pages', () => {
     const rep = canWith('orgs:view', 'products:view', 'orders:view');
     expect(paths(buildMenu(menuRoutes, rep))).toEqual([
-      '/dashboard', '/catalog', '/products', '/product-scope', '/approvals', '/approvals/inbox', '/sales', '/sales/orders', '/sales/shipments', '/sales/returns', '/system', '/orgs',
+      '/dashboard', '/catalog', '/products', '/product-scope', '/approvals', '/approvals/inbox', '/sales', '/sales/orders', '/sales/shipments', '/sales/returns', '/sales/backorders', '/system', '/orgs',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router';
 
-/** 销售管理: sales orders (list, form, detail), shipments, returns. */
+/** 销售管理: sales orders (list, form, detail), shipments, returns, backorders (缺货待补). */
 const routes: RouteRecordRaw[] = [
   {
     path: '/sales',
@@ -37,6 +37,12 @@ const routes: RouteRecordRaw[] = [
         name: 'sales-shipments',
         component: () => import('@/views/sales/shipments/index.vue'),
         meta: { title: 'sales.menu.shipments', icon: 'shipments', perm: 'orders:view', order: 2 },
+      },
+      {
+        path: '/sales/backorders',
+        name: 'sales-backorders',
+        component: () => import('@/views/sales/backorders/index.vue'),
+        meta: { title: 'stockControl.menu.backorders', icon: 'stock', perm: 'orders:view', staffOnly: true, order: 4 },
       },
       {
         path: '/sales/returns',

@@ -19,10 +19,10 @@ const keys = (tree: Tree, prefix = ''): string[] =>
 const leaves = (tree: Tree): string[] => Object.values(tree).flatMap((v) => (typeof v === 'string' ? [v] : leaves(v)));
 
 describe('the sales menu (销售管理)', () => {
-  it('shows orders, shipments and returns to anyone with orders:view, never the form or the detail page', () => {
+  it('shows orders, shipments, returns and backorders to anyone with orders:view, never the form or the detail page', () => {
     const group = salesGroup(buildMenu(menuRoutes, canWith('orders:view')));
     expect(group?.title).toBe('sales.menu.group');
-    expect(group?.children?.map((c) => c.path)).toEqual(['/sales/orders', '/sales/shipments', '/sales/returns']);
+    expect(group?.children?.map((c) => c.path)).toEqual(['/sales/orders', '/sales/shipments', '/sales/returns', '/sales/backorders']);
   });
 
   it('is absent without orders:view', () => {
