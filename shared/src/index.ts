@@ -20,3 +20,4 @@ export * from './stock-control';
 export * from './tax-id';
 export * from './invoice';
 export * from './backup';
+export * from './replenishment';
