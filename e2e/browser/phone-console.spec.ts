@@ -9,7 +9,9 @@ import { DEMO_PASSWORD, elementUi, input, launchBrowser, login, logout, newPage,
  * opens from the menu button and closes when a page is chosen; the dashboard stacks; 我的审批 shows
  * its tasks as cards and he approves an order from its card in a dialog that fits the screen; the
  * delegation dialog fits and works (a delegation is added and ended); the sales order list shows
- * cards with the key figures and a compact filter bar, and a card opens its order. The sales rep
+ * cards with the key figures and a compact filter bar, and a card opens its order; the stock list
+ * shows cards whose movements open in a drawer within the screen; the organisation page stacks its
+ * tree above the detail. The sales rep
  * bj.sales, who may not see users, gets no "无查看权限" card on the dashboard. Every page is
  * checked for sideways scrolling.
  */
@@ -103,6 +105,8 @@ describe('the console on a phone (390x844)', () => {
   const openMenuTo = async (testId: string, url: RegExp) => {
     const drawer = page.getByTestId('nav-drawer');
     await openMenu();
+    // the menu scrolls inside the drawer
+    await drawer.getByTestId(testId).scrollIntoViewIfNeeded();
     await inView(drawer.getByTestId(testId));
     await drawer.getByTestId(testId).click();
     await page.waitForURL(url);
@@ -291,6 +295,37 @@ describe('the console on a phone (390x844)', () => {
     expect(page.appErrors).toEqual([]);
   });
 
+  it('the stock list shows cards; a card opens its movements in a drawer that fits', async () => {
+    await openMenuTo('menu-stock', /\/stock$/);
+    const cards = page.getByTestId('stock-cards');
+    await cards.waitFor();
+    expect(await page.getByTestId('stock-table').count()).toBe(0);
+    const first = cards.getByTestId('stock-card').first();
+    await first.waitFor();
+    await page.getByTestId('stock-totals').waitFor();
+    await noSidewaysScroll();
+    await screenshot(page, 'phone-12-stock');
+    await first.click();
+    const drawer = page.getByTestId('movement-drawer');
+    await drawer.waitFor();
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="movement-drawer"]');
+      return !!el && el.getBoundingClientRect().right <= window.innerWidth && el.getBoundingClientRect().left >= 0;
+    });
+    await noSidewaysScroll();
+    await screenshot(page, 'phone-13-stock-movements');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+  });
+
+  it('the organisation page stacks the tree above the detail', async () => {
+    await openMenuTo('menu-orgs', /\/orgs/);
+    await page.getByTestId('org-node-BJ').click();
+    await page.getByTestId('org-detail-title').getByText('北京分公司').waitFor();
+    await noSidewaysScroll();
+    await screenshot(page, 'phone-14-orgs');
+  });
+
   it('the bell and the notification centre fit the phone', async () => {
     // through the bell: its panel fits the screen and leads to the centre
     await page.getByTestId('notification-bell').click();
@@ -299,13 +334,13 @@ describe('the console on a phone (390x844)', () => {
     const box = await panel.boundingBox();
     expect(box!.x).toBeGreaterThanOrEqual(0);
     expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
-    await screenshot(page, 'phone-12-bell');
+    await screenshot(page, 'phone-15-bell');
     await panel.getByTestId('notification-view-all').click();
     await page.waitForURL(/\/notifications/);
     await page.getByTestId('notify-list').waitFor();
     await inView(page.getByTestId('notify-filter'));
     await noSidewaysScroll();
-    await screenshot(page, 'phone-13-notifications');
+    await screenshot(page, 'phone-16-notifications');
   });
 
   it('a sales rep sees no card he may not open on the dashboard', async () => {
@@ -318,7 +353,7 @@ describe('the console on a phone (390x844)', () => {
     expect(await page.getByTestId('stat-users').count()).toBe(0);
     expect(await page.getByText('无查看权限').count()).toBe(0);
     await noSidewaysScroll();
-    await screenshot(page, 'phone-14-dashboard-sales');
+    await screenshot(page, 'phone-17-dashboard-sales');
     expect(page.appErrors).toEqual([]);
   });
 });
