@@ -27,6 +27,7 @@ describe('invoices', () => {
   let dealerId: string;
   let dealer2Id: string;
   let shDealerId: string;
+  let shWh: string;
   const DEALER_TAX = credit('91110105MA01AB2C3');
   const HQ_TAX = '91350100M000100Y43';
 
@@ -56,7 +57,7 @@ describe('invoices', () => {
     const cat = (await post('/api/categories', { code: 'INV-CAT', name: '发票测试' }).expect(201)).body.id;
     P = (await post('/api/products', { code: 'INV-P', name: '发票测试商品', categoryId: cat, baseUnit: '箱', basePrice: '113.0000', taxRate: '0.13' }).expect(201)).body.id;
     whId = (await post('/api/warehouses', { code: 'INV-WH', name: '发票测试仓', orgId: await t.orgId('BJ') }).expect(201)).body.id;
-    const shWh = (await post('/api/warehouses', { code: 'INV-WH-SH', name: '发票测试上海仓', orgId: await t.orgId('SH') }).expect(201)).body.id;
+    shWh = (await post('/api/warehouses', { code: 'INV-WH-SH', name: '发票测试上海仓', orgId: await t.orgId('SH') }).expect(201)).body.id;
     await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '1000' }] }).expect(201);
     await post('/api/stock-docs', { type: 'INBOUND', warehouseId: shWh, lines: [{ productId: P, qty: '100' }] }).expect(201);
     dealerId = (await post('/api/orgs', { code: 'INV-D1', name: '发票测试经销商', type: 'DEALER', parentId: await t.orgId('BJ'), priceLevel: 1, taxId: DEALER_TAX }).expect(201)).body.id;
@@ -66,7 +67,6 @@ describe('invoices', () => {
     const hq = await t.orgId('HQ');
     const hqOrg = (await get(`/api/orgs/${hq}`).expect(200)).body;
     await t.http.patch(`/api/orgs/${hq}`).set(bearer(admin)).send({ taxId: HQ_TAX, version: hqOrg.version }).expect(200);
-    (globalThis as Record<string, unknown>).shWh = shWh;
   });
   afterAll(() => t.close());
 
@@ -159,7 +159,7 @@ describe('invoices', () => {
       expect(noNumber.body).toMatchObject({ code: ErrorCode.INVOICE_NUMBER_INVALID, details: { field: 'number' } });
       const dup = await issue({ elecNumber: blueNo, lines: [{ shipmentLineId: s3.lineId, qty: '1' }] }).expect(409);
       expect(dup.body).toMatchObject({ code: ErrorCode.INVOICE_DUPLICATE, details: { existingId: blueId, label: blueNo } });
-      const other = await shipped('1', shDealerId, (globalThis as Record<string, string>).shWh);
+      const other = await shipped('1', shDealerId, shWh);
       const foreign = await issue({ elecNumber: elec(), lines: [{ shipmentLineId: other.lineId, qty: '1' }] }).expect(400);
       expect(foreign.body).toMatchObject({ code: ErrorCode.VALIDATION_FAILED, details: { field: 'lines.0.shipmentLineId' } });
       expect(await invoiceCount()).toBe(before);

@@ -9,9 +9,10 @@
  * when something errors (including any non-2xx answer or a failed import), never on timings.
  *
  * Environment: BENCH_SUITES (comma-separated, default all: org-list,price-resolve,product-import,
- * order-submit,aging,mall-catalog), BENCH_SIZES (default per suite: 1000,10000; given, it applies to every
+ * order-submit,aging,mall-catalog,invoices), BENCH_SIZES (default per suite: 1000,10000; given, it applies to every
  * suite except product-import, order-submit and aging, whose sizes are BENCH_IMPORT_ROWS (10000),
- * BENCH_ORDERS (2000) and BENCH_AGING_ROWS (1000000)), BENCH_DURATION seconds per
+ * BENCH_ORDERS (2000) and BENCH_AGING_ROWS (1000000); invoices: BENCH_INVOICES (1000000) with
+ * BENCH_RECON_ROWS (100000) reconciled), BENCH_DURATION seconds per
  * measurement (10), BENCH_WARMUP seconds before each (2), BENCH_CONNECTIONS (10), BENCH_PG_PORT
  * embedded port (54340), BENCH_KEEP_DB=true keeps the databases, BENCH_VERBOSE=true shows the
  * server's output, DATABASE_URL a PostgreSQL server to use (else an embedded one is started and
@@ -50,8 +51,9 @@ import { orgListSuite } from './org-list.bench';
 import { orderSubmitSuite } from './order-submit.bench';
 import { priceResolveSuite } from './price-resolve.bench';
 import { productImportSuite } from './product-import.bench';
+import { invoicesSuite } from './invoices.bench';
 
-const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite, mallCatalogSuite];
+const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite, mallCatalogSuite, invoicesSuite];
 const DEFAULT_SIZES = [1000, 10000];
 
 function log(line: string): void {
