@@ -54,9 +54,9 @@ const stockControl = {
     available: 'Available',
     overdue: 'Overdue',
     mode: {
-      NONE: 'None',
-      WARN: 'Warn',
-      BLOCK: 'Block',
+      NONE: 'No limit control',
+      WARN: 'Warn over the limit',
+      BLOCK: 'Block over the limit',
     },
   },
   detail: {

@@ -55,9 +55,9 @@ const stockControl = {
     available: '可用额度',
     overdue: '逾期应收',
     mode: {
-      NONE: '不控制',
-      WARN: '提醒',
-      BLOCK: '禁止',
+      NONE: '不控制额度',
+      WARN: '超额提醒',
+      BLOCK: '超额禁止',
     },
   },
   detail: {
