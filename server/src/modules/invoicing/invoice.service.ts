@@ -148,7 +148,11 @@ export class InvoiceService {
         qb = qb.where((eb) => eb.or([eb('i.buyer_tax_id', '=', c.taxId), eb('i.seller_tax_id', '=', c.taxId)]));
         break;
       case 'NAME':
-        qb = qb.where('i.buyer_name', 'ilike', `%${escapeLike(c.text)}%`);
+        // three characters or more: any buyer name, through the trigram index; one or two (no trigram
+        // to look up) match the dealers' names, through the dealer index, so a short word never scans the table
+        qb = [...c.text].length >= 3
+          ? qb.where('i.buyer_name', 'ilike', `%${escapeLike(c.text)}%`)
+          : qb.where(sql<SqlBool>`i.dealer_id IN (SELECT nd.id FROM organization nd WHERE nd.type = 'DEALER' AND nd.name ILIKE ${`%${escapeLike(c.text)}%`})`);
         break;
       default:
         break;
