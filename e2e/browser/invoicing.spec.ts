@@ -137,6 +137,8 @@ describe('invoicing', () => {
     await input(page, 'supplement-seller-tax').fill('91350100M000100Y44');
     await page.getByTestId('supplement-submit').click();
     await page.getByTestId('supplement-form').getByText('统一社会信用代码校验位不正确，请核对').waitFor();
+    // the platform's own buyer id fails its check too: the invoice exists, so it is let through, flagged
+    await page.getByTestId('supplement-buyer-tax-kept').getByText(/按平台原样登记/).waitFor();
     await page.getByTestId('supplement-form').getByText('请上传发票文件').waitFor();
     await screenshot(page, 'inv-06-supplement-errors');
     await input(page, 'supplement-seller-tax').fill(sellerTaxId);
@@ -214,8 +216,13 @@ describe('invoicing', () => {
     await page.waitForURL(/\/invoicing\/problems/);
     await page.getByRole('tab', { name: /未收到的发票/ }).click();
     const flagged = rowsOf('not-received').filter({ hasText: flaggedNumber });
-    await flagged.getByText('纸质发票一直没有寄到').waitFor();
+    await flagged.waitFor();
     await screenshot(page, 'inv-12-not-received');
+    // the invoice itself says what the dealer wrote
+    await flagged.getByText(flaggedNumber).click();
+    await page.waitForURL(/\/invoicing\/register\?.*id=/);
+    await page.getByTestId('invoice-drawer').getByText('纸质发票一直没有寄到').waitFor();
+    await screenshot(page, 'inv-13-flag-in-drawer');
     expect(page.appErrors).toEqual([]);
   });
 });

@@ -297,6 +297,7 @@ const invoice = {
     openExisting: '查看已有发票',
     detail: '补录详情',
     rejectedReason: '驳回原因',
+    platformTaxIdKept: '平台上的购方税号有问题（{problem}）：发票已存在，按平台原样登记并标记为税号无效',
     platformStatus: '平台状态',
   },
   import: {
