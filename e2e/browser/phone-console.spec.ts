@@ -11,7 +11,7 @@ import { DEMO_PASSWORD, elementUi, input, launchBrowser, login, logout, newPage,
  * delegation dialog fits and works (a delegation is added and ended); the sales order list shows
  * cards with the key figures and a compact filter bar, and a card opens its order; the stock list
  * shows cards whose movements open in a drawer within the screen; the organisation page stacks its
- * tree above the detail. The sales rep
+ * tree above the detail; the import dialog fits. The sales rep
  * bj.sales, who may not see users, gets no "无查看权限" card on the dashboard. Every page is
  * checked for sideways scrolling.
  */
@@ -354,6 +354,24 @@ describe('the console on a phone (390x844)', () => {
     expect(await page.getByText('无查看权限').count()).toBe(0);
     await noSidewaysScroll();
     await screenshot(page, 'phone-17-dashboard-sales');
+    expect(page.appErrors).toEqual([]);
+  });
+
+  it('the import dialog fits the phone', async () => {
+    await logout(page);
+    await login(page, 'admin');
+    await page.goto('/products');
+    await page.getByTestId('product-import').click();
+    const dialog = page.getByTestId('import-dialog');
+    await dialog.waitFor();
+    const box = await dialog.boundingBox();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+    await inView(dialog.getByTestId('import-upload'));
+    await inView(dialog.getByTestId('import-template'));
+    await screenshot(page, 'phone-18-import-dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
     expect(page.appErrors).toEqual([]);
   });
 });
