@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { amountInWords, fmtGrouped, type ReceiptDto, type SalesOrderDto, type ShipmentDto, type StatementDto } from '@drp/shared';
+import { amountInWords, Dec, fmtGrouped, type ReceiptDto, type SalesOrderDto, type ShipmentDto, type StatementDto } from '@drp/shared';
 import { appServerForSpec, type AppServer } from '../support/app-server';
 import { launchBrowser, login, newPage, pageApi, pageCall, screenshot, SCREENSHOT_DIR, type TrackedPage } from '../support/browser';
 
@@ -215,6 +215,40 @@ describe('printing', () => {
     expect(await text(tab, 'print-words')).toBe(amountInWords(statement.closingBalance));
     await screenshot(tab, 'printing-statement-en');
     await tab.evaluate(() => localStorage.setItem('drp.locale', 'zh-CN'));
+    await tab.close();
+  });
+
+  it('runs a long order over several 241 x 140 mm pages, the column heads on each', async () => {
+    const dealers = await api<{ items: { id: string; code: string }[] }>('/orgs?type=DEALER&q=D-BJ001');
+    const dealerId = dealers.items.find((d) => d.code === 'D-BJ001')!.id;
+    const warehouses = await api<{ items: { id: string; code: string }[] }>('/warehouses?q=WH-BJ');
+    const warehouseId = warehouses.items.find((w) => w.code === 'WH-BJ')!.id;
+    const products = await api<{ items: { id: string; minOrderQty: string; orderMultiple: string }[] }>('/products?pageSize=40&sort=code&status=ON_SALE');
+    /** the least quantity the product's minimum and multiple allow */
+    const qtyFor = (p: { minOrderQty: string; orderMultiple: string }) => {
+      const multiple = new Dec(p.orderMultiple).greaterThan(0) ? new Dec(p.orderMultiple) : new Dec(1);
+      return Dec.max(multiple, new Dec(p.minOrderQty).div(multiple).ceil().times(multiple)).toFixed();
+    };
+    expect(products.items.length).toBe(40);
+    const order = await pageApi<SalesOrderDto>(page, 'POST', '/sales-orders', {
+      body: { dealerId, warehouseId, lines: products.items.map((p) => ({ productId: p.id, qty: qtyFor(p) })), remark: 'e2e 打印长单' },
+    });
+    expect(order.lines.length).toBe(40);
+
+    const tab = await page.context().newPage();
+    await tab.goto(`/print/sales-order/${order.id}?paper=241x140`);
+    await tab.getByTestId('print-number').waitFor();
+    expect(await tab.getByTestId('print-line').count()).toBe(40);
+    expect(await text(tab, 'print-total')).toBe(money(order.total));
+    expect(await text(tab, 'print-words')).toBe(amountInWords(order.total));
+    // the heads repeat on every printed page; a line never splits
+    expect(await tab.locator('[data-testid="print-lines"] thead').evaluate((el) => getComputedStyle(el).display)).toBe('table-header-group');
+    const form = await tab.pdf({ preferCSSPageSize: true, printBackground: true });
+    fs.writeFileSync(path.join(SCREENSHOT_DIR, 'printing-long-order-241x140.pdf'), form);
+    const facts = pdfFacts(form);
+    expect(Math.round(facts.height / MM)).toBe(140);
+    expect(facts.pages).toBeGreaterThanOrEqual(2);
+    expect(facts.pages).toBeLessThanOrEqual(6);
     await tab.close();
   });
 
