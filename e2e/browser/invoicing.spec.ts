@@ -78,6 +78,78 @@ describe('invoicing', () => {
     await screenshot(page, 'inv-03-register-empty');
   });
 
+  it('invoices an uninvoiced shipment line split by quantity, then red-letters part of it', async () => {
+    await page.getByTestId('menu-invoicing/uninvoiced').click();
+    await page.waitForURL(/\/invoicing\/uninvoiced/);
+    await rowsOf('uninvoiced-table').first().waitFor();
+    // a line with more than one unit left, to split
+    const open = await api<{ items: { shipmentNumber: string; productCode: string; uninvoicedQty: string }[] }>('GET', '/invoices/uninvoiced?pageSize=100');
+    const line = open.items.find((l) => Number(l.uninvoicedQty) > 1)!;
+    expect(line).toBeDefined();
+    const first = rowsOf('uninvoiced-table').filter({ hasText: line.shipmentNumber }).filter({ hasText: line.productCode }).first();
+    await first.waitFor();
+    await page.getByTestId('uninvoiced-totals').getByText(/共 \d+ 行，未开票金额 ¥/).waitFor();
+    await first.locator('.el-checkbox').first().click();
+    await page.getByTestId('uninvoiced-selected').getByText(/已选 1 行/).waitFor();
+    await screenshot(page, 'inv-03a-uninvoiced');
+    await page.getByTestId('uninvoiced-create').click();
+    const dialog = page.getByTestId('invoice-create-dialog');
+    await dialog.waitFor();
+
+    // the number is checked by type as typed: 数电 needs 20 digits
+    const elec = `2611${String(Date.now()).slice(-13)}777`.slice(0, 20);
+    await input(page, 'invoice-create-elecNumber').fill(elec.slice(0, 19));
+    await input(page, 'invoice-create-qty-0').fill('999999');
+    expect(await page.getByTestId('invoice-create-submit').isDisabled()).toBe(true);
+    await dialog.getByTestId('invoice-create-qty-error').getByText(/超过了未开票数量/).waitFor();
+    // split: one unit only, the rest stays uninvoiced
+    await input(page, 'invoice-create-qty-0').fill('1');
+    await page.getByTestId('invoice-create-submit').click();
+    await dialog.getByText('数电发票号码为 20 位数字').waitFor();
+    await screenshot(page, 'inv-03b-create-errors');
+    await input(page, 'invoice-create-elecNumber').fill(elec);
+    await page.getByTestId('invoice-create-submit').click();
+    await toast(`发票 ${elec} 已登记`);
+    const drawer = page.getByTestId('invoice-drawer');
+    await drawer.getByTestId('invoice-face').getByText(elec).waitFor();
+    await drawer.getByTestId('invoice-line-shipment').first().waitFor();
+    // a digital invoice is never voided: the button says why
+    await drawer.getByTestId('invoice-void-disabled').waitFor();
+
+    // partial red: more than the line has left is refused on the spot
+    await drawer.getByTestId('invoice-red').click();
+    const red = page.getByTestId('invoice-red-dialog');
+    await red.waitFor();
+    await red.getByTestId('red-partial').click();
+    await red.locator('[data-testid^="red-line-pick-"]').first().click();
+    const amountBox = red.locator('[data-testid^="red-line-amount-"] input, input[data-testid^="red-line-amount-"]').first();
+    const whole = Number(await amountBox.inputValue());
+    expect(whole).toBeGreaterThan(0);
+    await amountBox.fill(String(whole + 1));
+    await red.getByTestId('red-line-error').getByText('超过了这一行的可冲价税合计').waitFor();
+    await red.getByTestId('red-exceeds').waitFor();
+    expect(await page.getByTestId('red-submit').isDisabled()).toBe(true);
+    const part = (Math.floor((whole / 2) * 100) / 100).toFixed(2);
+    await amountBox.fill(part);
+    await red.getByTestId('red-plan').getByText(new RegExp(`价税合计 ${part.replace('.', '\\.')}`)).waitFor();
+    await red.getByTestId('red-reason').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '销售折让' }).click();
+    await input(page, 'red-confirmation').fill('12345');
+    await input(page, 'red-elecNumber').fill(`${elec.slice(0, 16)}9999`);
+    await page.getByTestId('red-submit').click();
+    await red.getByText('红字确认单编号为 20 位数字').waitFor();
+    await screenshot(page, 'inv-03c-red-form');
+    await input(page, 'red-confirmation').fill('44011223344556677889');
+    await page.getByTestId('red-submit').click();
+    await toast('红字发票已登记');
+    await red.waitFor({ state: 'hidden' });
+    await drawer.getByTestId('invoice-drawer-status').getByText('已红冲-部分').waitFor();
+    await drawer.getByTestId('invoice-reds').getByText(`${elec.slice(0, 16)}9999`).waitFor();
+    await screenshot(page, 'inv-03d-red-done');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+  });
+
   it('reconciles the platform export and shows a card per category', async () => {
     await page.getByTestId('menu-invoicing/reconciliations').click();
     await page.waitForURL(/\/invoicing\/reconciliations$/);
