@@ -158,7 +158,8 @@ describe('sales orders', () => {
     await dialog.getByTestId('ship-confirm').click();
     await dialog.waitFor({ state: 'hidden' });
     await waitStatus('已发货');
-    expect(await page.locator('[data-testid="order-shipments"] .el-table__body-wrapper .el-table__row').count()).toBe(2);
+    // the shipments list reloads after the status (its own request)
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="order-shipments"] .el-table__body-wrapper .el-table__row').length === 2);
     await page.getByTestId('order-timeline').getByText('发货').first().waitFor();
   });
 
