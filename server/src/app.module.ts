@@ -33,6 +33,8 @@ import { MallModule } from './modules/mall/mall.module';
 import { InvoicingModule } from './modules/invoicing/invoicing.module';
 import { BackupModule } from './modules/backup/backup.module';
 import { SettingsModule } from './modules/settings/settings.module';
+import { VisitsModule } from './modules/visits/visits.module';
+import { ReplenishmentModule } from './modules/replenishment/replenishment.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -84,6 +86,8 @@ export class AppModule implements NestModule {
         ApprovalModule,
         SalesModule,
         SettingsModule,
+        VisitsModule,
+        ReplenishmentModule,
         MallModule,
         BackupModule,
       ],

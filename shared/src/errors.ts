@@ -109,6 +109,11 @@ export enum ErrorCode {
   INVOICE_NOT_BLUE = 'INVOICE_NOT_BLUE',
   /** the workbook is not the platform's 全量发票查询 export (details.missing: the columns not found) */
   PLATFORM_EXPORT_COLUMNS_MISSING = 'PLATFORM_EXPORT_COLUMNS_MISSING',
+  // dealer reports and replenishment
+  /** a dealer report for a business date after today (details.field, today) */
+  REPORT_DATE_IN_FUTURE = 'REPORT_DATE_IN_FUTURE',
+  /** replenishment lines already turned into orders or sent (details.lineIds, status) */
+  REPLENISHMENT_LINE_STALE = 'REPLENISHMENT_LINE_STALE',
 }
 
 /** The one error body the API answers with. */

@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
-import { Compilable, DummyDriver, InferResult, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
-import { ErrorCode } from '@drp/shared';
+import { Compilable, DummyDriver, InferResult, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { RequestContext } from '../common/context/request-context';
-import { DomainError } from '../common/errors/domain-error';
 import type { DB } from './schema';
 
 /**
@@ -159,23 +157,16 @@ export class DbService {
   private readonly resources = new WeakMap<EntityManager, string>();
 
   /**
-   * The last statement of a transaction run under an idempotency claim: the claim must still be
-   * this request's (a retry may have taken over the claim of a request it believed dead: then this
-   * one must not commit a second document), and it records the created resource.
+   * The last statement of a transaction run under an idempotency claim (the interceptor that owns
+   * the keys registers it): the claim must still be this request's — a retry may have taken over
+   * the claim of a request it believed dead, and then this one must not commit a second document —
+   * and it records the created resource.
    */
+  claimCheck?: (ctx: RequestContext, resourceId: string | null) => Promise<void>;
+
   private async confirmClaim(ctx: RequestContext, manager: EntityManager): Promise<void> {
-    const claim = ctx.idempotency!;
-    const held = await this.rows(
-      ctx,
-      this.k
-        .updateTable('idempotency_key')
-        .set((eb) => ({ resource_id: eb.fn.coalesce(eb.ref('resource_id'), eb.val(this.resources.get(manager) ?? null)), updated_at: sql<Date>`now()` }))
-        .where('user_id', '=', claim.userId)
-        .where('key', '=', claim.key)
-        .where('claim_token', '=', claim.token)
-        .returning('key'),
-    );
-    if (!held.length) throw new DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A retry with this Idempotency-Key took the request over', { key: claim.key });
+    if (!this.claimCheck) throw new Error('an idempotency claim without the interceptor that checks it');
+    await this.claimCheck(ctx, this.resources.get(manager) ?? null);
   }
 }
 

@@ -226,6 +226,33 @@ export interface CreditAccount {
   version: Generated<number>;
 }
 
+export interface DealerReport {
+  business_date: Timestamp;
+  created_at: Generated<Timestamp>;
+  dealer_id: string;
+  id: Generated<string>;
+  product_id: string;
+  received: string | null;
+  reported_by: string | null;
+  sold: string;
+  source: string;
+  stock: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  visit_id: string | null;
+}
+
+export interface DealerReportHistory {
+  after: Json;
+  before: Json;
+  changed_by: string | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  report_id: string;
+  source: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface DocSequence {
   created_at: Generated<Timestamp>;
   day: Timestamp;
@@ -687,6 +714,66 @@ export interface RefreshToken {
   used_at: Timestamp | null;
 }
 
+export interface ReplenishmentLine {
+  avg_daily: string;
+  created_at: Generated<Timestamp>;
+  current_stock: string;
+  dealer_id: string;
+  id: Generated<string>;
+  last_replenishment_date: Timestamp | null;
+  latest_report_date: Timestamp | null;
+  lead_days: number;
+  method: string;
+  open_supply: string;
+  order_id: string | null;
+  product_id: string;
+  qty: string;
+  raw_qty: string;
+  run_id: string;
+  safety_stock: string;
+  sold_since_last: string;
+  status: string;
+  stockout_days: number;
+  suggested_qty: string;
+  target: string;
+  turnover_days: number;
+  updated_at: Generated<Timestamp>;
+  usable_days: number;
+  usable_sold: string;
+  version: Generated<number>;
+  window_days: number;
+  window_sold: string;
+}
+
+export interface ReplenishmentRun {
+  business_date: Timestamp;
+  created_at: Generated<Timestamp>;
+  dealer_count: Generated<number>;
+  dealer_ids: string[] | null;
+  id: Generated<string>;
+  line_count: Generated<number>;
+  requested_by: string | null;
+  scope_org_id: string | null;
+  status: Generated<string>;
+  suggested_count: Generated<number>;
+  trigger: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ReplenishmentSetting {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  lead_days: number;
+  method: string;
+  org_id: string;
+  product_id: string | null;
+  safety_stock: Generated<string>;
+  turnover_days: number;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  window_days: number;
+}
+
 export interface ReturnCredit {
   amount: string;
   business_date: Timestamp;
@@ -967,6 +1054,8 @@ export interface DB {
   category: Category;
   company_settings: CompanySettings;
   credit_account: CreditAccount;
+  dealer_report: DealerReport;
+  dealer_report_history: DealerReportHistory;
   doc_sequence: DocSequence;
   idempotency_key: IdempotencyKey;
   invoice: Invoice;
@@ -997,6 +1086,9 @@ export interface DB {
   receipt: Receipt;
   receivable: Receivable;
   refresh_token: RefreshToken;
+  replenishment_line: ReplenishmentLine;
+  replenishment_run: ReplenishmentRun;
+  replenishment_setting: ReplenishmentSetting;
   return_credit: ReturnCredit;
   role: Role;
   sales_order: SalesOrder;

@@ -70,12 +70,17 @@ export const TABLE_OWNERS: Record<keyof DB, Owner> = {
   invoice_supplement: 'invoicing',
   invoice_recon_run: 'invoicing',
   invoice_recon_finding: 'invoicing',
+  dealer_report: 'visits',
+  dealer_report_history: 'visits',
+  replenishment_setting: 'replenishment',
+  replenishment_run: 'replenishment',
+  replenishment_line: 'replenishment',
 };
 
 /** A code area that can own tables: a folder of server/src/modules, or a platform folder of server/src. */
 export type Owner =
   | 'org' | 'users' | 'roles' | 'auth' | 'audit' | 'catalog' | 'pricing' | 'inventory' | 'sales' | 'finance'
-  | 'approval' | 'notifications' | 'mall' | 'database' | 'common' | 'kernel' | 'settings' | 'backup' | 'invoicing';
+  | 'approval' | 'notifications' | 'mall' | 'database' | 'common' | 'kernel' | 'settings' | 'backup' | 'invoicing' | 'visits' | 'replenishment';
 
 /**
  * Reference tables any module may JOIN to show names and apply scope, read-only: the organisation
@@ -128,6 +133,14 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'invoicing', table: 'user_role', why: 'the month-end reminder finds the users who hold invoices:reconcile, in one query (users depends on nothing that could answer it without a cycle)' },
   { module: 'invoicing', table: 'role', why: 'the month-end reminder reads which roles carry invoices:reconcile' },
   { module: 'invoicing', table: 'sales_order_line', why: 'the tax rate frozen on the order line prices an invoice line made from its shipment line' },
+  // replenishment:
+  { module: 'replenishment', table: 'dealer_report', why: 'the run computes every dealer and product in ONE set-based statement over the reports (issue #15: 15 million report rows must not be read into Node)' },
+  { module: 'replenishment', table: 'sales_order', why: 'open supply (approved unshipped, replenishment orders not yet approved) and the last replenishment order, inside the one run statement' },
+  { module: 'replenishment', table: 'sales_order_line', why: 'open supply quantities per product inside the one run statement' },
+  { module: 'replenishment', table: 'shipment', why: 'open supply: quantities shipped after the latest report, inside the one run statement' },
+  { module: 'replenishment', table: 'shipment_line', why: 'open supply: quantities shipped after the latest report, inside the one run statement' },
+  { module: 'replenishment', table: 'branch_product_scope', why: "products outside the dealer's branch range give no line: evaluated per dealer inside the one run statement" },
+  { module: 'replenishment', table: 'category', why: 'the branch product range walks the category tree inside the one run statement' },
   // users / auth / roles / org / jobs:
   { module: 'common', table: 'auth_session', why: 'loadPrincipal (common/auth/principal.ts): the per-request user loader checks the login session in its ONE query (hot path)' },
   { module: 'common', table: 'user_role', why: "loadPrincipal: the user's roles, permissions and scope kinds in the per-request ONE query (hot path)" },

@@ -87,4 +87,6 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.INVOICE_QTY_EXCEEDS_UNINVOICED]: HttpStatus.CONFLICT,
   [ErrorCode.INVOICE_NOT_BLUE]: HttpStatus.CONFLICT,
   [ErrorCode.PLATFORM_EXPORT_COLUMNS_MISSING]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.REPORT_DATE_IN_FUTURE]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.REPLENISHMENT_LINE_STALE]: HttpStatus.CONFLICT,
 };

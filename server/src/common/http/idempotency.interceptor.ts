@@ -70,6 +70,23 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     this.lockHolder = this.db.dataSource.createQueryRunner();
     await this.lockHolder.connect();
     await this.lockHolder.query('SELECT pg_advisory_lock($1)', [String(this.ownerLock)]);
+    this.db.claimCheck = (tx, resourceId) => this.confirmClaim(tx, resourceId);
+  }
+
+  /** Run by DbService as the last statement of a claimed request's transaction (see there). */
+  private async confirmClaim(tx: RequestContext, resourceId: string | null): Promise<void> {
+    const claim = tx.idempotency!;
+    const held = await this.db.rows(
+      tx,
+      this.db.k
+        .updateTable('idempotency_key')
+        .set((eb) => ({ resource_id: eb.fn.coalesce(eb.ref('resource_id'), eb.val(resourceId)), updated_at: sql<Date>`now()` }))
+        .where('user_id', '=', claim.userId)
+        .where('key', '=', claim.key)
+        .where('claim_token', '=', claim.token)
+        .returning('key'),
+    );
+    if (!held.length) throw new DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, 'A retry with this Idempotency-Key took the request over', { key: claim.key });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { IsDateString, Matches, registerDecorator, ValidationOptions } from 'class-validator';
 import { Dec, isDecimalString } from '@drp/shared';
 
 /**
@@ -26,3 +26,9 @@ export function IsDecimal(scale: number, opts: { min?: string; positive?: boolea
       },
     });
 }
+
+/** A business date `YYYY-MM-DD` that exists in the calendar. */
+export const IsDay = () => (target: object, key: string) => {
+  Matches(/^\d{4}-\d{2}-\d{2}$/, { message: `${key} must be a date YYYY-MM-DD` })(target, key);
+  IsDateString({ strict: true })(target, key);
+};

@@ -1,16 +1,11 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
 import { AgingGroupBy, CreditMode, ReceiptMethod, ReceiptStatus, SettlementMethod, StatementStatus } from '@drp/shared';
 import { PageQueryDto } from '../../common/http/pagination';
-import { IsDecimal } from '../../common/http/validators';
+import { IsDay, IsDecimal } from '../../common/http/validators';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const IsDay = () => (target: object, key: string) => {
-  Matches(DAY, { message: `${key} must be a date YYYY-MM-DD` })(target, key);
-  IsDateString({ strict: true })(target, key);
-};
 
 export class CreditAccountQueryDto extends PageQueryDto {
   @IsOptional() @IsUUID() branchId?: string;

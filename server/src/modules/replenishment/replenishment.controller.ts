@@ -1,0 +1,73 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { RequirePermissions, StaffOnly } from '../../common/auth/permissions.decorator';
+import { Ctx } from '../../common/context/ctx.decorator';
+import { RequestContext } from '../../common/context/request-context';
+import { LineQueryDto, LineUpdateDto, OrdersFromRunDto, ReplenishmentSettingsDto, ReplenishmentSettingsQueryDto, RunDto } from './replenishment.dto';
+import { ReplenishmentService } from './replenishment.service';
+
+/** Smart replenishment (智能补货): settings, runs, the worksheet and orders out. Staff only. */
+@ApiTags('replenishment')
+@ApiBearerAuth()
+@StaffOnly()
+@Controller('replenishment')
+export class ReplenishmentController {
+  constructor(private readonly replenishment: ReplenishmentService) {}
+
+  /** The parameters that apply to an organisation (and product), where they come from, and the overrides set on it. */
+  @Get('settings')
+  @RequirePermissions('replenishment:manage')
+  settings(@Ctx() ctx: RequestContext, @Query() q: ReplenishmentSettingsQueryDto) {
+    return this.replenishment.effectiveSettings(ctx, q.orgId, q.productId);
+  }
+
+  @Put('settings')
+  @RequirePermissions('replenishment:manage')
+  saveSettings(@Ctx() ctx: RequestContext, @Body() dto: ReplenishmentSettingsDto) {
+    return this.replenishment.saveSettings(ctx, dto);
+  }
+
+  @Delete('settings/:id')
+  @HttpCode(204)
+  @RequirePermissions('replenishment:manage')
+  removeSettings(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string) {
+    return this.replenishment.removeSettings(ctx, id);
+  }
+
+  @Post('runs')
+  @RequirePermissions('replenishment:manage')
+  run(@Ctx() ctx: RequestContext, @Body() dto: RunDto) {
+    return this.replenishment.run(ctx, dto);
+  }
+
+  @Get('runs')
+  @RequirePermissions('replenishment:manage')
+  runs(@Ctx() ctx: RequestContext, @Query() q: LineQueryDto) {
+    return this.replenishment.runs(ctx, q);
+  }
+
+  @Get('runs/:id')
+  @RequirePermissions('replenishment:manage')
+  getRun(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string) {
+    return this.replenishment.getRun(ctx, id);
+  }
+
+  @Get('runs/:id/lines')
+  @RequirePermissions('replenishment:manage')
+  lines(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string, @Query() q: LineQueryDto) {
+    return this.replenishment.lines(ctx, id, q);
+  }
+
+  @Patch('lines/:id')
+  @RequirePermissions('replenishment:manage')
+  updateLine(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string, @Body() dto: LineUpdateDto) {
+    return this.replenishment.updateLine(ctx, id, dto);
+  }
+
+  /** Draft sales orders (source REPLENISHMENT), one per dealer and warehouse. */
+  @Post('runs/:id/orders')
+  @RequirePermissions('replenishment:manage', 'orders:create')
+  createOrders(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string, @Body() dto: OrdersFromRunDto) {
+    return this.replenishment.createOrders(ctx, id, dto);
+  }
+}
