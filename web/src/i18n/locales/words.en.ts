@@ -64,6 +64,7 @@ const words: WordsMessages = {
     policy: 'Credit policy',
     receivables: 'receivables {amount}',
     orders: 'orders {amount}',
+    updatedAt: 'set {at}',
   },
   status: {
     DRAFT: 'Draft',

@@ -69,6 +69,7 @@ const words = {
     policy: '信用政策',
     receivables: '应收 {amount}',
     orders: '订单 {amount}',
+    updatedAt: '设置于 {at}',
   },
   /** statuses named in audit entries, by code */
   status: {
