@@ -325,6 +325,8 @@ export interface NotificationDto {
 
 export interface LoginWarningsDto {
   pendingApprovals: number;
+  /** mall orders waiting for customer service's review (PENDING_REVIEW), for users with orders:review */
+  pendingReviews: number;
   overdueReceivables: { count: number; amount: string };
   lowStock: number;
 }

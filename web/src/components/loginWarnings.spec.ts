@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimWarnings, forgetWarnings, warningItems, WARNINGS_SEEN_KEY } from './loginWarnings';
 
-const none = { pendingApprovals: 0, overdueReceivables: { count: 0, amount: '0.00' }, lowStock: 0 };
+const none = { pendingApprovals: 0, pendingReviews: 0, overdueReceivables: { count: 0, amount: '0.00' }, lowStock: 0 };
 
 describe('warningItems', () => {
   it('says nothing when everything is zero', () => {
@@ -12,8 +12,9 @@ describe('warningItems', () => {
 
   it('keeps only the non-zero warnings, each with where it leads', () => {
     expect(warningItems({ ...none, pendingApprovals: 2 })).toEqual([{ kind: 'pendingApprovals', count: 2, to: '/approvals/inbox' }]);
-    expect(warningItems({ pendingApprovals: 1, overdueReceivables: { count: 3, amount: '12500.50' }, lowStock: 4 }).map((i) => [i.kind, i.to])).toEqual([
+    expect(warningItems({ pendingApprovals: 1, pendingReviews: 2, overdueReceivables: { count: 3, amount: '12500.50' }, lowStock: 4 }).map((i) => [i.kind, i.to])).toEqual([
       ['pendingApprovals', '/approvals/inbox'],
+      ['pendingReviews', '/mall-admin/review'],
       ['overdueReceivables', '/finance/receivables?overdue=true'],
       ['lowStock', '/stock?lowOnly=true'],
     ]);

@@ -2,7 +2,7 @@ import { Dec, type LoginWarningsDto } from '@drp/shared';
 
 /** The rules of the sign-in warnings (登录预警): which lines show, where they lead, once per login. */
 
-export type WarningKind = 'pendingApprovals' | 'overdueReceivables' | 'lowStock';
+export type WarningKind = 'pendingApprovals' | 'pendingReviews' | 'overdueReceivables' | 'lowStock';
 
 export interface WarningItem {
   kind: WarningKind;
@@ -18,6 +18,8 @@ export function warningItems(w: LoginWarningsDto | null | undefined): WarningIte
   if (!w) return [];
   const items: WarningItem[] = [];
   if (w.pendingApprovals > 0) items.push({ kind: 'pendingApprovals', count: w.pendingApprovals, to: '/approvals/inbox' });
+  // mall orders waiting for customer service (an older server leaves the field out)
+  if ((w.pendingReviews ?? 0) > 0) items.push({ kind: 'pendingReviews', count: w.pendingReviews, to: '/mall-admin/review' });
   const overdueAmount = w.overdueReceivables?.amount ?? '0';
   if ((w.overdueReceivables?.count ?? 0) > 0 || new Dec(overdueAmount || '0').greaterThan(0)) {
     items.push({ kind: 'overdueReceivables', count: w.overdueReceivables.count, amount: overdueAmount, to: '/finance/receivables?overdue=true' });

@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDateString, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested,
 } from 'class-validator';
@@ -91,6 +91,10 @@ export class ProductQueryDto extends PageQueryDto {
   @IsOptional() @IsString() @MaxLength(50) brand?: string;
   @IsOptional() @IsEnum(ProductStatus) status?: ProductStatus;
   @IsOptional() @Type(() => String) @IsEnum({ true: 'true', false: 'false' }) mallPublished?: 'true' | 'false';
+  /** comma-separated product ids (up to 200): these products, in one request (pickers that show saved lines) */
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s: string) => s.trim()).filter(Boolean) : value))
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @IsUUID('all', { each: true }) ids?: string[];
 }
 
 export class BranchProductScopeDto {

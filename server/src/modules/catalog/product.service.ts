@@ -61,6 +61,7 @@ export class ProductService {
     if (q.brand) query = query.where('p.brand', '=', q.brand);
     if (q.status) query = query.where('p.status', '=', q.status);
     if (q.mallPublished) query = query.where('p.mall_published', '=', q.mallPublished === 'true');
+    if (q.ids) query = query.where('p.id', 'in', q.ids);
     if (q.q) {
       const like = `%${escapeLike(q.q)}%`;
       query = query.where((eb) => eb.or([eb('p.code', 'ilike', like), eb('p.name', 'ilike', like), eb('p.barcode', 'ilike', like), eb('p.brand', 'ilike', like), eb('p.spec', 'ilike', like)]));

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { fmt, LoginWarningsDto } from '@drp/shared';
+import { fmt, LoginWarningsDto, OrderSource, OrderStatus } from '@drp/shared';
 import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
@@ -12,10 +12,11 @@ import { overdue as overdueAt } from '../finance/receivable.service';
 export type WarningCount = (ctx: RequestContext) => Promise<number>;
 
 /**
- * 登录预警: what a user should see on signing in — approvals waiting for them, overdue receivables
- * and low stock in their scope (each only with the permission to read it). Approvals are counted
- * by the approval module (it registers its count here: approval depends on notifications, not the
- * other way round); receivables and stock are one scoped count each (ALLOWED_READS).
+ * 登录预警: what a user should see on signing in — approvals waiting for them, mall orders waiting
+ * for review (customer service), overdue receivables and low stock in their scope (each only with
+ * the permission to act on or read it). Approvals are counted by the approval module (it registers
+ * its count here: approval depends on notifications, not the other way round); reviews,
+ * receivables and stock are one scoped count each (ALLOWED_READS).
  */
 @Injectable()
 export class WarningsService {
@@ -33,6 +34,20 @@ export class WarningsService {
 
   async forUser(ctx: RequestContext): Promise<LoginWarningsDto> {
     const pendingApprovals = await this.pendingApprovals(ctx);
+    let pendingReviews = 0;
+    if (ctx.can('orders:review')) {
+      // the review queue's rule (mall-admin/review): mall orders in PENDING_REVIEW of dealers in scope
+      const r = await this.db.one(
+        ctx,
+        this.db.k
+          .selectFrom('sales_order as o')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where('o.status', '=', OrderStatus.PENDING_REVIEW)
+          .where('o.source', '=', OrderSource.MALL)
+          .where(orgScope(ctx, 'o.dealer_id')),
+      );
+      pendingReviews = r.n;
+    }
     let overdue = { count: 0, amount: '0.00' };
     if (ctx.can('finance:view')) {
       const today = businessDate(new Date(), this.config.companyTz);
@@ -61,6 +76,6 @@ export class WarningsService {
       );
       lowStock = r.n;
     }
-    return { pendingApprovals, overdueReceivables: overdue, lowStock };
+    return { pendingApprovals, pendingReviews, overdueReceivables: overdue, lowStock };
   }
 }

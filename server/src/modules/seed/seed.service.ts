@@ -10,6 +10,8 @@ import { RolesService } from '../roles/roles.service';
 import { DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS } from './demo-data';
 import { DocNumberService } from '../../database/doc-number.service';
 import { seedCatalogDemo } from './catalog-demo';
+import { restoreDemoPictures, seedProductImagesDemo } from './product-images-demo';
+import { uploadsDir } from '../storage/storage.service';
 import { businessDate } from '../../database/business-date';
 import { CreditService } from '../finance/credit.service';
 import { ReceiptService } from '../finance/receipt.service';
@@ -58,7 +60,11 @@ export class SeedService {
       await this.db.rows(tx, this.db.k.selectNoFrom(sql<unknown>`pg_advisory_xact_lock(hashtext('drp-seed'))`.as('locked')));
       await this.roles.syncBuiltins(tx);
       const { orgs } = await this.db.one(tx, this.db.k.selectFrom('organization').select(sql<number>`count(*)::int`.as('orgs')));
-      if (orgs > 0) return { seededDemo: false };
+      if (orgs > 0) {
+        // demo pictures seeded with another data folder: drawn again into this one
+        if (this.config.demoData) await restoreDemoPictures(this.db, tx, uploadsDir(this.config));
+        return { seededDemo: false };
+      }
       if (this.config.demoData) {
         await this.seedDemo(tx);
         this.logger.log('demo company seeded');
@@ -104,6 +110,7 @@ export class SeedService {
     const orgIds = new Map([...ids].map(([code, o]) => [code, o.id]));
     const today = businessDate(new Date(), this.config.companyTz);
     await seedCatalogDemo(this.db, this.numbers, tx, orgIds, today);
+    await seedProductImagesDemo(this.db, tx, uploadsDir(this.config));
     await seedSalesDemo({ db: this.db, credit: this.credit, orders: this.orders, shipments: this.shipments, receipts: this.receipts, statements: this.statements }, tx, orgIds, today);
     await seedApprovalDemo({ db: this.db, flows: this.flows, approvals: this.approvals, orders: this.orders }, tx, orgIds);
     await seedMallDemo(this.db, tx, orgIds);

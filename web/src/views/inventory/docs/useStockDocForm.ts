@@ -1,5 +1,5 @@
 import { computed, reactive, ref, shallowRef, watch, type InjectionKey } from 'vue';
-import { Dec, fmt, StockDocType, type StockDocDto, type WarehouseDto } from '@drp/shared';
+import { Dec, fmt, StockDocType, type StockDocDto, type StockRowDto, type WarehouseDto } from '@drp/shared';
 import { stockApi, stockDocsApi, type ProductOption } from '@/api/inventory';
 import { ApiError } from '@/api/http';
 import {
@@ -20,6 +20,9 @@ import {
   type LineStock,
   type ShortageInfo,
 } from '../docLines';
+
+/** The most lines a document takes (the server's limit). */
+export const MAX_DOC_LINES = 500;
 
 /** What a failed post tells the form to show (beyond per-line and shortage messages). */
 export type SubmitOutcome =
@@ -117,6 +120,42 @@ export function useStockDocForm(initialType: StockDocType, initialWarehouseId: s
     if (!lines.value.length) lines.value.push(emptyLine());
     touched.value = true;
   }
+  /**
+   * 盘点 (a count by counted quantity): one line per product with stock in the warehouse, its
+   * counted quantity filled with the book quantity (so only the differences are typed), in
+   * product-code order, after the lines already there. Pages of 200 from GET /stock (one request
+   * for most warehouses); at most MAX_DOC_LINES lines in all (the server's limit).
+   */
+  async function loadWarehouseStock(): Promise<{ added: number; truncated: boolean }> {
+    const warehouseId = header.warehouseId;
+    if (!warehouseId) return { added: 0, truncated: false };
+    const rows: StockRowDto[] = [];
+    for (let page = 1; ; page += 1) {
+      const answer = await stockApi.list({ warehouseId, page, pageSize: 200, sort: 'product' }, { silent: true });
+      rows.push(...answer.items);
+      if (page * 200 >= answer.total || !answer.items.length) break;
+    }
+    if (header.warehouseId !== warehouseId) return { added: 0, truncated: false }; // the warehouse changed meanwhile
+    const kept = lines.value.filter((l) => !isBlankLine(l));
+    const present = new Set(kept.map((l) => l.productId));
+    const fresh: Record<string, LineStock> = {};
+    let truncated = false;
+    const added: LineDraft[] = [];
+    for (const r of rows) {
+      fresh[`${warehouseId}/${r.productId}`] = { onHand: r.onHand, reserved: r.reserved, available: r.available };
+      if (present.has(r.productId) || new Dec(r.onHand).isZero()) continue;
+      if (kept.length + added.length >= MAX_DOC_LINES) {
+        truncated = true;
+        break;
+      }
+      added.push({ ...emptyLine(), productId: r.productId, product: { id: r.productId, code: r.productCode, name: r.productName, baseUnit: r.baseUnit }, qty: new Dec(r.onHand).toString() });
+    }
+    stock.value = { ...stock.value, ...fresh };
+    lines.value = [...kept, ...added, emptyLine()];
+    touched.value = true;
+    return { added: added.length, truncated };
+  }
+
   /** after a change of type or mode the typed quantities mean something else */
   function clearQuantities(): void {
     for (const l of lines.value) l.qty = '';
@@ -298,6 +337,7 @@ export function useStockDocForm(initialType: StockDocType, initialWarehouseId: s
     addLine,
     removeLine,
     clearQuantities,
+    loadWarehouseStock,
     lineErrors,
     changeOf,
     afterOf,
