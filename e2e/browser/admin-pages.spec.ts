@@ -5,7 +5,7 @@ import { input, launchBrowser, login, newPage, screenshot, type TrackedPage } fr
 /**
  * The other administration screens, as an HQ admin uses them: users (create, find, reset a
  * password, assign dealers to a sales rep), roles (a custom role from the permission matrix),
- * the audit log with its before/after diff, and the profile page.
+ * the audit log with its before/after diff, the backup page, and the profile page.
  */
 describe('administration pages', () => {
   let server: AppServer;
@@ -122,6 +122,16 @@ describe('administration pages', () => {
     await page.getByTestId('audit-drawer').getByText(username).first().waitFor();
     await screenshot(page, '29-audit-diff');
     await page.keyboard.press('Escape');
+  });
+
+  it('shows the backup page: where backups go, the restore command, and the empty state before the first backup', async () => {
+    await page.getByTestId('menu-system/backups').click();
+    await page.waitForURL(/\/system\/backups/);
+    await page.getByTestId('backup-where').getByText('备份目录').waitFor();
+    expect(await page.getByTestId('backup-restore-command').innerText()).toMatch(/^npm run restore -- .*backups\/<file>$/);
+    await page.getByTestId('backup-empty').getByText('还没有备份').waitFor();
+    expect(await page.getByTestId('backup-now').isEnabled()).toBe(true);
+    await screenshot(page, '29b-backups');
   });
 
   it('shows my profile and refuses a wrong current password', async () => {
