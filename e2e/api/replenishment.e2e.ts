@@ -187,6 +187,27 @@ describe('dealer reports and replenishment', () => {
       expect(n).toBe(0);
     });
 
+    it('a run for the whole scope (or a branch) covers the dealers with reports in it; nothing outside', async () => {
+      const all = await t.http.post('/api/replenishment/runs').set(bearer(manager)).send({}).expect(201);
+      const lines = (await t.http.get(`/api/replenishment/runs/${all.body.id}/lines?pageSize=100`).set(bearer(manager)).expect(200)).body.items as { dealerId: string }[];
+      expect(all.body.dealerCount).toBeGreaterThanOrEqual(1);
+      expect(lines.some((l) => l.dealerId === dealer)).toBe(true);
+      const bj = await t.orgId('BJ');
+      const branch = await t.http.post('/api/replenishment/runs').set(bearer(await t.token('admin'))).send({ branchId: bj }).expect(201);
+      expect(branch.body.lineCount).toBe(all.body.lineCount);
+      await t.http.post('/api/replenishment/runs').set(bearer(manager)).send({ branchId: await t.orgId('SH') }).expect(404);
+      // a dealer no setting reaches gets the built-in default (shown by the settings API too)
+      const admin = await t.token('admin');
+      const sh2 = await t.orgId('D-SH002');
+      for (let back = 10; back >= 1; back--) await report(admin, sh2, addDays(today, -back), [{ productId: products[0].id, stock: '5', sold: '3' }]).expect(201);
+      const eff = await t.http.get(`/api/replenishment/settings?orgId=${sh2}`).set(bearer(admin)).expect(200);
+      expect(eff.body).toMatchObject({ method: 'TURNOVER', windowDays: 30, turnoverDays: 15, leadDays: 3, safetyStock: '0', sourceOrgId: null });
+      const run = await t.http.post('/api/replenishment/runs').set(bearer(admin)).send({ dealerIds: [sh2] }).expect(201);
+      const [line] = (await t.http.get(`/api/replenishment/runs/${run.body.id}/lines`).set(bearer(admin)).expect(200)).body.items;
+      // 3 a day x (15 + 3) - 5 = 49
+      expect(line).toMatchObject({ method: 'TURNOVER', windowDays: 30, turnoverDays: 15, leadDays: 3, usableDays: 10, avgDaily: '3.0000', rawQty: '49.0000', status: 'SUGGESTED' });
+    });
+
     it('bad parameters, another branch\'s dealer and a line edited after ordering are refused with nothing written', async () => {
       for (const body of [{ method: 'TURNOVER', windowDays: 6, turnoverDays: 1, leadDays: 1, safetyStock: '0' }, { method: 'TURNOVER', windowDays: 366, turnoverDays: 1, leadDays: 1, safetyStock: '0' }, { method: 'TURNOVER', windowDays: 30, turnoverDays: -1, leadDays: 1, safetyStock: '0' }, { method: 'SOMETHING', windowDays: 30, turnoverDays: 1, leadDays: 1, safetyStock: '0' }, { method: 'TURNOVER', windowDays: 30, turnoverDays: 1, leadDays: 1, safetyStock: '-5' }]) {
         const bad = await t.http.put('/api/replenishment/settings').set(bearer(manager)).send(body).expect(400);

@@ -9,7 +9,7 @@
  * when something errors (including any non-2xx answer or a failed import), never on timings.
  *
  * Environment: BENCH_SUITES (comma-separated, default all: org-list,price-resolve,product-import,
- * order-submit,aging,mall-catalog,invoices), BENCH_SIZES (default per suite: 1000,10000; given, it applies to every
+ * order-submit,aging,mall-catalog,invoices,replenishment), BENCH_SIZES (default per suite: 1000,10000; given, it applies to every
  * suite except product-import, order-submit and aging, whose sizes are BENCH_IMPORT_ROWS (10000),
  * BENCH_ORDERS (2000) and BENCH_AGING_ROWS (1000000); invoices: BENCH_INVOICES (1000000) with
  * BENCH_RECON_ROWS (100000) reconciled), BENCH_DURATION seconds per
@@ -52,8 +52,9 @@ import { orderSubmitSuite } from './order-submit.bench';
 import { priceResolveSuite } from './price-resolve.bench';
 import { productImportSuite } from './product-import.bench';
 import { invoicesSuite } from './invoices.bench';
+import { replenishmentSuite } from './replenishment.bench';
 
-const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite, mallCatalogSuite, invoicesSuite];
+const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite, mallCatalogSuite, invoicesSuite, replenishmentSuite];
 const DEFAULT_SIZES = [1000, 10000];
 
 function log(line: string): void {

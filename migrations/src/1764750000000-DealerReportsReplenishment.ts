@@ -6,7 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   sold, optionally received); a correction supersedes it and the earlier figure goes to
  *   dealer_report_history (who, when, source, before/after).
  * - replenishment_setting: parameters per organisation (HQ = the company default, a branch, a dealer)
- *   and optionally per product; the most specific row wins (see replenishment-settings.ts).
+ *   and optionally per product; the most specific row wins, and without any row the built-in default
+ *   applies (DEFAULT_REPLENISHMENT_PARAMS in @drp/shared; replenishment.sql.ts).
  * - replenishment_run / replenishment_line: each run kept with its parameters and every line's figures.
  */
 export class DealerReportsReplenishment1764750000000 implements MigrationInterface {
@@ -60,9 +61,6 @@ export class DealerReportsReplenishment1764750000000 implements MigrationInterfa
         CONSTRAINT uq_replenishment_setting UNIQUE NULLS NOT DISTINCT (org_id, product_id)
       );
       CREATE TRIGGER trg_replenishment_setting_updated BEFORE UPDATE ON replenishment_setting FOR EACH ROW EXECUTE FUNCTION set_updated_at();
-      -- the company default: at HQ, for every product
-      INSERT INTO replenishment_setting (org_id, method, window_days, turnover_days, lead_days, safety_stock)
-        SELECT id, 'TURNOVER', 30, 15, 3, 0 FROM organization WHERE type = 'HQ';
 
       CREATE TABLE replenishment_run (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -178,7 +178,8 @@ export class ReplenishmentService {
           .values({ business_date: sql<Date>`${day}::date`, scope_org_id: dto.branchId ?? null, dealer_ids: dto.dealerIds?.length ? dealers : null, trigger, requested_by: tx.user?.id ?? null })
           .returning('id'),
       );
-      const [counts] = await this.db.query<{ lines: number; suggested: number; dealers: number }>(tx, RUN_SQL, [day, dealers, run.id]);
+      const dflt = DEFAULT_REPLENISHMENT_PARAMS;
+      const [counts] = await this.db.query<{ lines: number; suggested: number; dealers: number }>(tx, RUN_SQL, [day, dealers, run.id, dflt.method, dflt.windowDays, dflt.turnoverDays, dflt.leadDays, dflt.safetyStock]);
       await this.db.rows(tx, this.db.k.updateTable('replenishment_run').set({ line_count: counts.lines, suggested_count: counts.suggested, dealer_count: counts.dealers }).where('id', '=', run.id));
       await this.audit.record(tx, { action: 'run', entity: 'replenishment_run', entityId: run.id, summary: `replenishment run for ${dealers.length} dealer(s): ${counts.suggested} suggestion(s)`, after: { requestedDealers: dealers.length, ...counts, trigger } });
       return run.id;

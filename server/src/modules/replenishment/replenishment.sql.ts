@@ -4,9 +4,10 @@
  * computed row by row in Node). Change it and `replenishmentLine` together: the API tests compare the
  * two on generated data.
  *
- * $1 the run's business date, $2 the dealers, $3 the run id. Parameters per (dealer, product): the most
- * specific replenishment_setting — a product's own row before an organisation-wide one, then the
- * nearest organisation (the dealer, its branch, ..., HQ). Products not on sale or outside the dealer's
+ * $1 the run's business date, $2 the dealers, $3 the run id, $4..$8 the built-in default parameters
+ * (method, window, turnover, lead, safety). Parameters per (dealer, product): the most specific
+ * replenishment_setting — a product's own row before an organisation-wide one, then the nearest
+ * organisation (the dealer, its branch, ..., HQ) — else the built-in default. Products not on sale or outside the dealer's
  * branch range give no line; lines are written for suggestions (> 0) and for INSUFFICIENT_DATA.
  */
 export const RUN_SQL = `
@@ -15,13 +16,14 @@ WITH d AS (
 ), pairs AS (
   SELECT DISTINCT r.dealer_id, r.product_id FROM dealer_report r WHERE r.dealer_id = ANY($2::uuid[]) AND r.business_date <= $1::date
 ), prm AS (
-  SELECT pr.dealer_id, pr.product_id, s.method, s.window_days, s.turnover_days, s.lead_days, s.safety_stock
+  SELECT pr.dealer_id, pr.product_id, coalesce(s.method, $4) AS method, coalesce(s.window_days, $5::int) AS window_days,
+         coalesce(s.turnover_days, $6::int) AS turnover_days, coalesce(s.lead_days, $7::int) AS lead_days, coalesce(s.safety_stock, $8::numeric) AS safety_stock
     FROM pairs pr JOIN d ON d.dealer_id = pr.dealer_id
-   CROSS JOIN LATERAL (
+    LEFT JOIN LATERAL (
      SELECT s.method, s.window_days, s.turnover_days, s.lead_days, s.safety_stock
        FROM replenishment_setting s JOIN organization so ON so.id = s.org_id
       WHERE d.path LIKE so.path || '%' AND (s.product_id IS NULL OR s.product_id = pr.product_id)
-      ORDER BY (s.product_id IS NOT NULL) DESC, so.depth DESC LIMIT 1) s
+      ORDER BY (s.product_id IS NOT NULL) DESC, so.depth DESC LIMIT 1) s ON true
 ), last_rep AS (
   SELECT so.dealer_id, max(so.business_date) AS day FROM sales_order so
    WHERE so.dealer_id = ANY($2::uuid[]) AND so.source = 'REPLENISHMENT' AND so.status NOT IN ('CANCELLED', 'REJECTED')
