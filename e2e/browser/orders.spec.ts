@@ -297,37 +297,25 @@ describe('sales orders', () => {
     expect(page.appErrors).toEqual([]);
   });
 
-  it('shows the dealer its order read-only, with the timeline and no create button', async () => {
+  it('shows the dealer its order in the mall, with the timeline; the console sends it there (issue #12)', async () => {
     await page.goto('/dashboard');
     await logout(page);
     await login(page, 'bj.dealer1');
-    await page.goto('/dashboard');
-    await page.getByTestId('menu-sales/orders').click();
-    await page.waitForURL(/\/sales\/orders$/);
-    await page.locator('[data-testid="order-table"] .el-table__body-wrapper .el-table__row').first().waitFor();
-    expect(await page.getByTestId('order-create').count()).toBe(0);
-    // only its own orders (and its sub-dealer's)
-    const dealers = await page.locator('[data-testid="order-table"] .el-table__body-wrapper .el-table__row').allInnerTexts();
-    expect(dealers.every((text) => /北京华联商贸有限公司|通州华联分销点/.test(text))).toBe(true);
-    await screenshot(page, 'ord-11-dealer-list');
-
-    await input(page, 'order-search-q').fill(orderNumber);
-    await page.getByTestId('order-search').click();
-    const row = page.locator('[data-testid="order-table"] .el-table__body-wrapper .el-table__row').filter({ hasText: orderNumber });
-    await row.waitFor();
-    await row.getByTestId('order-open').click();
-    await page.waitForURL(/\/sales\/orders\/[0-9a-f-]{36}$/);
-    await waitStatus('已发货');
-    await page.getByTestId('order-timeline').getByText('创建订单').waitFor();
-    await page.getByTestId('order-readonly-hint').waitFor();
-    for (const id of ['order-edit', 'order-submit', 'order-ship', 'order-cancel', 'order-copy', 'order-complete', 'order-shipment-return']) {
-      expect(await page.getByTestId(id).count()).toBe(0);
+    for (const path of ['/dashboard', '/sales/orders', '/sales/orders/new']) {
+      await page.goto(path);
+      await page.waitForURL((url) => url.pathname === '/mall');
     }
+    await page.goto('/mall/orders');
+    await page.getByTestId(`mall-order-${orderNumber}`).click();
+    await page.getByTestId('mall-order-detail').waitFor();
+    await page.getByTestId('mall-order-timeline').waitFor();
+    // a console order: submitted, approved, shipped; no review step, and no step left open before a done one
+    const steps = await page.locator('[data-testid="mall-order-timeline"] [data-step]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-status')]));
+    expect(steps.map((s) => s[0])).not.toContain('REVIEWED');
+    expect(steps.find((s) => s[0] === 'SHIPPED')?.[1]).toBe('success');
+    const done = steps.map((s) => s[1] === 'success');
+    expect(done.lastIndexOf(true)).toBe(done.filter(Boolean).length - 1);
     await screenshot(page, 'ord-12-dealer-detail');
-
-    // the form is refused outright
-    await page.goto('/sales/orders/new');
-    await page.waitForURL(/\/403/);
     expect(page.appErrors).toEqual([]);
   });
 });
