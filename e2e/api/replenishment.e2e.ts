@@ -208,6 +208,38 @@ describe('dealer reports and replenishment', () => {
       expect(line).toMatchObject({ method: 'TURNOVER', windowDays: 30, turnoverDays: 15, leadDays: 3, usableDays: 10, avgDaily: '3.0000', rawQty: '49.0000', status: 'SUGGESTED' });
     });
 
+    it("the dealer's mall: 补货建议 sent from the worksheet, into the cart with one tap; its own report form prefilled, reports with source MALL", async () => {
+      const d1 = await t.orgId('D-BJ001');
+      const dealerUser = await t.token('bj.dealer1');
+      for (let back = 9; back >= 1; back--) await report(manager, d1, addDays(today, -back), [{ productId: products[2].id, stock: '4', sold: '2' }]).expect(201);
+      const run = await t.http.post('/api/replenishment/runs').set(bearer(manager)).send({ dealerIds: [d1] }).expect(201);
+      const lines = (await t.http.get(`/api/replenishment/runs/${run.body.id}/lines?status=SUGGESTED`).set(bearer(manager)).expect(200)).body.items as { id: string; productId: string; qty: string }[];
+      expect(lines.length).toBeGreaterThan(0);
+      await t.http.post(`/api/replenishment/runs/${run.body.id}/send`).set(bearer(manager)).send({}).expect(200);
+      const again = await t.http.post(`/api/replenishment/runs/${run.body.id}/send`).set(bearer(manager)).send({ lineIds: [lines[0].id] }).expect(409);
+      expect(again.body.code).toBe(ErrorCode.REPLENISHMENT_LINE_STALE);
+      const mine = await t.http.get('/api/mall/replenishment').set(bearer(dealerUser)).expect(200);
+      expect(mine.body.items.map((l: { id: string }) => l.id).sort()).toEqual(lines.map((l) => l.id).sort());
+      expect(mine.body.items[0]).toMatchObject({ status: 'SENT', avgDaily: expect.any(String), unitPrice: expect.any(String) });
+      // another dealer sees none of it
+      expect((await t.http.get('/api/mall/replenishment').set(bearer(await t.token('bj.dealer2'))).expect(200)).body.items).toEqual([]);
+      await t.http.delete('/api/mall/cart').set(bearer(dealerUser)).expect(200);
+      const added = await t.http.post('/api/mall/replenishment/cart').set(bearer(dealerUser)).send({}).expect(200);
+      expect(added.body.added).toBe(lines.length);
+      const cart = await t.http.get('/api/mall/cart').set(bearer(dealerUser)).expect(200);
+      const cartLines = cart.body.lines as { productId: string; qty: string }[];
+      for (const l of lines) expect(cartLines.find((c) => c.productId === l.productId)?.qty).toBe(l.qty);
+
+      // the mall report form: products it carries with the last figures; a report from the mall
+      const form = await t.http.get('/api/mall/reports/form').set(bearer(dealerUser)).expect(200);
+      const row = form.body.items.find((i: { productId: string }) => i.productId === products[2].id);
+      expect(row).toMatchObject({ lastDate: addDays(today, -1), lastStock: '4.000', lastSold: '2.000', today: null });
+      await t.http.post('/api/mall/reports').set(bearer(dealerUser)).send({ date: today, lines: [{ productId: products[2].id, stock: '3', sold: '1' }] }).expect(201);
+      const own = await t.http.get(`/api/mall/reports?from=${today}&to=${today}`).set(bearer(dealerUser)).expect(200);
+      expect(own.body.items).toEqual([expect.objectContaining({ productId: products[2].id, source: 'MALL', stock: '3.000' })]);
+      await t.http.post('/api/mall/reports').set(bearer(manager)).send({ date: today, lines: [{ productId: products[2].id, stock: '3', sold: '1' }] }).expect(403);
+    });
+
     it('bad parameters, another branch\'s dealer and a line edited after ordering are refused with nothing written', async () => {
       for (const body of [{ method: 'TURNOVER', windowDays: 6, turnoverDays: 1, leadDays: 1, safetyStock: '0' }, { method: 'TURNOVER', windowDays: 366, turnoverDays: 1, leadDays: 1, safetyStock: '0' }, { method: 'TURNOVER', windowDays: 30, turnoverDays: -1, leadDays: 1, safetyStock: '0' }, { method: 'SOMETHING', windowDays: 30, turnoverDays: 1, leadDays: 1, safetyStock: '0' }, { method: 'TURNOVER', windowDays: 30, turnoverDays: 1, leadDays: 1, safetyStock: '-5' }]) {
         const bad = await t.http.put('/api/replenishment/settings').set(bearer(manager)).send(body).expect(400);

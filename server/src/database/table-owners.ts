@@ -133,6 +133,9 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'invoicing', table: 'user_role', why: 'the month-end reminder finds the users who hold invoices:reconcile, in one query (users depends on nothing that could answer it without a cycle)' },
   { module: 'invoicing', table: 'role', why: 'the month-end reminder reads which roles carry invoices:reconcile' },
   { module: 'invoicing', table: 'sales_order_line', why: 'the tax rate frozen on the order line prices an invoice line made from its shipment line' },
+  // visits:
+  { module: 'visits', table: 'shipment', why: "the dealer's report form lists the products shipped to it in the last 90 days, inside the one form query" },
+  { module: 'visits', table: 'shipment_line', why: "the dealer's report form lists the products shipped to it in the last 90 days, inside the one form query" },
   // replenishment:
   { module: 'replenishment', table: 'dealer_report', why: 'the run computes every dealer and product in ONE set-based statement over the reports (issue #15: 15 million report rows must not be read into Node)' },
   { module: 'replenishment', table: 'sales_order', why: 'open supply (approved unshipped, replenishment orders not yet approved) and the last replenishment order, inside the one run statement' },

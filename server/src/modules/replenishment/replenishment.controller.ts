@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { xlsxFile } from '../catalog/excel/sheet';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequirePermissions, StaffOnly } from '../../common/auth/permissions.decorator';
 import { Ctx } from '../../common/context/ctx.decorator';
 import { RequestContext } from '../../common/context/request-context';
-import { LineQueryDto, LineUpdateDto, OrdersFromRunDto, ReplenishmentSettingsDto, ReplenishmentSettingsQueryDto, RunDto } from './replenishment.dto';
+import { LineQueryDto, LineUpdateDto, OrdersFromRunDto, ReplenishmentSettingsDto, ReplenishmentSettingsQueryDto, RunDto, ToCartDto } from './replenishment.dto';
 import { ReplenishmentService } from './replenishment.service';
 
 /** Smart replenishment (智能补货): settings, runs, the worksheet and orders out. Staff only. */
@@ -69,5 +70,42 @@ export class ReplenishmentController {
   @RequirePermissions('replenishment:manage', 'orders:create')
   createOrders(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string, @Body() dto: OrdersFromRunDto) {
     return this.replenishment.createOrders(ctx, id, dto);
+  }
+
+  @Get('runs/:id/export')
+  @RequirePermissions('replenishment:manage')
+  async exportLines(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string, @Query() q: LineQueryDto) {
+    const { name, data } = await this.replenishment.exportLines(ctx, id, q);
+    return xlsxFile(data, name);
+  }
+
+  /** Sends suggested lines to the dealers' mall (补货建议). */
+  @Post('runs/:id/send')
+  @HttpCode(200)
+  @RequirePermissions('replenishment:manage')
+  send(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string, @Body() dto: OrdersFromRunDto) {
+    return this.replenishment.sendToMall(ctx, id, dto);
+  }
+}
+
+/** The dealer's own suggestion in the mall (补货建议). */
+@ApiTags('mall')
+@ApiBearerAuth()
+@Controller('mall/replenishment')
+export class MallReplenishmentController {
+  constructor(private readonly replenishment: ReplenishmentService) {}
+
+  @Get()
+  @RequirePermissions('mall:order')
+  suggestion(@Ctx() ctx: RequestContext) {
+    return this.replenishment.mallSuggestion(ctx);
+  }
+
+  /** Adds the suggested lines (all, or those named) to the cart. */
+  @Post('cart')
+  @HttpCode(200)
+  @RequirePermissions('mall:order')
+  toCart(@Ctx() ctx: RequestContext, @Body() dto: ToCartDto) {
+    return this.replenishment.suggestionToCart(ctx, dto.lineIds);
   }
 }

@@ -47,3 +47,7 @@ export class OrdersFromRunDto {
   @IsOptional() @IsArray() @ArrayMaxSize(5000) @IsUUID('all', { each: true }) lineIds?: string[];
   @IsOptional() @IsUUID() warehouseId?: string;
 }
+
+export class ToCartDto {
+  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsUUID('all', { each: true }) lineIds?: string[];
+}

@@ -11,6 +11,10 @@ import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { PriceResolverService } from '../pricing/price-resolver.service';
 import { SalesOrderService } from '../sales/sales-order.service';
+import { CartService } from '../mall/cart.service';
+import { JobsService } from '../jobs/jobs.service';
+import ExcelJS from 'exceljs';
+import { addTypedRow, CellKind } from '../../common/excel';
 import { LineQueryDto, LineUpdateDto, OrdersFromRunDto, ReplenishmentSettingsDto, RunDto } from './replenishment.dto';
 import { RUN_SQL } from './replenishment.sql';
 
@@ -75,6 +79,9 @@ export interface EffectiveSettings extends ReplenishmentParams {
 }
 
 const RUN_SORT = { createdAt: 'r.created_at' };
+export const NIGHTLY_JOB = 'replenishment.nightly';
+const METHOD_WORDS: Record<string, string> = { SELL_ONE_REPLACE_ONE: '销一补一', SALES_STOCK_DIFF: '销存差', TURNOVER: '周转补货' };
+const STATUS_WORDS: Record<string, string> = { SUGGESTED: '建议', INSUFFICIENT_DATA: '数据不足', DROPPED: '已删除', ORDERED: '已下单', SENT: '已推送商城' };
 const LINE_SORT = { dealer: 'd.code', product: 'p.code', qty: 'l.qty' };
 
 /**
@@ -89,8 +96,13 @@ export class ReplenishmentService {
     private readonly audit: AuditService,
     private readonly orders: SalesOrderService,
     private readonly prices: PriceResolverService,
+    private readonly cart: CartService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    jobs: JobsService,
+  ) {
+    // nightly, for every active dealer (the run is kept like a manual one, trigger NIGHTLY)
+    jobs.register(NIGHTLY_JOB, async () => void (await this.run(RequestContext.system(), {}, 'NIGHTLY')), '30 2 * * *');
+  }
 
   // ---- settings -------------------------------------------------------------------------------
 
@@ -371,6 +383,81 @@ export class ReplenishmentService {
     );
     if (!w) throw new DomainError(ErrorCode.INVALID_STATE, 'No warehouse supplies this dealer; choose one', { status: 'NO_WAREHOUSE' });
     return w.id;
+  }
+
+  /**
+   * Sends suggested lines to the dealers' mall (补货建议): the dealer sees them and adds them to its
+   * cart with one tap. All or nothing; a line already ordered, sent or dropped: 409.
+   */
+  async sendToMall(ctx: RequestContext, runId: string, dto: OrdersFromRunDto): Promise<{ sent: number }> {
+    await this.getRun(ctx, runId);
+    return this.db.tx(ctx, async (tx) => {
+      let q = this.db.k.selectFrom('replenishment_line as l').select(['l.id', 'l.status', 'l.dealer_id']).where('l.run_id', '=', runId).where(orgScope(tx, 'l.dealer_id')).forUpdate();
+      q = dto.lineIds?.length ? q.where('l.id', 'in', dto.lineIds) : q.where('l.status', '=', 'SUGGESTED');
+      const lines = await this.db.rows(tx, q);
+      if (dto.lineIds?.length) {
+        const missing = dto.lineIds.filter((id) => !lines.some((l) => l.id === id));
+        if (missing.length) throw notFound('replenishment line', missing[0]);
+      }
+      const stale = lines.filter((l) => l.status !== 'SUGGESTED');
+      if (stale.length || !lines.length) throw new DomainError(ErrorCode.REPLENISHMENT_LINE_STALE, 'Some suggestions were already ordered, sent or dropped', { lineIds: stale.map((l) => l.id), status: stale[0]?.status ?? 'SENT' });
+      // a dealer sees one suggestion: what was sent before and not taken is replaced
+      const dealers = [...new Set(lines.map((l) => l.dealer_id))];
+      await this.db.rows(tx, this.db.k.updateTable('replenishment_line').set((eb) => ({ status: 'DROPPED', version: eb('version', '+', 1) })).where('status', '=', 'SENT').where('dealer_id', 'in', dealers));
+      await this.db.rows(tx, this.db.k.updateTable('replenishment_line').set((eb) => ({ status: 'SENT', version: eb('version', '+', 1) })).where('id', 'in', lines.map((l) => l.id)));
+      await this.audit.record(tx, { action: 'send', entity: 'replenishment_run', entityId: runId, summary: `${lines.length} suggestion(s) sent to ${dealers.length} dealer mall(s)`, after: { lineIds: lines.map((l) => l.id) } });
+      return { sent: lines.length };
+    });
+  }
+
+  /** The dealer's current suggestion in the mall (补货建议): the lines last sent to it, with the explanation. */
+  async mallSuggestion(ctx: RequestContext): Promise<{ items: ReplenishmentLineDto[]; sentAt: string | null }> {
+    const dealerId = this.ownDealer(ctx);
+    const rows = await this.db.rows(ctx, this.db.k.selectFrom('replenishment_line').select(['id', 'updated_at']).where('dealer_id', '=', dealerId).where('status', '=', 'SENT').orderBy('id'));
+    const items = await this.lineDtos(ctx, rows.map((r) => r.id));
+    const sentAt = rows.reduce<Date | null>((a, r) => (!a || r.updated_at > a ? r.updated_at : a), null);
+    return { items: items.sort((a, b) => a.productCode.localeCompare(b.productCode)), sentAt: sentAt ? new Date(sentAt).toISOString() : null };
+  }
+
+  /** Adds the dealer's suggested lines (all, or the ones named) to its cart; the dealer may change them there. */
+  async suggestionToCart(ctx: RequestContext, lineIds: string[] | undefined): Promise<{ added: number }> {
+    const dealerId = this.ownDealer(ctx);
+    let q = this.db.k.selectFrom('replenishment_line').select(['id', 'product_id', 'qty']).where('dealer_id', '=', dealerId).where('status', '=', 'SENT');
+    if (lineIds?.length) q = q.where('id', 'in', lineIds);
+    const lines = await this.db.rows(ctx, q);
+    if (lineIds?.length && lines.length !== new Set(lineIds).size) throw notFound('replenishment line', lineIds.find((id) => !lines.some((l) => l.id === id))!);
+    await this.db.tx(ctx, async (tx) => {
+      for (const l of lines) await this.cart.add(tx, l.product_id, l.qty);
+    });
+    return { added: lines.length };
+  }
+
+  /** The worksheet as an Excel file (numbers as numeric cells), in the run's scope for the caller. */
+  async exportLines(ctx: RequestContext, runId: string, q: LineQueryDto): Promise<{ name: string; data: Buffer }> {
+    const run = await this.getRun(ctx, runId);
+    const items: ReplenishmentLineDto[] = [];
+    for (let page = 1; ; page++) {
+      const p = await this.lines(ctx, runId, { ...q, page, pageSize: 200 });
+      items.push(...p.items);
+      if (items.length >= p.total || !p.items.length) break;
+    }
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('补货建议');
+    ws.addRow([`补货建议 ${run.businessDate}`]).font = { bold: true, size: 14 };
+    const head = ws.addRow(['经销商编码', '经销商', '商品编码', '商品', '单位', '方法', '补货销量天数', '有效天数', '断货天数', '日均销量', '期间销量', '当前库存', '在途/已订', '目标库存', '原始数量', '建议数量', '单价', '金额', '状态']);
+    head.font = { bold: true };
+    const KINDS: CellKind[] = ['text', 'text', 'text', 'text', 'text', 'text', 'qty', 'qty', 'qty', 'unitPrice', 'qty', 'qty', 'qty', 'unitPrice', 'unitPrice', 'qty', 'unitPrice', 'money', 'text'];
+    for (const l of items) {
+      addTypedRow(ws, [l.dealerCode, l.dealerName, l.productCode, l.productName, l.unit, METHOD_WORDS[l.method] ?? l.method, String(l.windowDays), String(l.usableDays), String(l.stockoutDays), l.avgDaily, l.windowSold, l.currentStock, l.openSupply, l.target, l.rawQty, l.qty, l.unitPrice, l.amount, STATUS_WORDS[l.status] ?? l.status], KINDS);
+    }
+    ws.columns.forEach((c, i) => (c.width = i === 1 || i === 3 ? 24 : 12));
+    await this.db.tx(ctx, (tx) => this.audit.record(tx, { action: 'export', entity: 'replenishment_run', entityId: runId, summary: `exported ${items.length} replenishment line(s)`, after: { lines: items.length } }));
+    return { name: `补货建议-${run.businessDate}.xlsx`, data: Buffer.from(await wb.xlsx.writeBuffer()) };
+  }
+
+  private ownDealer(ctx: RequestContext): string {
+    if (ctx.actor.orgType !== OrgType.DEALER) throw new DomainError(ErrorCode.MALL_DEALER_ONLY, 'Only a dealer has a mall suggestion');
+    return ctx.actor.orgId;
   }
 
   private async orgInScope(ctx: RequestContext, id: string) {

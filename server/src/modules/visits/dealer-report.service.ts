@@ -182,6 +182,64 @@ export class DealerReportService {
     };
   }
 
+  /**
+   * The products a dealer carries — those it reported before or was shipped in the last 90 days, in
+   * its range and on sale — each with its last figures before `date` (the phone form is prefilled).
+   */
+  async form(ctx: RequestContext, dealerId: string, date?: string): Promise<{ date: string; items: { productId: string; productCode: string; productName: string; unit: string; lastDate: string | null; lastStock: string | null; lastSold: string | null; today: { stock: string; sold: string } | null }[] }> {
+    const day = date ?? businessDate(new Date(), this.config.companyTz);
+    const dealer = await this.db.first(ctx, this.db.k.selectFrom('organization as o').select(['o.id', 'o.path']).where('o.id', '=', dealerId).where(orgScope(ctx, 'o.id')));
+    if (!dealer) throw notFound('dealer', dealerId);
+    const rows = await this.db.query<{ id: string; code: string; name: string; base_unit: string; last_day: string | null; last_stock: string | null; last_sold: string | null; stock: string | null; sold: string | null }>(
+      ctx,
+      `SELECT p.id, p.code, p.name, p.base_unit, to_char(lr.business_date, 'YYYY-MM-DD') AS last_day, lr.stock AS last_stock, lr.sold AS last_sold, t.stock, t.sold
+         FROM product p
+         LEFT JOIN LATERAL (SELECT r.business_date, r.stock, r.sold FROM dealer_report r WHERE r.dealer_id = $1 AND r.product_id = p.id AND r.business_date < $2::date ORDER BY r.business_date DESC LIMIT 1) lr ON true
+         LEFT JOIN dealer_report t ON t.dealer_id = $1 AND t.product_id = p.id AND t.business_date = $2::date
+        WHERE p.status = 'ON_SALE'
+          AND (EXISTS (SELECT 1 FROM dealer_report r WHERE r.dealer_id = $1 AND r.product_id = p.id)
+               OR p.id IN (SELECT sl.product_id FROM shipment_line sl JOIN shipment s ON s.id = sl.shipment_id WHERE s.dealer_id = $1 AND s.business_date > $2::date - 90))
+        ORDER BY p.code`,
+      [dealer.id, day],
+    );
+    return {
+      date: day,
+      items: rows.map((r) => ({ productId: r.id, productCode: r.code, productName: r.name, unit: r.base_unit, lastDate: r.last_day, lastStock: r.last_stock, lastSold: r.last_sold, today: r.stock === null ? null : { stock: r.stock, sold: r.sold! } })),
+    };
+  }
+
+  /**
+   * The products a count during a visit lists for a dealer, with the last reported figures to prefill:
+   * the products it reported in the last 90 days, or (none yet) up to 30 products on sale in its range.
+   */
+  async lastFigures(ctx: RequestContext, dealerId: string, visitId: string | null = null): Promise<{ productId: string; productCode: string; productName: string; unit: string; lastDate: string | null; lastStock: string | null; lastSold: string | null; countedStock: string | null; countedSold: string | null }[]> {
+    const dealer = await this.db.first(ctx, this.db.k.selectFrom('organization as o').select(['o.id', 'o.path']).where('o.id', '=', dealerId).where('o.type', '=', OrgType.DEALER).where(orgScope(ctx, 'o.id')));
+    if (!dealer) throw notFound('dealer', dealerId);
+    const rows = await this.db.query<{ id: string; code: string; name: string; base_unit: string; last_date: string | null; stock: string | null; sold: string | null; c_stock: string | null; c_sold: string | null }>(
+      ctx,
+      `WITH recent AS (
+         SELECT DISTINCT r.product_id FROM dealer_report r WHERE r.dealer_id = $1 AND r.business_date >= current_date - 90
+       ), picked AS (
+         SELECT product_id FROM recent
+         UNION ALL
+         SELECT p.id FROM product p WHERE NOT EXISTS (SELECT 1 FROM recent) AND p.status = 'ON_SALE' AND p.id = ANY($3::uuid[])
+       )
+       SELECT p.id, p.code, p.name, p.base_unit, to_char(l.business_date, 'YYYY-MM-DD') AS last_date, l.stock::text, l.sold::text, c.stock::text AS c_stock, c.sold::text AS c_sold
+         FROM picked k JOIN product p ON p.id = k.product_id
+         LEFT JOIN LATERAL (SELECT r.business_date, r.stock, r.sold FROM dealer_report r WHERE r.dealer_id = $1 AND r.product_id = p.id AND ($2::uuid IS NULL OR r.visit_id IS DISTINCT FROM $2::uuid) ORDER BY r.business_date DESC LIMIT 1) l ON true
+         LEFT JOIN dealer_report c ON c.dealer_id = $1 AND c.product_id = p.id AND $2::uuid IS NOT NULL AND c.visit_id = $2::uuid
+        ORDER BY p.code`,
+      [dealer.id, visitId, await this.rangeSample(ctx, dealer.path)],
+    );
+    return rows.map((r) => ({ productId: r.id, productCode: r.code, productName: r.name, unit: r.base_unit, lastDate: r.last_date, lastStock: r.stock, lastSold: r.sold, countedStock: r.c_stock, countedSold: r.c_sold }));
+  }
+
+  /** Up to 30 products on sale in a dealer's range (a first count, before it has reported anything). */
+  private async rangeSample(ctx: RequestContext, dealerPath: string): Promise<string[]> {
+    const rows = await this.db.rows(ctx, this.db.k.selectFrom('product as p').select('p.id').where('p.status', '=', 'ON_SALE').where(productInRangeOf(dealerPath, 'p')).orderBy('p.code').limit(30));
+    return rows.map((r) => r.id);
+  }
+
   /** The superseded figures of one report, newest first (404 out of scope). */
   async history(ctx: RequestContext, reportId: string): Promise<{ at: string; source: string; byName: string | null; before: unknown; after: unknown }[]> {
     const report = await this.db.first(ctx, this.db.k.selectFrom('dealer_report as r').select('r.id').where('r.id', '=', reportId).where(orgScope(ctx, 'r.dealer_id')));
