@@ -110,4 +110,46 @@ describe('useStockDocForm', () => {
     expect(await form.submit()).toMatchObject({ ok: false, kind: 'header' });
     expect(form.headerErrors.warehouseId).toBe('WAREHOUSE_DISABLED');
   });
+
+  it('盘点: loads the warehouse stock as lines (counted = book quantity), pages of 200, skipping zero rows and products already there', async () => {
+    const row = (n: number, onHand: string) => ({ warehouseId: 'w1', warehouseName: '北京分仓', productId: `p${n}`, productCode: `SP${String(n).padStart(4, '0')}`, productName: `商品${n}`, baseUnit: '瓶', onHand, reserved: '1.000', available: onHand, lowThreshold: '0', low: false });
+    const first = Array.from({ length: 200 }, (_, i) => row(i + 1, i === 4 ? '0.000' : '12.500'));
+    api.list.mockReset();
+    api.list.mockResolvedValueOnce({ items: first, total: 203, page: 1, pageSize: 200, totals: {} });
+    api.list.mockResolvedValueOnce({ items: [row(201, '3.000'), row(202, '4.000'), row(203, '5.000')], total: 203, page: 2, pageSize: 200, totals: {} });
+    const form = useStockDocForm(StockDocType.ADJUSTMENT, 'w1');
+    form.lines.value[0].productId = 'p2';
+    form.lines.value[0].product = product('p2', 'SP0002');
+    form.lines.value[0].qty = '11';
+    const result = await form.loadWarehouseStock();
+    expect(api.list).toHaveBeenNthCalledWith(1, { warehouseId: 'w1', page: 1, pageSize: 200, sort: 'product' }, { silent: true });
+    expect(api.list).toHaveBeenNthCalledWith(2, { warehouseId: 'w1', page: 2, pageSize: 200, sort: 'product' }, { silent: true });
+    // 203 rows, one with nothing on hand, one already on the sheet (its typed count kept)
+    expect(result).toEqual({ added: 201, truncated: false });
+    const used = form.usedLines.value;
+    expect(used).toHaveLength(202);
+    expect(used[0]).toMatchObject({ productId: 'p2', qty: '11' });
+    expect(used[1]).toMatchObject({ productId: 'p1', qty: '12.5', product: { code: 'SP0001', name: '商品1', baseUnit: '瓶' } });
+    expect(used.some((l) => l.productId === 'p5')).toBe(false);
+    // the stock is known without another request: no change until a count differs
+    expect(form.changeOf(used[1])).toBe('0.000');
+    expect(form.stockOf('p203')).toEqual({ onHand: '5.000', reserved: '1.000', available: '5.000' });
+    // a free row stays at the bottom
+    expect(form.lines.value[form.lines.value.length - 1].productId).toBeNull();
+  });
+
+  it('盘点: no warehouse, nothing loaded and nothing asked; more than 500 lines are cut at 500', async () => {
+    const none = useStockDocForm(StockDocType.ADJUSTMENT, null);
+    api.list.mockReset();
+    expect(await none.loadWarehouseStock()).toEqual({ added: 0, truncated: false });
+    expect(api.list).not.toHaveBeenCalled();
+
+    const rows = (from: number) => Array.from({ length: 200 }, (_, i) => ({ productId: `q${from + i}`, productCode: `Q${from + i}`, productName: 'x', baseUnit: '瓶', onHand: '1.000', reserved: '0.000', available: '1.000' }));
+    api.list.mockResolvedValueOnce({ items: rows(0), total: 600, page: 1, pageSize: 200, totals: {} });
+    api.list.mockResolvedValueOnce({ items: rows(200), total: 600, page: 2, pageSize: 200, totals: {} });
+    api.list.mockResolvedValueOnce({ items: rows(400), total: 600, page: 3, pageSize: 200, totals: {} });
+    const form = useStockDocForm(StockDocType.ADJUSTMENT, 'w1');
+    expect(await form.loadWarehouseStock()).toEqual({ added: 500, truncated: true });
+    expect(form.usedLines.value).toHaveLength(500);
+  });
 });
