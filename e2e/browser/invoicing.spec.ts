@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import { creditCodeCheckChar } from '@drp/shared';
 import { appServerForSpec, type AppServer } from '../support/app-server';
 import { elementUi, input, launchBrowser, login, newPage, pageApi, screenshot, type TrackedPage } from '../support/browser';
 
@@ -9,7 +10,8 @@ import { elementUi, input, launchBrowser, login, newPage, pageApi, screenshot, t
  * state offers a supplementary entry; they upload the tax platform's export (the sample the repo
  * generates, e2e/fixtures/platform-export-sample.xlsx), read the run's cards, open the
  * MISSING_IN_SYSTEM finding with both sides shown and file its supplementary entry from the
- * prefilled form (a bad seller tax id is refused on the spot), see the tracking number and the
+ * prefilled form (a bad seller tax id is refused on the spot; the platform's own buyer id fails its
+ * check and is corrected), see the tracking number and the
  * finding resolved with it. A dealer (bj.dealer1) on a phone (390x844) finds an invoice in the mall,
  * opens it without sideways scrolling and flags it as not received; finance sees the flag.
  */
@@ -125,7 +127,7 @@ describe('invoicing', () => {
     const amountBox = red.locator('[data-testid^="red-line-amount-"] input, input[data-testid^="red-line-amount-"]').first();
     const whole = Number(await amountBox.inputValue());
     expect(whole).toBeGreaterThan(0);
-    await amountBox.fill(String(whole + 1));
+    await amountBox.fill((whole + 1).toFixed(2));
     await red.getByTestId('red-line-error').getByText('超过了这一行的可冲价税合计').waitFor();
     await red.getByTestId('red-exceeds').waitFor();
     expect(await page.getByTestId('red-submit').isDisabled()).toBe(true);
@@ -208,12 +210,20 @@ describe('invoicing', () => {
     const sellerTaxId = await input(page, 'supplement-seller-tax').inputValue();
     await input(page, 'supplement-seller-tax').fill('91350100M000100Y44');
     await page.getByTestId('supplement-submit').click();
-    await page.getByTestId('supplement-form').getByText('统一社会信用代码校验位不正确，请核对').waitFor();
-    // the platform's own buyer id fails its check too: the invoice exists, so it is let through, flagged
-    await page.getByTestId('supplement-buyer-tax-kept').getByText(/按平台原样登记/).waitFor();
+    const checkErrors = page.getByTestId('supplement-form').getByText('统一社会信用代码校验位不正确，请核对');
+    await checkErrors.first().waitFor();
+    // the seller's and the buyer's
+    expect(await checkErrors.count()).toBe(2);
+    // the platform's own buyer id fails its check too (the row is also INVALID_TAX_ID): said where it came from
+    await page.getByTestId('supplement-buyer-tax-platform').getByText(/平台导出中的购方税号/).waitFor();
     await page.getByTestId('supplement-form').getByText('请上传发票文件').waitFor();
     await screenshot(page, 'inv-06-supplement-errors');
     await input(page, 'supplement-seller-tax').fill(sellerTaxId);
+    // the user corrects the buyer's id from the dealer's papers: its check character
+    const badBuyer = await input(page, 'supplement-buyer-tax').inputValue();
+    const fixedBuyer = `${badBuyer.slice(0, 17)}${creditCodeCheckChar(badBuyer.slice(0, 17))}`;
+    expect(fixedBuyer).not.toBe(badBuyer);
+    await input(page, 'supplement-buyer-tax').fill(fixedBuyer);
 
     if (!(await input(page, 'supplement-reason').inputValue())) await input(page, 'supplement-reason').fill('平台已开具、系统漏登记（对账发现）');
     await page
@@ -226,7 +236,7 @@ describe('invoicing', () => {
     await done.waitFor();
     tracking = (await page.getByTestId('supplement-tracking').innerText()).trim();
     expect(tracking).toMatch(/^BL\d{8}-\d{4}$/);
-    await done.getByText('待审批').waitFor();
+    await done.getByText('待审批', { exact: true }).waitFor();
     await screenshot(page, 'inv-07-supplement-tracking');
 
     // back to the run: the finding is resolved with the tracking number

@@ -299,7 +299,7 @@ const invoice: InvoiceMessages = {
     openExisting: 'Open the existing invoice',
     detail: 'Supplementary entry',
     rejectedReason: 'Rejection reason',
-    platformTaxIdKept: 'The platform’s buyer tax id has a problem ({problem}): the invoice exists, so it is entered as the platform has it and flagged',
+    platformTaxIdBad: 'This buyer tax id comes from the platform export and fails its check: correct it from the dealer’s papers or the invoice itself',
     platformStatus: 'Platform status',
   },
   import: {

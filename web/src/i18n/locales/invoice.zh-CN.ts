@@ -297,7 +297,7 @@ const invoice = {
     openExisting: '查看已有发票',
     detail: '补录详情',
     rejectedReason: '驳回原因',
-    platformTaxIdKept: '平台上的购方税号有问题（{problem}）：发票已存在，按平台原样登记并标记为税号无效',
+    platformTaxIdBad: '这是平台导出中的购方税号，它的校验不通过：请按经销商的资料或发票原件更正后再提交',
     platformStatus: '平台状态',
   },
   import: {
