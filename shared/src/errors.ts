@@ -114,6 +114,13 @@ export enum ErrorCode {
   REPORT_DATE_IN_FUTURE = 'REPORT_DATE_IN_FUTURE',
   /** replenishment lines already turned into orders or sent (details.lineIds, status) */
   REPLENISHMENT_LINE_STALE = 'REPLENISHMENT_LINE_STALE',
+  // store visits (跑店)
+  /** the rep already has a visit checked in and not out (details.visitId, dealerId) */
+  VISIT_ALREADY_OPEN = 'VISIT_ALREADY_OPEN',
+  /** a check-out (or an action) for a visit that was never checked in (details.visitClientId) */
+  VISIT_NOT_CHECKED_IN = 'VISIT_NOT_CHECKED_IN',
+  /** the visit is already checked out (details.visitId, checkOutAt) */
+  VISIT_ALREADY_CHECKED_OUT = 'VISIT_ALREADY_CHECKED_OUT',
 }
 
 /** The one error body the API answers with. */

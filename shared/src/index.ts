@@ -21,3 +21,4 @@ export * from './tax-id';
 export * from './invoice';
 export * from './backup';
 export * from './replenishment';
+export * from './visits';

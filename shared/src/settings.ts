@@ -18,5 +18,7 @@ export const PRICE_SCALE_MAX = 4;
 export interface CompanySettingsDto {
   stockControl: StockControl;
   priceScale: number;
+  /** 跑店: a check-in farther than this from the dealer's stored position is flagged off site (metres) */
+  visitRadiusM: number;
   version: number;
 }

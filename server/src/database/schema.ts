@@ -210,6 +210,7 @@ export interface CompanySettings {
   stock_control: Generated<string>;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
+  visit_radius_m: Generated<number>;
 }
 
 export interface CreditAccount {
@@ -1026,6 +1027,76 @@ export interface UserRole {
   user_id: string;
 }
 
+export interface Visit {
+  accuracy_m: string | null;
+  business_date: Timestamp;
+  check_in_at: Generated<Timestamp>;
+  check_in_device_at: Timestamp | null;
+  check_out_at: Timestamp | null;
+  check_out_device_at: Timestamp | null;
+  client_id: string;
+  competitor_notes: string | null;
+  created_at: Generated<Timestamp>;
+  dealer_id: string;
+  display_notes: string | null;
+  distance_m: number | null;
+  duration_s: number | null;
+  id: Generated<string>;
+  lat: string;
+  lng: string;
+  notes: string | null;
+  off_site: Generated<boolean>;
+  order_id: string | null;
+  plan_id: string | null;
+  radius_m: number;
+  rep_id: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface VisitPhoto {
+  caption: string | null;
+  content_type: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  file_name: string;
+  id: Generated<string>;
+  size_bytes: number;
+  storage_key: string;
+  updated_at: Generated<Timestamp>;
+  visit_id: string;
+}
+
+export interface VisitPlan {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  dealer_id: string;
+  id: Generated<string>;
+  plan_date: Timestamp;
+  purpose: string | null;
+  recurrence: Generated<string>;
+  rep_id: string;
+  route_order: Generated<number>;
+  status: Generated<string>;
+  tasks: Generated<string[]>;
+  until_date: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  weekday: number | null;
+}
+
+export interface VisitSyncItem {
+  client_id: string;
+  created_at: Generated<Timestamp>;
+  device_at: Timestamp | null;
+  id: Generated<string>;
+  kind: string;
+  rep_id: string;
+  result: Json;
+  updated_at: Generated<Timestamp>;
+  visit_id: string | null;
+}
+
 export interface Warehouse {
   address: string | null;
   code: string;
@@ -1106,5 +1177,9 @@ export interface DB {
   user_dealer: UserDealer;
   user_invite: UserInvite;
   user_role: UserRole;
+  visit: Visit;
+  visit_photo: VisitPhoto;
+  visit_plan: VisitPlan;
+  visit_sync_item: VisitSyncItem;
   warehouse: Warehouse;
 }

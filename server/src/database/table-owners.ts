@@ -72,6 +72,10 @@ export const TABLE_OWNERS: Record<keyof DB, Owner> = {
   invoice_recon_finding: 'invoicing',
   dealer_report: 'visits',
   dealer_report_history: 'visits',
+  visit_plan: 'visits',
+  visit: 'visits',
+  visit_photo: 'visits',
+  visit_sync_item: 'visits',
   replenishment_setting: 'replenishment',
   replenishment_run: 'replenishment',
   replenishment_line: 'replenishment',
@@ -137,6 +141,9 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'visits', table: 'shipment', why: "the dealer's report form lists the products shipped to it in the last 90 days, inside the one form query" },
   { module: 'visits', table: 'shipment_line', why: "the dealer's report form lists the products shipped to it in the last 90 days, inside the one form query" },
   // replenishment:
+  // visits:
+  { module: 'visits', table: 'user_role', why: "the supervisor's rep list: users in scope whose role scope is their assigned dealers (one query; users depends on nothing that could answer it)" },
+  { module: 'visits', table: 'role', why: "the supervisor's rep list reads the role's data-scope kind" },
   { module: 'replenishment', table: 'dealer_report', why: 'the run computes every dealer and product in ONE set-based statement over the reports (issue #15: 15 million report rows must not be read into Node)' },
   { module: 'replenishment', table: 'sales_order', why: 'open supply (approved unshipped, replenishment orders not yet approved) and the last replenishment order, inside the one run statement' },
   { module: 'replenishment', table: 'sales_order_line', why: 'open supply quantities per product inside the one run statement' },

@@ -89,4 +89,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.PLATFORM_EXPORT_COLUMNS_MISSING]: HttpStatus.BAD_REQUEST,
   [ErrorCode.REPORT_DATE_IN_FUTURE]: HttpStatus.BAD_REQUEST,
   [ErrorCode.REPLENISHMENT_LINE_STALE]: HttpStatus.CONFLICT,
+  [ErrorCode.VISIT_ALREADY_OPEN]: HttpStatus.CONFLICT,
+  [ErrorCode.VISIT_NOT_CHECKED_IN]: HttpStatus.CONFLICT,
+  [ErrorCode.VISIT_ALREADY_CHECKED_OUT]: HttpStatus.CONFLICT,
 };

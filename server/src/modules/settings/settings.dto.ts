@@ -5,5 +5,6 @@ import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
 export class CompanySettingsUpdateDto {
   @ApiProperty({ enum: StockControl, required: false }) @IsOptional() @IsEnum(StockControl) stockControl?: StockControl;
   @ApiProperty({ minimum: 0, maximum: PRICE_SCALE_MAX, required: false }) @IsOptional() @IsInt() @Min(0) @Max(PRICE_SCALE_MAX) priceScale?: number;
+  @ApiProperty({ minimum: 10, maximum: 100000, required: false }) @IsOptional() @IsInt() @Min(10) @Max(100000) visitRadiusM?: number;
   @IsOptional() @IsInt() @Min(1) version?: number;
 }

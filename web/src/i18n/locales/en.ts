@@ -12,6 +12,7 @@ import words from './words.en';
 import invoice from './invoice.en';
 import stockControl from './stockControl.en';
 import backup from './backup.en';
+import replenishment from './replenishment.en';
 
 const en: MessageSchema = {
   app: {
@@ -1267,6 +1268,7 @@ const en: MessageSchema = {
   invoice,
   stockControl,
   backup,
+  replenishment,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',
     MALFORMED_JSON: 'The request was malformed',
@@ -1354,6 +1356,9 @@ const en: MessageSchema = {
     PLATFORM_EXPORT_COLUMNS_MISSING: 'The file is not the tax platform export: columns are missing',
     REPORT_DATE_IN_FUTURE: 'Reports can only be for today or earlier',
     REPLENISHMENT_LINE_STALE: 'This suggestion was already ordered, sent or dropped: refresh and try again',
+    VISIT_ALREADY_OPEN: 'You are still checked in at another dealer: check out there first',
+    VISIT_NOT_CHECKED_IN: 'This visit was never checked in: check in first',
+    VISIT_ALREADY_CHECKED_OUT: 'This visit is already checked out',
     NETWORK: 'Cannot reach the server. Check your network.',
     TIMEOUT: 'The request timed out, please try again',
     UNKNOWN: 'Something went wrong, please try again',

@@ -108,9 +108,7 @@ const words: WordsMessages = {
     },
   },
   qty: {
-    rule: 'Minimum {min}, in multiples of {multiple}',
     ruleMin: 'Minimum {min}',
-    ruleMultiple: 'In multiples of {multiple}',
     rounded: 'Quantity changed from {from} to {to} ({rule})',
   },
 };

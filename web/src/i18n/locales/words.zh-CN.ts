@@ -117,9 +117,7 @@ const words = {
   },
   /** the quantity rules beside a stepper and when a quantity is changed to meet them */
   qty: {
-    rule: '起订量 {min}，按 {multiple} 的整数倍订购',
     ruleMin: '起订量 {min}',
-    ruleMultiple: '按 {multiple} 的整数倍订购',
     rounded: '数量已由 {from} 调整为 {to}（{rule}）',
   },
 };

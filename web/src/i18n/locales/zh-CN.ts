@@ -13,6 +13,7 @@ import words from './words.zh-CN';
 import invoice from './invoice.zh-CN';
 import stockControl from './stockControl.zh-CN';
 import backup from './backup.zh-CN';
+import replenishment from './replenishment.zh-CN';
 
 const zhCN = {
   app: {
@@ -1268,6 +1269,7 @@ const zhCN = {
   invoice,
   stockControl,
   backup,
+  replenishment,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
     MALFORMED_JSON: '请求格式错误',
@@ -1355,6 +1357,9 @@ const zhCN = {
     PLATFORM_EXPORT_COLUMNS_MISSING: '文件不是税务平台「全量发票查询」的导出格式，缺少必要的列',
     REPORT_DATE_IN_FUTURE: '只能上报今天及以前的日期',
     REPLENISHMENT_LINE_STALE: '该补货建议已下单、已推送或已删除，请刷新后再试',
+    VISIT_ALREADY_OPEN: '您在另一家经销商处尚未签退，请先签退',
+    VISIT_NOT_CHECKED_IN: '该拜访尚未签到，请先签到',
+    VISIT_ALREADY_CHECKED_OUT: '该拜访已签退',
     NETWORK: '无法连接服务器，请检查网络',
     TIMEOUT: '请求超时，请稍后重试',
     UNKNOWN: '操作失败，请稍后重试',

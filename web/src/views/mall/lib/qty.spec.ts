@@ -69,8 +69,8 @@ describe('mall quantity rules', () => {
 
 describe('qtyRuleText', () => {
   const t = (key: string, p: Record<string, unknown> = {}) => `${key}:${JSON.stringify(p)}`;
-  it('says only the minimum when the multiple is 1 or the minimum itself', () => {
-    expect(qtyRuleText(rule('24.000', '24.000'), '瓶', t)).toBe('mall.qty.ruleMinOnly:{"min":"24","unit":"瓶"}');
+  it('says only the minimum when the multiple is 1; a multiple is always said (issue #12: 20 becoming 30 unexplained)', () => {
+    expect(qtyRuleText(rule('24.000', '24.000'), '瓶', t)).toBe('mall.qty.rule:{"min":"24","multiple":"24","unit":"瓶"}');
     expect(qtyRuleText(rule('6', '1'), '瓶', t)).toBe('mall.qty.ruleMinOnly:{"min":"6","unit":"瓶"}');
     // any quantity goes: nothing to say
     expect(qtyRuleText(rule('1', '1'), '瓶', t)).toBe('');

@@ -54,11 +54,15 @@ export function qtyWire(value: string): string {
 
 type T = (key: string, params?: Record<string, unknown>) => string;
 
-/** Nothing for any quantity (1, step 1); "起订 24瓶" when the multiple is 1 or the minimum itself; else "起订 6瓶，按 2瓶 递增". */
+/**
+ * Nothing for any quantity (1, step 1); "起订 6瓶" when the multiple is 1; else "起订 24瓶，按 24瓶 递增"
+ * (the multiple is always said when there is one: typing 20 of a product sold in 15s becomes 30,
+ * and the reader must have been told why).
+ */
 export function qtyRuleText(rule: QtyRule, unit: string, t: T): string {
   const min = minValidQty(rule);
   const multiple = qtyText(rule.orderMultiple || '1');
   if (min === '1' && multiple === '1') return '';
-  if (multiple === '1' || multiple === min) return t('mall.qty.ruleMinOnly', { min, unit });
+  if (multiple === '1') return t('mall.qty.ruleMinOnly', { min, unit });
   return t('mall.qty.rule', { min, multiple, unit });
 }

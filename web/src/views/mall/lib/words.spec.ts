@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LedgerEntryType } from '@drp/shared';
 import { i18n, loadLocale } from '@/i18n';
 import { yuan } from '@/utils/money';
-import { qtyRoundedText, qtyRuleText, reorderReport, statementLineText, stepReason, type Words } from './words';
+import { qtyRoundedText, reorderReport, statementLineText, stepReason, type Words } from './words';
 
 const w: Words = { t: (k, v) => (v ? i18n.global.t(k, v) : i18n.global.t(k)), te: (k) => i18n.global.te(k) };
 const rawCode = /[A-Z]{2,}_[A-Z_]+/;
@@ -48,11 +48,8 @@ describe('mall words (issue #12)', () => {
 
   it('quantity rules are stated, and a changed quantity says why', async () => {
     await loadLocale('zh-CN');
-    expect(qtyRuleText(w, { minOrderQty: '6.000', orderMultiple: '6.000' })).toBe('起订量 6，按 6 的整数倍订购');
-    expect(qtyRuleText(w, { minOrderQty: '1.000', orderMultiple: '1.000' })).toBe('');
-    expect(qtyRuleText(w, { minOrderQty: '0', orderMultiple: '12' })).toBe('按 12 的整数倍订购');
-    expect(qtyRoundedText(w, '20', '30', { minOrderQty: '10', orderMultiple: '15' })).toBe('数量已由 20 调整为 30（起订量 10，按 15 的整数倍订购）');
-    expect(qtyRoundedText(w, '30', '30', { minOrderQty: '10', orderMultiple: '15' })).toBeNull();
-    expect(qtyRoundedText(w, 'abc', '15', { minOrderQty: '10', orderMultiple: '15' })).toBeNull();
+    expect(qtyRoundedText(w, '20', '30', '起订 15瓶，按 15瓶 递增')).toBe('数量已由 20 调整为 30（起订 15瓶，按 15瓶 递增）');
+    expect(qtyRoundedText(w, '30', '30', '起订 15瓶，按 15瓶 递增')).toBeNull();
+    expect(qtyRoundedText(w, 'abc', '15', '起订 15瓶，按 15瓶 递增')).toBeNull();
   });
 });

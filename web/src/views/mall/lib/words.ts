@@ -1,4 +1,4 @@
-import { Dec, ReceiptMethod, type LedgerEntryDto, type MallReorderResult, type MallTimelineStep, type QtyRule } from '@drp/shared';
+import { Dec, ReceiptMethod, type LedgerEntryDto, type MallReorderResult, type MallTimelineStep } from '@drp/shared';
 import { qtyText } from './qty';
 
 /** vue-i18n's t / te, passed in so the wording stays pure and tested. */
@@ -33,23 +33,11 @@ export function stepReason(w: Words, step: Pick<MallTimelineStep, 'note' | 'reas
   return step.note ?? null;
 }
 
-/** "起订量 6，按 6 的整数倍订购" for a rule that says something; '' when any quantity goes (minimum ≤ 1, multiple 1). */
-export function qtyRuleText(w: Words, rule: QtyRule): string {
-  const min = new Dec(rule.minOrderQty || '0');
-  const multiple = new Dec(rule.orderMultiple || '1');
-  const hasMin = min.greaterThan(1);
-  const hasMultiple = multiple.greaterThan(0) && !multiple.equals(1);
-  if (hasMin && hasMultiple) return w.t('words.qty.rule', { min: qtyText(min.toString()), multiple: qtyText(multiple.toString()) });
-  if (hasMin) return w.t('words.qty.ruleMin', { min: qtyText(min.toString()) });
-  if (hasMultiple) return w.t('words.qty.ruleMultiple', { multiple: qtyText(multiple.toString()) });
-  return '';
-}
-
-/** The message when a typed quantity was changed to meet the rule; null when it was kept (or was no number). */
-export function qtyRoundedText(w: Words, typed: string, result: string, rule: QtyRule): string | null {
+/** The message when a typed quantity was changed to meet the rule (`ruleText`, as the page words it); null when it was kept (or was no number). */
+export function qtyRoundedText(w: Words, typed: string, result: string, ruleText: string): string | null {
   const s = typed.trim();
   if (!/^\d+(\.\d+)?$/.test(s) || new Dec(s).equals(result)) return null;
-  return w.t('words.qty.rounded', { from: qtyText(s), to: result, rule: qtyRuleText(w, rule) || w.t('words.qty.ruleMin', { min: result }) });
+  return w.t('words.qty.rounded', { from: qtyText(s), to: result, rule: ruleText || w.t('words.qty.ruleMin', { min: result }) });
 }
 
 export interface ReorderReport {
