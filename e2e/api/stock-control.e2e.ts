@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { ApprovalInstanceDto, ErrorCode, StockControl } from '@drp/shared';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
 
@@ -241,6 +242,23 @@ describe('stock control at order time and backorders', () => {
     await post(`/api/sales-orders/${holder.id}/cancel`, { reason: '客户取消' }).expect(200);
     expect((await order(waiter.id)).lines[0].reservedQty).toBe('15.000');
     expect(await stock(a)).toEqual({ onHand: 20, reserved: 15 });
+    expect(await reservationsAgree()).toEqual([]);
+  });
+
+  it('dealers racing for scarce stock under WARN: every order is approved, the reservations add up to what is on hand, the rest is backordered', async () => {
+    const a = await product('SC-R', '缺货测试抢购');
+    await inbound(a, '10');
+    await setControl(StockControl.WARN);
+    const dealers: string[] = [];
+    for (let i = 0; i < 5; i++) dealers.push(await newDealer());
+    const drafts = await Promise.all(dealers.map(async (d) => (await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: a, qty: '3' }] }).expect(201)).body as Order));
+    if (!t.app.getHttpServer().listening) await t.app.listen(0, '127.0.0.1');
+    const url = await t.app.getUrl();
+    const results = await Promise.all(drafts.map((o) => request(url).post(`/api/sales-orders/${o.id}/submit`).set(bearer(admin)).send({})));
+    expect(results.map((r) => [r.status, r.body.status])).toEqual(drafts.map(() => [200, 'APPROVED']));
+    expect(await stock(a)).toEqual({ onHand: 10, reserved: 10 });
+    const list = await backorders(`&productId=${a}`);
+    expect(list.totals.waiting).toBe('5.000');
     expect(await reservationsAgree()).toEqual([]);
   });
 
