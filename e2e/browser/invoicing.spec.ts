@@ -244,7 +244,7 @@ describe('invoicing', () => {
     await page.waitForURL(new RegExp(`/invoicing/reconciliations/${runId}`));
     const resolved = rowsOf('recon-findings').first().getByTestId('recon-resolution');
     await resolved.getByText('已补录').waitFor();
-    await resolved.getByText(tracking).waitFor();
+    await resolved.getByText(tracking, { exact: true }).waitFor();
     await screenshot(page, 'inv-08-recon-resolved');
 
     // and the entry is listed, waiting for approval
