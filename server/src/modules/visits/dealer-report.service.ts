@@ -210,7 +210,7 @@ export class DealerReportService {
 
   /**
    * The products a count during a visit lists for a dealer, with the last reported figures to prefill:
-   * the products it reported in the last 90 days, or (none yet) up to 30 products on sale in its range.
+   * the products it reported in the last 90 days, and (fewer than 10 of those) up to 30 products on sale in its range.
    */
   async lastFigures(ctx: RequestContext, dealerId: string, visitId: string | null = null): Promise<{ productId: string; productCode: string; productName: string; unit: string; lastDate: string | null; lastStock: string | null; lastSold: string | null; countedStock: string | null; countedSold: string | null }[]> {
     const dealer = await this.db.first(ctx, this.db.k.selectFrom('organization as o').select(['o.id', 'o.path']).where('o.id', '=', dealerId).where('o.type', '=', OrgType.DEALER).where(orgScope(ctx, 'o.id')));
@@ -222,7 +222,7 @@ export class DealerReportService {
        ), picked AS (
          SELECT product_id FROM recent
          UNION ALL
-         SELECT p.id FROM product p WHERE NOT EXISTS (SELECT 1 FROM recent) AND p.status = 'ON_SALE' AND p.id = ANY($3::uuid[])
+         SELECT p.id FROM product p WHERE (SELECT count(*) FROM recent) < 10 AND p.status = 'ON_SALE' AND p.id = ANY($3::uuid[]) AND p.id NOT IN (SELECT product_id FROM recent)
        )
        SELECT p.id, p.code, p.name, p.base_unit, to_char(l.business_date, 'YYYY-MM-DD') AS last_date, l.stock::text, l.sold::text, c.stock::text AS c_stock, c.sold::text AS c_sold
          FROM picked k JOIN product p ON p.id = k.product_id

@@ -1,8 +1,18 @@
 import { Module } from '@nestjs/common';
+import { SalesModule } from '../sales/sales.module';
 import { DealerReportController } from './dealer-report.controller';
 import { MallReportController } from './mall-report.controller';
 import { DealerReportService } from './dealer-report.service';
+import { VisitController, VisitPlanController } from './visit.controller';
+import { VisitPlanService } from './visit-plan.service';
+import { VisitSupervisorService } from './visit-supervisor.service';
+import { VisitService } from './visit.service';
 
 /** Store visits (跑店) and the dealers' stock and sales reports that replenishment stands on. */
-@Module({ controllers: [DealerReportController, MallReportController], providers: [DealerReportService], exports: [DealerReportService] })
+@Module({
+  imports: [SalesModule],
+  controllers: [DealerReportController, MallReportController, VisitPlanController, VisitController],
+  providers: [DealerReportService, VisitService, VisitPlanService, VisitSupervisorService],
+  exports: [DealerReportService, VisitService],
+})
 export class VisitsModule {}
