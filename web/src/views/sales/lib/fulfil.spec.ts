@@ -20,6 +20,15 @@ describe('what is left', () => {
     expect(drafts[0]).toMatchObject({ lineId: 'a', left: '6.000', qty: '6', done: '4.000' });
   });
 
+  it('prefills a shipment with what is reserved: a backorder waits for stock', () => {
+    const drafts = shipDrafts([orderLine({ id: 'a', qty: '150.000', reservedQty: '40.000' }), orderLine({ id: 'b', reservedQty: '0.000' }), orderLine({ id: 'c', shippedQty: '2.000', reservedQty: '8.000' })]);
+    expect(drafts.map((d) => [d.lineId, d.left, d.qty])).toEqual([
+      ['a', '150.000', '40'],
+      ['b', '10.000', '0'],
+      ['c', '8.000', '8'],
+    ]);
+  });
+
   it('starts the return dialog empty, only for lines with something returnable', () => {
     const drafts = returnDrafts({ lines: [shipLine({ id: 'x' }), shipLine({ id: 'y', returnedQty: '4.000' })] });
     expect(drafts.map((d) => [d.lineId, d.left, d.qty])).toEqual([['x', '4.000', '']]);

@@ -36,8 +36,12 @@ export function returnable(line: Pick<ShipmentLineDto, 'qty' | 'returnedQty'>): 
 
 const text = (qty: string) => new Dec(qty).toFixed();
 
-/** The ship dialog's rows: each line with something left, prefilled with all of it. */
-export function shipDrafts(lines: OrderLineDto[]): FulfilDraft[] {
+/**
+ * The ship dialog's rows: each line with something left, prefilled with what is reserved for it
+ * (a backorder waits for stock: 0 for a line with nothing reserved); without a reservation figure,
+ * all that is left.
+ */
+export function shipDrafts(lines: (Pick<OrderLineDto, 'id' | 'productCode' | 'productName' | 'baseUnit' | 'qty' | 'shippedQty'> & { reservedQty?: string })[]): FulfilDraft[] {
   return lines
     .map((l) => ({ l, left: remainingToShip(l) }))
     .filter(({ left }) => new Dec(left).greaterThan(0))
@@ -49,7 +53,7 @@ export function shipDrafts(lines: OrderLineDto[]): FulfilDraft[] {
       total: l.qty,
       done: l.shippedQty,
       left,
-      qty: text(left),
+      qty: text(l.reservedQty === undefined ? left : Dec.min(left, l.reservedQty).toFixed(3)),
     }));
 }
 
