@@ -28,7 +28,8 @@ export interface RestoreSummary {
  *    unless `force`;
  * 3. ONE transaction: (with force) the public and pgboss schemas are dropped and the public schema
  *    made again; the migrations the backup records are run; every table is filled by COPY FROM
- *    (parents first, and with session_replication_role = replica where the user may set it);
+ *    (parents first; triggers off: session_replication_role = replica for a superuser, else
+ *    the owner's DISABLE TRIGGER USER and foreign keys deferred to the end of the load);
  *    sequences are set; every table is read back and compared with the manifest (rows and
  *    SHA-256); only then it commits;
  * 4. the uploads, unpacked beside the folder and checked, take its place.
@@ -87,14 +88,22 @@ export async function restoreBackup(opts: { url: string; uploadsDir: string; fil
       const lacking = have ? t.columns.filter((c) => !have.columns.includes(c)) : [];
       if (!have || lacking.length) throw new BackupFileError(`The schema made by the migrations has no ${have ? `column(s) ${lacking.join(', ')} in table ${t.name}` : `table ${t.name}`}: the backup does not match its own migrations list.`);
     }
-    // foreign keys and triggers off for this transaction where allowed (superuser); else the parents-first order does
+    // triggers (and foreign-key checks) off for this transaction where allowed (a superuser): rows go in
+    // exactly as they were; else the owner turns the tables' own triggers off (a BEFORE INSERT trigger
+    // would rewrite a column) and the parents-first order satisfies the foreign keys
+    let replica = true;
     await client.query('SAVEPOINT role');
     try {
       await client.query('SET LOCAL session_replication_role = replica');
       await client.query('RELEASE SAVEPOINT role');
     } catch {
       await client.query('ROLLBACK TO SAVEPOINT role');
+      replica = false;
+      for (const t of manifest.tables) await client.query(`ALTER TABLE ${quoteIdent(t.name)} DISABLE TRIGGER USER`);
     }
+    // without replica: foreign keys in a cycle cannot be satisfied table by table, so every key is checked
+    // at the end instead (deferred for this transaction, then put back as it was)
+    const deferred = replica ? [] : await deferForeignKeys(client);
     // the migrations may have written rows (typeorm_migrations itself): the backup's rows replace them
     if (manifest.tables.length) await client.query(`TRUNCATE ${manifest.tables.map((t) => quoteIdent(t.name)).join(', ')}`);
 
@@ -113,6 +122,11 @@ export async function restoreBackup(opts: { url: string; uploadsDir: string; fil
         uploads++;
       },
     );
+    if (!replica) {
+      await client.query('SET CONSTRAINTS ALL IMMEDIATE');
+      for (const k of deferred) await client.query(`ALTER TABLE ${quoteIdent(k.table)} ALTER CONSTRAINT ${quoteIdent(k.name)} NOT DEFERRABLE`);
+      for (const t of manifest.tables) await client.query(`ALTER TABLE ${quoteIdent(t.name)} ENABLE TRIGGER USER`);
+    }
     for (const s of manifest.sequences) {
       await client.query('SELECT setval($1::regclass, $2::bigint, $3)', [quoteIdent(s.name), s.lastValue, s.isCalled]);
     }
@@ -149,4 +163,14 @@ export async function restoreBackup(opts: { url: string; uploadsDir: string; fil
     await qr.release();
     await ds.destroy();
   }
+}
+
+/** Makes every NOT DEFERRABLE foreign key of the public schema deferred (the caller puts them back); answers them. */
+async function deferForeignKeys(client: PoolClient): Promise<{ table: string; name: string }[]> {
+  const { rows } = await client.query<{ table: string; name: string }>(`
+    SELECT c.relname AS "table", k.conname AS name
+    FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE k.contype = 'f' AND n.nspname = 'public' AND NOT k.condeferrable`);
+  for (const k of rows) await client.query(`ALTER TABLE ${quoteIdent(k.table)} ALTER CONSTRAINT ${quoteIdent(k.name)} DEFERRABLE INITIALLY DEFERRED`);
+  return rows;
 }
