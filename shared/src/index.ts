@@ -22,3 +22,4 @@ export * from './invoice';
 export * from './backup';
 export * from './replenishment';
 export * from './visits';
+export * from './dealer-report';

@@ -90,6 +90,68 @@ export interface ReplenishmentFigures {
   qty: string;
 }
 
+// ---- on the wire --------------------------------------------------------------------------------
+
+export interface ReplenishmentRunDto {
+  id: string;
+  businessDate: string;
+  trigger: 'MANUAL' | 'NIGHTLY';
+  dealerCount: number;
+  lineCount: number;
+  suggestedCount: number;
+  requestedByName: string | null;
+  createdAt: string;
+}
+
+export interface ReplenishmentLineDto {
+  id: string;
+  runId: string;
+  dealerId: string;
+  dealerCode: string;
+  dealerName: string;
+  productId: string;
+  productCode: string;
+  productName: string;
+  unit: string;
+  method: ReplenishmentMethod;
+  windowDays: number;
+  turnoverDays: number;
+  leadDays: number;
+  safetyStock: string;
+  usableDays: number;
+  stockoutDays: number;
+  usableSold: string;
+  avgDaily: string;
+  windowSold: string;
+  soldSinceLast: string;
+  lastReplenishmentDate: string | null;
+  latestReportDate: string | null;
+  currentStock: string;
+  openSupply: string;
+  target: string;
+  rawQty: string;
+  suggestedQty: string;
+  qty: string;
+  orderMultiple: string;
+  minOrderQty: string;
+  /** days of stock left: current stock / average (null without an average) */
+  daysOfStock: string | null;
+  status: string;
+  orderId: string | null;
+  orderNumber: string | null;
+  /** the price the dealer would pay now (its price book, level or promotion), and the amount */
+  unitPrice: string | null;
+  amount: string | null;
+  version: number;
+}
+
+export interface EffectiveReplenishmentSettings extends ReplenishmentParams {
+  /** where the parameters come from: the row's organisation and product (null: built-in default) */
+  sourceOrgId: string | null;
+  sourceOrgName: string | null;
+  sourceProductId: string | null;
+}
+
 /** The line for one dealer and product, or null when no line is due (≤ 0). */
 export function replenishmentLine(input: ReplenishmentInput): (ReplenishmentFigures & { status: ReplenishmentStatus }) | null {
   const { params } = input;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DEFAULT_REPLENISHMENT_PARAMS, Dec, ErrorCode, lineAmount, OrderSource, OrgType, Paged, ReplenishmentMethod, ReplenishmentParams } from '@drp/shared';
+import { DEFAULT_REPLENISHMENT_PARAMS, Dec, EffectiveReplenishmentSettings, ErrorCode, lineAmount, OrderSource, OrgType, Paged, ReplenishmentLineDto, ReplenishmentMethod, ReplenishmentParams, ReplenishmentRunDto } from '@drp/shared';
 import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
@@ -17,66 +17,6 @@ import ExcelJS from 'exceljs';
 import { addTypedRow, CellKind } from '../../common/excel';
 import { LineQueryDto, LineUpdateDto, OrdersFromRunDto, ReplenishmentSettingsDto, RunDto } from './replenishment.dto';
 import { RUN_SQL } from './replenishment.sql';
-
-export interface ReplenishmentRunDto {
-  id: string;
-  businessDate: string;
-  trigger: 'MANUAL' | 'NIGHTLY';
-  dealerCount: number;
-  lineCount: number;
-  suggestedCount: number;
-  requestedByName: string | null;
-  createdAt: string;
-}
-
-export interface ReplenishmentLineDto {
-  id: string;
-  runId: string;
-  dealerId: string;
-  dealerCode: string;
-  dealerName: string;
-  productId: string;
-  productCode: string;
-  productName: string;
-  unit: string;
-  method: ReplenishmentMethod;
-  windowDays: number;
-  turnoverDays: number;
-  leadDays: number;
-  safetyStock: string;
-  usableDays: number;
-  stockoutDays: number;
-  usableSold: string;
-  avgDaily: string;
-  windowSold: string;
-  soldSinceLast: string;
-  lastReplenishmentDate: string | null;
-  latestReportDate: string | null;
-  currentStock: string;
-  openSupply: string;
-  target: string;
-  rawQty: string;
-  suggestedQty: string;
-  qty: string;
-  orderMultiple: string;
-  minOrderQty: string;
-  /** days of stock left: current stock / average (null without an average) */
-  daysOfStock: string | null;
-  status: string;
-  orderId: string | null;
-  orderNumber: string | null;
-  /** the price the dealer would pay now (its price book, level or promotion), and the amount */
-  unitPrice: string | null;
-  amount: string | null;
-  version: number;
-}
-
-export interface EffectiveSettings extends ReplenishmentParams {
-  /** where the parameters come from: the row's organisation and product (null: built-in default) */
-  sourceOrgId: string | null;
-  sourceOrgName: string | null;
-  sourceProductId: string | null;
-}
 
 const RUN_SORT = { createdAt: 'r.created_at' };
 export const NIGHTLY_JOB = 'replenishment.nightly';
@@ -107,7 +47,7 @@ export class ReplenishmentService {
   // ---- settings -------------------------------------------------------------------------------
 
   /** The parameters that apply to an organisation (and product): the most specific row, as the run picks it. */
-  async effectiveSettings(ctx: RequestContext, orgId: string | undefined, productId?: string): Promise<EffectiveSettings & { overrides: { id: string; orgId: string; orgName: string; productId: string | null; productCode: string | null; params: ReplenishmentParams; version: number }[] }> {
+  async effectiveSettings(ctx: RequestContext, orgId: string | undefined, productId?: string): Promise<EffectiveReplenishmentSettings & { overrides: { id: string; orgId: string; orgName: string; productId: string | null; productCode: string | null; params: ReplenishmentParams; version: number }[] }> {
     const org = await this.orgInScope(ctx, orgId ?? ctx.actor.orgId);
     const rows = await this.db.rows(
       ctx,

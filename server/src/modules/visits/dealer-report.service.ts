@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCode, OrgType, Paged } from '@drp/shared';
+import { DealerReportResult, DealerReportRowDto, DealerReportSource, ErrorCode, OrgType, Paged } from '@drp/shared';
 import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
@@ -10,35 +10,6 @@ import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { DealerReportDto, DealerReportQueryDto } from './dealer-report.dto';
-
-export type DealerReportSource = 'MALL' | 'VISIT' | 'IMPORT' | 'CONSOLE';
-
-export interface DealerReportRowDto {
-  id: string;
-  dealerId: string;
-  dealerCode: string;
-  dealerName: string;
-  productId: string;
-  productCode: string;
-  productName: string;
-  unit: string;
-  date: string;
-  stock: string;
-  sold: string;
-  received: string | null;
-  source: DealerReportSource;
-  reportedByName: string | null;
-  version: number;
-  updatedAt: string;
-}
-
-export interface DealerReportResult {
-  dealerId: string;
-  date: string;
-  created: number;
-  corrected: number;
-  unchanged: number;
-}
 
 const SORT = { date: 'r.business_date', product: 'p.code', dealer: 'd.code', updatedAt: 'r.updated_at' };
 
