@@ -23,6 +23,7 @@ import { seedApprovalDemo } from './approval-demo';
 import { seedMallDemo } from './mall-demo';
 import { seedApprovalDocsDemo } from './approval-docs-demo';
 import { seedInvoiceDemo } from './invoice-demo';
+import { seedVisitsDemo } from './visits-demo';
 import { InvoiceService } from '../invoicing/invoice.service';
 import { SupplementService } from '../invoicing/supplement.service';
 import { ApprovalFlowService } from '../approval/approval-flow.service';
@@ -116,6 +117,7 @@ export class SeedService {
     await seedMallDemo(this.db, tx, orgIds);
     await seedApprovalDocsDemo(this.flows, tx, orgIds);
     await seedInvoiceDemo({ db: this.db, flows: this.flows, invoices: this.invoices, supplements: this.supplements }, tx, orgIds, today);
+    await seedVisitsDemo(this.db, tx, orgIds, today, uploadsDir(this.config));
     // everything above shares the transaction's now(): a minute apart in numbering order, lists sort as they were made
     // (orders are numbered at the end of the transaction: this runs after that, and after the end-of-transaction postings)
     this.db.beforeCommit(
