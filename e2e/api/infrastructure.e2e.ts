@@ -8,6 +8,8 @@ import { ESCALATION_JOB } from '../../server/src/modules/approval/approval.servi
 import { MONTH_END_JOB } from '../../server/src/modules/finance/statement.service';
 import { OUTBOX_JOB } from '../../server/src/kernel/outbox.service';
 import { BACKUP_JOB } from '../../server/src/modules/backup/backup.service';
+import { REMINDER_JOB as INVOICE_REMINDER_JOB } from '../../server/src/modules/invoicing/reconciliation.service';
+import { NIGHTLY_JOB as REPLENISHMENT_NIGHTLY_JOB } from '../../server/src/modules/replenishment/replenishment.service';
 import { bootTestApp, TestApp } from '../support/test-app';
 
 describe('document numbers and transactions', () => {
@@ -79,7 +81,7 @@ describe('background jobs on pg-boss', () => {
     expect((await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM auth_session WHERE expires_at < now() - interval '7 days'`))[0].n).toBe(0);
   });
 
-  it('keeps the schedules in pg-boss, in the company time zone: month-end statements, approval escalation, maintenance, backup', async () => {
+  it('keeps the schedules in pg-boss, in the company time zone: month-end statements, approval escalation, maintenance, backup, invoice reminder, nightly replenishment', async () => {
     const rows = await t.sql<{ name: string; cron: string; timezone: string }>('SELECT name, cron, timezone FROM pgboss.schedule ORDER BY name');
     expect(rows).toEqual([
       { name: ESCALATION_JOB, cron: '*/10 * * * *', timezone: 'Asia/Shanghai' },
@@ -89,6 +91,10 @@ describe('background jobs on pg-boss', () => {
       { name: OUTBOX_JOB, cron: '* * * * *', timezone: 'Asia/Shanghai' },
       // the daily backup (BACKUP_CRON)
       { name: BACKUP_JOB, cron: '30 2 * * *', timezone: 'Asia/Shanghai' },
+      // invoices: finance is reminded to reconcile at month end
+      { name: INVOICE_REMINDER_JOB, cron: '0 9 28-31 * *', timezone: 'Asia/Shanghai' },
+      // replenishment for every dealer, nightly
+      { name: REPLENISHMENT_NIGHTLY_JOB, cron: '30 2 * * *', timezone: 'Asia/Shanghai' },
     ].sort((a, b) => a.name.localeCompare(b.name)));
   });
 
@@ -98,15 +104,17 @@ describe('background jobs on pg-boss', () => {
     const [{ month }] = await t.sql<{ month: string }>(`SELECT to_char(current_date - 60, 'YYYY-MM') AS month`);
     const statements = async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM statement WHERE to_char(period_from, 'YYYY-MM') = $1`, [month]))[0].n;
     expect(await statements()).toBe(0);
-    const ids = [await jobs.send(ESCALATION_JOB, {}), await jobs.send(MONTH_END_JOB, { month }), await jobs.send(OUTBOX_JOB, {})];
+    const ids = [await jobs.send(ESCALATION_JOB, {}), await jobs.send(MONTH_END_JOB, { month }), await jobs.send(OUTBOX_JOB, {}), await jobs.send(REPLENISHMENT_NIGHTLY_JOB, {})];
     const deadline = Date.now() + 30000;
     let states: string[] = [];
     while (Date.now() < deadline) {
       states = (await t.sql<{ state: string }>('SELECT state FROM pgboss.job WHERE id = ANY($1::uuid[])', [ids])).map((r) => r.state);
-      if (states.length === 3 && states.every((s) => s === 'completed' || s === 'failed')) break;
+      if (states.length === 4 && states.every((s) => s === 'completed' || s === 'failed')) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    expect(states).toEqual(['completed', 'completed', 'completed']);
+    expect(states).toEqual(['completed', 'completed', 'completed', 'completed']);
     expect(await statements()).toBeGreaterThan(0);
+    // the nightly replenishment ran for every dealer and is kept like a manual run
+    expect(await t.sql(`SELECT trigger FROM replenishment_run`)).toEqual([{ trigger: 'NIGHTLY' }]);
   });
 });
