@@ -568,14 +568,19 @@ export interface CapturedQuery {
 
 /**
  * The principal lookup the server runs on every authenticated request, captured from the built
- * server's own `loadPrincipal` (so the SQL baseline stays in step with the server): it is called
- * once with a recording stand-in for the database service.
+ * server's own `loadPrincipalVersion` (the cached principal's per-request check; `loadPrincipal`
+ * on an older build) so the SQL baseline stays in step with the server: it is called once with a
+ * recording stand-in for the database service.
  */
 export async function capturePrincipalQueries(userId: string, sessionId: string): Promise<CapturedQuery[]> {
   type LoadPrincipal = (db: unknown, ctx: unknown, userId: string, sessionId: string) => Promise<unknown>;
-  const mod = requireServerDist<{ loadPrincipal?: LoadPrincipal }>('modules/auth/jwt.strategy');
-  if (typeof mod.loadPrincipal !== 'function') {
-    throw new Error('server/dist/modules/auth/jwt.strategy no longer exports loadPrincipal: update capturePrincipalQueries in e2e/bench/harness.ts');
+  // the server caches the principal per process and sends, per request, only the version check
+  // (loadPrincipalVersion); the full principal query (loadPrincipal) runs once, then again only
+  // after a change: the steady-state per-request SQL is the version check
+  const mod = requireServerDist<{ loadPrincipal?: LoadPrincipal; loadPrincipalVersion?: LoadPrincipal }>('modules/auth/jwt.strategy');
+  const perRequest = mod.loadPrincipalVersion ?? mod.loadPrincipal;
+  if (typeof perRequest !== 'function') {
+    throw new Error('server/dist/modules/auth/jwt.strategy no longer exports loadPrincipalVersion / loadPrincipal: update capturePrincipalQueries in e2e/bench/harness.ts');
   }
   const captured: CapturedQuery[] = [];
   const recorder = {
@@ -584,8 +589,8 @@ export async function capturePrincipalQueries(userId: string, sessionId: string)
       return [];
     },
   };
-  await mod.loadPrincipal(recorder, undefined, userId, sessionId);
-  if (!captured.length) throw new Error('loadPrincipal ran no query: update capturePrincipalQueries in e2e/bench/harness.ts');
+  await perRequest(recorder, undefined, userId, sessionId);
+  if (!captured.length) throw new Error('the per-request principal check ran no query: update capturePrincipalQueries in e2e/bench/harness.ts');
   return captured;
 }
 

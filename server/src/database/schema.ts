@@ -152,6 +152,11 @@ export interface AuditLog {
   updated_at: Generated<Timestamp>;
 }
 
+export interface AuthEpoch {
+  id: number;
+  version: Generated<Int8>;
+}
+
 export interface AuthSession {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -588,6 +593,11 @@ export interface PriceLevel {
   name: string;
   name_en: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface PrincipalVersion {
+  user_id: string;
+  version: Generated<Int8>;
 }
 
 export interface Product {
@@ -1119,6 +1129,7 @@ export interface DB {
   approval_instance: ApprovalInstance;
   approval_task: ApprovalTask;
   audit_log: AuditLog;
+  auth_epoch: AuthEpoch;
   auth_session: AuthSession;
   backup_run: BackupRun;
   branch_product_scope: BranchProductScope;
@@ -1149,6 +1160,7 @@ export interface DB {
   price_book_item: PriceBookItem;
   price_history: PriceHistory;
   price_level: PriceLevel;
+  principal_version: PrincipalVersion;
   product: Product;
   product_image: ProductImage;
   product_price: ProductPrice;

@@ -63,6 +63,8 @@ export const TABLE_OWNERS: Record<keyof DB, Owner> = {
   mall_favourite: 'mall',
   doc_sequence: 'database',
   idempotency_key: 'common',
+  principal_version: 'common',
+  auth_epoch: 'common',
   outbox: 'kernel',
   invoice: 'invoicing',
   invoice_line: 'invoicing',
@@ -152,7 +154,7 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'replenishment', table: 'branch_product_scope', why: "products outside the dealer's branch range give no line: evaluated per dealer inside the one run statement" },
   { module: 'replenishment', table: 'category', why: 'the branch product range walks the category tree inside the one run statement' },
   // users / auth / roles / org / jobs:
-  { module: 'common', table: 'auth_session', why: 'loadPrincipal (common/auth/principal.ts): the per-request user loader checks the login session in its ONE query (hot path)' },
+  { module: 'common', table: 'auth_session', why: 'loadPrincipal and the principal cache (common/auth/principal.ts): the login session is checked on every request (hot path)' },
   { module: 'common', table: 'user_role', why: "loadPrincipal: the user's roles, permissions and scope kinds in the per-request ONE query (hot path)" },
   { module: 'common', table: 'role', why: 'loadPrincipal: role codes, permissions and data scopes in the per-request ONE query (hot path)' },
   { module: 'roles', table: 'user_role', why: 'member counts on the role list and page, and the in-use check before deleting a role (users depends on roles: calling it would be a module cycle)' },

@@ -4,10 +4,10 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { DbService } from '../../database/db.service';
 import { AuthUser, RequestContext } from '../../common/context/request-context';
-import { loadPrincipal } from '../../common/auth/principal';
+import { loadPrincipal, loadPrincipalVersion, PrincipalCache } from '../../common/auth/principal';
 
-// re-exported: the benchmarks replay the server's own principal query from here
-export { loadPrincipal };
+// re-exported: the benchmarks replay the server's own per-request principal queries from here
+export { loadPrincipal, loadPrincipalVersion };
 
 export interface AccessTokenPayload {
   sub: string;
@@ -15,12 +15,15 @@ export interface AccessTokenPayload {
 }
 
 /**
- * Loads the principal on every request in one query: an access token stops working as soon as its
- * user or organisation is disabled, or its login (session) is revoked, and role changes apply at
- * once, at the cost of one indexed query per request.
+ * Resolves the principal on every request through the process's PrincipalCache: one primary-key
+ * query checks the session and the principal's version, the full principal is re-read only when
+ * it changed. An access token stops working as soon as its user or organisation is disabled, or
+ * its login (session) is revoked, and role changes apply at once.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly principals = new PrincipalCache();
+
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly db: DbService,
@@ -30,7 +33,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(payload: AccessTokenPayload): Promise<AuthUser | false> {
     if (!payload?.sub || !payload?.sid) return false;
-    const user = await loadPrincipal(this.db, RequestContext.system(), payload.sub, payload.sid);
+    const user = await this.principals.resolve(this.db, RequestContext.system(), payload.sub, payload.sid);
     return user ?? false;
   }
 }
