@@ -1,6 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router';
 import './types';
 import { mallRoutes } from './mall';
+import { fieldRoutes } from './field';
 import { printRoutes } from './modules/print';
 
 /** Route modules of the console (src/router/modules/*.ts), each a default-exported array. */
@@ -20,6 +21,8 @@ export const routes: RouteRecordRaw[] = [
   ...printRoutes,
   // the dealer mall: its own layout, before the console's so /mall resolves to it
   ...mallRoutes,
+  // the rep's field app (跑店): its own phone layout, before the console's
+  ...fieldRoutes,
   {
     path: '/',
     component: () => import('@/layouts/BasicLayout.vue'),

@@ -13,6 +13,7 @@ import invoice from './invoice.en';
 import stockControl from './stockControl.en';
 import backup from './backup.en';
 import replenishment from './replenishment.en';
+import visits from './visits.en';
 
 const en: MessageSchema = {
   app: {
@@ -1269,6 +1270,7 @@ const en: MessageSchema = {
   stockControl,
   backup,
   replenishment,
+  visits,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',
     MALFORMED_JSON: 'The request was malformed',

@@ -14,6 +14,7 @@ import invoice from './invoice.zh-CN';
 import stockControl from './stockControl.zh-CN';
 import backup from './backup.zh-CN';
 import replenishment from './replenishment.zh-CN';
+import visits from './visits.zh-CN';
 
 const zhCN = {
   app: {
@@ -1270,6 +1271,7 @@ const zhCN = {
   stockControl,
   backup,
   replenishment,
+  visits,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
     MALFORMED_JSON: '请求格式错误',
