@@ -183,6 +183,16 @@ describe('invoice reconciliation', () => {
     const after = (await get(`/api/invoice-reconciliations/${runId}/findings/${miss.id}`).expect(200)).body;
     expect(after.resolution).toMatchObject({ kind: 'SUPPLEMENTED', trackingNumber: entry.trackingNumber });
     expect((await get(`/api/invoice-reconciliations/${runId}`).expect(200)).body.openFindings).toBe(4);
+
+    // a buyer tax id that fails its check is refused when typed, but kept from the platform's row (the invoice exists whatever it says)
+    const invalid = await find('INVALID_TAX_ID');
+    const fromPlatform = (await get(`/api/invoice-reconciliations/${runId}/findings/${invalid.id}/prefill`).expect(200)).body;
+    const { kind: _k2, status: _s2, remark: _r2, code: _c2, number: _n2, ...data2 } = fromPlatform;
+    const typed = await t.http.post('/api/invoices/supplementary').set(bearer(admin)).field('data', JSON.stringify({ ...data2, findingId: undefined })).attach('file', Buffer.from('%PDF-1.4\n%%EOF'), { filename: 'p.pdf', contentType: 'application/pdf' }).expect(400);
+    expect(typed.body.code).toBe(ErrorCode.TAX_ID_INVALID);
+    const kept = await t.http.post('/api/invoices/supplementary').set(bearer(admin)).field('data', JSON.stringify(data2)).attach('file', Buffer.from('%PDF-1.4\n%%EOF'), { filename: 'p.pdf', contentType: 'application/pdf' });
+    // past the tax id: the invoice itself is registered already (it matched), so the duplicate rule answers
+    expect({ status: kept.status, code: kept.body.code }).toEqual({ status: 409, code: ErrorCode.INVOICE_DUPLICATE });
   });
 
   it('runs are kept, compared and exported', async () => {

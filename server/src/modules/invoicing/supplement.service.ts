@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { ApprovalDocType, ApprovalStatus, Dec, ErrorCode, fmt, InvoiceKind, invoiceLabel, InvoiceSource, InvoiceStatus, SUPPLEMENT_PREFIX } from '@drp/shared';
+import { ApprovalDocType, ApprovalStatus, Dec, ErrorCode, fmt, InvoiceKind, invoiceLabel, InvoiceSource, InvoiceStatus, normalizeTaxId, SUPPLEMENT_PREFIX, taxIdProblem } from '@drp/shared';
 import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
@@ -65,8 +65,11 @@ export class SupplementService {
 
   async create(ctx: RequestContext, dto: SupplementDto, file: Express.Multer.File | undefined) {
     const nums = checkedNumbers(dto.type, dto);
-    const sellerTaxId = assertTaxId('sellerTaxId', dto.sellerTaxId);
-    const buyerTaxId = assertTaxId('buyerTaxId', dto.buyerTaxId);
+    // a tax id taken from the platform's export is the invoice's own: kept and flagged, never refused (issue #13)
+    const platform = dto.findingId ? ((await this.db.first(ctx, this.db.k.selectFrom('invoice_recon_finding').select('platform').where('id', '=', dto.findingId)))?.platform as { sellerTaxId?: string; buyerTaxId?: string } | null | undefined) : undefined;
+    const fromPlatform = (field: 'sellerTaxId' | 'buyerTaxId') => !!platform?.[field] && !!dto[field] && normalizeTaxId(platform[field]!) === normalizeTaxId(dto[field]);
+    const sellerTaxId = fromPlatform('sellerTaxId') ? normalizeTaxId(dto.sellerTaxId) : assertTaxId('sellerTaxId', dto.sellerTaxId);
+    const buyerTaxId = fromPlatform('buyerTaxId') ? normalizeTaxId(dto.buyerTaxId) : assertTaxId('buyerTaxId', dto.buyerTaxId);
     const kind = dto.kind ?? (new Dec(dto.total).isNegative() ? InvoiceKind.RED : InvoiceKind.BLUE);
     if (!new Dec(dto.amount).plus(dto.tax).equals(dto.total)) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'total must be amount + tax', { field: 'total' });
     const signOk = kind === InvoiceKind.BLUE ? [dto.amount, dto.tax, dto.total].every((v) => !new Dec(v).isNegative()) : [dto.amount, dto.tax].every((v) => !new Dec(v).isPositive()) && new Dec(dto.total).isNegative();
@@ -167,6 +170,7 @@ export class SupplementService {
           type: s.type, kind: s.kind, elec_number: s.elec_number, code: s.code, number: s.number, issue_date: sql<Date>`${s.day}::date`, seller_name: s.seller_name, seller_tax_id: s.seller_tax_id,
           buyer_name: s.buyer_name, buyer_tax_id: s.buyer_tax_id, dealer_id: s.dealer_id, scope_org_id: s.scope_org_id, amount: s.amount, tax: s.tax, total: s.total,
           status: (s.status_on_platform as InvoiceStatus | null) ?? InvoiceStatus.NORMAL, source: InvoiceSource.SUPPLEMENTARY, blue_id: blue?.id ?? null, remark: s.remark, supplement_id: s.id, created_by: s.created_by,
+          invalid_tax_id: taxIdProblem(s.buyer_tax_id) !== null,
         })
         .returning('id'),
     );
