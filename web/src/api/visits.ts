@@ -147,11 +147,11 @@ export interface RepKpi {
 const data = <T>(p: Promise<{ data: T }>) => p.then((r) => r.data);
 
 export const visitsApi = {
-  route: (date?: string) => data(http.get<{ date: string; stops: RouteStop[]; openVisit: VisitDto | null }>('/visit-plans/route', { params: { date } })),
+  route: (date?: string) => data(http.get<{ date: string; stops: RouteStop[]; openVisit: VisitDto | null }>('/visit-plans/route', { params: { date }, silent: true })),
   plans: (params: Record<string, unknown>) => data(http.get<Paged<VisitPlan>>('/visit-plans', { params })),
   createPlan: (body: Record<string, unknown>) => data(http.post<VisitPlan>('/visit-plans', body)),
   cancelPlan: (id: string) => data(http.delete<VisitPlan>(`/visit-plans/${id}`)),
-  get: (id: string) => data(http.get<VisitDto>(`/visits/${id}`)),
+  get: (id: string) => data(http.get<VisitDto>(`/visits/${id}`, { silent: true })),
   checkIn: (body: { dealerId: string; planId?: string; lat: number; lng: number; accuracy?: number; clientId: string; deviceAt: string }, config?: AxiosRequestConfig) => data(http.post<VisitDto>('/visits/check-in', body, config)),
   checkOut: (id: string, body: { deviceAt: string; notes?: string }, config?: AxiosRequestConfig) => data(http.post<VisitDto>(`/visits/${id}/check-out`, body, config)),
   notes: (id: string, body: { notes?: string; competitorNotes?: string; displayNotes?: string }, config?: AxiosRequestConfig) => data(http.patch<VisitDto>(`/visits/${id}`, body, config)),

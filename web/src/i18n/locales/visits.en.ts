@@ -29,6 +29,7 @@ export default {
     pending: '{n} waiting to be sent',
     syncing: 'Sending…',
     synced: 'Everything is sent',
+    waiting: 'Waiting to send',
     syncNow: 'Send now',
     failed: '{n} could not be sent',
     queued: 'Kept on the phone, sent when online',

@@ -29,6 +29,7 @@ export default {
     pending: '待上传 {n} 项',
     syncing: '正在上传…',
     synced: '已全部上传',
+    waiting: '待上传',
     syncNow: '立即上传',
     failed: '{n} 项未能上传',
     queued: '已保存到手机，联网后上传',

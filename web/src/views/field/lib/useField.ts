@@ -88,11 +88,25 @@ export function useField() {
     }
   }
 
+  /** Keeps the route as last loaded in step with what happened since (for the page shown offline). */
+  function patchRoute(dealerId: string, patch: Partial<VisitDto> & { dealerId: string }) {
+    const key = `drp.field.route.${state.userId}`;
+    try {
+      const r = JSON.parse(localStorage.getItem(key) ?? 'null') as { stops: { dealerId: string; visit: Partial<VisitDto> | null }[] } | null;
+      const stop = r?.stops.find((s) => s.dealerId === dealerId && (!s.visit || !s.visit.checkOutAt || s.visit.id === patch.id));
+      if (!r || !stop) return;
+      stop.visit = { ...(stop.visit ?? {}), ...patch };
+      localStorage.setItem(key, JSON.stringify(r));
+    } catch {
+      // nothing cached: nothing to keep in step
+    }
+  }
+
   function localVisit(clientId: string): LocalVisit | undefined {
     return state.local[clientId];
   }
 
-  return { state, pending: computed(() => state.items.length), start, enqueue, remember, sync, localVisit };
+  return { state, pending: computed(() => state.items.length), start, enqueue, remember, sync, localVisit, patchRoute };
 }
 
 /** Minutes of a visit, for display. */
