@@ -104,6 +104,8 @@ describe('smart replenishment', () => {
     await toast(/运算完成：1 个经销商/);
     await lineRow(0).waitFor();
     await lineRow(1).waitFor();
+    // per dealer: its lines and the amount they come to
+    await page.getByTestId('repl-per-dealer').getByText(/北京华联商贸有限公司：\d+ 行，金额 ¥[\d,]+\.\d{2}/).waitFor();
     await screenshot(page, 'repl-02-worksheet');
   });
 
