@@ -28,6 +28,6 @@ describe('company settings', () => {
     expect(stale.body.code).toBe(ErrorCode.STALE_VERSION);
     expect((await t.http.get('/api/settings/company').set(admin).expect(200)).body).toMatchObject({ stockControl: 'BLOCK', priceScale: 3 });
     const audit = await t.sql<{ before: unknown; after: unknown }>(`SELECT before, after FROM audit_log WHERE entity = 'company_settings'`);
-    expect(audit).toEqual([{ before: { stockControl: 'WARN', priceScale: 2, visitRadiusM: 500 }, after: { stockControl: 'BLOCK', priceScale: 3, visitRadiusM: 500 } }]);
+    expect(audit).toEqual([{ before: { stockControl: 'WARN', priceScale: 2 }, after: { stockControl: 'BLOCK', priceScale: 3 } }]);
   });
 });
