@@ -9,10 +9,11 @@
  * when something errors (including any non-2xx answer or a failed import), never on timings.
  *
  * Environment: BENCH_SUITES (comma-separated, default all: org-list,price-resolve,product-import,
- * order-submit,aging,mall-catalog,invoices,replenishment), BENCH_SIZES (default per suite: 1000,10000; given, it applies to every
+ * order-submit,aging,mall-catalog,invoices,replenishment,search), BENCH_SIZES (default per suite: 1000,10000; given, it applies to every
  * suite except product-import, order-submit and aging, whose sizes are BENCH_IMPORT_ROWS (10000),
  * BENCH_ORDERS (2000) and BENCH_AGING_ROWS (1000000); invoices: BENCH_INVOICES (1000000) with
- * BENCH_RECON_ROWS (100000) reconciled), BENCH_DURATION seconds per
+ * BENCH_RECON_ROWS (100000) reconciled; search: BENCH_SEARCH_ORDERS (1000000) orders and
+ * BENCH_SEARCH_PRODUCTS (100000) products, BENCH_SEARCH_INDEXES=off for the figures without the trigram indexes), BENCH_DURATION seconds per
  * measurement (10), BENCH_WARMUP seconds before each (2), BENCH_CONNECTIONS (10), BENCH_PG_PORT
  * embedded port (54340), BENCH_KEEP_DB=true keeps the databases, BENCH_VERBOSE=true shows the
  * server's output, DATABASE_URL a PostgreSQL server to use (else an embedded one is started and
@@ -53,8 +54,9 @@ import { priceResolveSuite } from './price-resolve.bench';
 import { productImportSuite } from './product-import.bench';
 import { invoicesSuite } from './invoices.bench';
 import { replenishmentSuite } from './replenishment.bench';
+import { searchSuite } from './search.bench';
 
-const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite, mallCatalogSuite, invoicesSuite, replenishmentSuite];
+const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite, mallCatalogSuite, invoicesSuite, replenishmentSuite, searchSuite];
 const DEFAULT_SIZES = [1000, 10000];
 
 function log(line: string): void {
