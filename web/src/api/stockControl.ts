@@ -11,6 +11,7 @@ import { http } from './http';
 export interface CompanySettingsInput {
   stockControl?: StockControl;
   priceScale?: number;
+  visitRadiusM?: number;
   version?: number;
 }
 

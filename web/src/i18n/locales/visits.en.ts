@@ -92,6 +92,7 @@ export default {
     ordersTaken: 'Orders taken',
     minutes: '{n} min',
   },
+  settings: { radiusLabel: 'Visit check-in radius (m)', radiusExplain: 'A check-in farther than this from the shop\'s stored position is flagged off site (default 500 m).' },
   plans: {
     title: 'Visit plans',
     create: 'New plan',

@@ -92,6 +92,7 @@ export default {
     ordersTaken: '拜访下单数',
     minutes: '{n} 分钟',
   },
+  settings: { radiusLabel: '跑店签到范围（米）', radiusExplain: '业务员签到时距门店登记位置超过此距离，记为异地签到（默认 500 米）。' },
   plans: {
     title: '拜访计划',
     create: '新建计划',
