@@ -92,6 +92,8 @@ export interface ReplenishmentFigures {
 
 // ---- on the wire --------------------------------------------------------------------------------
 
+export type ReplenishmentLineStatus = 'SUGGESTED' | 'INSUFFICIENT_DATA' | 'DROPPED' | 'ORDERED' | 'SENT';
+
 export interface ReplenishmentRunDto {
   id: string;
   businessDate: string;
@@ -136,7 +138,7 @@ export interface ReplenishmentLineDto {
   minOrderQty: string;
   /** days of stock left: current stock / average (null without an average) */
   daysOfStock: string | null;
-  status: string;
+  status: ReplenishmentLineStatus;
   orderId: string | null;
   orderNumber: string | null;
   /** the price the dealer would pay now (its price book, level or promotion), and the amount */
@@ -145,11 +147,24 @@ export interface ReplenishmentLineDto {
   version: number;
 }
 
+/** A parameter row set on an organisation (optionally for one product). */
+export interface ReplenishmentOverride {
+  id: string;
+  orgId: string;
+  orgName: string;
+  productId: string | null;
+  productCode: string | null;
+  params: ReplenishmentParams;
+  version: number;
+}
+
 export interface EffectiveReplenishmentSettings extends ReplenishmentParams {
   /** where the parameters come from: the row's organisation and product (null: built-in default) */
   sourceOrgId: string | null;
   sourceOrgName: string | null;
   sourceProductId: string | null;
+  /** the rows set on this organisation itself */
+  overrides: ReplenishmentOverride[];
 }
 
 /** The line for one dealer and product, or null when no line is due (≤ 0). */

@@ -1,85 +1,16 @@
-import type { PageQuery, Paged, ReplenishmentMethod, ReplenishmentParams } from '@drp/shared';
+import type { DealerReportResult, DealerReportRowDto, DealerReportSource, EffectiveReplenishmentSettings, PageQuery, Paged, ReplenishmentLineDto, ReplenishmentLineStatus, ReplenishmentParams, ReplenishmentRunDto } from '@drp/shared';
+
+// the wire types are defined once, in @drp/shared (the server answers them)
+export type { DealerReportResult, DealerReportRowDto, DealerReportSource, EffectiveReplenishmentSettings, ReplenishmentLineDto, ReplenishmentLineStatus, ReplenishmentOverride, ReplenishmentRunDto } from '@drp/shared';
 import type { AxiosRequestConfig } from 'axios';
 import { downloadFile } from '@/utils/download';
 import { http } from './http';
 
 /** 智能补货 (`/api/replenishment`, `/api/mall/replenishment`) and dealer reports (`/api/dealer-reports`, `/api/mall/reports`). */
 
-export type ReplenishmentLineStatus = 'SUGGESTED' | 'INSUFFICIENT_DATA' | 'DROPPED' | 'ORDERED' | 'SENT';
-
-export interface ReplenishmentOverride {
-  id: string;
-  orgId: string;
-  orgName: string;
-  productId: string | null;
-  productCode: string | null;
-  params: ReplenishmentParams;
-  version: number;
-}
-
-export interface EffectiveReplenishmentSettings extends ReplenishmentParams {
-  /** where the parameters come from (null: the built-in default) */
-  sourceOrgId: string | null;
-  sourceOrgName: string | null;
-  sourceProductId: string | null;
-  /** the rows set on this organisation itself */
-  overrides: ReplenishmentOverride[];
-}
-
 export interface ReplenishmentSettingsInput extends ReplenishmentParams {
   orgId?: string;
   productId?: string;
-}
-
-export interface ReplenishmentRunDto {
-  id: string;
-  businessDate: string;
-  trigger: 'MANUAL' | 'NIGHTLY';
-  dealerCount: number;
-  lineCount: number;
-  suggestedCount: number;
-  requestedByName: string | null;
-  createdAt: string;
-}
-
-export interface ReplenishmentLineDto {
-  id: string;
-  runId: string;
-  dealerId: string;
-  dealerCode: string;
-  dealerName: string;
-  productId: string;
-  productCode: string;
-  productName: string;
-  unit: string;
-  method: ReplenishmentMethod;
-  windowDays: number;
-  turnoverDays: number;
-  leadDays: number;
-  safetyStock: string;
-  usableDays: number;
-  stockoutDays: number;
-  usableSold: string;
-  avgDaily: string;
-  windowSold: string;
-  soldSinceLast: string;
-  lastReplenishmentDate: string | null;
-  latestReportDate: string | null;
-  currentStock: string;
-  openSupply: string;
-  target: string;
-  rawQty: string;
-  suggestedQty: string;
-  qty: string;
-  orderMultiple: string;
-  minOrderQty: string;
-  daysOfStock: string | null;
-  status: ReplenishmentLineStatus;
-  orderId: string | null;
-  orderNumber: string | null;
-  unitPrice: string | null;
-  amount: string | null;
-  version: number;
 }
 
 export interface LineQuery extends PageQuery {
@@ -97,27 +28,6 @@ export interface CreatedOrders {
   orders: { id: string; number: string | null; dealerId: string; lineCount: number }[];
 }
 
-export type DealerReportSource = 'MALL' | 'VISIT' | 'IMPORT' | 'CONSOLE';
-
-export interface DealerReportRowDto {
-  id: string;
-  dealerId: string;
-  dealerCode: string;
-  dealerName: string;
-  productId: string;
-  productCode: string;
-  productName: string;
-  unit: string;
-  date: string;
-  stock: string;
-  sold: string;
-  received: string | null;
-  source: DealerReportSource;
-  reportedByName: string | null;
-  version: number;
-  updatedAt: string;
-}
-
 export interface DealerReportQuery extends PageQuery {
   dealerId?: string;
   productId?: string;
@@ -130,14 +40,6 @@ export interface DealerReportLine {
   stock: string;
   sold: string;
   received?: string;
-}
-
-export interface DealerReportResult {
-  dealerId: string;
-  date: string;
-  created: number;
-  corrected: number;
-  unchanged: number;
 }
 
 export interface DealerReportHistoryEntry {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DEFAULT_REPLENISHMENT_PARAMS, Dec, EffectiveReplenishmentSettings, ErrorCode, lineAmount, OrderSource, OrgType, Paged, ReplenishmentLineDto, ReplenishmentMethod, ReplenishmentParams, ReplenishmentRunDto } from '@drp/shared';
+import { DEFAULT_REPLENISHMENT_PARAMS, Dec, EffectiveReplenishmentSettings, ErrorCode, lineAmount, OrderSource, OrgType, Paged, ReplenishmentLineDto, ReplenishmentLineStatus, ReplenishmentMethod, ReplenishmentParams, ReplenishmentRunDto } from '@drp/shared';
 import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
@@ -240,7 +240,7 @@ export class ReplenishmentService {
         orderMultiple: r.order_multiple,
         minOrderQty: r.min_order_qty,
         daysOfStock: avg ? new Dec(r.current_stock).div(avg).toDecimalPlaces(1, Dec.ROUND_DOWN).toFixed(1) : null,
-        status: r.status,
+        status: r.status as ReplenishmentLineStatus,
         orderId: r.order_id,
         orderNumber: r.order_number,
         unitPrice: price,
