@@ -221,6 +221,10 @@ describe('dealer reports and replenishment', () => {
       const mine = await t.http.get('/api/mall/replenishment').set(bearer(dealerUser)).expect(200);
       expect(mine.body.items.map((l: { id: string }) => l.id).sort()).toEqual(lines.map((l) => l.id).sort());
       expect(mine.body.items[0]).toMatchObject({ status: 'SENT', avgDaily: expect.any(String), unitPrice: expect.any(String) });
+      // the rep in the field sees the same current suggestion for its dealer; another branch's manager gets 404
+      const field = await t.http.get(`/api/replenishment/dealers/${d1}/current`).set(bearer(await t.token('bj.sales'))).expect(200);
+      expect(field.body.items.map((l: { id: string }) => l.id).sort()).toEqual(lines.map((l) => l.id).sort());
+      await t.http.get(`/api/replenishment/dealers/${d1}/current`).set(bearer(await t.token('sh.manager'))).expect(404);
       // another dealer sees none of it
       expect((await t.http.get('/api/mall/replenishment').set(bearer(await t.token('bj.dealer2'))).expect(200)).body.items).toEqual([]);
       await t.http.delete('/api/mall/cart').set(bearer(dealerUser)).expect(200);

@@ -62,6 +62,9 @@ export interface MallReportFormRow {
 }
 
 export const replenishmentApi = {
+  /** the dealer's current suggestion (sent to its mall, else the latest run's): the rep's field app shows it */
+  currentForDealer: (dealerId: string, config?: AxiosRequestConfig) =>
+    http.get<{ items: ReplenishmentLineDto[]; runId: string | null }>(`/replenishment/dealers/${dealerId}/current`, config).then((r) => r.data),
   settings: (orgId?: string | null, productId?: string | null, config?: AxiosRequestConfig) =>
     http
       .get<EffectiveReplenishmentSettings>('/replenishment/settings', { ...config, params: { ...(orgId ? { orgId } : {}), ...(productId ? { productId } : {}) } })

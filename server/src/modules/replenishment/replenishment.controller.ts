@@ -72,6 +72,13 @@ export class ReplenishmentController {
     return this.replenishment.createOrders(ctx, id, dto);
   }
 
+  /** A dealer's current suggestion (sent to its mall, else the latest run's), for the rep in the field. */
+  @Get('dealers/:dealerId/current')
+  @RequirePermissions('replenishment:manage')
+  currentForDealer(@Ctx() ctx: RequestContext, @Param('dealerId', ParseUUIDPipe) dealerId: string) {
+    return this.replenishment.currentForDealer(ctx, dealerId);
+  }
+
   @Get('runs/:id/export')
   @RequirePermissions('replenishment:manage')
   async exportLines(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string, @Query() q: LineQueryDto) {

@@ -359,6 +359,24 @@ export class ReplenishmentService {
     return { items: items.sort((a, b) => a.productCode.localeCompare(b.productCode)), sentAt: sentAt ? new Date(sentAt).toISOString() : null };
   }
 
+  /**
+   * A dealer's current suggestion as staff see it (the rep's field app): what was sent to its mall,
+   * else the suggested lines of the latest run that has lines for it. 404 out of scope.
+   */
+  async currentForDealer(ctx: RequestContext, dealerId: string): Promise<{ items: ReplenishmentLineDto[]; runId: string | null }> {
+    await this.orgInScope(ctx, dealerId);
+    const sent = await this.db.rows(ctx, this.db.k.selectFrom('replenishment_line').select('id').where('dealer_id', '=', dealerId).where('status', '=', 'SENT'));
+    if (sent.length) {
+      const items = await this.lineDtos(ctx, sent.map((r) => r.id));
+      return { items: items.sort((a, b) => a.productCode.localeCompare(b.productCode)), runId: items[0]?.runId ?? null };
+    }
+    const latest = await this.db.first(ctx, this.db.k.selectFrom('replenishment_line as l').innerJoin('replenishment_run as r', 'r.id', 'l.run_id').select('l.run_id').where('l.dealer_id', '=', dealerId).orderBy('r.created_at', 'desc').limit(1));
+    if (!latest) return { items: [], runId: null };
+    const rows = await this.db.rows(ctx, this.db.k.selectFrom('replenishment_line').select('id').where('run_id', '=', latest.run_id).where('dealer_id', '=', dealerId).where('status', '=', 'SUGGESTED'));
+    const items = await this.lineDtos(ctx, rows.map((r) => r.id));
+    return { items: items.sort((a, b) => a.productCode.localeCompare(b.productCode)), runId: latest.run_id };
+  }
+
   /** Adds the dealer's suggested lines (all, or the ones named) to its cart; the dealer may change them there. */
   async suggestionToCart(ctx: RequestContext, lineIds: string[] | undefined): Promise<{ added: number }> {
     const dealerId = this.ownDealer(ctx);

@@ -93,8 +93,9 @@ export async function seedVisitsDemo(db: DbService, tx: RequestContext, orgIds: 
   }
 
   // 60 days of daily reports for every demo dealer and ~15 products of its range
-  // D-BJ001, D-BJ002, D-BJ003 and D-SH002 are left to the replenishment API test, which writes and compares their reports itself
-  const dealers = await db.query<{ id: string; path: string }>(tx, `SELECT id, path FROM organization WHERE type = 'DEALER' AND code NOT IN ('D-BJ001', 'D-BJ002', 'D-BJ003', 'D-SH002') ORDER BY code`);
+  // D-BJ001, D-BJ002, D-BJ003 and D-SH002 are left to the replenishment API test, which writes and compares their reports
+  // itself; D-SH004 is the dealer without documents the organisation tests delete
+  const dealers = await db.query<{ id: string; path: string }>(tx, `SELECT id, path FROM organization WHERE type = 'DEALER' AND code NOT IN ('D-BJ001', 'D-BJ002', 'D-BJ003', 'D-SH002', 'D-SH004') ORDER BY code`);
   const skip = (await db.query<{ id: string }>(tx, `SELECT id FROM product WHERE status = 'ON_SALE' ORDER BY code LIMIT 6`)).map((p) => p.id);
   const dealerIds: string[] = [];
   const productIds: string[] = [];

@@ -26,6 +26,10 @@ export default {
     SENT: 'Sent to mall',
   },
   source: { MALL: 'Dealer mall', VISIT: 'Rep visit', IMPORT: 'HQ import', CONSOLE: 'Console entry' },
+  fieldCard: {
+    title: 'Replenishment suggestion',
+    why: 'Average {avg} a day, {stock} in stock, {open} on the way',
+  },
   field: {
     method: 'Method',
     windowDays: 'Sales window (days)',

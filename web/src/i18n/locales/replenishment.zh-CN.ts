@@ -26,6 +26,10 @@ export default {
     SENT: '已推送商城',
   },
   source: { MALL: '经销商商城', VISIT: '业务员拜访', IMPORT: '总部导入', CONSOLE: '后台录入' },
+  fieldCard: {
+    title: '补货建议',
+    why: '日均销量 {avg}，当前库存 {stock}，在途 {open}',
+  },
   field: {
     method: '补货方式',
     windowDays: '补货销量天数',
