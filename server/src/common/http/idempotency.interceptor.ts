@@ -68,7 +68,9 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
 
   async onModuleInit(): Promise<void> {
     this.lockHolder = this.db.dataSource.createQueryRunner();
-    await this.lockHolder.connect();
+    const connection = (await this.lockHolder.connect()) as { on?: (event: 'error', fn: (e: unknown) => void) => void };
+    // the lock's connection ending (a restarted database) must not crash the process: claims then read as abandoned
+    connection.on?.('error', (err) => this.logger.warn({ err }, 'the idempotency owner-lock connection ended'));
     await this.lockHolder.query('SELECT pg_advisory_lock($1)', [String(this.ownerLock)]);
     this.db.claimCheck = (tx, resourceId) => this.confirmClaim(tx, resourceId);
   }

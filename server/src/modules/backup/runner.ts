@@ -58,6 +58,9 @@ export async function startBackupRun(opts: BackupRunOptions): Promise<StartedRun
   // began so the backup does not hold its own run as RUNNING
   const client = new Client({ connectionString: opts.url, application_name: 'drp-backup' });
   const recorder = new Client({ connectionString: opts.url, application_name: 'drp-backup-record' });
+  // a connection the server ends (shutdown, a dropped database) fails the run through its queries, never as an unhandled event
+  client.on('error', () => undefined);
+  recorder.on('error', () => undefined);
   const end = async () => {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     await Promise.all([client.end().catch(() => undefined), recorder.end().catch(() => undefined)]);
