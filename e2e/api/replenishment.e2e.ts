@@ -255,6 +255,24 @@ describe('dealer reports and replenishment', () => {
       const [ordered] = await t.sql<{ id: string }>(`SELECT id FROM replenishment_line WHERE status = 'ORDERED' LIMIT 1`);
       const stale = await t.http.patch(`/api/replenishment/lines/${ordered.id}`).set(bearer(manager)).send({ qty: '5' }).expect(409);
       expect(stale.body.code).toBe(ErrorCode.REPLENISHMENT_LINE_STALE);
+      // a product discontinued after the run: turning its suggestion into an order is refused naming it, nothing written
+      const d3 = await t.orgId('D-BJ004');
+      const [victim] = await t.sql<{ id: string; code: string }>(`SELECT id, code FROM product WHERE status = 'ON_SALE' ORDER BY code OFFSET 10 LIMIT 1`);
+      for (let back = 8; back >= 1; back--) await report(manager, d3, addDays(today, -back), [{ productId: victim.id, stock: '1', sold: '5' }]).expect(201);
+      const run2 = await t.http.post('/api/replenishment/runs').set(bearer(manager)).send({ dealerIds: [d3] }).expect(201);
+      const vline = ((await t.http.get(`/api/replenishment/runs/${run2.body.id}/lines?status=SUGGESTED&pageSize=100`).set(bearer(manager)).expect(200)).body.items as { id: string; productId: string }[]).find((l) => l.productId === victim.id)!;
+      expect(vline).toBeDefined();
+      await t.sql(`UPDATE product SET status = 'DISCONTINUED' WHERE id = $1`, [victim.id]);
+      const ordersBefore = (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM sales_order WHERE dealer_id = $1`, [d3]))[0].n;
+      const refused = await t.http.post(`/api/replenishment/runs/${run2.body.id}/orders`).set(bearer(manager)).send({ lineIds: [vline.id] });
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.status).toBeLessThan(500);
+      expect(JSON.stringify(refused.body.details ?? {})).toContain(victim.id);
+      expect((await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM sales_order WHERE dealer_id = $1`, [d3]))[0].n).toBe(ordersBefore);
+      expect((await t.sql<{ status: string }>(`SELECT status FROM replenishment_line WHERE id = $1`, [vline.id]))[0].status).toBe('SUGGESTED');
+      // and the next run gives no line for it
+      const run3 = await t.http.post('/api/replenishment/runs').set(bearer(manager)).send({ dealerIds: [d3] }).expect(201);
+      expect((await t.http.get(`/api/replenishment/runs/${run3.body.id}/lines?pageSize=100`).set(bearer(manager)).expect(200)).body.items.filter((l: { productId: string }) => l.productId === victim.id)).toEqual([]);
       // a dealer's user has no replenishment console
       await t.http.post('/api/replenishment/runs').set(bearer(await t.token('bj.dealer1'))).send({}).expect(403);
       // the Shanghai manager does not see the Beijing run
