@@ -12,7 +12,12 @@
  */
 export const RUN_SQL = `
 WITH d AS (
-  SELECT o.id AS dealer_id, o.path FROM organization o WHERE o.id = ANY($2::uuid[])
+  -- per dealer, once: the organisation whose product range decides (the nearest with a range; none: every product)
+  SELECT o.id AS dealer_id, o.path,
+         (SELECT so.id FROM organization so
+           WHERE o.path LIKE so.path || '%' AND EXISTS (SELECT 1 FROM branch_product_scope bs WHERE bs.branch_id = so.id)
+           ORDER BY so.depth DESC LIMIT 1) AS range_org
+    FROM organization o WHERE o.id = ANY($2::uuid[])
 ), pairs AS (
   SELECT DISTINCT r.dealer_id, r.product_id FROM dealer_report r WHERE r.dealer_id = ANY($2::uuid[]) AND r.business_date <= $1::date
 ), prm AS (
@@ -71,15 +76,11 @@ WITH d AS (
     LEFT JOIN approved ap ON ap.dealer_id = a.dealer_id AND ap.product_id = a.product_id
     LEFT JOIN shipped_after sa ON sa.dealer_id = a.dealer_id AND sa.product_id = a.product_id
     LEFT JOIN ordered od ON od.dealer_id = a.dealer_id AND od.product_id = a.product_id
-    LEFT JOIN LATERAL (
-      SELECT so.id FROM organization so
-       WHERE d.path LIKE so.path || '%' AND EXISTS (SELECT 1 FROM branch_product_scope bs WHERE bs.branch_id = so.id)
-       ORDER BY so.depth DESC LIMIT 1) rng ON true
    WHERE p.status = 'ON_SALE'
-     AND (rng.id IS NULL
-          OR EXISTS (SELECT 1 FROM branch_product_scope bs WHERE bs.branch_id = rng.id AND bs.product_id = p.id)
+     AND (d.range_org IS NULL
+          OR EXISTS (SELECT 1 FROM branch_product_scope bs WHERE bs.branch_id = d.range_org AND bs.product_id = p.id)
           OR EXISTS (SELECT 1 FROM branch_product_scope bs JOIN category rc ON rc.id = bs.category_id JOIN category pc ON pc.id = p.category_id
-                      WHERE bs.branch_id = rng.id AND pc.path LIKE rc.path || '%'))
+                      WHERE bs.branch_id = d.range_org AND pc.path LIKE rc.path || '%'))
 ), calc AS (
   SELECT f.*,
          f.avg_daily * (f.turnover_days + f.lead_days) + f.safety_stock AS target,
