@@ -95,6 +95,7 @@ describe('an order short of stock (可用量控制), on a phone', () => {
     await page.getByTestId('submit-bar-total').getByText('¥7,500.00').waitFor();
     await noSidewaysScroll();
     // the sticky bar: the total and the submit button stay on screen while the lines are in view
+    await input(page, 'line-qty-1').scrollIntoViewIfNeeded();
     await inView(page.getByTestId('submit-bar-total'));
     await inView(page.getByTestId('order-save-submit'));
     await inView(input(page, 'line-qty-1'));
