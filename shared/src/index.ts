@@ -23,3 +23,4 @@ export * from './backup';
 export * from './replenishment';
 export * from './visits';
 export * from './dealer-report';
+export * from './analysis';
