@@ -35,6 +35,7 @@ import { BackupModule } from './modules/backup/backup.module';
 import { SettingsModule } from './modules/settings/settings.module';
 import { VisitsModule } from './modules/visits/visits.module';
 import { ReplenishmentModule } from './modules/replenishment/replenishment.module';
+import { ReportsModule } from './modules/reports/reports.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -88,6 +89,7 @@ export class AppModule implements NestModule {
         SettingsModule,
         VisitsModule,
         ReplenishmentModule,
+        ReportsModule,
         MallModule,
         BackupModule,
       ],

@@ -86,7 +86,7 @@ export const TABLE_OWNERS: Record<keyof DB, Owner> = {
 /** A code area that can own tables: a folder of server/src/modules, or a platform folder of server/src. */
 export type Owner =
   | 'org' | 'users' | 'roles' | 'auth' | 'audit' | 'catalog' | 'pricing' | 'inventory' | 'sales' | 'finance'
-  | 'approval' | 'notifications' | 'mall' | 'database' | 'common' | 'kernel' | 'settings' | 'backup' | 'invoicing' | 'visits' | 'replenishment';
+  | 'approval' | 'notifications' | 'mall' | 'database' | 'common' | 'kernel' | 'settings' | 'backup' | 'invoicing' | 'visits' | 'replenishment' | 'reports';
 
 /**
  * Reference tables any module may JOIN to show names and apply scope, read-only: the organisation
@@ -143,6 +143,7 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'visits', table: 'shipment', why: "the dealer's report form lists the products shipped to it in the last 90 days, inside the one form query" },
   { module: 'visits', table: 'shipment_line', why: "the dealer's report form lists the products shipped to it in the last 90 days, inside the one form query" },
   // replenishment:
+  // reports (a read model over the documents: each read below says what it answers):
   // visits:
   { module: 'visits', table: 'user_role', why: "the supervisor's rep list: users in scope whose role scope is their assigned dealers (one query; users depends on nothing that could answer it)" },
   { module: 'visits', table: 'role', why: "the supervisor's rep list reads the role's data-scope kind" },
