@@ -907,6 +907,20 @@ export interface SalesReturnLine {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SalesTarget {
+  collection_target: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  month: Timestamp;
+  org_id: string | null;
+  rep_id: string | null;
+  sales_target: string;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+  version: Generated<number>;
+}
+
 export interface Shipment {
   amount: string;
   business_date: Timestamp;
@@ -1179,6 +1193,7 @@ export interface DB {
   sales_order_line: SalesOrderLine;
   sales_return: SalesReturn;
   sales_return_line: SalesReturnLine;
+  sales_target: SalesTarget;
   shipment: Shipment;
   shipment_line: ShipmentLine;
   statement: Statement;

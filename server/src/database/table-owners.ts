@@ -81,6 +81,7 @@ export const TABLE_OWNERS: Record<keyof DB, Owner> = {
   replenishment_setting: 'replenishment',
   replenishment_run: 'replenishment',
   replenishment_line: 'replenishment',
+  sales_target: 'reports',
 };
 
 /** A code area that can own tables: a folder of server/src/modules, or a platform folder of server/src. */
@@ -144,6 +145,14 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'visits', table: 'shipment_line', why: "the dealer's report form lists the products shipped to it in the last 90 days, inside the one form query" },
   // replenishment:
   // reports (a read model over the documents: each read below says what it answers):
+  { module: 'reports', table: 'shipment', why: 'targets and dashboards: sales actual (shipped, tax-inclusive) per organisation subtree or rep, month and year to date, one aggregate per screen' },
+  { module: 'reports', table: 'shipment_line', why: 'dashboards: tax and cost of shipped lines for the margin tile (grossMargin = amount - tax - cost, shared/src/analysis.ts)' },
+  { module: 'reports', table: 'sales_return', why: 'targets and dashboards: returns are subtracted from sales actual, by the return business date' },
+  { module: 'reports', table: 'sales_return_line', why: 'dashboards: tax and cost of returned lines for the margin tile' },
+  { module: 'reports', table: 'sales_order', why: 'targets and dashboards: a shipment or return counts for the rep of its order (sales_rep_id); the rep dashboard counts the orders taken today' },
+  { module: 'reports', table: 'receipt', why: 'targets and dashboards: collections actual (active receipts, not reversed) by business date' },
+  { module: 'reports', table: 'user_dealer', why: 'targets: a rep is credited with the receipts of the dealers assigned to them (管辖往来单位): receipts carry no rep' },
+  { module: 'reports', table: 'receivable', why: 'dashboards: the past-due receivables tile (open amount, due date before today), one scoped aggregate' },
   // visits:
   { module: 'visits', table: 'user_role', why: "the supervisor's rep list: users in scope whose role scope is their assigned dealers (one query; users depends on nothing that could answer it)" },
   { module: 'visits', table: 'role', why: "the supervisor's rep list reads the role's data-scope kind" },
