@@ -87,6 +87,12 @@ export type AnalysisRow = Record<string, string | null>;
 export interface AnalysisResult {
   rows: AnalysisRow[];
   totals: Record<string, string | null>;
+  /**
+   * Subtotals for the pivot (computed by the server, so ratios such as marginRate are exact): one
+   * entry per proper, non-empty subset of the dimensions (every subset: rows or columns of a pivot
+   * may be any of them), its rows keyed by those dimensions only (same row shape as `rows`).
+   */
+  subtotals: { dimensions: AnalysisDimension[]; rows: AnalysisRow[] }[];
   /** the compared period, when asked */
   compareFrom?: string;
   compareTo?: string;
@@ -105,13 +111,41 @@ export interface AnalysisView {
  * Drill-down (`GET /api/reports/analysis/documents`): the same filters plus the cell's dimension
  * keys; answers the documents behind the cell, paged.
  */
+export type AnalysisDocumentKind = 'SHIPMENT' | 'RETURN' | 'RECEIPT' | 'ORDER';
+
+/**
+ * The cell of a drill-down, as query parameters named by the dimension (not by the row field, so
+ * they never clash with the filters): `month=2026-11&branch=<id>&rep=` — an empty value is the
+ * "(none)" key (a receipt has no product). Build them from a row with `analysisCellParams`.
+ * Besides: `kind` (one document kind), `side=prev` (the compared period's documents of the cell),
+ * `page`, `pageSize`.
+ */
+export type AnalysisCell = Partial<Record<AnalysisDimension, string>>;
+
+/** The row field holding a dimension's key: `branchId` for id dimensions, the dimension's name otherwise. */
+export const ID_DIMENSIONS = ['branch', 'office', 'rep', 'dealer', 'product', 'category'] as const;
+export function analysisKeyField(dim: AnalysisDimension): string {
+  return (ID_DIMENSIONS as readonly string[]).includes(dim) ? `${dim}Id` : dim;
+}
+
+/** The drill-down parameters of a row (or subtotal row) for the dimensions it is keyed by. */
+export function analysisCellParams(dimensions: readonly AnalysisDimension[], row: AnalysisRow): AnalysisCell {
+  const cell: AnalysisCell = {};
+  for (const d of dimensions) cell[d] = row[analysisKeyField(d)] ?? '';
+  return cell;
+}
+
 export interface AnalysisDocument {
-  kind: 'SHIPMENT' | 'RETURN' | 'RECEIPT' | 'ORDER';
+  kind: AnalysisDocumentKind;
   id: string;
   number: string;
   businessDate: string;
   dealerId: string;
   dealerName: string;
+  /**
+   * What the document adds to the cell: a shipment's or return's lines inside the cell (amount,
+   * tax-inclusive; a return's as a positive amount), a receipt's amount, an order's total
+   */
   amount: string;
   /** the order id, for linking to its page (shipments and returns) */
   orderId: string | null;
@@ -127,20 +161,40 @@ export interface SalesTarget {
   repName: string | null;
   salesTarget: string;
   collectionTarget: string;
+  /** the organisation's code or the rep's username (the import's keys) */
+  orgCode: string | null;
+  repUsername: string | null;
+  version: number;
 }
 
 export interface Achievement {
   key: { orgId: string | null; repId: string | null };
+  /** ORG: a branch or office (its subtree's dealers); REP: a sales rep (orders they own, receipts of their assigned dealers) */
+  kind: 'ORG' | 'REP';
+  /** the target row (for editing from the achievement table) */
+  targetId: string;
   name: string;
   month: string;
+  /** the last business day the actual figures include (today while the month runs); null before the month starts */
+  asOf: string | null;
+  /** calendar days of the month still to sell, today included (0 once the month is over) */
+  daysLeft: number;
   salesTarget: string;
   salesActual: string; // netSales + tax (tax-inclusive, net of returns) month to date
   salesRate: string | null;
   collectionTarget: string;
+  /** receipts (active, not reversed) month to date; a rep is credited with the receipts of its assigned dealers (管辖往来单位) */
   collectionActual: string;
   collectionRate: string | null;
+  /** the targets of January..this month (whole months) against the actual of January 1..asOf */
   ytdSalesTarget: string;
   ytdSalesActual: string;
-  /** what is left to sell per remaining calendar day of the month to meet the target (0 when met) */
-  dailyPaceNeeded: string;
+  ytdSalesRate: string | null;
+  ytdCollectionTarget: string;
+  ytdCollectionActual: string;
+  ytdCollectionRate: string | null;
+  /** what is left to sell per remaining calendar day of the month to meet the target (0 when met; null once the month is over) */
+  dailyPaceNeeded: string | null;
+  /** the same for collections */
+  dailyCollectionPaceNeeded: string | null;
 }

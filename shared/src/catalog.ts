@@ -274,6 +274,14 @@ export interface ImportProblemParams {
   BAD_YES_NO: Record<string, never>;
   /** a number cell with more than `digits` significant digits: Excel kept only that many (type long barcodes as text) */
   NUMBER_LOST_DIGITS: { digits: number };
+  /** not a month YYYY-MM (or a date cell) */
+  BAD_MONTH: Record<string, never>;
+  /** no branch or office with this code in the caller's scope (unknown, a dealer, or out of scope: one answer) */
+  UNKNOWN_ORG: { code: string };
+  /** no staff user with this username in the caller's scope */
+  UNKNOWN_USER: { code: string };
+  /** a target row names an organisation or a rep: exactly one of them */
+  ORG_OR_REP: Record<string, never>;
 }
 export type ImportProblemCode = keyof ImportProblemParams;
 

@@ -24,3 +24,4 @@ export * from './replenishment';
 export * from './visits';
 export * from './dealer-report';
 export * from './analysis';
+export * from './analysis-period';
