@@ -45,6 +45,8 @@ export const PERMISSIONS = {
   /** reconcile against the tax platform's export (发票对账) */
   'invoices:reconcile': { group: 'finance' },
   'reports:view': { group: 'reports' },
+  /** set and import the sales and collection targets (销售计划) of the organisations and reps in scope */
+  'targets:manage': { group: 'reports' },
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -109,7 +111,7 @@ export const BUILTIN_ROLES: BuiltinRoleDefinition[] = [
     name: '分支机构经理',
     nameEn: 'Branch manager',
     dataScope: DataScopeKind.ORG_SUBTREE,
-    permissions: ['orgs:view', 'orgs:manage', 'users:view', 'users:manage', 'roles:view', 'audit:view', 'products:view', 'prices:view', 'stock:view', 'orders:view', 'orders:create', 'orders:review', 'orders:approve', 'shipments:manage', 'finance:view', 'credit:manage', 'visits:manage', 'replenishment:manage', 'reports:view', 'invoices:view'],
+    permissions: ['orgs:view', 'orgs:manage', 'users:view', 'users:manage', 'roles:view', 'audit:view', 'products:view', 'prices:view', 'stock:view', 'orders:view', 'orders:create', 'orders:review', 'orders:approve', 'shipments:manage', 'finance:view', 'credit:manage', 'visits:manage', 'replenishment:manage', 'reports:view', 'targets:manage', 'invoices:view'],
   },
   {
     code: BuiltinRole.SALES_REP,

@@ -20,6 +20,10 @@ const KEYS: Record<ImportProblemCode, string> = {
   BAD_STATUS: 'badStatus',
   BAD_YES_NO: 'badYesNo',
   NUMBER_LOST_DIGITS: 'numberLostDigits',
+  BAD_MONTH: 'badMonth',
+  UNKNOWN_ORG: 'unknownOrg',
+  UNKNOWN_USER: 'unknownUser',
+  ORG_OR_REP: 'orgOrRep',
 };
 
 /**

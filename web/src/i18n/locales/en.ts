@@ -366,6 +366,7 @@ const en: MessageSchema = {
     'invoices:edit': 'Issue, red-letter, void and enter invoices',
     'invoices:reconcile': 'Reconcile invoices',
     'reports:view': 'View reports',
+    'targets:manage': 'Manage sales targets',
   },
   audit: {
     fields: {
@@ -692,6 +693,10 @@ const en: MessageSchema = {
         badStatus: '在售 (on sale) or 停售 (discontinued)',
         badYesNo: '是 (yes) or 否 (no)',
         numberLostDigits: 'a number of more than {digits} digits loses digits in Excel: type it as text (e.g. with a leading apostrophe)',
+        badMonth: 'must be a month such as 2026-12',
+        unknownOrg: 'organisation code {code} is unknown, not a branch or office, or outside your data scope',
+        unknownUser: 'username {code} is unknown or outside your data scope',
+        orgOrRep: 'fill in either the organisation code or the rep, not both',
       },
     },
     scope: {

@@ -367,6 +367,7 @@ const zhCN = {
     'invoices:edit': '开票、红冲、作废与补录',
     'invoices:reconcile': '发票对账',
     'reports:view': '查看报表',
+    'targets:manage': '管理销售计划',
   },
   audit: {
     fields: {
@@ -693,6 +694,10 @@ const zhCN = {
         badStatus: '只能填写「在售」或「停售」',
         badYesNo: '只能填写「是」或「否」',
         numberLostDigits: '数字超过 {digits} 位，Excel 会丢失末尾数字：请以文本格式填写（如前加英文单引号）',
+        badMonth: '须为年月，如 2026-12',
+        unknownOrg: '机构编码 {code} 不存在、不是分支机构或办事处，或不在您的数据范围内',
+        unknownUser: '用户名 {code} 不存在或不在您的数据范围内',
+        orgOrRep: '机构编码与业务员须填且只填一项',
       },
     },
     scope: {
