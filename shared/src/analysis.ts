@@ -114,13 +114,14 @@ export interface AnalysisView {
 export type AnalysisDocumentKind = 'SHIPMENT' | 'RETURN' | 'RECEIPT' | 'ORDER';
 
 /**
- * The cell of a drill-down, as query parameters named by the dimension (not by the row field, so
- * they never clash with the filters): `month=2026-11&branch=<id>&rep=` — an empty value is the
- * "(none)" key (a receipt has no product). Build them from a row with `analysisCellParams`.
- * Besides: `kind` (one document kind), `side=prev` (the compared period's documents of the cell),
- * `page`, `pageSize`.
+ * The cell of a drill-down: the `cell` query parameter, a JSON object from dimension name to the
+ * cell's key, null for the "(none)" key (a receipt has no product):
+ * `cell={"month":"2026-11","branch":"<id>","rep":null}` (one parameter, so cell keys never clash
+ * with the filters `brand` / `source`). Build it from a row with `analysisCellParams`. Besides the
+ * query's own parameters: `kind` (one document kind), `side=prev` (the compared period's documents
+ * of the cell), `page`, `pageSize`.
  */
-export type AnalysisCell = Partial<Record<AnalysisDimension, string>>;
+export type AnalysisCell = Partial<Record<AnalysisDimension, string | null>>;
 
 /** The row field holding a dimension's key: `branchId` for id dimensions, the dimension's name otherwise. */
 export const ID_DIMENSIONS = ['branch', 'office', 'rep', 'dealer', 'product', 'category'] as const;
@@ -128,10 +129,10 @@ export function analysisKeyField(dim: AnalysisDimension): string {
   return (ID_DIMENSIONS as readonly string[]).includes(dim) ? `${dim}Id` : dim;
 }
 
-/** The drill-down parameters of a row (or subtotal row) for the dimensions it is keyed by. */
+/** The drill-down cell of a row (or subtotal row) for the dimensions it is keyed by. */
 export function analysisCellParams(dimensions: readonly AnalysisDimension[], row: AnalysisRow): AnalysisCell {
   const cell: AnalysisCell = {};
-  for (const d of dimensions) cell[d] = row[analysisKeyField(d)] ?? '';
+  for (const d of dimensions) cell[d] = row[analysisKeyField(d)] ?? null;
   return cell;
 }
 
