@@ -25,3 +25,4 @@ export * from './visits';
 export * from './dealer-report';
 export * from './analysis';
 export * from './analysis-period';
+export * from './costing';

@@ -897,12 +897,15 @@ export interface SalesReturn {
 
 export interface SalesReturnLine {
   amount: string;
+  cost_amount: Generated<string>;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   product_id: string;
   qty: string;
   return_id: string;
   shipment_line_id: string;
+  tax_amount: string;
+  unit_cost: Generated<string>;
   unit_price: string;
   updated_at: Generated<Timestamp>;
 }
@@ -940,6 +943,7 @@ export interface Shipment {
 
 export interface ShipmentLine {
   amount: string;
+  cost_amount: Generated<string>;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   order_line_id: string;
@@ -948,6 +952,8 @@ export interface ShipmentLine {
   returned_amount: Generated<string>;
   returned_qty: Generated<string>;
   shipment_id: string;
+  tax_amount: string;
+  unit_cost: Generated<string>;
   unit_price: string;
   updated_at: Generated<Timestamp>;
 }
@@ -976,6 +982,7 @@ export interface Statement {
 }
 
 export interface Stock {
+  avg_cost: Generated<string>;
   created_at: Generated<Timestamp>;
   low_threshold: string | null;
   on_hand: Generated<string>;
@@ -1010,10 +1017,12 @@ export interface StockDocLine {
   line_no: number;
   product_id: string;
   qty: string;
+  unit_cost: string | null;
   updated_at: Generated<Timestamp>;
 }
 
 export interface StockMovement {
+  cost_delta: string | null;
   created_at: Generated<Timestamp>;
   delta: string;
   doc_id: string;
@@ -1022,6 +1031,7 @@ export interface StockMovement {
   id: Generated<string>;
   on_hand_after: string;
   product_id: string;
+  unit_cost: string | null;
   updated_at: Generated<Timestamp>;
   warehouse_id: string;
 }

@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { InvoicingModule } from '../invoicing/invoicing.module';
+import { DashboardController } from './dashboard.controller';
+import { DashboardService } from './dashboard.service';
+import { TargetsController } from './targets.controller';
+import { TargetsService } from './targets.service';
 
 /**
  * Reports and analysis (issue #16, ARCHITECTURE §2 `reports`): the analysis engine over the
@@ -7,7 +12,9 @@ import { Module } from '@nestjs/common';
  * tables (saved views, targets).
  */
 @Module({
-  controllers: [],
-  providers: [],
+  // invoicing: the finance dashboard's uninvoiced shipments (InvoiceService.uninvoicedTotals)
+  imports: [InvoicingModule],
+  controllers: [TargetsController, DashboardController],
+  providers: [TargetsService, DashboardService],
 })
 export class ReportsModule {}

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Dec, ErrorCode, fmt, OrderAction, OrderSource, OrderStatus, Paged, portionAmount, SALES_DOC_PREFIX, SalesReturnDto, ShipmentDto } from '@drp/shared';
+import { Dec, ErrorCode, fmt, OrderAction, OrderSource, OrderStatus, Paged, portionAmount, SALES_DOC_PREFIX, SalesReturnDto, ShipmentDto, taxInAmount } from '@drp/shared';
 import { sql, SqlBool } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
@@ -95,7 +95,7 @@ export class ShipmentService {
         this.db.k
           .selectFrom('sales_order_line as l')
           .innerJoin('product as p', 'p.id', 'l.product_id')
-          .select(['l.id', 'l.line_no', 'l.product_id', 'p.code', 'p.name', 'l.qty', 'l.shipped_qty', 'l.unit_price', 'l.amount', 'l.shipped_amount'])
+          .select(['l.id', 'l.line_no', 'l.product_id', 'p.code', 'p.name', 'l.qty', 'l.shipped_qty', 'l.unit_price', 'l.amount', 'l.shipped_amount', 'l.tax_rate'])
           .where('l.order_id', '=', o.id)
           .orderBy('l.line_no'),
       );
@@ -155,7 +155,7 @@ export class ShipmentService {
       );
       await this.db.rows(
         tx,
-        this.db.k.insertInto('shipment_line').values(planned.map((p) => ({ shipment_id: s.id, order_line_id: p.line.id, product_id: p.line.product_id, qty: p.qty, unit_price: p.line.unit_price, amount: p.amount }))),
+        this.db.k.insertInto('shipment_line').values(planned.map((p) => ({ shipment_id: s.id, order_line_id: p.line.id, product_id: p.line.product_id, qty: p.qty, unit_price: p.line.unit_price, amount: p.amount, tax_amount: taxInAmount(p.amount, p.line.tax_rate) }))),
       );
       // stock leaves on hand and the order's reservation together, rows locked in product order
       const byProduct = new Map<string, { qty: Dec; reserved: Dec }>();
@@ -261,7 +261,8 @@ export class ShipmentService {
         this.db.k
           .selectFrom('shipment_line as l')
           .innerJoin('product as p', 'p.id', 'l.product_id')
-          .select(['l.id', 'l.order_line_id', 'l.product_id', 'p.code', 'l.qty', 'l.returned_qty', 'l.amount', 'l.returned_amount', 'l.unit_price'])
+          .innerJoin('sales_order_line as ol', 'ol.id', 'l.order_line_id')
+          .select(['l.id', 'l.order_line_id', 'l.product_id', 'p.code', 'l.qty', 'l.returned_qty', 'l.amount', 'l.returned_amount', 'l.unit_price', 'ol.tax_rate', 'l.unit_cost'])
           .where('l.shipment_id', '=', shipment.id)
           .orderBy('l.id')
           .forUpdate('l'),
@@ -293,7 +294,7 @@ export class ShipmentService {
       );
       await this.db.rows(
         tx,
-        this.db.k.insertInto('sales_return_line').values(planned.map((p) => ({ return_id: r.id, shipment_line_id: p.line.id, product_id: p.line.product_id, qty: p.qty, unit_price: p.line.unit_price, amount: p.amount }))),
+        this.db.k.insertInto('sales_return_line').values(planned.map((p) => ({ return_id: r.id, shipment_line_id: p.line.id, product_id: p.line.product_id, qty: p.qty, unit_price: p.line.unit_price, amount: p.amount, tax_amount: taxInAmount(p.amount, p.line.tax_rate) }))),
       );
       await this.db.rows(
         tx,
