@@ -37,6 +37,8 @@ import {
   Postcard,
   Checked,
   FolderChecked,
+  TrendCharts,
+  Histogram,
 } from '@element-plus/icons-vue';
 import type { Component } from 'vue';
 
@@ -81,6 +83,9 @@ export const ICONS = {
   mallContents: Picture,
   mallAccounts: Postcard,
   mallReview: Checked,
+  reports: TrendCharts,
+  analysis: TrendCharts,
+  reportPreset: Histogram,
 } satisfies Record<string, Component>;
 
 export type IconName = keyof typeof ICONS;

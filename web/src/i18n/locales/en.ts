@@ -14,6 +14,7 @@ import stockControl from './stockControl.en';
 import backup from './backup.en';
 import replenishment from './replenishment.en';
 import visits from './visits.en';
+import reports from './reports.en';
 
 const en: MessageSchema = {
   app: {
@@ -1276,6 +1277,7 @@ const en: MessageSchema = {
   backup,
   replenishment,
   visits,
+  reports,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',
     MALFORMED_JSON: 'The request was malformed',

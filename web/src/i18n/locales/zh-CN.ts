@@ -15,6 +15,7 @@ import stockControl from './stockControl.zh-CN';
 import backup from './backup.zh-CN';
 import replenishment from './replenishment.zh-CN';
 import visits from './visits.zh-CN';
+import reports from './reports.zh-CN';
 
 const zhCN = {
   app: {
@@ -1277,6 +1278,7 @@ const zhCN = {
   backup,
   replenishment,
   visits,
+  reports,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
     MALFORMED_JSON: '请求格式错误',
