@@ -25,4 +25,5 @@ export * from './visits';
 export * from './dealer-report';
 export * from './analysis';
 export * from './analysis-period';
+export * from './targets';
 export * from './costing';
