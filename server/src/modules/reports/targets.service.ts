@@ -266,13 +266,13 @@ export class TargetsService {
       const values = `SELECT m::date, o, r, s::numeric, c::numeric FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS x(m, o, r, s, c)`;
       const orgRows = await this.db.query<{ inserted: boolean }>(tx,
         `INSERT INTO sales_target (month, org_id, rep_id, sales_target, collection_target, created_by, updated_by)
-         SELECT v.m, v.o, NULL, v.s, v.c, $6, $6 FROM (${values}) v(m, o, r, s, c) WHERE v.o IS NOT NULL
+         SELECT v.m, v.o, NULL::uuid, v.s, v.c, $6::uuid, $6::uuid FROM (${values}) v(m, o, r, s, c) WHERE v.o IS NOT NULL
          ON CONFLICT (month, org_id) WHERE org_id IS NOT NULL DO UPDATE SET sales_target = EXCLUDED.sales_target, collection_target = EXCLUDED.collection_target, updated_by = EXCLUDED.updated_by,
            version = sales_target.version + CASE WHEN (sales_target.sales_target, sales_target.collection_target) IS DISTINCT FROM (EXCLUDED.sales_target, EXCLUDED.collection_target) THEN 1 ELSE 0 END
          RETURNING (xmax = 0) AS inserted`, params);
       const repRows = await this.db.query<{ inserted: boolean }>(tx,
         `INSERT INTO sales_target (month, org_id, rep_id, sales_target, collection_target, created_by, updated_by)
-         SELECT v.m, NULL, v.r, v.s, v.c, $6, $6 FROM (${values}) v(m, o, r, s, c) WHERE v.r IS NOT NULL
+         SELECT v.m, NULL::uuid, v.r, v.s, v.c, $6::uuid, $6::uuid FROM (${values}) v(m, o, r, s, c) WHERE v.r IS NOT NULL
          ON CONFLICT (month, rep_id) WHERE rep_id IS NOT NULL DO UPDATE SET sales_target = EXCLUDED.sales_target, collection_target = EXCLUDED.collection_target, updated_by = EXCLUDED.updated_by,
            version = sales_target.version + CASE WHEN (sales_target.sales_target, sales_target.collection_target) IS DISTINCT FROM (EXCLUDED.sales_target, EXCLUDED.collection_target) THEN 1 ELSE 0 END
          RETURNING (xmax = 0) AS inserted`, params);
