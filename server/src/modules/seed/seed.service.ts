@@ -24,6 +24,7 @@ import { seedMallDemo } from './mall-demo';
 import { seedApprovalDocsDemo } from './approval-docs-demo';
 import { seedInvoiceDemo } from './invoice-demo';
 import { seedVisitsDemo } from './visits-demo';
+import { seedTargetsDemo } from './targets-demo';
 import { InvoiceService } from '../invoicing/invoice.service';
 import { SupplementService } from '../invoicing/supplement.service';
 import { ApprovalFlowService } from '../approval/approval-flow.service';
@@ -118,6 +119,8 @@ export class SeedService {
     await seedApprovalDocsDemo(this.flows, tx, orgIds);
     await seedInvoiceDemo({ db: this.db, flows: this.flows, invoices: this.invoices, supplements: this.supplements }, tx, orgIds, today);
     await seedVisitsDemo(this.db, tx, orgIds, today, uploadsDir(this.config));
+    // last: the targets are drawn from the documents seeded above
+    await seedTargetsDemo(this.db, tx, today);
     // everything above shares the transaction's now(): a minute apart in numbering order, lists sort as they were made
     // (orders are numbered at the end of the transaction: this runs after that, and after the end-of-transaction postings)
     this.db.beforeCommit(
