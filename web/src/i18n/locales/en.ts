@@ -14,6 +14,8 @@ import stockControl from './stockControl.en';
 import backup from './backup.en';
 import replenishment from './replenishment.en';
 import visits from './visits.en';
+import targets from './targets.en';
+import kpi from './dashboard.en';
 import reports from './reports.en';
 
 const en: MessageSchema = {
@@ -1277,6 +1279,8 @@ const en: MessageSchema = {
   backup,
   replenishment,
   visits,
+  targets,
+  kpi,
   reports,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',

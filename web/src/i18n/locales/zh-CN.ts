@@ -15,6 +15,8 @@ import stockControl from './stockControl.zh-CN';
 import backup from './backup.zh-CN';
 import replenishment from './replenishment.zh-CN';
 import visits from './visits.zh-CN';
+import targets from './targets.zh-CN';
+import kpi from './dashboard.zh-CN';
 import reports from './reports.zh-CN';
 
 const zhCN = {
@@ -1278,6 +1280,8 @@ const zhCN = {
   backup,
   replenishment,
   visits,
+  targets,
+  kpi,
   reports,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
