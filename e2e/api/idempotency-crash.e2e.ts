@@ -130,7 +130,7 @@ describe('idempotency keys across a crash', () => {
 
     async function start(): Promise<void> {
       output = [];
-      const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), JOBS_ENABLED: 'false', LOG_LEVEL: 'warn', DEMO_DATA: 'true', NODE_ENV: 'test' };
+      const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), JOBS_ENABLED: 'false', LOG_LEVEL: 'warn', DEMO_DATA: 'true', NODE_ENV: 'test', WEB_CONCURRENCY: '1' };
       delete env.DATABASE_URL;
       child = spawn(process.execPath, [process.env.E2E_SERVER_MAIN ?? path.join(ROOT, 'server/dist/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout?.on('data', (d) => output.push(String(d)));

@@ -209,7 +209,7 @@ export interface ServerProcess {
 /**
  * Starts `node server/dist/main.js` against `databaseUrl` on a free port and waits for
  * /api/health. Runs with NODE_ENV=production (a random JWT secret), jobs off, warn-level logs,
- * demo data on; `env` adds or overrides variables.
+ * demo data on, one process (WEB_CONCURRENCY=1); `env` adds or overrides variables.
  */
 export async function startServer(opts: {
   databaseUrl: string;
@@ -228,7 +228,9 @@ export async function startServer(opts: {
     tail.push(...text.split('\n').filter((l) => l.trim() !== ''));
     if (tail.length > 200) tail.splice(0, tail.length - 200);
   };
-  const child: ChildProcess = spawn(process.execPath, [main], {
+  // BENCH_SERVER_NODE_ARGS: flags for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it (not allowed in NODE_OPTIONS)
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, main], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -240,6 +242,8 @@ export async function startServer(opts: {
       JOBS_ENABLED: 'false',
       LOG_LEVEL: 'warn',
       DEMO_DATA: 'true',
+      // one process unless a suite asks for the cluster (order-submit benches 1 vs N workers)
+      WEB_CONCURRENCY: '1',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -495,7 +499,7 @@ export interface SuiteContext {
    */
   createDatabase(suffix: string): Promise<string>;
   /** Starts another server child on a database (it migrates and seeds it); stopped when the suite's size ends, or earlier with stop(). */
-  startServer(databaseUrl: string): Promise<ServerProcess>;
+  startServer(databaseUrl: string, env?: Record<string, string>): Promise<ServerProcess>;
   /** Runs `close` when the suite's size ends (also on errors and Ctrl-C), last registered first. */
   onCleanup(close: () => Promise<unknown>): void;
 }

@@ -19,8 +19,14 @@
  * timed over the same N orders (rows/s = orders/s); latency percentiles and how much of the
  * sessions' time went to waiting for row locks (sampled from pg_stat_activity) are in the notes
  * and in the check's table. Size: BENCH_ORDERS (orders per side, default 2000).
+ *
+ * Then the cluster mode (issue #17): a second server on the same database with BENCH_WORKERS
+ * workers (default: the cores) takes the same kind of orders at the same concurrency (its speed-up
+ * over one worker is in the check), and once more from BENCH_MANY_CLIENTS (default 100) clients,
+ * for the latency under load.
  */
 import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
 import autocannon from 'autocannon';
 import { Client, Pool } from 'pg';
 import { Dec, fmt, orderLineMoney } from '@drp/shared';
@@ -598,6 +604,41 @@ export const orderSubmitSuite: BenchSuite = {
       await ctx.pool.query('CHECKPOINT').catch(() => undefined);
     };
 
+    // cluster mode (issue #17): a second server on the same database with one worker per core
+    const workers = intEnv('BENCH_WORKERS', os.availableParallelism(), 1);
+    const many = intEnv('BENCH_MANY_CLIENTS', 100, 1);
+    let cluster: { baseUrl: string; token: string } | undefined;
+    const clusterServer = async () => {
+      if (!cluster) {
+        const started = await ctx.startServer(ctx.databaseUrl, { WEB_CONCURRENCY: String(workers) });
+        cluster = { baseUrl: started.baseUrl, token: (await login(started.baseUrl, 'admin', 'Demo#2026')).accessToken };
+        if (warmupSeconds > 0) {
+          const a = await runHttp(cluster.baseUrl, cluster.token, connections, { seconds: warmupSeconds }, (i) => apiBody(warm[i % warm.length], `bench-warmup-cluster-${i}`));
+          if (a.errors) throw new Error(`order-submit cluster warm-up failed: ${JSON.stringify(a.errorDetail)}`);
+          await quiesce(ctx.pool, 'drp-server');
+        }
+      }
+      return cluster;
+    };
+    const clusterSpecs = makeSpecs(w, n + many * 4, SEED + 2);
+    const manySpecs = makeSpecs(w, n + many * 4, SEED + 3);
+    const later: { cluster?: Notes; many?: Notes } = {};
+    const timedHttp = async (conns: number, list: OrderSpec[], tag: string): Promise<Notes> => {
+      const c = await clusterServer();
+      const sampler = sampleWaits(ctx.databaseUrl, 'drp-server');
+      let run: Run;
+      let waits: WaitProfile | undefined;
+      try {
+        run = await runHttp(c.baseUrl, c.token, conns, { orders: n }, (i) => apiBody(list[i], `${tag}-${i}`));
+      } finally {
+        waits = await sampler.stop().catch(() => undefined);
+      }
+      if (run.errors) throw new Error(`${run.errors} of ${n} orders failed: ${JSON.stringify(run.errorDetail)}`);
+      return runNotes(run, waits);
+    };
+    const timedSql = async (list: OrderSpec[], tag: string): Promise<Notes> =>
+      runNotes(await runSql(ctx.pool, connections, { orders: n }, sqlUnit(list, tag)), undefined);
+
     return [
       {
         name: 'submit-10-lines',
@@ -611,6 +652,38 @@ export const orderSubmitSuite: BenchSuite = {
         api,
         sql,
         check,
+      },
+      {
+        name: `submit-10-lines-${workers}-workers`,
+        description: `the same work through the cluster mode: WEB_CONCURRENCY=${workers}, ${connections} clients; compared with one worker (the scenario above)`,
+        rows: n,
+        apiUnit: `POST /api/sales-orders {submit: true, ${LINES} lines} to a server of ${workers} workers on one port, ${connections} connections`,
+        sqlUnit: 'as above (measured again, so both sides see the same machine)',
+        settle,
+        api: async () => (later.cluster = await timedHttp(connections, clusterSpecs, 'bench-capi')),
+        sql: () => timedSql(clusterSpecs, 'bench-csql'),
+        check: async () => {
+          const one = sides.api?.ordersPerSecond;
+          const c = later.cluster?.ordersPerSecond;
+          const speedup = one && c ? round(Number(c) / Number(one), 2) : undefined;
+          if (speedup !== undefined) ctx.log(`  cluster: ${c} orders/s with ${workers} workers vs ${one} with one = ${speedup}x (goal >= 1.4x on 2 cores)`);
+          return { warnings: [], notes: { workers, oneWorkerOrdersPerSecond: one, clusterOrdersPerSecond: c, clusterSpeedup: speedup } };
+        },
+      },
+      {
+        name: `submit-10-lines-${many}-clients`,
+        description: `${n} orders from ${many} concurrent clients through the cluster mode (${workers} workers): latency under load, no errors`,
+        rows: n,
+        apiUnit: `POST /api/sales-orders {submit: true, ${LINES} lines}, ${many} connections, ${workers} workers; any non-2xx fails the run`,
+        sqlUnit: `the raw-SQL orders on ${connections} pool clients (PostgreSQL's own rate; ${many} sessions would only queue on the same row locks)`,
+        settle,
+        api: async () => (later.many = await timedHttp(many, manySpecs, 'bench-mapi')),
+        sql: () => timedSql(manySpecs, 'bench-msql'),
+        check: async () => {
+          const p99 = later.many?.p99Ms;
+          if (p99 !== undefined) ctx.log(`  ${many} clients: p99 ${p99} ms (goal <= 250 ms), ${later.many?.ordersPerSecond} orders/s, no errors`);
+          return { warnings: [], notes: { clients: many, p99Ms: p99, ordersPerSecond: later.many?.ordersPerSecond } };
+        },
       },
     ];
   },

@@ -195,8 +195,8 @@ async function main(): Promise<number> {
               dropLater(name);
               return extraUrl;
             },
-            startServer: async (databaseUrl) => {
-              const extra = await startServer({ databaseUrl, verbose: settings.verbose, env: serverEnv });
+            startServer: async (databaseUrl, env) => {
+              const extra = await startServer({ databaseUrl, verbose: settings.verbose, env: { ...serverEnv, ...env } });
               here.add(`stopping the server ${extra.baseUrl}`, () => extra.stop());
               return extra;
             },

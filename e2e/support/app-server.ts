@@ -9,6 +9,8 @@ const ROOT = path.resolve(__dirname, '../..');
 
 export interface AppServer {
   baseUrl: string;
+  /** the server process (the cluster's primary when WEB_CONCURRENCY > 1) */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -26,9 +28,9 @@ async function freePort(): Promise<number> {
 /**
  * Boots the built server (server/dist, serving web/dist) as a real process, exactly as `npm start`
  * does, on a fresh clone of the run's migrated, demo-seeded template (browser-global-setup.ts).
- * For browser tests.
+ * For browser tests (one process), and for the cluster-mode test (`env: { WEB_CONCURRENCY: '2' }`).
  */
-export async function startAppServer(): Promise<AppServer> {
+export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
   const templateUrl = process.env.E2E_TEMPLATE_URL;
   if (!templateUrl) throw new Error('E2E_TEMPLATE_URL is not set: run through jest.browser.config.js');
   const dbName = `drp_browser_${randomBytes(4).toString('hex')}`;
@@ -38,7 +40,7 @@ export async function startAppServer(): Promise<AppServer> {
   const output: string[] = [];
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'server/dist/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', JOBS_ENABLED: 'false', LOG_LEVEL: 'warn', DEMO_DATA: 'true', NODE_ENV: 'test' },
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', JOBS_ENABLED: 'false', LOG_LEVEL: 'warn', DEMO_DATA: 'true', NODE_ENV: 'test', WEB_CONCURRENCY: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d) => output.push(String(d)));
@@ -61,6 +63,7 @@ export async function startAppServer(): Promise<AppServer> {
   }
   return {
     baseUrl,
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

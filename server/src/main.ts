@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config';
 import { startEmbeddedPostgres, EmbeddedPg } from './database/embedded-postgres';
 import { createApp } from './bootstrap';
+import { isWorker, runPrimary } from './cluster';
 import { DEMO_PASSWORD, DEMO_USERS } from './modules/seed/demo-data';
 
 async function main(): Promise<void> {
@@ -34,17 +35,39 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   let url = config.databaseUrl;
   if (!url) {
+    // a cluster worker is always given the primary's URL: only a primary or a lone process starts it
     console.log(`DATABASE_URL is not set: starting the embedded PostgreSQL (data in ${config.dataDir}/pg, port ${config.embeddedPgPort})`);
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'drp' });
     url = embedded.url;
   }
+  if (config.webConcurrency > 1 && !isWorker()) {
+    stopping = true; // the primary's own shutdown is the cluster's (below), not the handlers above
+    runPrimary({
+      workers: config.webConcurrency,
+      // every worker signs and checks tokens with the same secret, on the same database
+      env: { DATABASE_URL: url, JWT_SECRET: config.jwtSecret },
+      jobsEnabled: config.jobsEnabled,
+      onReady: () => console.log(banner(config, `${config.webConcurrency} workers (WEB_CONCURRENCY), jobs in worker 1`)),
+      onStopped: async (code) => {
+        await embedded?.stop();
+        process.exit(code);
+      },
+    });
+    return;
+  }
   const app = await createApp(config, url);
   running.app = app;
   await app.listen(config.port, config.host);
+  // a cluster worker listens quietly: the primary prints the banner once all of them are up
+  if (!isWorker()) console.log(banner(config, '1 process (WEB_CONCURRENCY=1)'));
+}
+
+/** What `npm start` prints once the server answers: where to open it and the demo accounts. */
+function banner(config: ReturnType<typeof loadConfig>, mode: string): string {
   const base = `http://localhost:${config.port}`;
   const lines = [
     '',
-    `  DRP platform ${config.version} is running`,
+    `  DRP platform ${config.version} is running (${mode})`,
     `  Web app:  ${base}/`,
     `  API:      ${base}/api   (OpenAPI: ${base}/api/docs)`,
   ];
@@ -52,7 +75,7 @@ async function main(): Promise<void> {
     lines.push(`  Demo accounts (password ${DEMO_PASSWORD}):`);
     for (const u of DEMO_USERS) lines.push(`    ${u.username.padEnd(12)} ${u.displayName} (${u.roles.join(', ')})`);
   }
-  console.log(lines.join('\n') + '\n');
+  return lines.join('\n') + '\n';
 }
 
 main().catch((e: unknown) => {

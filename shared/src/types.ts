@@ -192,4 +192,6 @@ export interface HealthDto {
   version: string;
   uptimeSeconds: number;
   time: string;
+  /** the cluster worker that answered (1..WEB_CONCURRENCY); 0 when one process serves alone */
+  worker: number;
 }

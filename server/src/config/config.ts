@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
@@ -29,6 +30,8 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** server worker processes on one port (cluster mode); unset: one per CPU core */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   DATA_DIR: z.string().optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   JWT_SECRET: z.string().min(16).optional(),
@@ -61,6 +64,8 @@ export interface AppConfig {
   /** undefined: start the embedded PostgreSQL */
   databaseUrl?: string;
   dbPoolSize: number;
+  /** worker processes serving the port (1: no cluster, the process serves by itself) */
+  webConcurrency: number;
   dataDir: string;
   embeddedPgPort: number;
   jwtSecret: string;
@@ -111,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dbPoolSize: e.DB_POOL_SIZE,
+    webConcurrency: e.WEB_CONCURRENCY ?? os.availableParallelism(),
     dataDir: path.resolve(e.DATA_DIR ?? path.join(root, '.data')),
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     jwtSecret: e.JWT_SECRET ?? localJwtSecret(e.NODE_ENV, path.resolve(e.DATA_DIR ?? path.join(root, '.data'))),

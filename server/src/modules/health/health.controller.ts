@@ -32,6 +32,6 @@ export class HealthController {
     const jobs: HealthDto['jobs'] = !this.jobs.enabled ? 'disabled' : this.jobs.running ? 'up' : 'down';
     const status = database === 'up' ? 'ok' : 'degraded';
     if (status !== 'ok') res.status(503);
-    return { status, database, jobs, version: this.config.version, uptimeSeconds: Math.round((Date.now() - this.started) / 1000), time: new Date().toISOString() };
+    return { status, database, jobs, version: this.config.version, uptimeSeconds: Math.round((Date.now() - this.started) / 1000), time: new Date().toISOString(), worker: Number(process.env.DRP_WORKER ?? 0) };
   }
 }
