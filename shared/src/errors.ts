@@ -121,6 +121,17 @@ export enum ErrorCode {
   VISIT_NOT_CHECKED_IN = 'VISIT_NOT_CHECKED_IN',
   /** the visit is already checked out (details.visitId, checkOutAt) */
   VISIT_ALREADY_CHECKED_OUT = 'VISIT_ALREADY_CHECKED_OUT',
+  // analysis (多维分析): the codes of ANALYSIS_ERRORS in analysis.ts
+  /** a measure not in ANALYSIS_MEASURES (details.field, value, allowed) */
+  ANALYSIS_UNKNOWN_MEASURE = 'ANALYSIS_UNKNOWN_MEASURE',
+  /** a dimension (or drill-down cell key) not in ANALYSIS_DIMENSIONS, or one named twice (details.field, value, allowed) */
+  ANALYSIS_UNKNOWN_DIMENSION = 'ANALYSIS_UNKNOWN_DIMENSION',
+  /** from..to spans more days than ANALYSIS_LIMITS.maxDays (details.days, maxDays) */
+  ANALYSIS_PERIOD_TOO_LONG = 'ANALYSIS_PERIOD_TOO_LONG',
+  /** more dimensions than ANALYSIS_LIMITS.maxDimensions (details.count, maxDimensions) */
+  ANALYSIS_TOO_MANY_DIMENSIONS = 'ANALYSIS_TOO_MANY_DIMENSIONS',
+  /** from after to, or a drill-down period key that is not a key of its dimension (details.field, value) */
+  ANALYSIS_BAD_PERIOD = 'ANALYSIS_BAD_PERIOD',
 }
 
 /** The one error body the API answers with. */

@@ -37,6 +37,15 @@ export interface Allocation {
   updated_at: Generated<Timestamp>;
 }
 
+export interface AnalysisView {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  query: Json;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
 export interface ApprovalDelegation {
   created_at: Generated<Timestamp>;
   delegate_id: string;
@@ -1145,6 +1154,7 @@ export interface Warehouse {
 
 export interface DB {
   allocation: Allocation;
+  analysis_view: AnalysisView;
   app_user: AppUser;
   approval_delegation: ApprovalDelegation;
   approval_event: ApprovalEvent;

@@ -81,6 +81,7 @@ export const TABLE_OWNERS: Record<keyof DB, Owner> = {
   replenishment_setting: 'replenishment',
   replenishment_run: 'replenishment',
   replenishment_line: 'replenishment',
+  analysis_view: 'reports',
   sales_target: 'reports',
 };
 
@@ -145,6 +146,13 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'visits', table: 'shipment_line', why: "the dealer's report form lists the products shipped to it in the last 90 days, inside the one form query" },
   // replenishment:
   // reports (a read model over the documents: each read below says what it answers):
+  { module: 'reports', table: 'shipment', why: 'analysis engine: shipment lines are the sales facts (quantity, sales, tax, cost) of the one aggregate statement per request, and drill-down lists the shipments behind a cell' },
+  { module: 'reports', table: 'shipment_line', why: 'analysis engine: the sales facts per product (amount, tax_amount, cost_amount) aggregated in one statement over millions of lines (issue #16 speed)' },
+  { module: 'reports', table: 'sales_return', why: 'analysis engine: returns are negative sales facts by the return date, in the same statement; drill-down lists them' },
+  { module: 'reports', table: 'sales_return_line', why: 'analysis engine: the return facts per product (amount, tax, cost) in the same statement' },
+  { module: 'reports', table: 'receipt', why: 'analysis engine: receipts (active, not reversed) are the collection facts, by dealer and date; drill-down lists them' },
+  { module: 'reports', table: 'sales_order', why: "analysis engine: the order facts (count, amount) and each shipment's and return's rep and source (the order's), in the same statement" },
+  { module: 'reports', table: 'category', why: "analysis engine: a product's top-level category (the category dimension) and the category filter's subtree, from the category path" },
   { module: 'reports', table: 'shipment', why: 'targets and dashboards: sales actual (shipped, tax-inclusive) per organisation subtree or rep, month and year to date, one aggregate per screen' },
   { module: 'reports', table: 'shipment_line', why: 'dashboards: tax and cost of shipped lines for the margin tile (grossMargin = amount - tax - cost, shared/src/analysis.ts)' },
   { module: 'reports', table: 'sales_return', why: 'targets and dashboards: returns are subtracted from sales actual, by the return business date' },

@@ -92,4 +92,9 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.VISIT_ALREADY_OPEN]: HttpStatus.CONFLICT,
   [ErrorCode.VISIT_NOT_CHECKED_IN]: HttpStatus.CONFLICT,
   [ErrorCode.VISIT_ALREADY_CHECKED_OUT]: HttpStatus.CONFLICT,
+  [ErrorCode.ANALYSIS_UNKNOWN_MEASURE]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.ANALYSIS_UNKNOWN_DIMENSION]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.ANALYSIS_PERIOD_TOO_LONG]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.ANALYSIS_TOO_MANY_DIMENSIONS]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.ANALYSIS_BAD_PERIOD]: HttpStatus.BAD_REQUEST,
 };

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { InvoicingModule } from '../invoicing/invoicing.module';
+import { AnalysisExportService } from './analysis-export.service';
+import { AnalysisController } from './analysis.controller';
+import { AnalysisService } from './analysis.service';
+import { AnalysisViewsService } from './analysis-views.service';
 import { DashboardController } from './dashboard.controller';
 import { DashboardService } from './dashboard.service';
 import { TargetsController } from './targets.controller';
@@ -14,7 +18,8 @@ import { TargetsService } from './targets.service';
 @Module({
   // invoicing: the finance dashboard's uninvoiced shipments (InvoiceService.uninvoicedTotals)
   imports: [InvoicingModule],
-  controllers: [TargetsController, DashboardController],
-  providers: [TargetsService, DashboardService],
+  controllers: [TargetsController, DashboardController, AnalysisController],
+  providers: [TargetsService, DashboardService, AnalysisService, AnalysisExportService, AnalysisViewsService],
+  exports: [AnalysisService],
 })
 export class ReportsModule {}
