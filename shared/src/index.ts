@@ -27,3 +27,4 @@ export * from './analysis';
 export * from './analysis-period';
 export * from './targets';
 export * from './costing';
+export * from './ready-reports';

@@ -161,6 +161,13 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'reports', table: 'receipt', why: 'targets and dashboards: collections actual (active receipts, not reversed) by business date' },
   { module: 'reports', table: 'user_dealer', why: 'targets: a rep is credited with the receipts of the dealers assigned to them (管辖往来单位): receipts carry no rep' },
   { module: 'reports', table: 'receivable', why: 'dashboards: the past-due receivables tile (open amount, due date before today), one scoped aggregate' },
+  { module: 'reports', table: 'stock', why: 'ready report stockDays: on hand and moving average cost per warehouse and product, with the shipped quantity of the last 30 days, in one scoped statement' },
+  { module: 'reports', table: 'receivable', why: 'ready report collections: what of each month\'s receivables is open and past due today, per branch, in the one collections statement' },
+  { module: 'reports', table: 'dealer_report', why: 'ready report sellThrough: the dealer\'s reported sales and latest reported stock per product beside what was shipped to it, one statement per page' },
+  { module: 'reports', table: 'visit', why: 'ready report visitKpis: visits, off-site check-ins and time on site per rep, one statement' },
+  { module: 'reports', table: 'visit_plan', why: 'ready report visitKpis: planned visits (plan occurrences, the visits module\'s PLAN_OCCURS rule) against those done, one statement' },
+  { module: 'reports', table: 'user_role', why: 'ready report visitKpis: the reps in scope are users whose role scope is their assigned dealers (as the visits supervisor view)' },
+  { module: 'reports', table: 'role', why: 'ready report visitKpis: the role\'s data-scope kind names the reps' },
   // visits:
   { module: 'visits', table: 'user_role', why: "the supervisor's rep list: users in scope whose role scope is their assigned dealers (one query; users depends on nothing that could answer it)" },
   { module: 'visits', table: 'role', why: "the supervisor's rep list reads the role's data-scope kind" },

@@ -6,6 +6,8 @@ import { AnalysisService } from './analysis.service';
 import { AnalysisViewsService } from './analysis-views.service';
 import { DashboardController } from './dashboard.controller';
 import { DashboardService } from './dashboard.service';
+import { ReadyReportsController } from './ready-reports.controller';
+import { ReadyReportsService } from './ready-reports.service';
 import { TargetsController } from './targets.controller';
 import { TargetsService } from './targets.service';
 
@@ -18,8 +20,8 @@ import { TargetsService } from './targets.service';
 @Module({
   // invoicing: the finance dashboard's uninvoiced shipments (InvoiceService.uninvoicedTotals)
   imports: [InvoicingModule],
-  controllers: [TargetsController, DashboardController, AnalysisController],
-  providers: [TargetsService, DashboardService, AnalysisService, AnalysisExportService, AnalysisViewsService],
+  controllers: [TargetsController, DashboardController, AnalysisController, ReadyReportsController],
+  providers: [TargetsService, DashboardService, AnalysisService, AnalysisExportService, AnalysisViewsService, ReadyReportsService],
   exports: [AnalysisService],
 })
 export class ReportsModule {}

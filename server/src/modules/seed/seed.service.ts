@@ -25,6 +25,7 @@ import { seedApprovalDocsDemo } from './approval-docs-demo';
 import { seedInvoiceDemo } from './invoice-demo';
 import { seedVisitsDemo } from './visits-demo';
 import { seedTargetsDemo } from './targets-demo';
+import { seedHistoryDemo } from './history-demo';
 import { InvoiceService } from '../invoicing/invoice.service';
 import { SupplementService } from '../invoicing/supplement.service';
 import { ApprovalFlowService } from '../approval/approval-flow.service';
@@ -119,6 +120,8 @@ export class SeedService {
     await seedApprovalDocsDemo(this.flows, tx, orgIds);
     await seedInvoiceDemo({ db: this.db, flows: this.flows, invoices: this.invoices, supplements: this.supplements }, tx, orgIds, today);
     await seedVisitsDemo(this.db, tx, orgIds, today, uploadsDir(this.config));
+    // a year of history up to the end of the month before last (after the rest: it changes none of their periods)
+    await seedHistoryDemo(this.db, tx, orgIds, today, this.config.companyTz);
     // last: the targets are drawn from the documents seeded above
     await seedTargetsDemo(this.db, tx, today);
     // everything above shares the transaction's now(): a minute apart in numbering order, lists sort as they were made
@@ -128,7 +131,11 @@ export class SeedService {
       async () =>
         void (await this.db.rows(
           tx,
-          this.db.k.updateTable('sales_order').set({ created_at: sql<Date>`now() - ((SELECT max(right(number, 4)::int) FROM sales_order) - right(number, 4)::int) * interval '1 minute'` }),
+          this.db.k
+            .updateTable('sales_order')
+            .set({ created_at: sql<Date>`now() - ((SELECT max(right(number, 4)::int) FROM sales_order WHERE created_at = now()) - right(number, 4)::int) * interval '1 minute'` })
+            // the history keeps the times of its own days
+            .where('created_at', '=', sql<Date>`now()`),
         )),
       FINAL_STAGE + 1,
     );
