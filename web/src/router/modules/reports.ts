@@ -33,6 +33,13 @@ const routes: RouteRecordRaw[] = [
         redirect: { path: '/finance/aging', query: { groupBy: 'branch' } },
         meta: { title: 'reports.menu.receivablesByBranch', icon: 'aging', perm: 'finance:view', staffOnly: true, order: 40 },
       },
+      {
+        // 销售计划 and 计划达成 (targets and achievement; the home page links to ?tab=achievement)
+        path: '/reports/targets',
+        name: 'reports-targets',
+        component: () => import('@/views/reports/targets/index.vue'),
+        meta: { title: 'targets.menu.targets', icon: 'reportPreset', perm: 'reports:view', staffOnly: true, order: 45 },
+      },
     ],
   },
 ];
