@@ -11,7 +11,7 @@ describe('company settings', () => {
 
   it('defaults are WARN and 2 decimals; every signed-in user reads them', async () => {
     const res = await t.http.get('/api/settings/company').set(bearer(await t.token('bj.sales'))).expect(200);
-    expect(res.body).toEqual({ stockControl: StockControl.WARN, priceScale: 2, visitRadiusM: 500, version: 1 });
+    expect(res.body).toEqual({ stockControl: StockControl.WARN, priceScale: 2, visitRadiusM: 500, reportOverdueDays: 7, version: 1 });
     await t.http.get('/api/settings/company').expect(401);
   });
 
@@ -23,7 +23,7 @@ describe('company settings', () => {
       expect(bad.body.code).toBe(ErrorCode.VALIDATION_FAILED);
     }
     const ok = await t.http.put('/api/settings/company').set(admin).send({ stockControl: 'BLOCK', priceScale: 3, version: 1 }).expect(200);
-    expect(ok.body).toEqual({ stockControl: 'BLOCK', priceScale: 3, visitRadiusM: 500, version: 2 });
+    expect(ok.body).toEqual({ stockControl: 'BLOCK', priceScale: 3, visitRadiusM: 500, reportOverdueDays: 7, version: 2 });
     const stale = await t.http.put('/api/settings/company').set(admin).send({ stockControl: 'NONE', version: 1 }).expect(409);
     expect(stale.body.code).toBe(ErrorCode.STALE_VERSION);
     expect((await t.http.get('/api/settings/company').set(admin).expect(200)).body).toMatchObject({ stockControl: 'BLOCK', priceScale: 3 });

@@ -302,7 +302,7 @@ export interface ApprovalInstanceDto {
  * user's language (the stored title and body are the Chinese wording, for SMS / e-mail).
  */
 export interface NotificationMessage {
-  key: 'orderStatus' | 'logistics' | 'approved' | 'rejected' | 'returned' | 'task' | 'invoiceReminder';
+  key: 'orderStatus' | 'logistics' | 'approved' | 'rejected' | 'returned' | 'task' | 'invoiceReminder' | 'reportReminder' | 'reportNever' | 'reportOverdue';
   /** `number` of the document; `status` an order status code; `step` the approval step's name */
   params: Record<string, string>;
   /** the body is the system's own note (not a person's words): the client words it */
@@ -313,7 +313,7 @@ export interface NotificationMessage {
 
 export interface NotificationDto {
   id: string;
-  kind: 'TASK' | 'APPROVED' | 'REJECTED' | 'RETURNED' | 'ORDER_STATUS' | 'INVOICE_REMINDER';
+  kind: 'TASK' | 'APPROVED' | 'REJECTED' | 'RETURNED' | 'ORDER_STATUS' | 'INVOICE_REMINDER' | 'REPORT_REMINDER';
   title: string;
   body: string | null;
   /** null on notifications written before messages had keys */

@@ -118,6 +118,10 @@ export interface StockRowDto {
   available: string;
   lowThreshold: string;
   low: boolean;
+  /** moving average unit cost (6 decimals); null for users who do not see costs (COST_VIEW_PERMISSIONS) */
+  avgCost: string | null;
+  /** on hand x average cost, in cents; null as avgCost */
+  value: string | null;
 }
 
 export interface StockDocLineDto {
@@ -128,6 +132,10 @@ export interface StockDocLineDto {
   baseUnit: string;
   /** INBOUND/TRANSFER: quantity moved (> 0); ADJUSTMENT: the signed change */
   qty: string;
+  /** INBOUND: the unit cost entered; TRANSFER/ADJUSTMENT: the average it moved at (null until posted, or for users who do not see costs) */
+  unitCost: string | null;
+  /** |qty| x unit cost, in cents (null as unitCost) */
+  costAmount: string | null;
 }
 
 export interface StockDocDto {
@@ -170,6 +178,9 @@ export interface StockMovementDto {
   baseUnit: string;
   delta: string;
   onHandAfter: string;
+  /** the unit cost it moved at and the signed value moved; null before costing existed, or for users who do not see costs */
+  unitCost: string | null;
+  costDelta: string | null;
   createdAt: string;
 }
 
@@ -282,6 +293,14 @@ export interface ImportProblemParams {
   UNKNOWN_USER: { code: string };
   /** a target row names an organisation or a rep: exactly one of them */
   ORG_OR_REP: Record<string, never>;
+  /** not a date (YYYY-MM-DD or a date cell) */
+  BAD_DATE: Record<string, never>;
+  /** a date after the company's today */
+  DATE_IN_FUTURE: { today: string };
+  /** a quantity below zero */
+  NEGATIVE: Record<string, never>;
+  /** unknown, or outside the caller's scope (the same answer: dealers cannot be probed) */
+  UNKNOWN_DEALER: { code: string };
 }
 export type ImportProblemCode = keyof ImportProblemParams;
 

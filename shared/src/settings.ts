@@ -20,5 +20,7 @@ export interface CompanySettingsDto {
   priceScale: number;
   /** 跑店: a check-in farther than this from the dealer's stored position is flagged off site (metres) */
   visitRadiusM: number;
+  /** 未上报: a dealer whose latest stock and sales report is more than this many days old is listed and reminded */
+  reportOverdueDays: number;
   version: number;
 }

@@ -221,6 +221,7 @@ export interface CompanySettings {
   created_at: Generated<Timestamp>;
   id: Generated<number>;
   price_scale: Generated<number>;
+  report_overdue_days: Generated<number>;
   stock_control: Generated<string>;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
@@ -265,6 +266,18 @@ export interface DealerReportHistory {
   id: Generated<string>;
   report_id: string;
   source: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface DealerReportReminder {
+  business_date: Timestamp;
+  created_at: Generated<Timestamp>;
+  dealer_id: string;
+  id: Generated<string>;
+  last_report_date: Timestamp | null;
+  notified: Generated<number>;
+  sent_by: string | null;
+  trigger: string;
   updated_at: Generated<Timestamp>;
 }
 
@@ -1172,6 +1185,7 @@ export interface DB {
   credit_account: CreditAccount;
   dealer_report: DealerReport;
   dealer_report_history: DealerReportHistory;
+  dealer_report_reminder: DealerReportReminder;
   doc_sequence: DocSequence;
   idempotency_key: IdempotencyKey;
   invoice: Invoice;

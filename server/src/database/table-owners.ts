@@ -74,6 +74,7 @@ export const TABLE_OWNERS: Record<keyof DB, Owner> = {
   invoice_recon_finding: 'invoicing',
   dealer_report: 'visits',
   dealer_report_history: 'visits',
+  dealer_report_reminder: 'visits',
   visit_plan: 'visits',
   visit: 'visits',
   visit_photo: 'visits',
@@ -171,6 +172,7 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   // visits:
   { module: 'visits', table: 'user_role', why: "the supervisor's rep list: users in scope whose role scope is their assigned dealers (one query; users depends on nothing that could answer it)" },
   { module: 'visits', table: 'role', why: "the supervisor's rep list reads the role's data-scope kind" },
+  { module: 'visits', table: 'user_dealer', why: "the missing-reports list names each dealer's reps (管辖往来单位) and the reminder tells them, one query for the page (users answers per user, not per dealer)" },
   { module: 'replenishment', table: 'dealer_report', why: 'the run computes every dealer and product in ONE set-based statement over the reports (issue #15: 15 million report rows must not be read into Node)' },
   { module: 'replenishment', table: 'sales_order', why: 'open supply (approved unshipped, replenishment orders not yet approved) and the last replenishment order, inside the one run statement' },
   { module: 'replenishment', table: 'sales_order_line', why: 'open supply quantities per product inside the one run statement' },

@@ -12,6 +12,7 @@ export interface CompanySettingsInput {
   stockControl?: StockControl;
   priceScale?: number;
   visitRadiusM?: number;
+  reportOverdueDays?: number;
   version?: number;
 }
 

@@ -24,6 +24,10 @@ const KEYS: Record<ImportProblemCode, string> = {
   UNKNOWN_ORG: 'unknownOrg',
   UNKNOWN_USER: 'unknownUser',
   ORG_OR_REP: 'orgOrRep',
+  BAD_DATE: 'badDate',
+  DATE_IN_FUTURE: 'dateInFuture',
+  NEGATIVE: 'negative',
+  UNKNOWN_DEALER: 'unknownDealer',
 };
 
 /**

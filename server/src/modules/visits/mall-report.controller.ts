@@ -47,7 +47,7 @@ export class MallReportController {
   }
 }
 
-function ownDealer(ctx: RequestContext): string {
+export function ownDealer(ctx: RequestContext): string {
   if (ctx.actor.orgType !== OrgType.DEALER) throw new DomainError(ErrorCode.MALL_DEALER_ONLY, 'Only a dealer reports from the mall');
   return ctx.actor.orgId;
 }

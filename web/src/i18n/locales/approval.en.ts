@@ -226,6 +226,7 @@ const approval: ApprovalMessages = {
       RETURNED: 'Returned',
       ORDER_STATUS: 'Order status',
       INVOICE_REMINDER: 'Invoice reconciliation reminder',
+      REPORT_REMINDER: 'Stock report reminder',
     },
     msg: {
       orderStatus: 'Order {number}: {status}',
@@ -235,6 +236,9 @@ const approval: ApprovalMessages = {
       returned: '{number} returned for changes',
       task: 'To approve: {number}',
       invoiceReminder: 'Invoice reconciliation for {month}: {openFindings} findings open, {uninvoicedLines} shipped lines not invoiced (¥{uninvoicedAmount})',
+      reportReminder: 'Please report your stock and sales: your last report ({lastDate}) was {days} days ago',
+      reportNever: 'Please report your stock and sales: you have not reported yet',
+      reportOverdue: '{count} dealer(s) have not reported stock and sales for more than {days} days: {dealers}',
     },
     note: {
       autoApproved: 'No approval needed: approved automatically',

@@ -224,6 +224,7 @@ const approval = {
       RETURNED: '退回修改',
       ORDER_STATUS: '订单状态',
       INVOICE_REMINDER: '发票对账提醒',
+      REPORT_REMINDER: '上报提醒',
     },
     msg: {
       orderStatus: '订单 {number}：{status}',
@@ -233,6 +234,9 @@ const approval = {
       returned: '{number} 被退回修改',
       task: '待审批：{number}',
       invoiceReminder: '{month} 发票对账提醒：{openFindings} 条对账问题未处理，{uninvoicedLines} 行发货未开票（¥{uninvoicedAmount}）',
+      reportReminder: '请上报库存销量：距上次上报（{lastDate}）已 {days} 天',
+      reportNever: '请上报库存销量：贵司尚未上报过库存销量',
+      reportOverdue: '{count} 家经销商超过 {days} 天未上报库存销量：{dealers}',
     },
     note: {
       autoApproved: '无需审批，自动通过',

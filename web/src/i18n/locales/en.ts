@@ -700,6 +700,10 @@ const en: MessageSchema = {
         unknownOrg: 'organisation code {code} is unknown, not a branch or office, or outside your data scope',
         unknownUser: 'username {code} is unknown or outside your data scope',
         orgOrRep: 'fill in either the organisation code or the rep, not both',
+        badDate: 'not a date: write it as 2026-12-01',
+        dateInFuture: 'a date after today ({today}): reports are for today or earlier',
+        negative: 'cannot be negative',
+        unknownDealer: 'dealer code {code} is unknown or not yours to report for',
       },
     },
     scope: {

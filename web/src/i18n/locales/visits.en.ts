@@ -92,7 +92,7 @@ export default {
     ordersTaken: 'Orders taken',
     minutes: '{n} min',
   },
-  settings: { radiusLabel: 'Visit check-in radius (m)', radiusExplain: 'A check-in farther than this from the shop\'s stored position is flagged off site (default 500 m).' },
+  settings: { radiusLabel: 'Visit check-in radius (m)', radiusExplain: 'A check-in farther than this from the shop\'s stored position is flagged off site (default 500 m).', overdueLabel: 'Report reminder after (days)', overdueExplain: 'A dealer whose latest stock and sales report is more than this many days old (or that never reported) is listed as not reporting and reminded once a day (default 7 days).' },
   plans: {
     title: 'Visit plans',
     create: 'New plan',

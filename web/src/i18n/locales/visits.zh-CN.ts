@@ -92,7 +92,7 @@ export default {
     ordersTaken: '拜访下单数',
     minutes: '{n} 分钟',
   },
-  settings: { radiusLabel: '跑店签到范围（米）', radiusExplain: '业务员签到时距门店登记位置超过此距离，记为异地签到（默认 500 米）。' },
+  settings: { radiusLabel: '跑店签到范围（米）', radiusExplain: '业务员签到时距门店登记位置超过此距离，记为异地签到（默认 500 米）。', overdueLabel: '未上报提醒天数', overdueExplain: '经销商最近一次库存销量上报距今超过此天数（或从未上报），列入「未上报」并每天提醒一次（默认 7 天）。' },
   plans: {
     title: '拜访计划',
     create: '新建计划',

@@ -701,6 +701,10 @@ const zhCN = {
         unknownOrg: '机构编码 {code} 不存在、不是分支机构或办事处，或不在您的数据范围内',
         unknownUser: '用户名 {code} 不存在或不在您的数据范围内',
         orgOrRep: '机构编码与业务员须填且只填一项',
+        badDate: '不是有效日期，请写成 2026-12-01',
+        dateInFuture: '晚于今天（{today}），只能上报今天或以前',
+        negative: '不能为负数',
+        unknownDealer: '经销商编码 {code} 不存在或不在您的上报范围内',
       },
     },
     scope: {
