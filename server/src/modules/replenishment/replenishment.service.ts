@@ -16,7 +16,7 @@ import { JobsService } from '../jobs/jobs.service';
 import ExcelJS from 'exceljs';
 import { addTypedRow, CellKind } from '../../common/excel';
 import { LineQueryDto, LineUpdateDto, OrdersFromRunDto, ReplenishmentSettingsDto, RunDto } from './replenishment.dto';
-import { RUN_SQL } from './replenishment.sql';
+import { RUN_CLEANUP_SQL, RUN_FIGURES_SQL, RUN_LINES_SQL, RUN_SESSION } from './replenishment.sql';
 
 const RUN_SORT = { createdAt: 'r.created_at' };
 export const NIGHTLY_JOB = 'replenishment.nightly';
@@ -107,7 +107,7 @@ export class ReplenishmentService {
 
   // ---- runs -----------------------------------------------------------------------------------
 
-  /** Runs replenishment for the given dealers, a branch's dealers, or every dealer in scope; one statement computes every line. */
+  /** Runs replenishment for the given dealers, a branch's dealers, or every dealer in scope; two set-based statements compute every line (replenishment.sql.ts). */
   async run(ctx: RequestContext, dto: RunDto, trigger: 'MANUAL' | 'NIGHTLY' = 'MANUAL'): Promise<ReplenishmentRunDto> {
     let dealers: string[];
     if (dto.dealerIds?.length) {
@@ -131,7 +131,10 @@ export class ReplenishmentService {
           .returning('id'),
       );
       const dflt = DEFAULT_REPLENISHMENT_PARAMS;
-      const [counts] = await this.db.query<{ lines: number; suggested: number; dealers: number }>(tx, RUN_SQL, [day, dealers, run.id, dflt.method, dflt.windowDays, dflt.turnoverDays, dflt.leadDays, dflt.safetyStock]);
+      for (const setting of RUN_SESSION) await this.db.query(tx, setting);
+      await this.db.query(tx, RUN_FIGURES_SQL, [day, dealers, dflt.windowDays]);
+      const [counts] = await this.db.query<{ lines: number; suggested: number; dealers: number }>(tx, RUN_LINES_SQL, [day, dealers, dflt.method, dflt.windowDays, dflt.turnoverDays, dflt.leadDays, dflt.safetyStock, run.id]);
+      await this.db.query(tx, RUN_CLEANUP_SQL);
       await this.db.rows(tx, this.db.k.updateTable('replenishment_run').set({ line_count: counts.lines, suggested_count: counts.suggested, dealer_count: counts.dealers }).where('id', '=', run.id));
       await this.audit.record(tx, { action: 'run', entity: 'replenishment_run', entityId: run.id, summary: `replenishment run for ${dealers.length} dealer(s): ${counts.suggested} suggestion(s)`, after: { requestedDealers: dealers.length, ...counts, trigger } });
       return run.id;
