@@ -165,6 +165,9 @@ WITH d AS MATERIALIZED (
     FROM calc c
    CROSS JOIN LATERAL (SELECT CASE WHEN c.usable_days < 7 THEN 0 ELSE greatest(ceil(c.raw_qty / c.multiple) * c.multiple, c.min_order_qty) END AS qty) q
    WHERE c.usable_days < 7 OR c.raw_qty > 0
+   -- in the order of the unique (run, dealer, product) and (dealer, status) indexes: their pages are filled
+   -- one after another instead of at random (about a fifth less time for the write at 3 M reports)
+   ORDER BY c.dealer_id, c.product_id
   RETURNING dealer_id, status
 )
 SELECT count(*)::int AS lines, count(*) FILTER (WHERE status = 'SUGGESTED')::int AS suggested, count(DISTINCT dealer_id)::int AS dealers FROM ins`;
