@@ -24,7 +24,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Pool } from 'pg';
 import {
-  BenchSuite, capturePrincipalQueries, getJson, intEnv, login, LoginResult, Notes, OneShotScenario, readPeakRssKb, readRssKb, resetPeakRss, round, Scenario, SuiteContext,
+  ActivityProfile, BenchSuite, capturePrincipalQueries, getJson, intEnv, login, LoginResult, Notes, OneShotScenario, readPeakRssKb, readRssKb, resetPeakRss, round, sampleActivity, Scenario,
+  SuiteContext,
 } from './harness';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -32,6 +33,29 @@ const SELLER = '91110108MA01DRP0HD';
 const GOOD_BUYER = '91350213678251743X';
 const BAD_BUYER = '91350100M000100Y44';
 const PAGE_SIZE = 20;
+
+/** BENCH_INVOICES_PARTS: which parts run (default both): `lookup` (the throughput scenarios), `reconcile` (the one-shot import) */
+const parts = () => new Set((process.env.BENCH_INVOICES_PARTS || 'lookup,reconcile').split(',').map((x) => x.trim()));
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; undefined where unreadable. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    // after "pid (comm) ": state is field 0, utime field 11, stime field 12 (clock ticks, 100 per second on Linux)
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where the server's time went: database statements (sampled from pg_stat_activity), the rest outside the database. */
+function profileNotes(p: ActivityProfile | undefined, seconds: number): Notes {
+  if (!p) return {};
+  const notes: Notes = { dbBusySeconds: p.busySeconds, outsideDbSeconds: round(Math.max(0, seconds - p.busySeconds), 2) };
+  p.statements.slice(0, 8).forEach((st, i) => (notes[`db${i + 1}`] = `${st.seconds}s ${st.sql.slice(0, 90)}`));
+  return notes;
+}
 
 const elecOf = (i: number) => `24${String(i).padStart(18, '0')}`;
 const numberOf = (i: number) => String(i).padStart(8, '0');
@@ -202,6 +226,7 @@ export const invoicesSuite: BenchSuite = {
   },
 
   async scenarios(ctx: SuiteContext): Promise<Scenario[]> {
+    if (!parts().has('lookup')) return [];
     const p = prepared.get(ctx.size)!;
     const headers = { authorization: `Bearer ${p.auth.accessToken}` };
     const principal = await capturePrincipalQueries(p.auth.userId, p.auth.sessionId);
@@ -249,19 +274,30 @@ export const invoicesSuite: BenchSuite = {
   },
 
   async oneShots(ctx: SuiteContext): Promise<OneShotScenario[]> {
+    if (!parts().has('reconcile')) return [];
     const p = prepared.get(ctx.size)!;
     let apiCounts: Record<string, number> | undefined;
     let sqlCounts: Record<string, number> | undefined;
     const api = async (): Promise<Notes> => {
       const rssBefore = readRssKb(ctx.serverPid);
       const peakFromHere = resetPeakRss(ctx.serverPid);
+      const blob = new Blob([new Uint8Array(readFileSync(p.file))], { type: XLSX });
+      const cpu0 = cpuSeconds(ctx.serverPid);
+      const sampler = sampleActivity(ctx.databaseUrl, 'drp-server');
       const t0 = process.hrtime.bigint();
-      const form = new FormData();
-      form.append('file', new Blob([new Uint8Array(readFileSync(p.file))], { type: XLSX }), '全量发票查询.xlsx');
-      const res = await fetch(`${ctx.baseUrl}/api/invoice-reconciliations`, { method: 'POST', headers: { authorization: `Bearer ${p.auth.accessToken}` }, body: form });
-      const text = await res.text();
-      if (res.status !== 201) throw new Error(`POST /api/invoice-reconciliations answered ${res.status}: ${text.slice(0, 1000)}`);
+      let text: string;
+      let profile: ActivityProfile | undefined;
+      try {
+        const form = new FormData();
+        form.append('file', blob, '全量发票查询.xlsx');
+        const res = await fetch(`${ctx.baseUrl}/api/invoice-reconciliations`, { method: 'POST', headers: { authorization: `Bearer ${p.auth.accessToken}` }, body: form });
+        text = await res.text();
+        if (res.status !== 201) throw new Error(`POST /api/invoice-reconciliations answered ${res.status}: ${text.slice(0, 1000)}`);
+      } finally {
+        profile = await sampler.stop().catch(() => undefined);
+      }
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const cpu1 = cpuSeconds(ctx.serverPid);
       apiCounts = (JSON.parse(text) as { counts: Record<string, number> }).counts;
       const peak = readPeakRssKb(ctx.serverPid);
       return {
@@ -269,6 +305,8 @@ export const invoicesSuite: BenchSuite = {
         serverPeakRssMb: peak === undefined ? undefined : round(peak / 1024, 1),
         serverRssBeforeMb: rssBefore === undefined ? undefined : round(rssBefore / 1024, 1),
         peakCountsFromStart: !peakFromHere || undefined,
+        serverCpuSeconds: cpu0 === undefined || cpu1 === undefined ? undefined : round(cpu1 - cpu0, 2),
+        ...profileNotes(profile, seconds),
         ...Object.fromEntries(Object.entries(apiCounts).map(([k, v]) => [`api${k}`, v])),
       };
     };

@@ -1,18 +1,19 @@
-import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import {
   blueNumberInRemark, Dec, digitsOnly, ELEC_TYPES, ErrorCode, fmt, InvoiceStatus, InvoiceType, isValidTaxId, normalizeElecNumber, normalizeInvoiceCode, normalizeInvoiceNumber, normalizeTaxId,
   parseInvoiceStatus, parseInvoiceType, CODE10_PATTERN, CODE12_PATTERN,
 } from '@drp/shared';
 import { DomainError } from '../../common/errors/domain-error';
 import { readCell } from '../../common/excel';
+import { XlsxFormatError, XlsxReader, XlsxValue } from './xlsx-rows';
 
 /**
  * The tax platform's 全量发票查询 export, read as it really comes: sheet 发票基础信息 (one row per
  * invoice) beside 信息汇总表 (lines), a merged title row above the header, numeric cells for
  * numbers and amounts (codes that lost their leading zeros), dates as dates, blank rows and a
- * totals row. The workbook is STREAMED (exceljs WorkbookReader): rows reach `onRow` one by one
- * and memory stays flat whatever the file's size. The register import reads the same layout.
+ * totals row. The sheet is STREAMED (xlsx-rows.ts: saxes over the inflated zip entry): rows reach
+ * `onRow` one by one and memory stays flat whatever the file's size. The register import reads the
+ * same layout.
  */
 
 /** header text -> field; the first name is the platform's, the others seen in older exports */
@@ -82,7 +83,6 @@ export interface RowProblem {
 export interface ReadSummary {
   sheet: string;
   rows: number;
-  lineRows: number;
   problems: RowProblem[];
 }
 
@@ -188,68 +188,76 @@ export function parseRow(rowNo: number, cells: (field: keyof RawRow) => ExcelJS.
   };
 }
 
+/** An empty cell: nothing, or only blanks (a number, date or boolean is a value). */
+const blank = (v: XlsxValue | undefined) => v === null || v === undefined || (typeof v === 'string' && !v.trim());
+
 /** A totals row (合计 / 总计 in its first cells, or amounts without any invoice number). */
-function isTotalsRow(values: ExcelJS.CellValue[], index: Map<keyof RawRow, number>): boolean {
-  const firstTexts = values.slice(0, 4).map((v) => readCell(v ?? null).text);
-  if (firstTexts.some((t) => /合\s*计|总\s*计|小\s*计/.test(t))) return true;
-  const has = (f: keyof RawRow) => !!readCell(values[index.get(f) ?? -1] ?? null).text.trim();
+function isTotalsRow(values: XlsxValue[], index: Map<keyof RawRow, number>): boolean {
+  for (let c = 0; c < 4; c++) {
+    const v = values[c];
+    if (typeof v === 'string' && /合\s*计|总\s*计|小\s*计/.test(v)) return true;
+  }
+  const has = (f: keyof RawRow) => !blank(values[index.get(f) ?? -1]);
   return !has('elec') && !has('code') && !has('number') && (has('amount') || has('total'));
 }
 
+/** Serial days between Excel's two date systems (1904-01-01 is serial 1462 of the 1900 system). */
+const DATE1904_OFFSET = 1462;
+
 /**
- * Streams a platform export: every invoice row of 发票基础信息 to `onRow` (awaited: the caller
- * stages a batch), the other sheets read through and counted. Throws PLATFORM_EXPORT_COLUMNS_MISSING
- * naming the missing columns when no header row within the first rows has them all.
+ * Streams a platform export (the workbook file at `path`): every invoice row of 发票基础信息 to
+ * `onRow` (awaited: the caller stages a batch); the other sheets (信息汇总表, the lines) are not read.
+ * Throws PLATFORM_EXPORT_COLUMNS_MISSING naming the missing columns when no header row within the
+ * first rows has them all, UNSUPPORTED_FILE when the file is not a readable .xlsx workbook.
  */
-export async function streamPlatformExport(input: Readable, onRow: (row: PlatformRow) => Promise<void>, opts: { maxRows?: number } = {}): Promise<ReadSummary> {
+export async function streamPlatformExport(path: string, onRow: (row: PlatformRow) => Promise<void>, opts: { maxRows?: number } = {}): Promise<ReadSummary> {
   const maxRows = opts.maxRows ?? MAX_PLATFORM_ROWS;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   const problems: RowProblem[] = [];
-  let basicDone = false;
-  let sheetName = '';
   let rows = 0;
-  let lineRows = 0;
   let bestMissing: string[] = REQUIRED_HEADERS;
+  let book: XlsxReader | undefined;
   try {
-    for await (const ws of reader) {
-      const sheet = ws as unknown as AsyncIterable<ExcelJS.Row> & { name: string };
-      const isBasic = !basicDone && (sheet.name === BASIC_SHEET || !sheet.name.includes('汇总'));
-      if (!isBasic) {
-        for await (const row of sheet) if (row.hasValues) lineRows++;
+    book = await XlsxReader.open(path);
+    // the basic sheet: by its name, else the first sheet that is not a summary (older exports named it otherwise)
+    const sheet = book.sheets.find((s) => s.name === BASIC_SHEET) ?? book.sheets.find((s) => !s.name.includes('汇总'));
+    if (!sheet) throw new DomainError(ErrorCode.PLATFORM_EXPORT_COLUMNS_MISSING, `The workbook has no sheet ${BASIC_SHEET}`, { missing: REQUIRED_HEADERS, sheet: BASIC_SHEET });
+    const date1904 = book.date1904;
+    let index: Map<keyof RawRow, number> | null = null;
+    let seen = 0;
+    for await (const row of book.rows(sheet)) {
+      const values = row.values;
+      if (!index) {
+        if (++seen > HEADER_SEARCH_ROWS) break;
+        const found = headerOf(values);
+        const missing = COLUMNS.filter((c) => c.required && !found.has(c.field)).map((c) => c.names[0]);
+        if (!missing.length) index = found;
+        else if (missing.length < bestMissing.length) bestMissing = missing;
         continue;
       }
-      basicDone = true;
-      sheetName = sheet.name;
-      let index: Map<keyof RawRow, number> | null = null;
-      let seen = 0;
-      for await (const row of sheet) {
-        const values = (row.values as ExcelJS.CellValue[]) ?? [];
-        if (!index) {
-          if (++seen > HEADER_SEARCH_ROWS) break;
-          const found = headerOf(values);
-          const missing = COLUMNS.filter((c) => c.required && !found.has(c.field)).map((c) => c.names[0]);
-          if (!missing.length) index = found;
-          else if (missing.length < bestMissing.length) bestMissing = missing;
-          continue;
-        }
-        if (!values.some((v) => readCell(v ?? null).text.trim())) continue;
-        if (isTotalsRow(values, index)) continue;
-        if (++rows > maxRows) {
-          problems.push({ row: row.number, column: '', code: 'TOO_MANY_ROWS' });
-          break;
-        }
-        const ix = index;
-        const parsed = parseRow(row.number, (f) => values[ix.get(f) ?? -1] ?? null, problems);
-        if (problems.length >= 1000) break;
-        if (parsed) await onRow(parsed);
+      if (values.every((v) => blank(v))) continue;
+      if (isTotalsRow(values, index)) continue;
+      if (++rows > maxRows) {
+        problems.push({ row: row.number, column: '', code: 'TOO_MANY_ROWS' });
+        break;
       }
-      if (!index) throw new DomainError(ErrorCode.PLATFORM_EXPORT_COLUMNS_MISSING, `Not the tax platform's export: missing columns ${bestMissing.join(', ')}`, { missing: bestMissing, sheet: sheet.name });
-      if (problems.length) break;
+      const ix = index;
+      const cell = (f: keyof RawRow): XlsxValue => {
+        const v = values[ix.get(f) ?? -1] ?? null;
+        // a 1904-system workbook counts its date serials from 1904: move them to the 1900 system dateCell reads
+        return f === 'issueDate' && date1904 && typeof v === 'number' ? v + DATE1904_OFFSET : v;
+      };
+      const parsed = parseRow(row.number, cell, problems);
+      if (problems.length >= 1000) break;
+      if (parsed) await onRow(parsed);
     }
+    if (!index) throw new DomainError(ErrorCode.PLATFORM_EXPORT_COLUMNS_MISSING, `Not the tax platform's export: missing columns ${bestMissing.join(', ')}`, { missing: bestMissing, sheet: sheet.name });
+    return { sheet: sheet.name, rows, problems };
   } catch (e) {
     if (e instanceof DomainError) throw e;
+    // a failure of the caller's onRow (the database) is the caller's, not a bad file
+    if (!(e instanceof XlsxFormatError)) throw e;
     throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'The file could not be read as an Excel workbook (.xlsx)');
+  } finally {
+    book?.close();
   }
-  if (!basicDone) throw new DomainError(ErrorCode.PLATFORM_EXPORT_COLUMNS_MISSING, `The workbook has no sheet ${BASIC_SHEET}`, { missing: REQUIRED_HEADERS, sheet: BASIC_SHEET });
-  return { sheet: sheetName, rows, lineRows, problems };
 }

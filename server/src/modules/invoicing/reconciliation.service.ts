@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { Injectable, Logger } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import {
@@ -16,7 +15,8 @@ import { JobsService } from '../jobs/jobs.service';
 import { NotificationService } from '../notifications/notification.service';
 import { FindingQueryDto } from './invoice.dto';
 import { InvoiceService } from './invoice.service';
-import { PlatformRow, streamPlatformExport } from './platform-export';
+import { CopyBatches } from './copy-in';
+import { streamPlatformExport } from './platform-export';
 
 export const REMINDER_JOB = 'invoicing.month-end-reminder';
 const BATCH = 5000;
@@ -72,38 +72,27 @@ export class ReconciliationService {
           row_no int NOT NULL, match_key text NOT NULL, elec text, code text, num text, type text NOT NULL, issue_date date NOT NULL, seller_name text, seller_tax_id text,
           buyer_name text, buyer_tax_id text, amount numeric(18,2) NOT NULL, tax numeric(18,2) NOT NULL, total numeric(18,2) NOT NULL, status text NOT NULL, positive boolean NOT NULL,
           risk text, issuer text, remark text, source text, blue_elec text, tax_ok boolean NOT NULL) ON COMMIT DROP`);
-      let batch: PlatformRow[] = [];
-      const flush = async () => {
-        if (!batch.length) return;
-        const rows = batch;
-        batch = [];
-        const col = <K extends keyof PlatformRow>(k: K) => rows.map((r) => r[k]);
-        await this.db.query(
-          tx,
-          `INSERT INTO recon_stage SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[], $8::text[], $9::text[], $10::text[], $11::text[],
-             $12::numeric[], $13::numeric[], $14::numeric[], $15::text[], $16::boolean[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::boolean[])`,
-          [
-            col('row'), col('key'), col('elec'), col('code'), col('number'), col('type'), col('issueDate'), col('sellerName'), col('sellerTaxId'), col('buyerName'), col('buyerTaxId'),
-            col('amount'), col('tax'), col('total'), col('status'), col('positive'), col('risk'), col('issuer'), col('remark'), col('source'), col('blueElec'), col('taxIdValid'),
-          ],
-        );
-      };
-      const stream = createReadStream(file.path);
+      // rows go into the staging table by COPY as they are parsed; a rejected file throws before anything else is written
+      const stage = new CopyBatches(tx, 'COPY recon_stage FROM STDIN', BATCH);
       let summary;
       try {
-        summary = await streamPlatformExport(stream, async (row) => {
-          batch.push(row);
-          if (batch.length >= BATCH) await flush();
-        });
-      } finally {
-        stream.destroy();
+        summary = await streamPlatformExport(file.path, (r) =>
+          stage.add([
+            r.row, r.key, r.elec, r.code, r.number, r.type, r.issueDate, r.sellerName, r.sellerTaxId, r.buyerName, r.buyerTaxId, r.amount, r.tax, r.total, r.status, r.positive, r.risk, r.issuer,
+            r.remark, r.source, r.blueElec, r.taxIdValid,
+          ]),
+        );
+        if (summary.problems.length) {
+          throw new DomainError(ErrorCode.VALIDATION_FAILED, `${summary.problems.length} problem(s) in the platform export; nothing was reconciled`, { field: 'file', problems: summary.problems });
+        }
+        await stage.end();
+      } catch (e) {
+        await stage.settle();
+        throw e;
       }
-      if (summary.problems.length) {
-        throw new DomainError(ErrorCode.VALIDATION_FAILED, `${summary.problems.length} problem(s) in the platform export; nothing was reconciled`, { field: 'file', problems: summary.problems });
-      }
-      await flush();
       if (!summary.rows) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'The platform export has no invoice rows', { field: 'file', problems: [] });
-      await this.db.query(tx, `CREATE INDEX ON recon_stage (match_key, row_no); CREATE INDEX ON recon_stage (elec); CREATE INDEX ON recon_stage (code, num); ANALYZE recon_stage`);
+      // statistics for the planner (a temporary table has none): hash joins over the staged rows beat building indexes on them
+      await this.db.query(tx, `ANALYZE recon_stage (match_key, elec, code, num, issue_date, blue_elec)`);
       const [range] = await this.db.query<{ f: string; t: string }>(tx, `SELECT to_char(min(issue_date), 'YYYY-MM-DD') f, to_char(max(issue_date), 'YYYY-MM-DD') t FROM recon_stage`);
       const run = await this.db.one(
         tx,
@@ -136,11 +125,16 @@ export class ReconciliationService {
          SELECT f.*, i.id AS invoice_id, i.type AS s_type, to_char(i.issue_date, 'YYYY-MM-DD') AS s_issue_date, i.buyer_name AS s_buyer_name, i.buyer_tax_id AS s_buyer_tax_id,
                 i.amount AS s_amount, i.tax AS s_tax, i.total AS s_total, i.status AS s_status, i.source AS s_source, i.kind AS s_kind, i.blue_id AS s_blue_id,
                 (NOT f.positive AND i.blue_id IS NULL AND NOT (f.blue_elec IS NOT NULL AND (
-                   EXISTS (SELECT 1 FROM invoice b WHERE b.elec_number = f.blue_elec) OR EXISTS (SELECT 1 FROM recon_stage b WHERE b.elec = f.blue_elec)))) AS red_without_blue
+                   fb.elec IS NOT NULL OR EXISTS (SELECT 1 FROM invoice b WHERE b.elec_number = f.blue_elec)))) AS red_without_blue
            FROM (SELECT DISTINCT ON (match_key) * FROM recon_stage ORDER BY match_key, row_no) f
-           LEFT JOIN invoice ie ON f.elec IS NOT NULL AND ie.elec_number = f.elec
-           LEFT JOIN invoice ic ON ie.id IS NULL AND f.code IS NOT NULL AND ic.code = f.code AND ic.number = f.num
-           LEFT JOIN invoice i ON i.id = coalesce(ie.id, ic.id)`,
+           -- one unique-index probe per row (数电 number first, else code + number), never a hash of the whole register:
+           -- OFFSET 0 keeps the planner from turning the lookup back into a join over every invoice
+           LEFT JOIN LATERAL (
+             SELECT * FROM invoice x
+              WHERE x.id = coalesce((SELECT e.id FROM invoice e WHERE e.elec_number = f.elec), (SELECT c.id FROM invoice c WHERE c.code = f.code AND c.number = f.num))
+             OFFSET 0) i ON true
+           -- a red row's blue original among the file's own rows (one hash join, not a scan per red row)
+           LEFT JOIN (SELECT DISTINCT elec FROM recon_stage WHERE elec IS NOT NULL) fb ON fb.elec = f.blue_elec`,
     );
     const platform = `jsonb_build_object('row', s.row_no, 'type', s.type, 'issueDate', to_char(s.issue_date, 'YYYY-MM-DD'), 'sellerName', s.seller_name, 'sellerTaxId', s.seller_tax_id,
         'buyerName', s.buyer_name, 'buyerTaxId', s.buyer_tax_id, 'amount', s.amount::text, 'tax', s.tax::text, 'total', s.total::text, 'status', s.status, 'positive', s.positive,

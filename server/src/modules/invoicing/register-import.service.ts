@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { Dec, ErrorCode, InvoiceKind, InvoiceSource } from '@drp/shared';
 import { RequestContext } from '../../common/context/request-context';
@@ -27,13 +26,7 @@ export class RegisterImportService {
 
   async import(ctx: RequestContext, file: { path: string; originalname: string }) {
     const rows: PlatformRow[] = [];
-    const stream = createReadStream(file.path);
-    let summary;
-    try {
-      summary = await streamPlatformExport(stream, async (r) => void rows.push(r), { maxRows: 100000 });
-    } finally {
-      stream.destroy();
-    }
+    const summary = await streamPlatformExport(file.path, async (r) => void rows.push(r), { maxRows: 100000 });
     const problems: ImportProblem[] = [...summary.problems];
     const seen = new Map<string, number>();
     for (const r of rows) {
