@@ -17,6 +17,7 @@ import visits from './visits.en';
 import targets from './targets.en';
 import kpi from './dashboard.en';
 import reports from './reports.en';
+import readyReports from './readyReports.en';
 
 const en: MessageSchema = {
   app: {
@@ -1286,6 +1287,7 @@ const en: MessageSchema = {
   targets,
   kpi,
   reports,
+  readyReports,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',
     MALFORMED_JSON: 'The request was malformed',
@@ -1328,6 +1330,7 @@ const en: MessageSchema = {
     PRODUCT_OUT_OF_SCOPE: 'This product is outside the range you may sell',
     PRODUCT_DISCONTINUED: 'This product is discontinued',
     INVALID_QUANTITY: 'Invalid quantity',
+    INVALID_UNIT_COST: 'Enter a unit cost of 0 or more for every inbound line',
     QTY_NOT_MULTIPLE: 'The quantity must be a multiple of the pack size',
     QTY_BELOW_MINIMUM: 'The quantity is below the minimum order',
     INSUFFICIENT_STOCK: 'Not enough stock',

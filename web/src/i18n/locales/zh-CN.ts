@@ -18,6 +18,7 @@ import visits from './visits.zh-CN';
 import targets from './targets.zh-CN';
 import kpi from './dashboard.zh-CN';
 import reports from './reports.zh-CN';
+import readyReports from './readyReports.zh-CN';
 
 const zhCN = {
   app: {
@@ -1287,6 +1288,7 @@ const zhCN = {
   targets,
   kpi,
   reports,
+  readyReports,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
     MALFORMED_JSON: '请求格式错误',
@@ -1329,6 +1331,7 @@ const zhCN = {
     PRODUCT_OUT_OF_SCOPE: '该商品不在经营范围内',
     PRODUCT_DISCONTINUED: '该商品已停售',
     INVALID_QUANTITY: '数量不正确',
+    INVALID_UNIT_COST: '每行入库都需填写不小于 0 的单位成本',
     QTY_NOT_MULTIPLE: '数量须为包装数的整数倍',
     QTY_BELOW_MINIMUM: '数量低于起订量',
     INSUFFICIENT_STOCK: '库存不足',

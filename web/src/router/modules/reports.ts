@@ -1,4 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router';
+import { READY_REPORT_KEYS } from '@drp/shared';
 import { PRESET_KEYS } from '@/views/reports/lib/presets';
 
 /**
@@ -33,6 +34,14 @@ const routes: RouteRecordRaw[] = [
         redirect: { path: '/finance/aging', query: { groupBy: 'branch' } },
         meta: { title: 'reports.menu.receivablesByBranch', icon: 'aging', perm: 'finance:view', staffOnly: true, order: 40 },
       },
+      // the ready reports that are not engine pivots (stock days, sell-through, visit KPIs, mall usage, collection rate): one page, a key each
+      ...READY_REPORT_KEYS.map<RouteRecordRaw>((key, i) => ({
+        path: `/reports/ready/${slug(key)}`,
+        name: `reports-ready-${slug(key)}`,
+        component: () => import('@/views/reports/ready/index.vue'),
+        props: { reportKey: key },
+        meta: { title: `readyReports.menu.${key}`, icon: 'reportPreset', perm: 'reports:view', staffOnly: true, order: 50 + i },
+      })),
       {
         // 销售计划 and 计划达成 (targets and achievement; the home page links to ?tab=achievement)
         path: '/reports/targets',
