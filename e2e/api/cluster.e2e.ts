@@ -23,6 +23,7 @@ function request(base: string, path: string, opts: { method?: string; body?: unk
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
     });
     req.on('error', reject);
+    req.setTimeout(20_000, () => req.destroy(new Error(`no answer to ${path} within 20 s`)));
     if (data) req.write(data);
     req.end();
   });
@@ -76,12 +77,11 @@ describe('cluster mode: two workers on one port', () => {
     const before = workersOf(server.pid!);
     expect(before).toHaveLength(2);
     process.kill(before[1], 'SIGKILL');
-    // the other worker answers everything while the dead one restarts
+    // once the primary has seen the death (the pid is gone from its children, a replacement forked),
+    // the other worker answers everything while the replacement starts
+    await until(async () => !workersOf(server.pid!).includes(before[1]), 60_000);
     for (let i = 0; i < 6; i++) expect((await request(server.baseUrl, '/api/health')).status).toBe(200);
-    await until(async () => {
-      const now = workersOf(server.pid!);
-      return now.length === 2 && !now.includes(before[1]);
-    }, 300_000);
+    await until(async () => workersOf(server.pid!).length === 2, 300_000);
     await until(async () => (await answeringWorkers(4)).size === 2, 300_000);
   });
 

@@ -59,6 +59,16 @@ function summaryZh(docType: ApprovalDocType, s: ApprovalSummary): string {
 }
 
 /** What a module hands over when one of its documents is submitted. */
+/** an approval_event row as written */
+interface EventRow {
+  instance_id: string;
+  action: ApprovalEventDto['action'];
+  step_index: number | null;
+  step_name: string | null;
+  actor_id: string | null;
+  note: string | null;
+}
+
 export interface ApprovalRequest {
   docType: ApprovalDocType;
   docId: string;
@@ -124,6 +134,8 @@ export class ApprovalService {
   private readonly logger = new Logger('Approval');
   /** the step a move is about, for its approval_event row (set around `kernel.transition`, read by the timeline writer) */
   private readonly stepOfMove = new WeakMap<RequestContext, { index: number; name: string }>();
+  /** a start's timeline rows, written together when it ends */
+  private readonly eventBuffer = new WeakMap<RequestContext, EventRow[]>();
 
   constructor(
     private readonly db: DbService,
@@ -148,9 +160,27 @@ export class ApprovalService {
   }
 
   /** Starts the approval of a submitted document: APPROVED when no step applies, else PENDING (or REJECTED by policy). */
-  async start(tx: RequestContext, req: ApprovalRequest): Promise<ApprovalStatus.APPROVED | ApprovalStatus.PENDING | ApprovalStatus.REJECTED> {
-    // a resubmitted document replaces the approval it had open
-    await this.close(tx, req.docType, req.docId, 'superseded by a new submission');
+  async start(
+    tx: RequestContext,
+    req: ApprovalRequest,
+    opts: { supersede?: boolean } = {},
+  ): Promise<ApprovalStatus.APPROVED | ApprovalStatus.PENDING | ApprovalStatus.REJECTED> {
+    // a resubmitted document replaces the approval it had open (the caller may have closed them all at once: supersede false)
+    if (opts.supersede !== false) await this.close(tx, req.docType, req.docId, 'superseded by a new submission');
+    // the timeline rows of this start go in one INSERT at its end (an auto-approval writes five)
+    const events: EventRow[] = [];
+    this.eventBuffer.set(tx, events);
+    let outcome: ApprovalStatus.APPROVED | ApprovalStatus.PENDING | ApprovalStatus.REJECTED;
+    try {
+      outcome = await this.startSteps(tx, req);
+    } finally {
+      this.eventBuffer.delete(tx);
+    }
+    if (events.length) await this.insertEvents(tx, events);
+    return outcome;
+  }
+
+  private async startSteps(tx: RequestContext, req: ApprovalRequest): Promise<ApprovalStatus.APPROVED | ApprovalStatus.PENDING | ApprovalStatus.REJECTED> {
     const flow = await this.flows.applicable(tx, req.docType, req.branchId);
     const routing = flow ? flow.def.steps.map((s, i) => ({ stepIndex: i, stepName: s.name, ...evaluateCondition(req.docType, s.condition, req.facts) })) : [];
     const inst = (await this.db.one(
@@ -171,15 +201,18 @@ export class ApprovalService {
   }
 
   /** Closes a document's open approval (edited, cancelled, resubmitted) without a verdict. */
-  async close(tx: RequestContext, docType: ApprovalDocType, docId: string, note: string): Promise<void> {
-    const open = await this.db.first(
+  async close(tx: RequestContext, docType: ApprovalDocType | readonly ApprovalDocType[], docId: string, note: string): Promise<void> {
+    // several types in one locking read: an order closes its three kinds of approval on every submit
+    const types = typeof docType === 'string' ? [docType] : [...docType];
+    const open = await this.db.rows(
       tx,
-      this.db.k.selectFrom('approval_instance').select('id').where('doc_type', '=', docType).where('doc_id', '=', docId).where('status', '=', ApprovalStatus.PENDING).forUpdate(),
+      this.db.k.selectFrom('approval_instance').select('id').where('doc_type', 'in', types).where('doc_id', '=', docId).where('status', '=', ApprovalStatus.PENDING).orderBy('id').forUpdate(),
     );
-    if (!open) return;
-    await this.closeTasks(tx, open.id);
-    await this.move(tx, open.id, { from: ApprovalStatus.PENDING, to: ApprovalStatus.WITHDRAWN, action: 'WITHDRAW', note, set: { current_step: null } });
-    await this.clearTaskNotices(tx, open.id);
+    for (const { id } of open) {
+      await this.closeTasks(tx, id);
+      await this.move(tx, id, { from: ApprovalStatus.PENDING, to: ApprovalStatus.WITHDRAWN, action: 'WITHDRAW', note, set: { current_step: null } });
+      await this.clearTaskNotices(tx, id);
+    }
   }
 
   async approve(ctx: RequestContext, taskId: string, comment?: string): Promise<ApprovalInstanceDto> {
@@ -683,9 +716,17 @@ export class ApprovalService {
   };
 
   private async event(tx: RequestContext, instanceId: string, action: ApprovalEventDto['action'], stepIndex: number | null, stepName: string | null, note: string | null): Promise<void> {
+    const row: EventRow = { instance_id: instanceId, action, step_index: stepIndex, step_name: stepName, actor_id: tx.user?.id ?? null, note: note?.slice(0, 500) ?? null };
+    const buffered = this.eventBuffer.get(tx);
+    if (buffered) buffered.push(row);
+    else await this.insertEvents(tx, [row]);
+  }
+
+  /** Timeline rows in one statement; each a microsecond after the one before, so the timeline keeps their order (created_at, then id). */
+  private async insertEvents(tx: RequestContext, rows: EventRow[]): Promise<void> {
     await this.db.rows(
       tx,
-      this.db.k.insertInto('approval_event').values({ instance_id: instanceId, action, step_index: stepIndex, step_name: stepName, actor_id: tx.user?.id ?? null, note: note?.slice(0, 500) ?? null }),
+      this.db.k.insertInto('approval_event').values(rows.map((r, i) => ({ ...r, created_at: sql<Date>`clock_timestamp() + ${i} * interval '1 microsecond'` }))),
     );
   }
 

@@ -1,3 +1,4 @@
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -28,7 +29,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly db: DbService,
   ) {
-    super({ jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: config.jwtSecret, ignoreExpiration: false, algorithms: ['HS256'] });
+    // a KeyObject, not the string: given a string, jsonwebtoken first tries (and fails) to parse it as
+    // a PEM public key on EVERY verify, a thrown exception per request (seen in the order path's profile)
+    const key: KeyObject = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+    super({ jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: key as unknown as string, ignoreExpiration: false, algorithms: ['HS256'] });
   }
 
   async validate(payload: AccessTokenPayload): Promise<AuthUser | false> {

@@ -74,7 +74,7 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
         .where('o.id', '=', order.id),
     );
     // a resubmission replaces whatever approvals the order had open
-    for (const type of ORDER_APPROVAL_TYPES) await this.approvals.close(tx, type, order.id, 'superseded by a new submission');
+    await this.approvals.close(tx, ORDER_APPROVAL_TYPES, order.id, 'superseded by a new submission');
     const gross = new Dec(o.total).plus(o.discount_total);
     const credit = o.credit_check as unknown as CreditCheckDto | null;
     // over the limit only where a limit is in force (mode NONE has none): the shared rule
@@ -108,7 +108,7 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
     }
     const outcomes: ApprovalStatus[] = [];
     for (const req of requests) {
-      const outcome = await this.approvals.start(tx, req);
+      const outcome = await this.approvals.start(tx, req, { supersede: false });
       outcomes.push(outcome);
       if (outcome === ApprovalStatus.REJECTED) {
         await this.closeAll(tx, order.id, 'another approval of the order was rejected');
@@ -128,6 +128,6 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
   }
 
   private async closeAll(tx: RequestContext, orderId: string, note: string): Promise<void> {
-    for (const type of ORDER_APPROVAL_TYPES) await this.approvals.close(tx, type, orderId, note);
+    await this.approvals.close(tx, ORDER_APPROVAL_TYPES, orderId, note);
   }
 }
