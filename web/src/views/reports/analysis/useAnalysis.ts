@@ -5,7 +5,7 @@ import { reportsApi } from '@/api/reports';
 import { useLatestLoad } from '@/composables/useLatestLoad';
 import { todayText } from '@/views/finance/lib/period';
 import { buildPivot, rowsFor } from '../lib/pivot';
-import { engineQuery, queryFromState, stateFromQuery, wireParams, type AnalysisState } from '../lib/query';
+import { cloneState, engineQuery, queryFromState, stateFromQuery, wireParams, type AnalysisState } from '../lib/query';
 import { presetState, type PresetKey } from '../lib/presets';
 
 interface Loaded {
@@ -14,7 +14,10 @@ interface Loaded {
   result: AnalysisResult;
 }
 
-const sameQuery = (a: AnalysisState, b: AnalysisState) => JSON.stringify(wireParams(engineQuery(a))) === JSON.stringify(wireParams(engineQuery(b)));
+/** Two parameter sets alike, whatever their order. */
+const sameParams = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  JSON.stringify(Object.entries(a).sort(([x], [y]) => x.localeCompare(y))) === JSON.stringify(Object.entries(b).sort(([x], [y]) => x.localeCompare(y)));
+const sameQuery = (a: AnalysisState, b: AnalysisState) => sameParams(wireParams(engineQuery(a)), wireParams(engineQuery(b)));
 
 /**
  * The analysis page's state: the address bar is the source of truth (a preset, a dashboard tile
@@ -27,7 +30,7 @@ export function useAnalysis(preset: () => PresetKey) {
   const router = useRouter();
   const base = computed(() => presetState(preset(), todayText()));
   const current = ref<AnalysisState>(stateFromQuery(route.query, base.value));
-  const draft = ref<AnalysisState>(structuredClone(current.value));
+  const draft = ref<AnalysisState>(cloneState(current.value));
   const { data: loaded, loading, error, run } = useLatestLoad<Loaded | null>(null);
 
   async function load(state: AnalysisState): Promise<void> {
@@ -41,7 +44,7 @@ export function useAnalysis(preset: () => PresetKey) {
       const next = stateFromQuery(query, base.value);
       const refetch = !loaded.value || !sameQuery(loaded.value.state, next) || !!error.value;
       current.value = next;
-      draft.value = structuredClone(next);
+      draft.value = cloneState(next);
       if (refetch) void load(next);
       else if (loaded.value) loaded.value = { ...loaded.value, state: next };
     },
@@ -51,7 +54,7 @@ export function useAnalysis(preset: () => PresetKey) {
   /** Show `state`: written to the address (replace: filters are no history steps); the same query asks again. */
   async function apply(state: AnalysisState = draft.value): Promise<void> {
     const query = queryFromState(state);
-    if (JSON.stringify(query) === JSON.stringify(route.query)) {
+    if (sameParams(query, route.query)) {
       await load(state);
       return;
     }

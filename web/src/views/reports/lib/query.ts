@@ -114,6 +114,11 @@ export function stateFromQuery(query: Record<string, unknown>, base: AnalysisSta
   };
 }
 
+/** A copy to edit (the page's form works on one; the state itself may be a reactive proxy, which structuredClone refuses). */
+export function cloneState(state: AnalysisState): AnalysisState {
+  return { ...state, measures: [...state.measures], dimensions: [...state.dimensions], filters: { ...state.filters } };
+}
+
 /** The address bar's query of a state (everything spelled out, so the link is complete on its own). */
 export function queryFromState(state: AnalysisState): Record<string, string> {
   const q: Record<string, string> = {
