@@ -13,7 +13,8 @@
  * suite except product-import, order-submit and aging, whose sizes are BENCH_IMPORT_ROWS (10000),
  * BENCH_ORDERS (2000) and BENCH_AGING_ROWS (1000000); invoices: BENCH_INVOICES (1000000) with
  * BENCH_RECON_ROWS (100000) reconciled; search: BENCH_SEARCH_ORDERS (1000000) orders and
- * BENCH_SEARCH_PRODUCTS (100000) products, BENCH_SEARCH_INDEXES=off for the figures without the trigram indexes), BENCH_DURATION seconds per
+ * BENCH_SEARCH_PRODUCTS (100000) products, BENCH_SEARCH_INDEXES=off for the figures without the trigram indexes; analysis:
+ * BENCH_ANALYSIS_LINES (2000000) shipped lines, BENCH_ANALYSIS_RUNS (3) runs a side), BENCH_DURATION seconds per
  * measurement (10), BENCH_WARMUP seconds before each (2), BENCH_CONNECTIONS (10), BENCH_PG_PORT
  * embedded port (54340), BENCH_KEEP_DB=true keeps the databases, BENCH_VERBOSE=true shows the
  * server's output, DATABASE_URL a PostgreSQL server to use (else an embedded one is started and
@@ -47,6 +48,7 @@ import {
   writeResults,
 } from './harness';
 import { agingSuite } from './aging.bench';
+import { analysisSuite } from './analysis.bench';
 import { mallCatalogSuite } from './mall-catalog.bench';
 import { orgListSuite } from './org-list.bench';
 import { orderSubmitSuite } from './order-submit.bench';
@@ -56,7 +58,7 @@ import { invoicesSuite } from './invoices.bench';
 import { replenishmentSuite } from './replenishment.bench';
 import { searchSuite } from './search.bench';
 
-const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite, mallCatalogSuite, invoicesSuite, replenishmentSuite, searchSuite];
+const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite, mallCatalogSuite, invoicesSuite, replenishmentSuite, searchSuite, analysisSuite];
 const DEFAULT_SIZES = [1000, 10000];
 
 function log(line: string): void {

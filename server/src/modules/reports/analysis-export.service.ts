@@ -141,6 +141,7 @@ export class AnalysisExportService {
     let rows = 0;
     try {
       await this.db.tx(ctx, async (tx) => {
+        await this.analysis.plannerSettings(tx);
         await this.db.query(tx, `DECLARE analysis_export NO SCROLL CURSOR FOR ${plan.sql}`, plan.parameters);
         for (;;) {
           const batch = await this.db.query<SumRow>(tx, `FETCH ${BATCH} FROM analysis_export`);
@@ -153,6 +154,8 @@ export class AnalysisExportService {
           // a slow reader: wait for the socket instead of piling the workbook up in memory
           if (res.writableNeedDrain) await once(res, 'drain');
         }
+        // recorded before the last bytes leave: whoever holds the file can find the entry
+        await this.audit.record(tx, { action: 'export', entity: 'analysis', summary: `exported analysis ${p.from}..${p.to} (${rows} row(s))`, after: { query: { ...dto }, rows } });
       });
       addRow(values(sums, false));
       ws.commit();
@@ -161,13 +164,6 @@ export class AnalysisExportService {
       // the headers are gone: the download breaks off rather than answering an error body
       this.logger.error({ err: e }, 'analysis export failed');
       res.destroy(e instanceof Error ? e : new Error(String(e)));
-      return;
-    } finally {
-      await this.db
-        .tx(ctx.detached(), (tx) =>
-          this.audit.record(tx, { action: 'export', entity: 'analysis', summary: `exported analysis ${p.from}..${p.to} (${rows} row(s))`, after: { query: { ...dto }, rows } }),
-        )
-        .catch((err: unknown) => this.logger.error({ err }, 'audit of an analysis export failed'));
     }
   }
 }

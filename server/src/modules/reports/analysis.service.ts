@@ -96,7 +96,21 @@ export class AnalysisService {
 
   private async run(ctx: RequestContext, statement: RawBuilder<unknown>): Promise<SumRow[]> {
     const compiled = statement.compile(this.db.k);
-    return this.db.query<SumRow>(ctx, compiled.sql, compiled.parameters as unknown[]);
+    return this.db.tx(ctx, async (tx) => {
+      await this.plannerSettings(tx);
+      return this.db.query<SumRow>(tx, compiled.sql, compiled.parameters as unknown[]);
+    });
+  }
+
+  /**
+   * For the one analysis statement, in its own transaction: PostgreSQL cannot estimate how many
+   * groups computed keys (a month of a joined date, a dealer's branch from its path) make and
+   * assumes about one per fact row, so it sorts millions of rows (spilling to disk) to aggregate
+   * them; a pivot has hundreds of groups. Sorting turned off, it hashes them (and a hash that does
+   * outgrow memory spills by itself). Measured in e2e/bench/analysis.bench.ts.
+   */
+  async plannerSettings(tx: RequestContext): Promise<void> {
+    await this.db.query(tx, 'SET LOCAL enable_sort = off');
   }
 
   async analyse(ctx: RequestContext, dto: AnalysisQueryDto): Promise<AnalysisResult> {

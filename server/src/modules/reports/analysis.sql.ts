@@ -189,8 +189,10 @@ function factsUnion(p: FactPlan, q: ParsedAnalysis, sides: Side[]): RawBuilder<u
  * The per-dealer dimension set: dealers in the caller's scope (the scope helper, applied here once:
  * every fact is joined to it) matching the organisation filters, with their branch (the
  * organisation directly under HQ on the path; HQ itself for HQ's own dealers), office (the nearest
- * non-dealer organisation above: a sub-dealer rolls up with its parent dealer's office), region
- * and price level.
+ * non-dealer organisation above: a sub-dealer rolls up with its parent dealer's office; three
+ * dealer levels deep at most), region and price level. Plain joins, no per-row subquery: the
+ * planner inlines the set into the aggregate with its real statistics (as a hand-written query
+ * would) and drops the parent joins when no office is asked.
  */
 function dealerSet(q: ParsedAnalysis, scope: ScopeOn): RawBuilder<unknown> {
   const f = q.filters;
@@ -200,9 +202,11 @@ function dealerSet(q: ParsedAnalysis, scope: ScopeOn): RawBuilder<unknown> {
   }
   return sql`SELECT d.id,
       (CASE WHEN d.depth >= 2 THEN split_part(d.path, '/', 3) ELSE split_part(d.path, '/', 2) END)::uuid AS branch_id,
-      (SELECT a.id FROM organization a WHERE a.id = ANY(string_to_array(btrim(d.path, '/'), '/')::uuid[]) AND a.type <> 'DEALER' ORDER BY a.depth DESC LIMIT 1) AS office_id,
+      (CASE WHEN o1.type <> 'DEALER' THEN o1.id WHEN o2.type <> 'DEALER' THEN o2.id ELSE o3.id END) AS office_id,
       d.region, d.price_level
-    FROM organization d WHERE ${sql.join(conds, sql` AND `)}`;
+    FROM organization d
+    LEFT JOIN organization o1 ON o1.id = d.parent_id LEFT JOIN organization o2 ON o2.id = o1.parent_id LEFT JOIN organization o3 ON o3.id = o2.parent_id
+   WHERE ${sql.join(conds, sql` AND `)}`;
 }
 
 /** The per-product dimension set: brand and top-level category, with the product filters. */
@@ -259,11 +263,11 @@ function factsFrom(q: ParsedAnalysis, p: FactPlan, sides: Side[], scope: ScopeOn
   const ctes: RawBuilder<unknown>[] = [];
   const joins: RawBuilder<unknown>[] = [];
   if (needDealers) {
-    ctes.push(sql`dd AS MATERIALIZED (${dealerSet(q, scope)})`);
+    ctes.push(sql`dd AS (${dealerSet(q, scope)})`);
     joins.push(sql`JOIN dd ON dd.id = f.dealer_id`);
   }
   if (needProducts) {
-    ctes.push(sql`pd AS MATERIALIZED (${productSet(q)})`);
+    ctes.push(sql`pd AS (${productSet(q)})`);
     joins.push(f.categoryIds || f.brands ? sql`JOIN pd ON pd.id = f.product_id` : sql`LEFT JOIN pd ON pd.id = f.product_id`);
   }
   let effDate: RawBuilder<unknown> = sql`f.d`;
@@ -368,7 +372,7 @@ export function pivotStatement(q: ParsedAnalysis, scope: ScopeOn, allScope: bool
   const kc = keyColumns(dims, 'cb');
   const ranked = sql`SELECT cb.*, ${sql.join(kc.cols)}, row_number() OVER (PARTITION BY cb.g ORDER BY ${sql.join(kc.order)}) AS rn
       FROM cube cb ${sql.join(kc.joins, sql` `)}`;
-  const ctes = [...agg.ctes, sql`agg AS (${agg.select})`, sql`cube AS (${cube})`];
+  const ctes = [...agg.ctes, sql`agg AS MATERIALIZED (${agg.select})`, sql`cube AS (${cube})`];
   return {
     statement: sql`${withClause(ctes)}SELECT * FROM (${ranked}) x WHERE x.rn <= ${limit} ORDER BY x.g, x.rn`,
     bases: agg.bases,
