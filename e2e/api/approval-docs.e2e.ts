@@ -59,7 +59,7 @@ describe('approval of stock adjustments and receipt reversals', () => {
     const cat = (await post('/api/categories', { code: 'AD-CAT', name: '审批单据测试' }).expect(201)).body.id;
     P = (await post('/api/products', { code: 'AD-P', name: '审批单据测试商品', categoryId: cat, baseUnit: '箱', basePrice: '100.0000' }).expect(201)).body.id;
     whId = (await post('/api/warehouses', { code: 'AD-WH', name: '审批测试仓', orgId: await t.orgId('BJ') }).expect(201)).body.id;
-    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '100' }] }).expect(201);
+    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '100', unitCost: '5' }] }).expect(201);
     dealerId = (await post('/api/orgs', { code: 'AD-D1', name: '审批单据经销商', type: 'DEALER', parentId: await t.orgId('BJ'), priceLevel: 2 }).expect(201)).body.id;
     await t.http.put(`/api/credit/accounts/${dealerId}`).set(bearer(admin)).send({ limit: '0', mode: 'NONE', creditDays: 30 }).expect(200);
   });
@@ -155,14 +155,14 @@ describe('approval of stock adjustments and receipt reversals', () => {
       expect(inst.tasks.find((x) => x.id === task.id)!.status).toBe('PENDING');
       expect(inst.events.map((e) => e.action)).not.toContain('APPROVE');
       // stock back: the same task approves
-      await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '50' }] }).expect(201);
+      await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '50', unitCost: '5' }] }).expect(201);
       await act(task.id, 'approve', mgr).expect(200);
       expect((await stockDoc(doc.id)).status).toBe('POSTED');
       expect(Number(await onHand())).toBe(left + 50 - 30);
     });
 
     it('inbound and transfer documents never wait', async () => {
-      const big = (await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '500' }] }).expect(201)).body as StockDocDto;
+      const big = (await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '500', unitCost: '5' }] }).expect(201)).body as StockDocDto;
       expect(big.status).toBe('POSTED');
       expect(await approvalsOf('STOCK_ADJUSTMENT', big.id)).toEqual([]);
       const to = (await post('/api/warehouses', { code: 'AD-WH2', name: '审批测试二仓', orgId: await t.orgId('BJ') }).expect(201)).body.id;

@@ -105,7 +105,7 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
     P = (await post('/api/products', { code: 'AP-P', name: '审批测试商品', categoryId: catId, baseUnit: '箱', basePrice: '100.0000' }).expect(201)).body.id;
     F = (await post('/api/products', { code: 'AP-F', name: '审批底价商品', categoryId: catId, baseUnit: '箱', basePrice: '100.0000', floorPrice: '80.0000' }).expect(201)).body.id;
     whId = (await post('/api/warehouses', { code: 'AP-WH', name: '审批测试仓', orgId: await t.orgId('BJ') }).expect(201)).body.id;
-    for (const p of [P, F]) await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: p, qty: '100000' }] }).expect(201);
+    for (const p of [P, F]) await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: p, qty: '100000', unitCost: '5' }] }).expect(201);
     // bj.sales's dealers order through approval in some tests: credit never interferes
     await setCreditNone(await t.orgId('D-BJ002'));
     const flows = (await get('/api/approvals/flows?q=SO-STANDARD').expect(200)).body.items as ApprovalFlowDto[];
@@ -424,7 +424,7 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
     });
     it('an approval never fails for stock: an order someone else\'s approval left short reserves what is there and backorders the rest', async () => {
       const q = (await post('/api/products', { code: 'AP-Q', name: '审批稀缺商品', categoryId: catId, baseUnit: '台', basePrice: '1000.0000' }).expect(201)).body.id as string;
-      await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: q, qty: '10' }] }).expect(201);
+      await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: q, qty: '10', unitCost: '5' }] }).expect(201);
       const d = await newDealer();
       const big = (await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: q, qty: '7' }], submit: true }).expect(201)).body as Order;
       expect(big).toMatchObject({ total: '7000.00', status: 'PENDING_APPROVAL' });
@@ -939,7 +939,7 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       notifications.addChannel(recorder);
       try {
         const q = (await post('/api/products', { code: 'AP-Q2', name: '审批稀缺商品二', categoryId: catId, baseUnit: '台', basePrice: '1000.0000' }).expect(201)).body.id as string;
-        await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: q, qty: '10' }] }).expect(201);
+        await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: q, qty: '10', unitCost: '5' }] }).expect(201);
         const d = await newDealer();
         const big = (await post('/api/sales-orders', { dealerId: d, warehouseId: whId, lines: [{ productId: q, qty: '7' }], submit: true }).expect(201)).body as Order;
         // the order got its number at the end of its transaction: the channels only ever saw that one
@@ -1059,7 +1059,7 @@ describe('approvals: routing, decisions, flows, inbox, notifications, warnings',
       const ship = (await post('/api/shipments', { orderId: o.id }).expect(201)).body;
       await t.sql(`UPDATE receivable SET due_date = due_date - 40 WHERE shipment_id = $1`, [ship.id]);
       const low = (await post('/api/products', { code: 'AP-LOW', name: '低库存商品', categoryId: catId, baseUnit: '箱', basePrice: '10.0000', lowStockThreshold: '5' }).expect(201)).body.id;
-      await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: low, qty: '3' }] }).expect(201);
+      await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: low, qty: '3', unitCost: '5' }] }).expect(201);
       const pendingFor7000 = await submitted(await newDealer(), '70');
       expect(pendingFor7000.status).toBe('PENDING_APPROVAL');
 

@@ -42,7 +42,7 @@ describe('shared rules: the credit preview decides as the submit does; one selli
     const catId = (await post('/api/categories', { code: 'CR-CAT', name: '规则测试' }).expect(201)).body.id;
     productId = (await post('/api/products', { code: 'CR-A', name: '规则商品', categoryId: catId, baseUnit: '箱', basePrice: '10.0000' }).expect(201)).body.id;
     whId = (await post('/api/warehouses', { code: 'CR-WH', name: '规则测试仓', orgId: await t.orgId('BJ') }).expect(201)).body.id;
-    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId, qty: '10000' }] }).expect(201);
+    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId, qty: '10000', unitCost: '5' }] }).expect(201);
   });
 
   afterAll(async () => {

@@ -28,7 +28,7 @@ describe('inventory: warehouses, stock documents, movements', () => {
 
   const post = (path: string, body: object, token = admin) => t.http.post(path).set(bearer(token)).send(body);
   const doc = (body: object, token = admin) => post('/api/stock-docs', body, token);
-  const inbound = (warehouseId: string, lines: { productId: string; qty: string }[], token = admin) => doc({ type: 'INBOUND', warehouseId, lines }, token);
+  const inbound = (warehouseId: string, lines: { productId: string; qty: string; unitCost?: string }[], token = admin) => doc({ type: 'INBOUND', warehouseId, lines: lines.map((l) => ({ unitCost: '5', ...l })) }, token);
   const onHand = async (warehouseId: string, productId: string) =>
     (await t.sql<{ on_hand: string }>('SELECT on_hand FROM stock WHERE warehouse_id = $1 AND product_id = $2', [warehouseId, productId]))[0]?.on_hand ?? null;
   const count = async (table: string) => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
@@ -315,7 +315,7 @@ describe('inventory: warehouses, stock documents, movements', () => {
 
     it('honours Idempotency-Key: a retry returns the same document and moves stock once', async () => {
       const w = await warehouse('INV-IDEM', 'BJ');
-      const body = { type: 'INBOUND', warehouseId: w.id, lines: [{ productId: prod['INV-C'], qty: '7' }] };
+      const body = { type: 'INBOUND', warehouseId: w.id, lines: [{ productId: prod['INV-C'], qty: '7', unitCost: '5' }] };
       const first = await t.http.post('/api/stock-docs').set(bearer(admin)).set('Idempotency-Key', 'inv-idem-0001').send(body).expect(201);
       const retry = await t.http.post('/api/stock-docs').set(bearer(admin)).set('Idempotency-Key', 'inv-idem-0001').send(body).expect(201);
       expect(retry.headers['idempotent-replayed']).toBe('true');

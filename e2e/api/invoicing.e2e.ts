@@ -58,8 +58,8 @@ describe('invoices', () => {
     P = (await post('/api/products', { code: 'INV-P', name: '发票测试商品', categoryId: cat, baseUnit: '箱', basePrice: '113.0000', taxRate: '0.13' }).expect(201)).body.id;
     whId = (await post('/api/warehouses', { code: 'INV-WH', name: '发票测试仓', orgId: await t.orgId('BJ') }).expect(201)).body.id;
     shWh = (await post('/api/warehouses', { code: 'INV-WH-SH', name: '发票测试上海仓', orgId: await t.orgId('SH') }).expect(201)).body.id;
-    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '1000' }] }).expect(201);
-    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: shWh, lines: [{ productId: P, qty: '100' }] }).expect(201);
+    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '1000', unitCost: '5' }] }).expect(201);
+    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: shWh, lines: [{ productId: P, qty: '100', unitCost: '5' }] }).expect(201);
     dealerId = (await post('/api/orgs', { code: 'INV-D1', name: '发票测试经销商', type: 'DEALER', parentId: await t.orgId('BJ'), priceLevel: 1, taxId: DEALER_TAX }).expect(201)).body.id;
     dealer2Id = (await post('/api/orgs', { code: 'INV-D2', name: '无税号经销商', type: 'DEALER', parentId: await t.orgId('BJ'), priceLevel: 1 }).expect(201)).body.id;
     shDealerId = (await post('/api/orgs', { code: 'INV-SH', name: '上海发票经销商', type: 'DEALER', parentId: await t.orgId('SH'), priceLevel: 1, taxId: '91350213678251743X' }).expect(201)).body.id;

@@ -54,7 +54,7 @@ describe('finance on the kernel: receipt and statement machines, numbering, sale
     const cat = (await post('/api/categories', { code: 'KF-CAT', name: '内核财务测试' }).expect(201)).body.id;
     productId = (await post('/api/products', { code: 'KF-P', name: '内核财务测试商品', categoryId: cat, baseUnit: '箱', basePrice: '10.0000' }).expect(201)).body.id;
     whId = (await post('/api/warehouses', { code: 'KF-WH', name: '内核财务测试仓', orgId: await t.orgId('BJ') }).expect(201)).body.id;
-    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId, qty: '10000' }] }).expect(201);
+    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId, qty: '10000', unitCost: '5' }] }).expect(201);
   });
   afterAll(() => t.close());
 

@@ -37,7 +37,7 @@ describe('catalog, pricing and inventory on the kernel', () => {
     catId = (await post('/api/categories', { code: 'KI-CAT', name: '内核测试' }).expect(201)).body.id;
     P = (await post('/api/products', { code: 'KI-P', name: '内核测试商品', categoryId: catId, baseUnit: '箱', basePrice: '100.0000' }).expect(201)).body.id;
     whId = (await post('/api/warehouses', { code: 'KI-WH', name: '内核测试仓', orgId: await t.orgId('BJ') }).expect(201)).body.id;
-    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '100' }] }).expect(201);
+    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '100', unitCost: '5' }] }).expect(201);
   }, 120_000);
   afterAll(() => t?.close());
 
@@ -48,7 +48,7 @@ describe('catalog, pricing and inventory on the kernel', () => {
     });
 
     it('is numbered on its business day (company time zone)', async () => {
-      const doc = (await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '1' }] }).expect(201)).body as StockDocDto;
+      const doc = (await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '1', unitCost: '5' }] }).expect(201)).body as StockDocDto;
       const [{ day }] = await t.sql<{ day: string }>(`SELECT to_char(business_date, 'YYYYMMDD') AS day FROM stock_doc WHERE id = $1`, [doc.id]);
       const [{ today }] = await t.sql<{ today: string }>(`SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') AS today`);
       expect(day).toBe(today);
@@ -80,7 +80,7 @@ describe('catalog, pricing and inventory on the kernel', () => {
     it('the kernel refuses a move the machine does not list, and a move from a status the row has left', async () => {
       const kernel = t.app.get(DocumentKernel);
       const db = t.app.get(DbService);
-      const posted = (await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '1' }] }).expect(201)).body as StockDocDto;
+      const posted = (await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '1', unitCost: '5' }] }).expect(201)).body as StockDocDto;
       const move = (from: 'POSTED' | 'PENDING_APPROVAL', to: 'POSTED' | 'REJECTED') =>
         db.tx(RequestContext.system(), (tx) => kernel.transition(tx, 'STOCK_DOC', { id: posted.id, from, to, set: { rejected_reason: 'x' } }));
       // POSTED is final

@@ -51,7 +51,7 @@ describe('sales documents on the kernel', () => {
     const cat = (await post('/api/categories', { code: 'KS-CAT', name: '内核测试' }).expect(201)).body.id;
     P = (await post('/api/products', { code: 'KS-P', name: '内核测试商品', categoryId: cat, baseUnit: '箱', basePrice: '100.0000' }).expect(201)).body.id;
     whId = (await post('/api/warehouses', { code: 'KS-WH', name: '内核测试仓', orgId: await t.orgId('BJ') }).expect(201)).body.id;
-    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '1000' }] }).expect(201);
+    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId: P, qty: '1000', unitCost: '5' }] }).expect(201);
     dealerId = (await post('/api/orgs', { code: 'KS-D1', name: '内核测试经销商', type: 'DEALER', parentId: await t.orgId('BJ'), priceLevel: 2 }).expect(201)).body.id;
     await t.http.put(`/api/credit/accounts/${dealerId}`).set(bearer(admin)).send({ limit: '0', mode: 'NONE', creditDays: 30 }).expect(200);
   }, 120_000);

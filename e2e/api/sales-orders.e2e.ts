@@ -59,7 +59,7 @@ describe('sales orders: lifecycle, prices, credit, stock, shipments, returns, sc
   const product = async (code: string, extra: object = {}) =>
     (await post('/api/products', { code, name: `商品 ${code}`, categoryId: catId, baseUnit: '箱', basePrice: '10.0000', ...extra }).expect(201)).body.id as string;
   const inbound = async (productId: string, qty: string, warehouseId = whId) =>
-    post('/api/stock-docs', { type: 'INBOUND', warehouseId, lines: [{ productId, qty }] }).expect(201);
+    post('/api/stock-docs', { type: 'INBOUND', warehouseId, lines: [{ productId, qty, unitCost: '5' }] }).expect(201);
   /** a fresh dealer: a credit account of its own */
   const newDealer = async (parent = 'BJ', extra: object = {}) => {
     const n = ++seq;

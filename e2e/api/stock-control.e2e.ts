@@ -60,7 +60,7 @@ describe('stock control at order time and backorders', () => {
   };
   const product = async (code: string, name: string) =>
     (await post('/api/products', { code, name, categoryId: catId, baseUnit: '箱', basePrice: '10.0000' }).expect(201)).body.id as string;
-  const inbound = (productId: string, qty: string) => post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId, qty }] }).expect(201);
+  const inbound = (productId: string, qty: string) => post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId, qty, unitCost: '5' }] }).expect(201);
   const newDealer = async () => {
     const n = ++seq;
     const id = (await post('/api/orgs', { code: `SC-D${n}`, name: `缺货测试经销商${n}`, type: 'DEALER', parentId: await t.orgId('BJ'), priceLevel: 3 }).expect(201)).body.id as string;

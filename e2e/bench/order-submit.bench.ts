@@ -167,7 +167,7 @@ async function buildWorld(ctx: SuiteContext): Promise<World> {
       type: 'INBOUND',
       warehouseId,
       remark: `bench order-submit: stock for ${code}`,
-      lines: products.map((p) => ({ productId: p.id, qty: INBOUND_QTY })),
+      lines: products.map((p) => ({ productId: p.id, qty: INBOUND_QTY, unitCost: '1' })),
     });
   }
 

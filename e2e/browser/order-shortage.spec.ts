@@ -45,7 +45,7 @@ describe('an order short of stock (可用量控制), on a phone', () => {
     const categoryId = (await api<{ id: string }>('admin', 'POST', '/categories', { code: `${CODE}-CAT`, name: '缺货演示' })).id;
     const product = await api<{ id: string }>('admin', 'POST', '/products', { code: CODE, name: NAME, categoryId, baseUnit: '箱', basePrice: '50.0000' });
     const wh = (await api<{ items: { id: string; code: string }[] }>('admin', 'GET', '/warehouses?q=WH-BJ')).items.find((w) => w.code === 'WH-BJ')!;
-    await api('admin', 'POST', '/stock-docs', { type: 'INBOUND', warehouseId: wh.id, lines: [{ productId: product.id, qty: '40' }] });
+    await api('admin', 'POST', '/stock-docs', { type: 'INBOUND', warehouseId: wh.id, lines: [{ productId: product.id, qty: '40', unitCost: '5' }] });
     const settings = await api<{ stockControl: string }>('admin', 'GET', '/settings/company');
     expect(settings.stockControl).toBe('WARN');
   });

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { Dec, fmt } from './money';
+import type { Permission } from './permissions';
 
 /**
  * Inventory cost (存货成本): moving weighted average per warehouse and product (ARCHITECTURE §7).
@@ -114,4 +115,15 @@ export interface StockValueDto {
   groupBy: StockValueGroupBy;
   items: StockValueRowDto[];
   totals: { rows: number; onHand: string; value: string };
+}
+
+/**
+ * Who sees costs (average cost, stock value, a document line's cost): whoever enters them
+ * (stock:manage — inbound documents carry a unit cost) and whoever reads margins (reports:view).
+ * Sales reps and customer service see quantities only, dealers never see a cost.
+ */
+export const COST_VIEW_PERMISSIONS: readonly Permission[] = ['stock:manage', 'reports:view'];
+
+export function canSeeCost(can: (permission: Permission) => boolean): boolean {
+  return COST_VIEW_PERMISSIONS.some((p) => can(p));
 }

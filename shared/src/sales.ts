@@ -203,6 +203,11 @@ export interface ShipmentLineDto {
   unitPrice: string;
   amount: string;
   returnedQty: string;
+  /** the tax inside amount, at the order line's rate */
+  taxAmount: string;
+  /** the cost frozen when it shipped (unit, and qty x unit in cents); null for users who do not see costs */
+  unitCost: string | null;
+  costAmount: string | null;
 }
 
 export interface ShipmentDto {
@@ -235,6 +240,11 @@ export interface ReturnLineDto {
   qty: string;
   unitPrice: string;
   amount: string;
+  /** the tax inside amount, at the order line's rate */
+  taxAmount: string;
+  /** the cost it came back at (its shipment line's); null for users who do not see costs */
+  unitCost: string | null;
+  costAmount: string | null;
 }
 
 export interface SalesReturnDto {

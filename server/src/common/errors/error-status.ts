@@ -44,6 +44,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.PRODUCT_OUT_OF_SCOPE]: HttpStatus.BAD_REQUEST,
   [ErrorCode.PRODUCT_DISCONTINUED]: HttpStatus.CONFLICT,
   [ErrorCode.INVALID_QUANTITY]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.INVALID_UNIT_COST]: HttpStatus.BAD_REQUEST,
   [ErrorCode.QTY_NOT_MULTIPLE]: HttpStatus.BAD_REQUEST,
   [ErrorCode.QTY_BELOW_MINIMUM]: HttpStatus.BAD_REQUEST,
   [ErrorCode.INSUFFICIENT_STOCK]: HttpStatus.CONFLICT,

@@ -8,7 +8,7 @@ import { StockDocService } from './stock-doc.service';
 import { StockService } from './stock.service';
 import { WarehouseService } from './warehouse.service';
 import {
-  CreateStockDocDto, CreateWarehouseDto, MovementQueryDto, SetThresholdDto, StockDocQueryDto, StockQueryDto, UpdateWarehouseDto, WarehouseQueryDto,
+  CreateStockDocDto, CreateWarehouseDto, MovementQueryDto, SetThresholdDto, StockDocQueryDto, StockQueryDto, StockValueQueryDto, UpdateWarehouseDto, WarehouseQueryDto,
 } from './inventory.dto';
 
 @ApiTags('inventory')
@@ -67,6 +67,16 @@ export class InventoryController {
   @RequirePermissions('stock:view')
   listStock(@Ctx() ctx: RequestContext, @Query() q: StockQueryDto) {
     return this.stock.list(ctx, q);
+  }
+
+  /**
+   * 存货价值: stock value grouped by warehouse, category or branch (`?groupBy=`), in the stock
+   * list's scope, with totals. Costs show to users with stock:manage or reports:view (else 403).
+   */
+  @Get('inventory/stock-value')
+  @RequirePermissions('stock:view')
+  stockValue(@Ctx() ctx: RequestContext, @Query() q: StockValueQueryDto) {
+    return this.stock.stockValue(ctx, q);
   }
 
   /** The movement ledger, newest first. */

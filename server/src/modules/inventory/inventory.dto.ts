@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateIf, ValidateNested,
 } from 'class-validator';
-import { CODE_PATTERN, StockDocStatus, StockDocType } from '@drp/shared';
+import { CODE_PATTERN, STOCK_VALUE_GROUPS, StockDocStatus, StockDocType, StockValueGroupBy } from '@drp/shared';
 import { PageQueryDto } from '../../common/http/pagination';
 import { IsDecimal } from '../../common/http/validators';
 
@@ -37,6 +37,14 @@ export class StockQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(['true', 'false']) lowOnly?: 'true' | 'false';
 }
 
+export class StockValueQueryDto {
+  /** warehouse (default), category (the product's own) or branch (the warehouse's organisation) */
+  @IsOptional() @IsIn(STOCK_VALUE_GROUPS) groupBy?: StockValueGroupBy;
+  @IsOptional() @IsUUID() warehouseId?: string;
+  /** the category and its sub-categories */
+  @IsOptional() @IsUUID() categoryId?: string;
+}
+
 export class SetThresholdDto {
   @IsUUID() warehouseId: string;
   @IsUUID() productId: string;
@@ -50,6 +58,8 @@ export class StockDocLineInput {
   @IsOptional() @IsDecimal(3) qty?: string;
   /** ADJUSTMENT only, instead of qty: the counted quantity (>= 0); the change is counted minus on hand */
   @IsOptional() @IsDecimal(3) countedQty?: string;
+  /** INBOUND only, and required there: the unit cost (>= 0, up to 6 decimals); a missing or negative one answers INVALID_UNIT_COST */
+  @IsOptional() @IsDecimal(6) unitCost?: string;
 }
 
 export class CreateStockDocDto {

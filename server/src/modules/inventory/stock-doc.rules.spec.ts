@@ -20,10 +20,18 @@ describe('checkDocInput', () => {
   const inbound = (lines: DocInput['lines'], extra: Partial<DocInput> = {}): DocInput => ({ type: StockDocType.INBOUND, warehouseId: W1, lines, ...extra });
 
   it('accepts positive quantities and refuses zero or negative ones with INVALID_QUANTITY', () => {
-    expect(codeOf(() => checkDocInput(inbound([{ productId: P1, qty: '0.001' }])))).toBeNull();
+    expect(codeOf(() => checkDocInput(inbound([{ productId: P1, qty: '0.001', unitCost: '1' }])))).toBeNull();
     expect(codeOf(() => checkDocInput(inbound([{ productId: P1, qty: '0' }])))).toBe(ErrorCode.INVALID_QUANTITY);
     expect(codeOf(() => checkDocInput(inbound([{ productId: P1, qty: '-2' }])))).toBe(ErrorCode.INVALID_QUANTITY);
     expect(codeOf(() => checkDocInput({ ...inbound([{ productId: P1, qty: '-2' }]), type: StockDocType.TRANSFER, toWarehouseId: W2 }))).toBe(ErrorCode.INVALID_QUANTITY);
+  });
+
+  it('an inbound line needs a unit cost of 0 or more (INVALID_UNIT_COST); other types take none', () => {
+    expect(codeOf(() => checkDocInput(inbound([{ productId: P1, qty: '1', unitCost: '0' }])))).toBeNull();
+    expect(codeOf(() => checkDocInput(inbound([{ productId: P1, qty: '1' }])))).toBe(ErrorCode.INVALID_UNIT_COST);
+    expect(codeOf(() => checkDocInput(inbound([{ productId: P1, qty: '1', unitCost: '-0.000001' }])))).toBe(ErrorCode.INVALID_UNIT_COST);
+    expect(codeOf(() => checkDocInput({ ...inbound([{ productId: P1, qty: '1', unitCost: '2' }]), type: StockDocType.TRANSFER, toWarehouseId: W2 }))).toBe(ErrorCode.VALIDATION_FAILED);
+    expect(codeOf(() => checkDocInput({ type: StockDocType.ADJUSTMENT, warehouseId: W1, reason: '盘点', lines: [{ productId: P1, qty: '1', unitCost: '2' }] }))).toBe(ErrorCode.VALIDATION_FAILED);
   });
 
   it('checks the shape per type', () => {
@@ -54,18 +62,24 @@ describe('planChanges and findShortages', () => {
     [stockKey(W1, P2), { onHand: '5.500', reserved: '0.000' }],
   ]);
 
-  it('a transfer takes out of the source and puts into the target', () => {
+  it('a transfer takes out of the source and puts into the target at the source\'s average', () => {
     const plan = planChanges({ type: StockDocType.TRANSFER, warehouseId: W1, toWarehouseId: W2, lines: [{ productId: P1, qty: '3' }] }, levels);
-    expect(plan.lines).toEqual([{ lineNo: 1, productId: P1, qty: '3.000' }]);
+    expect(plan.lines).toEqual([{ lineNo: 1, productId: P1, qty: '3.000', unitCost: null }]);
     expect(plan.changes).toEqual([
       { warehouseId: W1, productId: P1, delta: '-3.000' },
-      { warehouseId: W2, productId: P1, delta: '3.000' },
+      { warehouseId: W2, productId: P1, delta: '3.000', costFromWarehouseId: W1 },
     ]);
+  });
+
+  it('an inbound comes in at its unit cost (6 decimals)', () => {
+    const plan = planChanges({ type: StockDocType.INBOUND, warehouseId: W1, lines: [{ productId: P1, qty: '3', unitCost: '12.5' }] }, levels);
+    expect(plan.lines).toEqual([{ lineNo: 1, productId: P1, qty: '3.000', unitCost: '12.500000' }]);
+    expect(plan.changes).toEqual([{ warehouseId: W1, productId: P1, delta: '3.000', unitCost: '12.500000' }]);
   });
 
   it('a count becomes counted minus on hand; a matching count is skipped and line numbers close up', () => {
     const plan = planChanges({ type: StockDocType.ADJUSTMENT, warehouseId: W1, reason: 'x', lines: [{ productId: P2, countedQty: '5.5' }, { productId: P1, countedQty: '7.25' }] }, levels);
-    expect(plan.lines).toEqual([{ lineNo: 1, productId: P1, qty: '-2.750' }]);
+    expect(plan.lines).toEqual([{ lineNo: 1, productId: P1, qty: '-2.750', unitCost: null }]);
     expect(plan.changes).toEqual([{ warehouseId: W1, productId: P1, delta: '-2.750' }]);
   });
 

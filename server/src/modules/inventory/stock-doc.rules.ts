@@ -1,4 +1,4 @@
-import { Dec, ErrorCode, fmt, StockDocType } from '@drp/shared';
+import { Dec, ErrorCode, fmt, fmtCost, StockDocType } from '@drp/shared';
 import { DomainError } from '../../common/errors/domain-error';
 
 /** A document line as posted (after DTO validation: decimal strings with at most 3 decimals). */
@@ -6,6 +6,8 @@ export interface LineInput {
   productId: string;
   qty?: string;
   countedQty?: string;
+  /** INBOUND only (required there): the unit cost it comes in at */
+  unitCost?: string;
 }
 
 export interface DocInput {
@@ -30,6 +32,10 @@ export interface StockChange {
   delta: string;
   /** change of the reservation (orders); 0 when omitted */
   reservedDelta?: string;
+  /** delta > 0: the unit cost it comes in at (an inbound line, a return at its shipment's cost); omitted: see costFromWarehouseId */
+  unitCost?: string;
+  /** delta > 0 without unitCost: comes in at the average of this warehouse's row of the product (a transfer's arrival); neither: the row's own average (a count gain) */
+  costFromWarehouseId?: string;
 }
 
 export interface PlannedLine {
@@ -37,6 +43,8 @@ export interface PlannedLine {
   productId: string;
   /** INBOUND/TRANSFER: the quantity moved; ADJUSTMENT: the signed change */
   qty: string;
+  /** INBOUND: the unit cost given; TRANSFER/ADJUSTMENT: known once posted */
+  unitCost: string | null;
 }
 
 export interface Shortage {
@@ -49,6 +57,8 @@ export interface Shortage {
 export const stockKey = (warehouseId: string, productId: string) => `${warehouseId}/${productId}`;
 
 const invalid = (field: string, message: string) => new DomainError(ErrorCode.VALIDATION_FAILED, message, { field });
+const badCost = (i: number, line: LineInput, message: string) =>
+  new DomainError(ErrorCode.INVALID_UNIT_COST, `Line ${i + 1}: ${message}`, { line: i + 1, productId: line.productId, field: `lines.${i}.unitCost` });
 const badQty = (i: number, line: LineInput, field: string, message: string) =>
   new DomainError(ErrorCode.INVALID_QUANTITY, `Line ${i + 1}: ${message}`, { line: i + 1, productId: line.productId, field: `lines.${i}.${field}` });
 
@@ -67,10 +77,19 @@ export function checkDocInput(dto: DocInput): void {
   const ids = dto.lines.map((l) => l.productId);
   if (new Set(ids).size !== ids.length) throw invalid('lines', 'A product may appear on one line of a document only');
   dto.lines.forEach((line, i) => {
+    // transfers and counts move at the moving average, never at a typed cost
+    if (dto.type !== StockDocType.INBOUND && line.unitCost !== undefined) {
+      throw invalid(`lines.${i}.unitCost`, 'unitCost applies to inbound documents only: transfers and counts move at the moving average');
+    }
     if (dto.type !== StockDocType.ADJUSTMENT) {
       if (line.countedQty !== undefined) throw invalid(`lines.${i}.countedQty`, 'countedQty applies to adjustments only');
       if (line.qty === undefined) throw invalid(`lines.${i}.qty`, `Line ${i + 1} needs a qty`);
       if (!new Dec(line.qty).greaterThan(0)) throw badQty(i, line, 'qty', 'the quantity must be above 0');
+      // an inbound document says what the goods cost
+      if (dto.type === StockDocType.INBOUND) {
+        if (line.unitCost === undefined || line.unitCost === null) throw badCost(i, line, 'an inbound line needs its unit cost (unitCost)');
+        if (new Dec(line.unitCost).isNegative()) throw badCost(i, line, 'the unit cost cannot be negative');
+      }
       return;
     }
     if ((line.qty === undefined) === (line.countedQty === undefined)) throw invalid(`lines.${i}`, `Line ${i + 1} needs either qty (the change) or countedQty (the count), not both`);
@@ -93,12 +112,14 @@ export function planChanges(dto: DocInput, levels: Map<string, StockLevel>): { l
     if (dto.type !== StockDocType.ADJUSTMENT) qty = new Dec(line.qty!);
     else qty = line.countedQty !== undefined ? new Dec(line.countedQty).minus(level.onHand) : new Dec(line.qty!);
     if (qty.isZero()) continue;
-    lines.push({ lineNo: lines.length + 1, productId: line.productId, qty: fmt(qty, 'qty') });
+    const unitCost = dto.type === StockDocType.INBOUND ? fmtCost(line.unitCost!) : null;
+    lines.push({ lineNo: lines.length + 1, productId: line.productId, qty: fmt(qty, 'qty'), unitCost });
     if (dto.type === StockDocType.TRANSFER) {
       changes.push({ warehouseId: dto.warehouseId, productId: line.productId, delta: fmt(qty.negated(), 'qty') });
-      changes.push({ warehouseId: dto.toWarehouseId!, productId: line.productId, delta: fmt(qty, 'qty') });
+      // arrives at the source's average at this moment (moving average on the destination)
+      changes.push({ warehouseId: dto.toWarehouseId!, productId: line.productId, delta: fmt(qty, 'qty'), costFromWarehouseId: dto.warehouseId });
     } else {
-      changes.push({ warehouseId: dto.warehouseId, productId: line.productId, delta: fmt(qty, 'qty') });
+      changes.push({ warehouseId: dto.warehouseId, productId: line.productId, delta: fmt(qty, 'qty'), ...(unitCost !== null ? { unitCost } : {}) });
     }
   }
   return { lines, changes };

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApprovalDocType, ApprovalStatus, Dec, ErrorCode, fmt, Paged, STOCK_DOC_PREFIX, StockDocDto, StockDocLineDto, StockDocStatus, StockDocType } from '@drp/shared';
+import { ApprovalDocType, ApprovalStatus, canSeeCost, costAmount, CostMove, Dec, ErrorCode, fmt, fmtCost, Paged, STOCK_DOC_PREFIX, StockDocDto, StockDocLineDto, StockDocStatus, StockDocType } from '@drp/shared';
 import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
@@ -124,10 +124,11 @@ export class StockDocService {
           .returning('id'),
       );
       await this.kernel.transition(tx, STOCK_DOC, { id: doc.id, from: null, to: initial, action: 'CREATE' });
-      await this.db.rows(tx, this.db.k.insertInto('stock_doc_line').values(lines.map((l) => ({ doc_id: doc.id, line_no: l.lineNo, product_id: l.productId, qty: l.qty }))));
+      await this.db.rows(tx, this.db.k.insertInto('stock_doc_line').values(lines.map((l) => ({ doc_id: doc.id, line_no: l.lineNo, product_id: l.productId, qty: l.qty, unit_cost: l.unitCost }))));
       const outcome = adjustment ? await this.startApproval(tx, doc.id, number, from, lines) : ApprovalStatus.APPROVED;
       if (outcome === ApprovalStatus.APPROVED) {
-        await this.stock.post(tx, { id: doc.id, type: dto.type, number }, changes);
+        const moves = await this.stock.post(tx, { id: doc.id, type: dto.type, number }, changes);
+        if (dto.type !== StockDocType.INBOUND) await this.recordLineCosts(tx, doc.id, from.id, changes, moves);
         if (adjustment) await this.kernel.transition(tx, STOCK_DOC, { id: doc.id, from: 'PENDING_APPROVAL', to: 'POSTED', action: 'APPROVE', set: { posted_at: sql`now()` } });
       } else if (outcome === ApprovalStatus.REJECTED) {
         await this.kernel.transition(tx, STOCK_DOC, { id: doc.id, from: 'PENDING_APPROVAL', to: 'REJECTED', action: 'REJECT', set: { rejected_reason: 'no approver could be found' } });
@@ -217,7 +218,27 @@ export class StockDocService {
         { ...s, productCode: p.code, warehouseCode: doc.warehouse_code, shortages },
       );
     }
-    await this.stock.post(tx, { id, type: StockDocType.ADJUSTMENT, number: doc.number }, changes);
+    const moves = await this.stock.post(tx, { id, type: StockDocType.ADJUSTMENT, number: doc.number }, changes);
+    await this.recordLineCosts(tx, id, doc.warehouse_id, changes, moves);
+  }
+
+  /**
+   * A transfer's or a count's lines carry the unit cost they moved at, known once posted: the
+   * change at the document's own warehouse (a transfer's source: the average it left at, which is
+   * also what it arrived at).
+   */
+  private async recordLineCosts(tx: RequestContext, docId: string, warehouseId: string, changes: StockChange[], moves: CostMove[]): Promise<void> {
+    const at = changes.map((c, i) => ({ c, m: moves[i] })).filter(({ c }) => c.warehouseId === warehouseId);
+    if (!at.length) return;
+    await this.db.rows(
+      tx,
+      this.db.k
+        .updateTable('stock_doc_line as l')
+        .from(sql<{ p: string; u: string }>`unnest(${at.map(({ c }) => c.productId)}::uuid[], ${at.map(({ m }) => m.unitCost)}::numeric[])`.as<'c'>(sql`c(p, u)`))
+        .set({ unit_cost: sql`c.u`, updated_at: sql`now()` })
+        .where('l.doc_id', '=', docId)
+        .whereRef('l.product_id', '=', 'c.p'),
+    );
   }
 
   /** Rejected, or returned / withdrawn (an adjustment is not edited: a new one is made): REJECTED, no stock moved. */
@@ -276,13 +297,15 @@ export class StockDocService {
         this.db.k
           .selectFrom('stock_doc_line as l')
           .innerJoin('product as p', 'p.id', 'l.product_id')
-          .select(['l.doc_id', 'l.line_no', 'l.product_id', 'p.code', 'p.name', 'p.base_unit', 'l.qty'])
+          .select(['l.doc_id', 'l.line_no', 'l.product_id', 'p.code', 'p.name', 'p.base_unit', 'l.qty', 'l.unit_cost'])
           .where('l.doc_id', 'in', ids)
           .orderBy('l.doc_id')
           .orderBy('l.line_no'),
       ),
     ]);
     const byId = new Map(docs.map((d) => [d.id, d]));
+    const costs = canSeeCost((p) => ctx.can(p));
+    const costOf = (l: { qty: string; unit_cost: string | null }) => (costs && l.unit_cost !== null ? { unitCost: fmtCost(l.unit_cost), costAmount: costAmount(new Dec(l.qty).abs(), l.unit_cost) } : { unitCost: null, costAmount: null });
     return ids.map((id) => byId.get(id)!).filter(Boolean).map((d) => ({
       id: d.id,
       number: d.number,
@@ -301,7 +324,7 @@ export class StockDocService {
       rejectedReason: d.rejected_reason,
       lines: lines
         .filter((l) => l.doc_id === d.id)
-        .map((l): StockDocLineDto => ({ lineNo: l.line_no, productId: l.product_id, productCode: l.code, productName: l.name, baseUnit: l.base_unit, qty: fmt(l.qty, 'qty') })),
+        .map((l): StockDocLineDto => ({ lineNo: l.line_no, productId: l.product_id, productCode: l.code, productName: l.name, baseUnit: l.base_unit, qty: fmt(l.qty, 'qty'), ...costOf(l) })),
     }));
   }
 }

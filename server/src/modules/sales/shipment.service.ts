@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Dec, ErrorCode, fmt, OrderAction, OrderSource, OrderStatus, Paged, portionAmount, SALES_DOC_PREFIX, SalesReturnDto, ShipmentDto, taxInAmount } from '@drp/shared';
+import { canSeeCost, costAmount, Dec, ErrorCode, fmt, fmtCost, OrderAction, OrderSource, OrderStatus, Paged, portionAmount, SALES_DOC_PREFIX, SalesReturnDto, ShipmentDto, taxInAmount, weightedCost } from '@drp/shared';
 import { sql, SqlBool } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
@@ -153,10 +153,6 @@ export class ShipmentService {
           })
           .returning('id'),
       );
-      await this.db.rows(
-        tx,
-        this.db.k.insertInto('shipment_line').values(planned.map((p) => ({ shipment_id: s.id, order_line_id: p.line.id, product_id: p.line.product_id, qty: p.qty, unit_price: p.line.unit_price, amount: p.amount, tax_amount: taxInAmount(p.amount, p.line.tax_rate) }))),
-      );
       // stock leaves on hand and the order's reservation together, rows locked in product order
       const byProduct = new Map<string, { qty: Dec; reserved: Dec }>();
       for (const p of planned) {
@@ -164,10 +160,24 @@ export class ShipmentService {
         byProduct.set(p.line.product_id, { qty: b.qty.plus(p.qty), reserved: b.reserved.plus(p.fromReserved) });
       }
       const keys = [...byProduct.keys()].sort().map((productId) => ({ warehouseId: o.warehouse_id, productId }));
-      await this.stock.post(
+      const moves = await this.stock.post(
         tx,
         { id: s.id, type: 'SHIPMENT', number },
         keys.map((k) => ({ ...k, delta: fmt(byProduct.get(k.productId)!.qty.negated(), 'qty'), reservedDelta: fmt(byProduct.get(k.productId)!.reserved.negated(), 'qty') })),
+      );
+      // each line records its cost of goods now, at the moving average it left at; later inbounds never change it
+      const costOf = new Map(keys.map((k, i) => [k.productId, moves[i].unitCost]));
+      await this.db.rows(
+        tx,
+        this.db.k.insertInto('shipment_line').values(
+          planned.map((p) => {
+            const unitCost = costOf.get(p.line.product_id)!;
+            return {
+              shipment_id: s.id, order_line_id: p.line.id, product_id: p.line.product_id, qty: p.qty, unit_price: p.line.unit_price, amount: p.amount,
+              tax_amount: taxInAmount(p.amount, p.line.tax_rate), unit_cost: unitCost, cost_amount: costAmount(p.qty, unitCost),
+            };
+          }),
+        ),
       );
       await this.db.rows(
         tx,
@@ -294,7 +304,13 @@ export class ShipmentService {
       );
       await this.db.rows(
         tx,
-        this.db.k.insertInto('sales_return_line').values(planned.map((p) => ({ return_id: r.id, shipment_line_id: p.line.id, product_id: p.line.product_id, qty: p.qty, unit_price: p.line.unit_price, amount: p.amount, tax_amount: taxInAmount(p.amount, p.line.tax_rate) }))),
+        // a return comes back at the cost its shipment line left with
+        this.db.k.insertInto('sales_return_line').values(
+          planned.map((p) => ({
+            return_id: r.id, shipment_line_id: p.line.id, product_id: p.line.product_id, qty: p.qty, unit_price: p.line.unit_price, amount: p.amount,
+            tax_amount: taxInAmount(p.amount, p.line.tax_rate), unit_cost: p.line.unit_cost, cost_amount: costAmount(p.qty, p.line.unit_cost),
+          })),
+        ),
       );
       await this.db.rows(
         tx,
@@ -316,7 +332,9 @@ export class ShipmentService {
       for (const p of planned) byProduct.set(p.line.product_id, (byProduct.get(p.line.product_id) ?? new Dec(0)).plus(p.qty));
       const keys = [...byProduct.keys()].sort().map((productId) => ({ warehouseId: shipment.warehouseId, productId }));
       await this.stock.lockRows(tx, keys);
-      await this.stock.post(tx, { id: r.id, type: 'SALES_RETURN', number }, keys.map((k) => ({ ...k, delta: fmt(byProduct.get(k.productId)!, 'qty') })));
+      // the stock row averages the returned quantity in at the frozen cost (one product's lines of one shipment share it; weighed all the same)
+      const costIn = (productId: string) => weightedCost(planned.filter((p) => p.line.product_id === productId).map((p) => ({ qty: p.qty, unitCost: p.line.unit_cost })));
+      await this.stock.post(tx, { id: r.id, type: 'SALES_RETURN', number }, keys.map((k) => ({ ...k, delta: fmt(byProduct.get(k.productId)!, 'qty'), unitCost: costIn(k.productId) })));
       this.events.publish(tx, 'ReturnPosted', { returnId: r.id, dealerId: shipment.dealerId, shipmentId: shipment.id, amount, number, businessDate: day });
       await this.orders.note(tx, order, OrderAction.RETURN, `${number}: ${reason}`);
       await this.audit.record(tx, {
@@ -366,6 +384,7 @@ export class ShipmentService {
       ),
     ]);
     const byId = new Map(rows.map((r) => [r.id, r]));
+    const costs = canSeeCost((p) => ctx.can(p));
     return ids.flatMap((id): ShipmentDto[] => {
       const x = byId.get(id);
       if (!x) return [];
@@ -399,6 +418,9 @@ export class ShipmentService {
             unitPrice: fmt(l.unit_price, 'unitPrice'),
             amount: fmt(l.amount),
             returnedQty: fmt(l.returned_qty, 'qty'),
+            taxAmount: fmt(l.tax_amount),
+            unitCost: costs ? fmtCost(l.unit_cost) : null,
+            costAmount: costs ? fmt(l.cost_amount) : null,
           })),
       }];
     });
@@ -441,6 +463,7 @@ export class ShipmentService {
       ),
     ]);
     const byId = new Map(rows.map((r) => [r.id, r]));
+    const costs = canSeeCost((p) => ctx.can(p));
     return ids.flatMap((id): SalesReturnDto[] => {
       const x = byId.get(id);
       if (!x) return [];
@@ -472,6 +495,9 @@ export class ShipmentService {
             qty: fmt(l.qty, 'qty'),
             unitPrice: fmt(l.unit_price, 'unitPrice'),
             amount: fmt(l.amount),
+            taxAmount: fmt(l.tax_amount),
+            unitCost: costs ? fmtCost(l.unit_cost) : null,
+            costAmount: costs ? fmt(l.cost_amount) : null,
           })),
       }];
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Dec, fmt, STOCK_DOC_PREFIX, StockDocType } from '@drp/shared';
+import { costAmount, Dec, fmt, openingCost, STOCK_DOC_PREFIX, StockDocType } from '@drp/shared';
 import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DbService } from '../../database/db.service';
@@ -77,6 +77,7 @@ export async function seedCatalogDemo(db: DbService, numbers: DocNumberService, 
 
   // ~200 products: brand x item x spec combinations, 20 per leaf category
   const products: { id: string; code: string; leaf: Leaf; base: Dec }[] = [];
+  const openingCosts = new Map<string, string>();
   let n = 0;
   for (const leaf of LEAVES) {
     const combos: [string, string, string][] = [];
@@ -99,6 +100,8 @@ export async function seedCatalogDemo(db: DbService, numbers: DocNumberService, 
       // level 1 is 85% of the base price, each level below 1.5 points cheaper: level 10 = 71.5%
       const levels = Array.from({ length: 10 }, (_, i) => fmt(base.times(new Dec(0.85).minus(new Dec(0.015).times(i))).toDecimalPlaces(2), 'unitPrice'));
       await db.rows(tx, db.k.insertInto('product_price').values(levels.map((price, i) => ({ product_id: id, level: i + 1, price }))));
+      // the demo's opening stock is valued like the opening-cost migration values existing stock
+      openingCosts.set(id, openingCost(levels[9], base));
       await db.rows(tx, db.k.insertInto('product_unit').values({ product_id: id, unit: leaf.pack[0], factor: String(leaf.pack[1]) }));
     }
   }
@@ -125,12 +128,16 @@ export async function seedCatalogDemo(db: DbService, numbers: DocNumberService, 
     await db.rows(tx, db.k.insertInto('stock_doc').values({ id: docId, number, type: 'INBOUND', warehouse_id: whId, reason: '期初库存', remark: '演示数据: 期初入库', business_date: today }));
     const lines = products.map((p) => ({ p, qty: Math.floor(rnd() < 0.08 ? rnd() * 20 : 50 + rnd() * (w.org === 'HQ' ? 2000 : 600)) })).filter((l) => l.qty > 0);
     // ~200 lines a warehouse: at most 7 parameters a row, far below PostgreSQL's 65,535
-    await db.rows(tx, db.k.insertInto('stock_doc_line').values(lines.map((l, i) => ({ doc_id: docId, line_no: i + 1, product_id: l.p.id, qty: String(l.qty) }))));
-    await db.rows(tx, db.k.insertInto('stock').values(lines.map((l) => ({ warehouse_id: whId, product_id: l.p.id, on_hand: String(l.qty) }))));
+    const cost = (l: { p: { id: string } }) => openingCosts.get(l.p.id)!;
+    await db.rows(tx, db.k.insertInto('stock_doc_line').values(lines.map((l, i) => ({ doc_id: docId, line_no: i + 1, product_id: l.p.id, qty: String(l.qty), unit_cost: cost(l) }))));
+    await db.rows(tx, db.k.insertInto('stock').values(lines.map((l) => ({ warehouse_id: whId, product_id: l.p.id, on_hand: String(l.qty), avg_cost: cost(l) }))));
     await db.rows(
       tx,
       db.k.insertInto('stock_movement').values(
-        lines.map((l) => ({ doc_id: docId, doc_type: 'INBOUND', doc_number: number, warehouse_id: whId, product_id: l.p.id, delta: String(l.qty), on_hand_after: String(l.qty) })),
+        lines.map((l) => ({
+          doc_id: docId, doc_type: 'INBOUND', doc_number: number, warehouse_id: whId, product_id: l.p.id, delta: String(l.qty), on_hand_after: String(l.qty),
+          unit_cost: cost(l), cost_delta: costAmount(l.qty, cost(l)),
+        })),
       ),
     );
   }
