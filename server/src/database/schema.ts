@@ -281,18 +281,6 @@ export interface DealerReportReminder {
   updated_at: Generated<Timestamp>;
 }
 
-export interface DealerReportReminder {
-  business_date: Timestamp;
-  created_at: Generated<Timestamp>;
-  dealer_id: string;
-  id: Generated<string>;
-  last_report_date: Timestamp | null;
-  notified: Generated<number>;
-  sent_by: string | null;
-  trigger: string;
-  updated_at: Generated<Timestamp>;
-}
-
 export interface DocSequence {
   created_at: Generated<Timestamp>;
   day: Timestamp;
