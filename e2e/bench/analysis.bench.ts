@@ -2,8 +2,11 @@
  * 多维分析 (GET /api/reports/analysis, issue #16 "Speed"): a month × branch × category pivot of
  * sales, net sales, gross margin and margin rate over N shipped lines (default 2,000,000, three
  * years) against the same aggregate written by hand as raw SQL (plus the principal lookup the
- * server runs on every request), as HQ and as a branch manager (scope); and the Excel export of
- * more than 100,000 rows, streamed (the server's peak memory is reported).
+ * server runs on every request), as HQ and as a branch manager (scope), each side run
+ * BENCH_ANALYSIS_RUNS times one after the other (one-shots: a single aggregate over millions of
+ * lines takes seconds on a small machine, longer than a throughput window holds); the answers are
+ * compared row by row and the totals printed. Then the Excel export of dealer × month × category
+ * (over 100,000 rows), streamed, with the server's peak memory.
  *
  * Test data, set-based (INSERT .. SELECT generate_series): 1000 extra dealers under the demo
  * branches (the org-list generator), one COMPLETED order per dealer with a line per product, N/10

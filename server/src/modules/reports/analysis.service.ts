@@ -141,13 +141,12 @@ export class AnalysisService {
       return rows.slice(0, ANALYSIS_LIMITS.maxRows).map((r) => ({ ...keysOf(r, p.dimensions, kept), ...measuresOf(r, p.measures, compare) }));
     };
     const totalsRow = (bySet.get(n ? full : 0) ?? [])[0] ?? {};
-    const subtotals: AnalysisResult['subtotals'] = [];
-    // proper, non-empty subsets, fewest dimensions first
-    for (let g = full - 1; g >= 1; g--) {
-      const kept = groupedPositions(g, n);
-      subtotals.push({ dimensions: kept.map((i) => p.dimensions[i]), rows: toRows(g) });
-    }
-    subtotals.sort((a, b) => a.dimensions.length - b.dimensions.length);
+    // proper, non-empty subsets: fewest dimensions first, then in the order the dimensions were asked
+    const sets: number[][] = [];
+    for (let g = 1; g < full; g++) sets.push(groupedPositions(g, n));
+    sets.sort((a, b) => a.length - b.length || a.join().localeCompare(b.join()));
+    const maskOf = (kept: number[]) => full - kept.reduce((m, i) => m | (1 << (n - 1 - i)), 0);
+    const subtotals: AnalysisResult['subtotals'] = sets.map((kept) => ({ dimensions: kept.map((i) => p.dimensions[i]), rows: toRows(maskOf(kept)) }));
     return {
       rows: n ? toRows(0) : [],
       totals: measuresOf(totalsRow, p.measures, compare),
