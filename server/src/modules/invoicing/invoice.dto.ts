@@ -1,15 +1,11 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
 import { InvoiceKind, InvoiceSource, InvoiceStatus, INVOICE_TYPES, RECON_CATEGORIES, RedReason } from '@drp/shared';
 import { PageQueryDto } from '../../common/http/pagination';
-import { IsDecimal } from '../../common/http/validators';
+import { IsDay, IsDecimal } from '../../common/http/validators';
 
-const IsDay = () => (target: object, key: string) => {
-  Matches(/^\d{4}-\d{2}-\d{2}$/, { message: `${key} must be a date YYYY-MM-DD` })(target, key);
-  IsDateString({ strict: true })(target, key);
-};
 
 /** The register's filters (and its export's). `q`: a 数电 number, an 8-digit number, a code + number, a tax id or a name. */
 export class InvoiceQueryDto extends PageQueryDto {

@@ -1,16 +1,11 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDateString, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
 import { OrderSource, OrderStatus } from '@drp/shared';
 import { PageQueryDto } from '../../common/http/pagination';
-import { IsDecimal } from '../../common/http/validators';
+import { IsDay, IsDecimal } from '../../common/http/validators';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const IsDay = () => (target: object, key: string) => {
-  Matches(DAY, { message: `${key} must be a date YYYY-MM-DD` })(target, key);
-  IsDateString({ strict: true })(target, key);
-};
 
 export const MAX_ORDER_LINES = 200;
 
