@@ -70,8 +70,8 @@ describe('chartModel', () => {
     expect(chartModel(input(['month'], one, [], { measure: 'marginRate' })).series[0].data).toEqual([23.45]);
   });
 
-  it('pie: the first dimension from its own subtotal list, biggest first, positive only, the rest as 其他', () => {
-    const m = chartModel(input(['branch', 'month'], rows, subtotals, { type: 'pie' }));
+  it('pie: the first dimension that is not a period, from its own subtotal list, biggest first, positive only, the rest as 其他', () => {
+    const m = chartModel(input(['month', 'branch'], rows, subtotals, { type: 'pie' }));
     expect(m.pie).toEqual([
       { name: '北京', value: 30.5 },
       { name: '上海', value: 30 },

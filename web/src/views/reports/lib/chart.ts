@@ -7,8 +7,8 @@ import { isPeriodDimension, type ChartType } from './query';
  * The chart that follows the table: the same answer drawn for one measure. Categories are the
  * period when one is picked (else the first dimension), in the table's order; the first other
  * dimension makes the series (the biggest ones, the rest summed as 「其他」); with one dimension and
- * a comparison, the compared period is a second series. A pie shows the first dimension's shares
- * (positive figures only). The chart reads the engine's answer grouped by exactly the dimensions
+ * a comparison, the compared period is a second series. A pie shows the shares of the first
+ * dimension that is not a period (positive figures only). The chart reads the engine's answer grouped by exactly the dimensions
  * it draws (a subtotal list with three dimensions), so nothing is summed here but 「其他」.
  */
 
@@ -50,7 +50,8 @@ export function chartModel(input: ChartInput): ChartModel {
 
   if (input.type === 'pie') {
     if (dims.length === 0) return empty;
-    const first = dims[0];
+    // shares of a period are rarely the question: the first other dimension when there is one
+    const first = dims.find((d) => !isPeriodDimension(d)) ?? dims[0];
     const rows = [...input.rowsFor([first])].filter((r) => positive(r[measure]));
     rows.sort((a, b) => new Dec(b[measure]!).comparedTo(new Dec(a[measure]!)));
     const top = rows.slice(0, MAX_SLICES).map((r) => ({ name: input.label(first, r), value: chartNumber(measure, r[measure]) ?? 0 }));
