@@ -408,8 +408,12 @@ const en: MessageSchema = {
       statement: 'Statement',
       approval: 'Approval',
       approval_flow: 'Approval flow',
+      dealer_report: 'Stock and sales report',
+      dealer_report_reminder: 'Report reminder',
     },
     actions: {
+      remind: 'Remind',
+      report: 'Report',
       create: 'Create',
       update: 'Update',
       delete: 'Delete',

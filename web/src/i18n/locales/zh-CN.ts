@@ -409,8 +409,12 @@ const zhCN = {
       statement: '对账单',
       approval: '审批',
       approval_flow: '审批流程',
+      dealer_report: '库存销量上报',
+      dealer_report_reminder: '上报提醒',
     },
     actions: {
+      remind: '提醒',
+      report: '上报',
       create: '新增',
       update: '修改',
       delete: '删除',
