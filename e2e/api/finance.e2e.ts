@@ -98,7 +98,7 @@ describe('finance: credit accounts, receipts, receivables, aging, ledger, statem
     const cat = (await post('/api/categories', { code: 'FN-CAT', name: '财务测试' }).expect(201)).body.id;
     productId = (await post('/api/products', { code: 'FN-P', name: '财务测试商品', categoryId: cat, baseUnit: '箱', basePrice: '10.0000' }).expect(201)).body.id;
     whId = (await post('/api/warehouses', { code: 'FN-WH', name: '财务测试仓', orgId: await t.orgId('BJ') }).expect(201)).body.id;
-    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId, qty: '100000' }] }).expect(201);
+    await post('/api/stock-docs', { type: 'INBOUND', warehouseId: whId, lines: [{ productId, qty: '100000', unitCost: '5' }] }).expect(201);
   });
   afterAll(() => t.close());
 
@@ -398,7 +398,7 @@ describe('finance: credit accounts, receipts, receivables, aging, ledger, statem
     beforeAll(async () => {
       branch = (await post('/api/orgs', { code: 'FN-BR', name: '账龄测试分公司', type: 'BRANCH', parentId: await t.orgId('HQ') }).expect(201)).body.id;
       brWh = (await post('/api/warehouses', { code: 'FN-BRWH', name: '账龄测试仓', orgId: branch }).expect(201)).body.id;
-      await post('/api/stock-docs', { type: 'INBOUND', warehouseId: brWh, lines: [{ productId, qty: '10000' }] }).expect(201);
+      await post('/api/stock-docs', { type: 'INBOUND', warehouseId: brWh, lines: [{ productId, qty: '10000', unitCost: '5' }] }).expect(201);
       ag1 = await newDealer('', branch);
       ag2 = await newDealer('', branch);
       rep = await t.userId('bj.sales');

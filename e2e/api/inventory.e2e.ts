@@ -114,8 +114,8 @@ describe('inventory: warehouses, stock documents, movements', () => {
       expect(d.createdBy).toBe(await t.userId('admin'));
       expect(d.createdByName).toBe('系统管理员');
       expect(d.lines.map(({ baseUnit: _u, ...l }: { baseUnit: string }) => l)).toEqual([
-        { lineNo: 1, productId: prod['INV-A'], productCode: 'INV-A', productName: '商品 INV-A', qty: '12.500' },
-        { lineNo: 2, productId: prod['INV-B'], productCode: 'INV-B', productName: '商品 INV-B', qty: '3.000' },
+        { lineNo: 1, productId: prod['INV-A'], productCode: 'INV-A', productName: '商品 INV-A', qty: '12.500', unitCost: '5.000000', costAmount: '62.50' },
+        { lineNo: 2, productId: prod['INV-B'], productCode: 'INV-B', productName: '商品 INV-B', qty: '3.000', unitCost: '5.000000', costAmount: '15.00' },
       ]);
       expect(d.lines[0].baseUnit).toEqual(expect.any(String));
       expect(await onHand(bj.id, prod['INV-A'])).toBe('12.500');
@@ -366,7 +366,7 @@ describe('inventory: warehouses, stock documents, movements', () => {
       expect(res.items).toHaveLength(2);
       expect(res.items[0]).toEqual({
         warehouseId: w.id, warehouseName: 'INV-LIST 仓', productId: prod['INV-A'], productCode: 'INV-A', productName: '商品 INV-A', baseUnit: '箱',
-        onHand: '1.500', reserved: '0.000', available: '1.500', lowThreshold: '0.000', low: false,
+        onHand: '1.500', reserved: '0.000', available: '1.500', lowThreshold: '0.000', low: false, avgCost: '5.000000', value: '7.50',
       });
       const byProduct = (await t.http.get(`/api/stock?productId=${prod['INV-B']}&warehouseId=${w.id}`).set(bearer(admin)).expect(200)).body;
       expect(byProduct.items.map((r: { onHand: string }) => r.onHand)).toEqual(['2.250']);

@@ -102,6 +102,10 @@ describe('inventory', () => {
     await page.getByTestId('doc-submit').click();
     await page.getByText('最多 3 位小数').first().waitFor();
     await input(page, 'line-qty-1').fill('12.5');
+    // an inbound line names its unit cost (issue #16): without one the form says so
+    await page.getByTestId('doc-submit').click();
+    await page.getByText('请填写单位成本').first().waitFor();
+    await input(page, 'line-cost-1').fill('8.5');
     await input(page, 'doc-reason').fill('采购入库');
     await screenshot(page, 'inv-03-inbound-form');
 
@@ -113,7 +117,25 @@ describe('inventory', () => {
     const after = await findStock('北京分仓', PRODUCT);
     expect(Number(after)).toBeCloseTo(Number(before) + 12.5, 3);
     await screenshot(page, 'inv-05-stock-after-inbound');
+    // the row shows its moving average cost and value
+    expect((await stockRow(PRODUCT).getByTestId('stock-avg-cost').innerText()).trim()).not.toBe('—');
     before = after;
+  });
+
+  it('shows the stock value by warehouse, category and organization, the total equal to the sum of the groups', async () => {
+    await page.goto('/stock/value');
+    const cells = page.locator('[data-testid="value-table"] .el-table__body-wrapper [data-testid="value-cell"]');
+    await cells.first().waitFor();
+    const total = async () => Number((await page.getByTestId('value-total').locator('b').innerText()).replace(/[¥,]/g, ''));
+    const sum = async () => (await cells.allInnerTexts()).reduce((s, v) => s + Math.round(Number(v.replace(/,/g, '')) * 100), 0);
+    expect(await total()).toBeGreaterThan(0);
+    expect(await sum()).toBe(Math.round((await total()) * 100));
+    await page.locator('[data-testid="value-table"] .el-table__body-wrapper').getByText('北京分仓').waitFor();
+    await screenshot(page, 'inv-05b-stock-value-warehouse');
+    await page.getByTestId('value-group-category').click();
+    await page.locator('[data-testid="value-table"] .el-table__body-wrapper').getByText('饮用水').waitFor();
+    expect(await sum()).toBe(Math.round((await total()) * 100));
+    await screenshot(page, 'inv-05c-stock-value-category');
   });
 
   it('posts a stock count (盘点) with a reason, showing the change from the counted quantity', async () => {

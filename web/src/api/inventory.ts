@@ -6,6 +6,8 @@ import type {
   StockDocType,
   StockMovementDto,
   StockRowDto,
+  StockValueDto,
+  StockValueGroupBy,
   WarehouseDto,
 } from '@drp/shared';
 import type { AxiosRequestConfig } from 'axios';
@@ -36,7 +38,7 @@ export interface UpdateWarehouseInput {
   version: number;
 }
 
-export type StockSort = 'warehouse' | 'product' | 'onHand' | 'reserved' | 'available' | 'updatedAt';
+export type StockSort = 'warehouse' | 'product' | 'onHand' | 'reserved' | 'available' | 'updatedAt' | 'avgCost' | 'value';
 
 export interface StockQuery extends PageQuery {
   warehouseId?: string;
@@ -50,6 +52,8 @@ export interface StockTotals {
   onHand: string;
   reserved: string;
   available: string;
+  /** Σ stock value of the filtered rows; null for users who do not see costs */
+  value: string | null;
 }
 
 export type StockPage = Paged<StockRowDto> & { totals: StockTotals };
@@ -67,6 +71,8 @@ export interface StockDocLineInput {
   qty?: string;
   /** ADJUSTMENT only, instead of qty: the counted quantity (>= 0) */
   countedQty?: string;
+  /** INBOUND only, and required there: the unit cost (>= 0, up to 6 decimals) */
+  unitCost?: string;
 }
 
 export interface CreateStockDocInput {
@@ -114,7 +120,15 @@ export const stockApi = {
   list: (query: StockQuery = {}, config?: AxiosRequestConfig) => http.get<StockPage>('/stock', { ...config, params: query }).then((r) => r.data),
   setThreshold: (input: SetThresholdInput) => http.put<StockRowDto>('/stock/threshold', input).then((r) => r.data),
   movements: (query: MovementQuery = {}) => http.get<Paged<StockMovementDto>>('/stock/movements', { params: query }).then((r) => r.data),
+  /** 存货价值: stock value grouped by warehouse, category or branch (users who see costs only) */
+  value: (query: StockValueQuery = {}) => http.get<StockValueDto>('/inventory/stock-value', { params: query }).then((r) => r.data),
 };
+
+export interface StockValueQuery {
+  groupBy?: StockValueGroupBy;
+  warehouseId?: string;
+  categoryId?: string;
+}
 
 export const stockDocsApi = {
   list: (query: StockDocQuery = {}) => http.get<Paged<StockDocDto>>('/stock-docs', { params: query }).then((r) => r.data),

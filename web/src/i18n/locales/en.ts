@@ -18,6 +18,7 @@ import targets from './targets.en';
 import kpi from './dashboard.en';
 import reports from './reports.en';
 import readyReports from './readyReports.en';
+import inventoryCost from './inventoryCost.en';
 
 const en: MessageSchema = {
   app: {
@@ -1292,6 +1293,7 @@ const en: MessageSchema = {
   kpi,
   reports,
   readyReports,
+  inventoryCost,
   errors: {
     VALIDATION_FAILED: 'Some of the data is not valid. Please check and try again.',
     MALFORMED_JSON: 'The request was malformed',

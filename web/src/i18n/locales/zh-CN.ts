@@ -19,6 +19,7 @@ import targets from './targets.zh-CN';
 import kpi from './dashboard.zh-CN';
 import reports from './reports.zh-CN';
 import readyReports from './readyReports.zh-CN';
+import inventoryCost from './inventoryCost.zh-CN';
 
 const zhCN = {
   app: {
@@ -1293,6 +1294,7 @@ const zhCN = {
   kpi,
   reports,
   readyReports,
+  inventoryCost,
   errors: {
     VALIDATION_FAILED: '提交的数据不符合要求，请检查后重试',
     MALFORMED_JSON: '请求格式错误',

@@ -33,6 +33,13 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'inventory.menu.movements', icon: 'movements', perm: 'stock:view', order: 3 },
       },
       {
+        // 存货价值: inside the stock:view group, for users who see costs (the server asks the same)
+        path: '/stock/value',
+        name: 'stock-value',
+        component: () => import('@/views/inventory/value/index.vue'),
+        meta: { title: 'inventoryCost.menu.stockValue', icon: 'analysis', perm: ['stock:manage', 'reports:view'], order: 3.5 },
+      },
+      {
         path: '/warehouses',
         name: 'warehouses',
         component: () => import('@/views/inventory/warehouses/index.vue'),

@@ -3,6 +3,7 @@ import { StockDocType } from '@drp/shared';
 import {
   adjustmentChange,
   buildDocInput,
+  costError,
   describeShortages,
   emptyLine,
   exceedsAvailable,
@@ -17,7 +18,8 @@ import { minusQty } from './qty';
 
 const { INBOUND, TRANSFER, ADJUSTMENT } = StockDocType;
 
-const line = (productId: string | null, qty: string): LineDraft => ({ ...emptyLine(), productId, product: null, qty });
+// a used row names a unit cost (an inbound needs one; other types ignore it), an untouched row stays blank
+const line = (productId: string | null, qty: string, unitCost = productId || qty ? '1' : ''): LineDraft => ({ ...emptyLine(), productId, product: null, qty, unitCost });
 const stock = (onHand: string, reserved = '0.000'): LineStock => ({ onHand, reserved, available: minusQty(onHand, reserved) });
 
 describe('adjustmentChange (盘点: counted - on hand)', () => {
@@ -93,6 +95,14 @@ describe('validateLines', () => {
     }
   });
 
+  it('an inbound line needs a unit cost >= 0 with at most 6 decimals; other types take none', () => {
+    const lines = [line('a', '1', ''), line('b', '1', 'x'), line('c', '1', '-1'), line('d', '1', '1.1234567'), line('e', '1', '0'), line('f', '1', '12.345678')];
+    const check = validateLines(INBOUND, 'counted', lines);
+    expect(lines.map((l) => check.lines[l.key]?.unitCost)).toEqual(['costRequired', 'costNotNumber', 'costNegative', 'costTooManyDecimals', undefined, undefined]);
+    expect(validateLines(TRANSFER, 'counted', [line('a', '1', '')]).ok).toBe(true);
+    expect(costError(' 3.5 ')).toBeUndefined();
+  });
+
   it('an adjustment by change takes a signed non-zero change', () => {
     const lines = [line('a', '-2.5'), line('b', '0'), line('c', '3')];
     const check = validateLines(ADJUSTMENT, 'change', lines);
@@ -116,7 +126,12 @@ describe('validateLines', () => {
 describe('buildDocInput', () => {
   it('posts normalised quantities and leaves blank rows out', () => {
     const body = buildDocInput({ type: INBOUND, warehouseId: 'w1', remark: '  到货  ', reason: ' ' }, 'counted', [line('a', '5'), line(null, ''), line('b', '0.5')]);
-    expect(body).toEqual({ type: INBOUND, warehouseId: 'w1', remark: '到货', lines: [{ productId: 'a', qty: '5.000' }, { productId: 'b', qty: '0.500' }] });
+    expect(body).toEqual({ type: INBOUND, warehouseId: 'w1', remark: '到货', lines: [{ productId: 'a', qty: '5.000', unitCost: '1' }, { productId: 'b', qty: '0.500', unitCost: '1' }] });
+  });
+
+  it('only an inbound posts its unit cost; transfers and counts move at the average', () => {
+    expect(buildDocInput({ type: INBOUND, warehouseId: 'w1' }, 'counted', [line('a', '2', ' 12.5 ')]).lines).toEqual([{ productId: 'a', qty: '2.000', unitCost: '12.5' }]);
+    expect(buildDocInput({ type: TRANSFER, warehouseId: 'w1', toWarehouseId: 'w2' }, 'counted', [line('a', '2', '12.5')]).lines).toEqual([{ productId: 'a', qty: '2.000' }]);
   });
 
   it('a transfer names its target; a count posts countedQty; a change posts qty', () => {

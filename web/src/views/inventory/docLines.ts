@@ -17,6 +17,8 @@ export interface LineDraft {
   product: ProductOption | null;
   /** INBOUND/TRANSFER: quantity; ADJUSTMENT: counted quantity or signed change (see AdjustMode) */
   qty: string;
+  /** INBOUND only (required there): the unit cost, up to 6 decimals */
+  unitCost: string;
 }
 
 /** Stock of one product in the document's (source) warehouse, as GET /stock answers it. */
@@ -41,9 +43,23 @@ export type LineError =
 /** i18n keys under `inventory.doc.docErrors` */
 export type DocError = 'noLines' | 'nothingToAdjust';
 
+/** i18n keys under `inventoryCost.lineErrors` */
+export type CostError = 'costRequired' | 'costNotNumber' | 'costTooManyDecimals' | 'costNegative';
+
 export interface LineErrors {
   product?: LineError;
   qty?: LineError;
+  unitCost?: CostError;
+}
+
+/** An inbound line's unit cost as the server takes it: a decimal >= 0 with at most 6 decimals. */
+export function costError(raw: string): CostError | undefined {
+  const v = raw.trim();
+  if (!v) return 'costRequired';
+  if (!/^-?\d+(\.\d+)?$/.test(v)) return 'costNotNumber';
+  if (v.startsWith('-')) return 'costNegative';
+  if ((v.split('.')[1] ?? '').length > 6) return 'costTooManyDecimals';
+  return undefined;
 }
 
 export interface LinesCheck {
@@ -56,12 +72,12 @@ export interface LinesCheck {
 let seq = 0;
 export function emptyLine(): LineDraft {
   seq += 1;
-  return { key: `l${Date.now().toString(36)}${seq}`, productId: null, product: null, qty: '' };
+  return { key: `l${Date.now().toString(36)}${seq}`, productId: null, product: null, qty: '', unitCost: '' };
 }
 
 /** A row nobody touched: no product and no quantity. Such rows are left out, not refused. */
 export function isBlankLine(line: LineDraft): boolean {
-  return !line.productId && line.qty.trim() === '';
+  return !line.productId && line.qty.trim() === '' && (line.unitCost ?? '').trim() === '';
 }
 
 const QTY_ERRORS: Record<QtyProblem, LineError> = {
@@ -145,7 +161,9 @@ export function validateLines(
     else seen.add(line.productId);
     const q = qtyError(type, mode, line.qty);
     if (q) e.qty = q;
-    if (e.product || e.qty) errors[line.key] = e;
+    const c = type === StockDocType.INBOUND ? costError(line.unitCost ?? '') : undefined;
+    if (c) e.unitCost = c;
+    if (e.product || e.qty || e.unitCost) errors[line.key] = e;
   }
   let doc: DocError | null = null;
   if (used.length === 0) doc = 'noLines';
@@ -173,9 +191,9 @@ export function buildDocInput(header: DocHeader, mode: AdjustMode, lines: LineDr
       .filter((l) => !isBlankLine(l))
       .map((l): StockDocLineInput => {
         const qty = normalizeQty(l.qty);
-        return header.type === StockDocType.ADJUSTMENT && mode === 'counted'
-          ? { productId: l.productId!, countedQty: qty }
-          : { productId: l.productId!, qty };
+        if (header.type === StockDocType.ADJUSTMENT && mode === 'counted') return { productId: l.productId!, countedQty: qty };
+        // only an inbound names its cost: transfers and counts move at the moving average
+        return header.type === StockDocType.INBOUND ? { productId: l.productId!, qty, unitCost: l.unitCost.trim() } : { productId: l.productId!, qty };
       }),
   };
   if (header.type === StockDocType.TRANSFER && header.toWarehouseId) out.toWarehouseId = header.toWarehouseId;

@@ -97,6 +97,9 @@ describe('useStockDocForm', () => {
     form.setProduct(form.lines.value[1], product('p2', 'SP0002'));
     form.lines.value[0].qty = '1';
     form.lines.value[1].qty = '2';
+    // an inbound names each line's unit cost
+    form.lines.value[0].unitCost = '10';
+    form.lines.value[1].unitCost = '0';
     api.create.mockRejectedValueOnce(new ApiError(400, 'PRODUCT_OUT_OF_SCOPE', 'Not in range', { productIds: ['p2'] }));
     const outcome = await form.submit();
     expect(outcome).toMatchObject({ ok: false, kind: 'lines' });
