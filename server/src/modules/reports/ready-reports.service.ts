@@ -111,7 +111,7 @@ export class ReadyReportsService {
 
   async sellThrough(ctx: RequestContext, q: ReadyReportQueryDto): Promise<SellThroughReport> {
     const { from, to } = this.period('sellThrough', q);
-    const page = resolvePage(q, SELL_SORT, 'dealer');
+    const page = resolvePage(q, SELL_SORT, '-reportedSold');
     const order = `${page.column} ${page.direction}${page.column === 'rate' ? ' NULLS LAST' : ''}`;
     const run = (limit: number, offset: number) => this.exec(ctx, sellThroughSql({ dealers: this.dealers(ctx, q), from, to, q: q.q, order, limit, offset }));
     const rows = await run(page.pageSize, page.offset);
