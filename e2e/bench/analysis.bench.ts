@@ -225,7 +225,14 @@ export const analysisSuite: BenchSuite = {
     const to = today();
     const from = addDays(to, -DAYS);
     const auth = await login(ctx.baseUrl, 'admin', 'Demo#2026');
-    const qs = new URLSearchParams({ measures: 'quantity,sales,netSales,grossMargin', dimensions: 'dealer,month,category', from, to }).toString();
+    // BENCH_ANALYSIS_EXPORT_DIMS: dealer,day,product makes about one row per shipped line, so the
+    // export's row count follows BENCH_ANALYSIS_LINES (the memory check at 100,000 and 200,000 rows)
+    const exportDims = process.env.BENCH_ANALYSIS_EXPORT_DIMS || 'dealer,month,category';
+    const qs = new URLSearchParams({ measures: 'quantity,sales,netSales,grossMargin', dimensions: exportDims, from, to }).toString();
+    const byLine = exportDims === 'dealer,day,product';
+    if (!byLine && exportDims !== 'dealer,month,category') throw new Error('BENCH_ANALYSIS_EXPORT_DIMS: dealer,month,category or dealer,day,product');
+    // the SQL side groups the same way: (dealer, month, top category) or (dealer, day, product)
+    const [period, item] = byLine ? ['day', 'f.product_id'] : ['month', "split_part(c.path, '/', 2)::uuid"];
     const flat = `
       WITH f AS (
         SELECT s.business_date AS d, s.dealer_id, sl.product_id, sl.qty, sl.amount AS sales, NULL::numeric AS returns, sl.tax_amount AS tax, sl.cost_amount AS cost
@@ -234,11 +241,11 @@ export const analysisSuite: BenchSuite = {
         SELECT r.business_date, r.dealer_id, rl.product_id, -rl.qty, NULL, rl.amount, -rl.tax_amount, -rl.cost_amount
           FROM sales_return r JOIN sales_return_line rl ON rl.return_id = r.id WHERE r.business_date BETWEEN $1::date AND $2::date
       ), a AS (
-        SELECT f.dealer_id, date_trunc('month', f.d::timestamp)::date AS month, split_part(c.path, '/', 2)::uuid AS category_id, sum(f.qty) AS qty, sum(f.sales) AS sales, sum(f.returns) AS returns, sum(f.tax) AS tax, sum(f.cost) AS cost
+        SELECT f.dealer_id, date_trunc('${period}', f.d::timestamp)::date AS month, ${item} AS category_id, sum(f.qty) AS qty, sum(f.sales) AS sales, sum(f.returns) AS returns, sum(f.tax) AS tax, sum(f.cost) AS cost
           FROM f LEFT JOIN product p ON p.id = f.product_id LEFT JOIN category c ON c.id = p.category_id GROUP BY 1, 2, 3
       )
       SELECT d.code, d.name, to_char(a.month, 'YYYY-MM') AS month, c.name AS category, a.qty, a.sales, a.returns, a.tax, a.cost
-        FROM a LEFT JOIN organization d ON d.id = a.dealer_id LEFT JOIN category c ON c.id = a.category_id ORDER BY d.code, a.month, c.sort_order`;
+        FROM a LEFT JOIN organization d ON d.id = a.dealer_id LEFT JOIN ${byLine ? 'product' : 'category'} c ON c.id = a.category_id ORDER BY d.code, a.month, c.${byLine ? 'code' : 'sort_order'}`;
     let apiRows: number | undefined;
     let sqlRows: number | undefined;
     const runs = intEnv('BENCH_ANALYSIS_RUNS', 3, 1);
@@ -290,7 +297,7 @@ export const analysisSuite: BenchSuite = {
       await pivot('pivot-branch', 'bj.manager', 'BJ'),
       {
         name: 'export',
-        description: `xlsx export of dealer x month x category (${from}..${to}) over ${ctx.size} shipped lines, streamed`,
+        description: `xlsx export of ${exportDims.replace(/,/g, ' x ')} (${from}..${to}) over ${ctx.size} shipped lines, streamed`,
         rows: ctx.size,
         apiUnit: 'GET /api/reports/analysis/export as admin, the whole workbook read off the socket (not kept), wall time; the server\'s peak RSS',
         sqlUnit: 'the same flat aggregate as raw SQL, every row fetched into this process (no workbook)',
