@@ -9,7 +9,7 @@ import { DEMO_PASSWORD } from '../support/test-app';
  * on one port. Each request goes on a fresh connection (no keep-alive), so Node's round-robin
  * hands them to both workers.
  */
-function request(base: string, path: string, opts: { method?: string; body?: unknown; token?: string } = {}): Promise<{ status: number; body: any }> {
+function request(base: string, path: string, opts: { method?: string; body?: unknown; token?: string } = {}): Promise<{ status: number; body: unknown }> {
   const data = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
     const req = http.request(`${base}${path}`, {
@@ -65,11 +65,11 @@ describe('cluster mode: two workers on one port', () => {
     expect([...(await answeringWorkers(8))].sort()).toEqual([1, 2]);
     const login = await request(server.baseUrl, '/api/auth/login', { method: 'POST', body: { username: 'admin', password: DEMO_PASSWORD } });
     expect(login.status).toBe(200);
-    const token = login.body.accessToken as string;
+    const token = (login.body as { accessToken: string }).accessToken;
     for (let i = 0; i < 6; i++) {
       const res = await request(server.baseUrl, '/api/orgs?pageSize=1', { token });
       expect(res.status).toBe(200);
-      expect(res.body.total).toBeGreaterThan(10);
+      expect((res.body as { total: number }).total).toBeGreaterThan(10);
     }
   });
 
