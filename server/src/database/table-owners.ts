@@ -124,6 +124,7 @@ export const ALLOWED_READS: readonly { module: string; table: keyof DB; why: str
   { module: 'pricing', table: 'price_level', why: 'the price resolver names the dealer\'s wholesale level: resolved in one query for a whole cart or catalog page (ARCHITECTURE §7)' },
   { module: 'pricing', table: 'product_price', why: 'the price resolver reads the dealer\'s level price and the level-10 floor: resolved in one query for a whole cart or catalog page (ARCHITECTURE §7)' },
   // inventory:
+  { module: 'inventory', table: 'category', why: 'stock value grouped by category (存货价值按分类): the category code and name joined in the one grouped query over the scoped stock rows' },
   // mall:
   { module: 'mall', table: 'receivable', why: "the mall's account page: the dealer's open and overdue receivable totals, one query (finance has no per-dealer totals function)" },
   { module: 'mall', table: 'category', why: 'mall catalog read model: the category filter walks the category tree and the category list counts published products per subtree, one query each' },
