@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadLocale } from '@/i18n';
 import { ApiError } from '@/api/http';
 import { errorMessage } from '@/api/errors';
 import { passwordIssues } from './validators';
 
 describe('password rule in the forms (the shared passwordProblem, translated)', () => {
+  // pure specs share one i18n instance per worker: leave it in the default language
+  afterAll(() => loadLocale('zh-CN'));
+
   it('says why a password is refused, in the current language', async () => {
     await loadLocale('en');
     expect(passwordIssues('Better#2027', 'bj.manager')).toEqual([]);

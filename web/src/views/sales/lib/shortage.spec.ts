@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLocale } from '@/i18n';
 import { StockControl } from '@drp/shared';
 import { formShortages, shortItem, shortText, submitGate } from './shortage';
 
 const line = (productId: string, qty: string, available: string | null) => ({ productId, productCode: `SP-${productId}`, productName: `商品${productId}`, qty, available });
 
 describe('order form shortages (可用量控制)', () => {
+  // the words below are Chinese: say so rather than rely on what an earlier spec in this worker left
+  beforeAll(() => loadLocale('zh-CN'));
+
   it('per product against what is available, in words', () => {
     const s = formShortages([line('a', '2400.000', '194.000'), line('b', '3.000', '10.000'), line('a', '100.000', '194.000')]);
     expect(s).toEqual([{ productId: 'a', product: 'SP-a 商品a', ordered: '2500.000', available: '194.000', short: '2306.000' }]);
