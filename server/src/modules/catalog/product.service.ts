@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Dec, ErrorCode, OrgType, Paged, ProductDto, ProductStatus } from '@drp/shared';
-import { Selectable, sql } from 'kysely';
+import { Selectable, sql, SqlBool } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
 import { escapeLike, pageIdsOf } from '../../common/http/pagination';
@@ -92,13 +92,23 @@ export class ProductService {
    */
   async assertUsable(ctx: RequestContext, productIds: string[], opts: { orgPath: string | null; onSale?: boolean }): Promise<Map<string, Product>> {
     const unique = [...new Set(productIds)];
-    const rows = unique.length ? await this.db.rows(ctx, this.db.k.selectFrom('product as p').selectAll('p').where('p.id', 'in', unique).where(productInScope(ctx, 'p'))) : [];
-    const byId = new Map(rows.map((p) => [p.id, toProduct(p)]));
+    // the rows and, in the same statement, whether each is in the organisation's range (one round trip on the order path)
+    const rows = unique.length
+      ? await this.db.rows(
+          ctx,
+          this.db.k
+            .selectFrom('product as p')
+            .selectAll('p')
+            .select(sql<boolean>`${opts.orgPath ? productInRangeOf(opts.orgPath, 'p') : sql<SqlBool>`true`}`.as('in_range'))
+            .where('p.id', 'in', unique)
+            .where(productInScope(ctx, 'p')),
+        )
+      : [];
+    const byId = new Map(rows.map(({ in_range: _inRange, ...p }) => [p.id, toProduct(p)]));
     const missing = unique.filter((id) => !byId.has(id));
     if (missing.length) throw new DomainError(ErrorCode.NOT_FOUND, 'product not found', { entity: 'product', ids: missing });
     if (opts.orgPath && unique.length) {
-      const inScope = await this.db.rows(ctx, this.db.k.selectFrom('product as p').select('p.id').where('p.id', 'in', unique).where(productInRangeOf(opts.orgPath, 'p')));
-      const outside = unique.filter((id) => !inScope.some((p) => p.id === id));
+      const outside = unique.filter((id) => !rows.some((p) => p.id === id && p.in_range));
       if (outside.length) {
         throw new DomainError(ErrorCode.PRODUCT_OUT_OF_SCOPE, `Not in the branch's product range: ${outside.map((id) => byId.get(id)!.code).join(', ')}`, { productIds: outside });
       }

@@ -130,6 +130,28 @@ export class OrgService {
     return toOrg(row);
   }
 
+  /**
+   * assertVisible and the organisation's selling branch (sellingBranchOf) in one round trip, for
+   * the order path. The branch is read by the path's ids (primary key), like sellingBranchOf, and
+   * ordered as `sellingBranch` picks: the nearest BRANCH above, else the HQ.
+   */
+  async assertVisibleWithBranch(ctx: RequestContext, id: string): Promise<{ org: Organization; branchId: string }> {
+    const row = await this.db.first(
+      ctx,
+      this.scoped(ctx)
+        .selectAll('o')
+        .select(
+          sql<string | null>`(SELECT sb.id FROM organization sb WHERE sb.id = ANY(array_remove(string_to_array(o.path, '/'), '')::uuid[])
+            AND sb.type IN ('BRANCH','HQ') ORDER BY (sb.type = 'BRANCH') DESC, sb.depth DESC LIMIT 1)`.as('selling_branch_id'),
+        )
+        .where('o.id', '=', id),
+    );
+    if (!row) throw notFound('organization', id);
+    const { selling_branch_id: branchId, ...org } = row;
+    if (!branchId) throw notFound('selling branch of organization', id);
+    return { org: toOrg(org), branchId };
+  }
+
   /** For other modules: which of these organisations the caller may see, and their types (one query). */
   async visibleTypes(ctx: RequestContext, ids: string[]): Promise<Map<string, OrgType>> {
     if (!ids.length) return new Map();

@@ -903,12 +903,11 @@ export class SalesOrderService {
   }
 
   async dealerFor(ctx: RequestContext, dealerId: string): Promise<{ id: string; code: string; path: string; branchId: string }> {
-    const dealer = await this.orgs.assertVisible(ctx, dealerId);
+    // the selling branch (the nearest branch above the dealer, else HQ: a direct account) comes with the dealer's row
+    const { org: dealer, branchId } = await this.orgs.assertVisibleWithBranch(ctx, dealerId);
     if (dealer.type !== OrgType.DEALER) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'Orders are for dealers', { field: 'dealerId' });
     if (dealer.status !== OrgStatus.ACTIVE) throw new DomainError(ErrorCode.DEALER_DISABLED, `${dealer.code} ${dealer.name} is disabled`, { dealerId });
-    // the selling branch: the nearest branch above the dealer, else HQ (a direct account)
-    const b = await this.orgs.sellingBranchOf(ctx, dealer.path);
-    return { id: dealer.id, code: dealer.code, path: dealer.path, branchId: b.id };
+    return { id: dealer.id, code: dealer.code, path: dealer.path, branchId };
   }
 
   private async assertUser(ctx: RequestContext, userId: string): Promise<void> {
