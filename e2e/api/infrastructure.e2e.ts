@@ -10,6 +10,7 @@ import { OUTBOX_JOB } from '../../server/src/kernel/outbox.service';
 import { BACKUP_JOB } from '../../server/src/modules/backup/backup.service';
 import { REMINDER_JOB as INVOICE_REMINDER_JOB } from '../../server/src/modules/invoicing/reconciliation.service';
 import { NIGHTLY_JOB as REPLENISHMENT_NIGHTLY_JOB } from '../../server/src/modules/replenishment/replenishment.service';
+import { REPORT_REMINDER_JOB } from '../../server/src/modules/visits/dealer-report-overdue.service';
 import { bootTestApp, TestApp } from '../support/test-app';
 
 describe('document numbers and transactions', () => {
@@ -81,7 +82,7 @@ describe('background jobs on pg-boss', () => {
     expect((await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM auth_session WHERE expires_at < now() - interval '7 days'`))[0].n).toBe(0);
   });
 
-  it('keeps the schedules in pg-boss, in the company time zone: month-end statements, approval escalation, maintenance, backup, invoice reminder, nightly replenishment', async () => {
+  it('keeps the schedules in pg-boss, in the company time zone: month-end statements, approval escalation, maintenance, backup, invoice reminder, nightly replenishment, missing dealer reports', async () => {
     const rows = await t.sql<{ name: string; cron: string; timezone: string }>('SELECT name, cron, timezone FROM pgboss.schedule ORDER BY name');
     expect(rows).toEqual([
       { name: ESCALATION_JOB, cron: '*/10 * * * *', timezone: 'Asia/Shanghai' },
@@ -95,6 +96,8 @@ describe('background jobs on pg-boss', () => {
       { name: INVOICE_REMINDER_JOB, cron: '0 9 28-31 * *', timezone: 'Asia/Shanghai' },
       // replenishment for every dealer, nightly
       { name: REPLENISHMENT_NIGHTLY_JOB, cron: '30 2 * * *', timezone: 'Asia/Shanghai' },
+      // dealers who have not reported within the company's N days are reminded every morning
+      { name: REPORT_REMINDER_JOB, cron: '0 9 * * *', timezone: 'Asia/Shanghai' },
     ].sort((a, b) => a.name.localeCompare(b.name)));
   });
 
