@@ -220,7 +220,9 @@ export class AnalysisService {
     const scope = this.scope(ctx);
     const run = (offset: number, limit: number) => this.run(ctx, documentsStatement(q, scope.on, scope.all, cell, { kinds, prev, limit, offset }));
     const rows = await run((page - 1) * pageSize, pageSize);
-    const total = rows.length ? Number(rows[0].total) : page > 1 ? Number((await run(0, 1))[0]?.total ?? 0) : 0;
+    // how many documents the cell has (an int from count(*) OVER (), not money); past the last page, ask for the first row's count
+    const countIn = (r: Record<string, unknown> | undefined): number => (r?.doc_count as number | undefined) ?? 0;
+    const total = rows.length ? countIn(rows[0]) : page > 1 ? countIn((await run(0, 1))[0]) : 0;
     return {
       items: rows.map((r) => ({
         kind: r.kind as AnalysisDocumentKind,

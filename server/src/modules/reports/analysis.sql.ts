@@ -423,7 +423,7 @@ export function documentsStatement(
     conds.push(c.value === null ? sql`${k} IS NULL` : sql`${k} = ${c.value}`);
   }
   return sql`${withClause(ctes)}SELECT f.kind, f.doc_id::text AS id, f.doc_number AS number, to_char(f.d, 'YYYY-MM-DD') AS business_date, f.dealer_id::text AS dealer_id,
-        dn.name AS dealer_name, f.order_id::text AS order_id, sum(f.doc_amount)::text AS amount, count(*) OVER ()::int AS total
+        dn.name AS dealer_name, f.order_id::text AS order_id, sum(f.doc_amount)::text AS amount, count(*) OVER ()::int AS doc_count
       FROM ${from} LEFT JOIN organization dn ON dn.id = f.dealer_id
      WHERE ${sql.join(conds, sql` AND `)}
      GROUP BY f.kind, f.doc_id, f.doc_number, f.d, f.dealer_id, dn.name, f.order_id
