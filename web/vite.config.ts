@@ -107,6 +107,7 @@ export default defineConfig({
     // `// @vitest-environment jsdom` (it fails with "document is not defined" without it).
     environment: 'node',
     restoreMocks: true,
+    setupFiles: ['src/i18n/allWords.setup.ts'],
     projects: [
       // no mocks, no DOM, no shared state: one module registry per worker instead of a fresh
       // process and fresh imports for each file

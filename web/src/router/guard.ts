@@ -3,6 +3,7 @@ import { useAuthStore } from '@/stores/auth';
 import { landingPath } from './mall';
 import { pageAllowed } from './menu';
 import { http } from '@/api/http';
+import { loadAllWords } from '@/i18n';
 import { setPriceScale } from '@/utils/money';
 import type { CompanySettingsDto } from '@drp/shared';
 
@@ -82,5 +83,10 @@ export function setupGuards(router: Router): void {
     const allowed = to.matched.every((record) => pageAllowed(record.meta, auth.can, auth.isDealerUser));
     if (!allowed) return { name: 'forbidden', query: { from: to.fullPath } };
     return true;
+  });
+
+  // once the destination is settled: every page but the first screens reads words beyond zh-CN.core
+  router.beforeResolve(async (to) => {
+    if (!to.meta.firstScreen) await loadAllWords();
   });
 }

@@ -20,7 +20,7 @@ export const mallRoutes: RouteRecordRaw[] = [
     component: () => import('@/layouts/MallLayout.vue'),
     meta: { perm: 'mall:order' },
     children: [
-      { path: '', name: 'mall-home', component: () => import('@/views/mall/home/index.vue'), meta: { title: 'mall.tabs.home' } },
+      { path: '', name: 'mall-home', component: () => import('@/views/mall/home/index.vue'), meta: { title: 'mall.tabs.home', firstScreen: true } },
       { path: 'categories', name: 'mall-categories', component: () => import('@/views/mall/categories/index.vue'), meta: { title: 'mall.tabs.categories' } },
       { path: 'catalog', name: 'mall-catalog', component: () => import('@/views/mall/catalog/index.vue'), meta: { title: 'mall.catalog.title' } },
       { path: 'products/:id', name: 'mall-product', component: () => import('@/views/mall/product/index.vue'), meta: { title: 'mall.product.detail' } },

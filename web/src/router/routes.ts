@@ -15,7 +15,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/login',
     name: 'login',
     component: () => import('@/views/login/index.vue'),
-    meta: { title: 'login.title', public: true },
+    meta: { title: 'login.title', public: true, firstScreen: true },
   },
   // print views (打印): their own layout without the console chrome
   ...printRoutes,

@@ -17,6 +17,11 @@ declare module 'vue-router' {
     hideInMenu?: boolean;
     /** reachable without logging in */
     public?: boolean;
+    /**
+     * a first screen (login, the mall's home): it reads only the words of
+     * i18n/locales/zh-CN.core.ts, so it opens without downloading every page's words
+     */
+    firstScreen?: boolean;
   }
 }
 

@@ -1,26 +1,10 @@
-import { Dec, ReceiptMethod, type LedgerEntryDto, type MallReorderResult, type MallTimelineStep } from '@drp/shared';
+import { Dec, type MallReorderResult, type MallTimelineStep } from '@drp/shared';
 import { qtyText } from './qty';
 
 /** vue-i18n's t / te, passed in so the wording stays pure and tested. */
 export interface Words {
   t: (key: string, values?: Record<string, unknown>) => string;
   te: (key: string) => boolean;
-}
-
-const METHODS = new Set<string>(Object.values(ReceiptMethod));
-
-/**
- * A statement line's text in the dealer's language: the server writes a receipt (or its reversal)
- * as "<METHOD> <bank reference>" ("BANK_TRANSFER ICBC-001"): the method code is worded
- * ("银行转账 ICBC-001"); other texts (order numbers, reasons people typed) stay; an empty one is
- * the line's type.
- */
-export function statementLineText(w: Words, line: Pick<LedgerEntryDto, 'type' | 'summary'>): string {
-  const summary = (line.summary ?? '').trim();
-  if (!summary) return w.t(`finance.ledgerType.${line.type}`);
-  const [first, ...rest] = summary.split(' ');
-  if (!METHODS.has(first)) return summary;
-  return [w.t(`finance.receiptMethod.${first}`), ...rest].join(' ');
 }
 
 /** A timeline step's words: its coded reason worded (credit notes), else what a person typed, else nothing. */
