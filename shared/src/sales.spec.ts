@@ -23,6 +23,18 @@ describe('portions of a line', () => {
     expect([first, second, last]).toEqual(['3.33', '3.33', '3.34']);
   });
 
+  it('never gives a part more than is left, so no part is negative (13 units of ¥0.03 in parts of 3)', () => {
+    const whole = { qty: '13', amount: '0.03' };
+    const parts: string[] = [];
+    let done = { qty: new Dec(0), amount: new Dec(0) };
+    for (const q of ['3', '3', '3', '3', '1']) {
+      const part = portionAmount(whole, { qty: done.qty.toString(), amount: done.amount.toFixed(2) }, q);
+      parts.push(part);
+      done = { qty: done.qty.plus(q), amount: done.amount.plus(part) };
+    }
+    expect(parts).toEqual(['0.01', '0.01', '0.01', '0.00', '0.00']);
+  });
+
   it('always adds up to the whole, however the quantity is split', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 0, max: 10_000_000 }), fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 20 }), (qty, cents, cuts) => {

@@ -280,11 +280,15 @@ export function orderLineMoney(qty: string, unitPrice: string, discountRate: str
 }
 
 /**
- * The money of part of a line (a shipment of some of it, a return of some of a shipment). The
- * last part takes what is left, so the parts always add up to the whole to the cent.
+ * The money of part of a line (a shipment of some of it, a return of some of a shipment): its
+ * share of the whole, to the cent, but never more than is left (rounding up small parts could
+ * otherwise add up past the whole: 13 units of ¥0.03 in parts of 3 take ¥0.01 each, and the last
+ * unit would get −¥0.01). The last part takes what is left, so the parts always add up to the
+ * whole to the cent and none is negative.
  */
 export function portionAmount(whole: { qty: string; amount: string }, done: { qty: string; amount: string }, qty: string): string {
   const left = new Dec(whole.qty).minus(done.qty);
-  if (new Dec(qty).greaterThanOrEqualTo(left)) return fmt(new Dec(whole.amount).minus(done.amount));
-  return fmt(new Dec(whole.amount).times(qty).div(whole.qty));
+  const amountLeft = new Dec(whole.amount).minus(done.amount);
+  if (new Dec(qty).greaterThanOrEqualTo(left)) return fmt(amountLeft);
+  return fmt(Dec.min(new Dec(fmt(new Dec(whole.amount).times(qty).div(whole.qty))), amountLeft));
 }
