@@ -1,5 +1,8 @@
 import ExcelJS from 'exceljs';
-import { AnalysisDocument, AnalysisResult, analysisCellParams, comparePeriod, Dec, endOfMonth, ErrorCode, fmt, Paged } from '@drp/shared';
+import {
+  AnalysisDimension, AnalysisDocument, AnalysisMeasure, AnalysisResult, AnalysisRow, analysisCellParams, analysisKeyField, comparePeriod, Dec, endOfMonth, ErrorCode, fmt,
+  orderPivotRows, Paged, parsePivotSort, pivotGroupKey, pivotLines,
+} from '@drp/shared';
 import { businessDate } from '../../server/src/database/business-date';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
 
@@ -8,7 +11,7 @@ import { bearer, bootTestApp, TestApp } from '../support/test-app';
  * over shipment and return lines, receipts and orders), rows, subtotals and totals agree, a branch
  * user's report equals HQ's filtered to that branch and never shows another branch, drill-down
  * lists exactly the documents of a cell (out of scope: 404), 环比 compares with the previous
- * month, the export holds the table's rows, saved views are per user, and every bad input answers
+ * month, the export holds the table's lines (rows, subtotal lines, the total) in the page's sort, saved views are per user, and every bad input answers
  * its stable code.
  */
 describe('analysis (多维分析)', () => {
@@ -161,10 +164,9 @@ describe('analysis (多维分析)', () => {
     expect(yoy.rows.every((x) => x.month === today.slice(0, 7))).toBe(true);
   });
 
-  it('the export holds the rows and columns of the table, and the totals; it is audited', async () => {
-    const q = { measures: 'sales,netSales,orderCount', dimensions: 'branch,month', from, to: today };
-    const r = await analyse(admin, q);
-    const res = await get(admin, '/api/reports/analysis/export', { ...q, lang: 'en' })
+  /** The export of `query` read back: every line's cell values, the header first. */
+  async function exportLines(query: Record<string, string>): Promise<ExcelJS.CellValue[][]> {
+    const res = await get(admin, '/api/reports/analysis/export', query)
       .buffer(true)
       .parse((s, cb) => {
         const chunks: Buffer[] = [];
@@ -175,16 +177,102 @@ describe('analysis (多维分析)', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as ArrayBuffer);
     const ws = wb.worksheets[0];
-    expect(ws.getRow(1).values).toEqual([undefined, 'Branch', 'Month', 'Sales', 'Net sales', 'Orders']);
-    expect(ws.rowCount).toBe(r.rows.length + 2);
-    r.rows.forEach((row, i) => {
-      const x = ws.getRow(i + 2);
-      expect([x.getCell(1).value, x.getCell(2).value, x.getCell(3).value, x.getCell(4).value, x.getCell(5).value]).toEqual([row.branchName, row.month, Number(row.sales), Number(row.netSales), Number(row.orderCount)]);
+    const out: ExcelJS.CellValue[][] = [];
+    ws.eachRow({ includeEmpty: true }, (row) => out.push(Array.from({ length: ws.columnCount }, (_, i) => row.getCell(i + 1).value ?? null)));
+    return out;
+  }
+
+  /**
+   * The lines the page shows for an answer of the engine (the shared rule of
+   * shared/src/analysis-pivot.ts over the engine's rows and subtotals), as the file's cells:
+   * dimension labels (names of ids, period keys), the line's word after its keys, the figures.
+   */
+  function pageLines(r: AnalysisResult, dims: AnalysisDimension[], measures: AnalysisMeasure[], sort: string, words: { subtotal: string; total: string }) {
+    const subtotalOf = (row: AnalysisRow, depth: number) => {
+      const prefix = dims.slice(0, depth);
+      return r.subtotals.find((s) => s.dimensions.join() === prefix.join())?.rows.find((x) => pivotGroupKey(x, prefix) === pivotGroupKey(row, prefix));
+    };
+    const ordered = orderPivotRows(r.rows, dims, parsePivotSort(sort), subtotalOf);
+    return pivotLines(ordered, dims, subtotalOf, r.totals).map((l) => [
+      ...dims.map((d, i) => (i < l.depth ? (l.row[`${d}Name`] ?? l.row[analysisKeyField(d)]) : i > l.depth ? null : l.kind === 'total' ? words.total : words.subtotal)),
+      ...measures.map((m) => (l.row[m] === null ? null : Number(l.row[m]))),
+    ]);
+  }
+
+  it('the export holds the lines of the table: rows, a subtotal line after each group, the total; it is audited', async () => {
+    const q = { measures: 'sales,netSales,orderCount', dimensions: 'branch,month', from, to: today };
+    const r = await analyse(admin, q);
+    const lines = await exportLines({ ...q, lang: 'en' });
+    expect(lines[0]).toEqual(['Branch', 'Month', 'Sales', 'Net sales', 'Orders']);
+    const body = lines.slice(1);
+    const byBranch = r.subtotals.find((s) => s.dimensions.join() === 'branch')!.rows;
+    expect(body).toHaveLength(r.rows.length + byBranch.length + 1);
+    expect(body).toEqual(pageLines(r, ['branch', 'month'], ['sales', 'netSales', 'orderCount'], '', { subtotal: 'Subtotal', total: 'Total' }));
+    // read on its own: without a sort, the engine's rows in the engine's order; after each branch's
+    // months its subtotal line, the engine's subtotal of that branch; the total last
+    const rowLines = body.filter((x) => x[1] !== 'Subtotal' && x[0] !== 'Total');
+    expect(rowLines.map((x) => [x[0], x[1], x[2]])).toEqual(r.rows.map((x) => [x.branchName, x.month, Number(x.sales)]));
+    body.forEach((x, i) => {
+      if (x[1] !== 'Subtotal') return;
+      const engine = byBranch.find((b) => b.branchName === x[0])!;
+      expect(x.slice(2)).toEqual([Number(engine.sales), Number(engine.netSales), Number(engine.orderCount)]);
+      expect(body[i - 1][0]).toBe(x[0]);
+      if (i + 1 < body.length - 1) expect(body[i + 1][0]).not.toBe(x[0]);
     });
-    const total = ws.getRow(r.rows.length + 2);
-    expect([total.getCell(1).value, total.getCell(3).value]).toEqual(['Total', Number(r.totals.sales)]);
+    expect(body[body.length - 1]).toEqual(['Total', null, Number(r.totals.sales), Number(r.totals.netSales), Number(r.totals.orderCount)]);
     const [audit] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE entity = 'analysis' AND action = 'export'`);
     expect(audit.n).toBe(1);
+  });
+
+  it("the export follows the page's sort: groups by their subtotal, rows by their own figure, in the page's words", async () => {
+    const q = { measures: 'netSales,grossMargin,marginRate', dimensions: 'month,branch', from, to: today };
+    const r = await analyse(admin, q);
+    const lines = await exportLines({ ...q, sort: '-netSales' });
+    expect(lines[0]).toEqual(['月', '分支机构', '净销售额', '毛利', '毛利率']);
+    const body = lines.slice(1);
+    expect(body).toEqual(pageLines(r, ['month', 'branch'], ['netSales', 'grossMargin', 'marginRate'], '-netSales', { subtotal: '小计', total: '合计' }));
+    // read on its own: the months' subtotal lines highest first, each equal to the engine's subtotal of its month
+    const byMonth = r.subtotals.find((s) => s.dimensions.join() === 'month')!.rows;
+    const subtotals = body.filter((x) => x[1] === '小计');
+    expect(subtotals).toHaveLength(byMonth.length);
+    expect(byMonth.length).toBeGreaterThan(2);
+    for (const x of subtotals) {
+      const engine = byMonth.find((m) => m.month === x[0])!;
+      expect(x.slice(2)).toEqual([Number(engine.netSales), Number(engine.grossMargin), engine.marginRate === null ? null : Number(engine.marginRate)]);
+    }
+    const figures = subtotals.map((x) => x[2] as number);
+    expect(figures).toEqual([...figures].sort((a, b) => b - a));
+    expect(figures[0]).not.toBe(figures[figures.length - 1]);
+    // inside each month its branches highest first, then the month's subtotal line
+    let month: unknown = null;
+    let last = Infinity;
+    for (const x of body.slice(0, -1)) {
+      if (x[1] === '小计') {
+        expect(x[0]).toBe(month);
+        month = null;
+        continue;
+      }
+      if (x[0] !== month) [month, last] = [x[0], Infinity];
+      expect(x[2] as number).toBeLessThanOrEqual(last);
+      last = x[2] as number;
+    }
+    expect(body[body.length - 1].slice(0, 3)).toEqual(['合计', null, Number(r.totals.netSales)]);
+    // lowest first by the margin rate, three dimensions: subtotal lines at both outer levels, innermost first
+    const q3 = { measures: 'netSales,marginRate', dimensions: 'year,branch,month', from, to: today };
+    const r3 = await analyse(admin, q3);
+    const body3 = (await exportLines({ ...q3, sort: 'marginRate', lang: 'en' })).slice(1);
+    expect(body3).toEqual(pageLines(r3, ['year', 'branch', 'month'], ['netSales', 'marginRate'], 'marginRate', { subtotal: 'Subtotal', total: 'Total' }));
+    const years = body3.filter((x) => x[1] === 'Subtotal');
+    expect(years.length).toBe(r3.subtotals.find((s) => s.dimensions.join() === 'year')!.rows.length);
+    expect(body3.filter((x) => x[2] === 'Subtotal').length).toBe(r3.subtotals.find((s) => s.dimensions.join() === 'year,branch')!.rows.length);
+    // a year's line comes right after its last branch's line
+    for (const y of years) expect(body3[body3.indexOf(y) - 1][2]).toBe('Subtotal');
+  });
+
+  it("the export's sort must be one of the asked measures", async () => {
+    const q = { measures: 'sales', dimensions: 'branch', from, to: today };
+    expect((await get(admin, '/api/reports/analysis/export', { ...q, sort: '-netSales' }).expect(400)).body.code).toBe(ErrorCode.ANALYSIS_UNKNOWN_MEASURE);
+    expect((await get(admin, '/api/reports/analysis/export', { ...q, sort: 'sales;drop' }).expect(400)).body.code).toBe(ErrorCode.VALIDATION_FAILED);
   });
 
   it('saved views are per user: saved, listed, replaced by name, invisible and undeletable to others', async () => {

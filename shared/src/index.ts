@@ -25,6 +25,7 @@ export * from './visits';
 export * from './dealer-report';
 export * from './analysis';
 export * from './analysis-period';
+export * from './analysis-pivot';
 export * from './targets';
 export * from './costing';
 export * from './ready-reports';

@@ -27,8 +27,8 @@ export const reportsApi = {
         params: { ...wireParams(query), cell: JSON.stringify(cell), ...(side === 'prev' ? { side } : {}), ...(kind ? { kind } : {}), page: page ?? 1, pageSize: pageSize ?? 20 },
       })
       .then((r) => r.data),
-  /** the same query as a workbook, headed in the reader's language */
-  exportXlsx: (query: AnalysisQuery, lang: 'zh-CN' | 'en') => downloadFile('/reports/analysis/export', { ...wireParams(query), lang }, 'analysis.xlsx'),
+  /** the lines the page shows (the same query, in the page's sort: `-netSales`, `netSales` or '') as a workbook in the reader's language */
+  exportXlsx: (query: AnalysisQuery, lang: 'zh-CN' | 'en', sort = '') => downloadFile('/reports/analysis/export', { ...wireParams(query), lang, ...(sort ? { sort } : {}) }, 'analysis.xlsx'),
   views: () => http.get<AnalysisView[]>('/reports/analysis/views').then((r) => r.data),
   saveView: (input: SaveViewInput) => http.post<AnalysisView>('/reports/analysis/views', input).then((r) => r.data),
   deleteView: (id: string) => http.delete<void>(`/reports/analysis/views/${id}`).then(() => undefined),

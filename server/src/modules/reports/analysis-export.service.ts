@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import ExcelJS from 'exceljs';
-import { AnalysisDimension, AnalysisMeasure, Dec, ID_DIMENSIONS, OrderSource } from '@drp/shared';
+import { AnalysisDimension, AnalysisMeasure, Dec, ErrorCode, ID_DIMENSIONS, OrderSource, parsePivotSort, pivotChange, PivotGroupEnd, PivotNesting } from '@drp/shared';
+import { DomainError } from '../../common/errors/domain-error';
 import { RequestContext } from '../../common/context/request-context';
 import { CellKind, writeCell } from '../../common/excel';
 import { DbService } from '../../database/db.service';
@@ -13,26 +14,51 @@ import { BASE_COLUMNS } from './analysis.sql';
 
 type Lang = 'zh-CN' | 'en';
 
-/** Column headings and values of the export, in the reader's language (the page passes its own). */
-const WORDS: Record<Lang, { measures: Record<AnalysisMeasure, string>; dims: Record<AnalysisDimension, string>; code: string; none: string; total: string; prev: { yoy: string; mom: string }; sources: Record<OrderSource, string>; sheet: string }> = {
+interface Words {
+  measures: Record<AnalysisMeasure, string>;
+  dims: Record<AnalysisDimension, string>;
+  code: string;
+  none: string;
+  subtotal: string;
+  total: string;
+  /** the compared column's and the change column's headings */
+  prev: { yoy: string; mom: string };
+  change: string;
+  sources: Record<OrderSource, string>;
+  level: (n: string) => string;
+  sheet: string;
+}
+
+/**
+ * The file's words in the reader's language (the page passes its own), the same as the page's
+ * (web/src/i18n/locales/reports.*.ts: measure, dimension, source, level, pivot.subtotal / total /
+ * none, compareCol), so a line of the file reads as the line of the table.
+ */
+const WORDS: Record<Lang, Words> = {
   'zh-CN': {
     measures: { quantity: '数量', sales: '销售额', returns: '退货额', netSales: '净销售额', tax: '税额', cost: '成本', grossMargin: '毛利', marginRate: '毛利率', receipts: '回款', orderCount: '订单数', avgOrderValue: '客单价' },
-    dims: { day: '日', week: '周', month: '月', quarter: '季度', year: '年', branch: '分支机构', office: '办事处', rep: '业务员', dealer: '经销商', dealerLevel: '客户等级', region: '地区', product: '商品', brand: '品牌', category: '商品分类', source: '订单来源' },
+    dims: { day: '日', week: '周', month: '月', quarter: '季度', year: '年', branch: '分支机构', office: '办事处', rep: '业务员', dealer: '经销商', dealerLevel: '客户等级', region: '地区', product: '商品', brand: '品牌', category: '商品类别', source: '订单来源' },
     code: '编码',
-    none: '(无)',
+    none: '（无）',
+    subtotal: '小计',
     total: '合计',
-    prev: { yoy: '同期', mom: '上期' },
-    sources: { CONSOLE: '后台录入', MALL: '订货商城', VISIT: '拜访下单', REPLENISHMENT: '智能补货' },
+    prev: { yoy: '去年同期', mom: '上期' },
+    change: '增减',
+    sources: { CONSOLE: '后台录入', MALL: '订货商城', VISIT: '业务员拜访', REPLENISHMENT: '智能补货' },
+    level: (n) => `${n}级批发价`,
     sheet: '多维分析',
   },
   en: {
-    measures: { quantity: 'Quantity', sales: 'Sales', returns: 'Returns', netSales: 'Net sales', tax: 'Tax', cost: 'Cost', grossMargin: 'Gross margin', marginRate: 'Margin rate', receipts: 'Receipts', orderCount: 'Orders', avgOrderValue: 'Average order value' },
+    measures: { quantity: 'Quantity', sales: 'Sales', returns: 'Returns', netSales: 'Net sales', tax: 'Tax', cost: 'Cost', grossMargin: 'Gross margin', marginRate: 'Margin rate', receipts: 'Receipts', orderCount: 'Orders', avgOrderValue: 'Avg. order value' },
     dims: { day: 'Day', week: 'Week', month: 'Month', quarter: 'Quarter', year: 'Year', branch: 'Branch', office: 'Office', rep: 'Sales rep', dealer: 'Dealer', dealerLevel: 'Dealer level', region: 'Region', product: 'Product', brand: 'Brand', category: 'Category', source: 'Order source' },
     code: 'code',
     none: '(none)',
+    subtotal: 'Subtotal',
     total: 'Total',
-    prev: { yoy: 'last year', mom: 'previous period' },
+    prev: { yoy: 'Last year', mom: 'Previous' },
+    change: 'Change',
     sources: { CONSOLE: 'Console', MALL: 'Mall', VISIT: 'Store visit', REPLENISHMENT: 'Replenishment' },
+    level: (n) => `Level ${n}`,
     sheet: 'Analysis',
   },
 };
@@ -85,12 +111,44 @@ function drained(s: Drainable, res: Response): Promise<void> {
   });
 }
 
+const ZERO = new Dec(0);
+
+/** Running sums of the statement's columns (a subtotal's or the total's), exact decimals. */
+class Sums {
+  private readonly v = new Map<string, Dec>();
+
+  add(r: SumRow): void {
+    for (const b of BASE_COLUMNS) {
+      for (const side of ['c', 'p']) {
+        const col = `${side}_${b}`;
+        const x = r[col];
+        if (x !== null && x !== undefined) this.v.set(col, (this.v.get(col) ?? ZERO).plus(x));
+      }
+    }
+  }
+
+  row(): SumRow {
+    const out: SumRow = {};
+    for (const [k, x] of this.v) out[k] = x.toString();
+    return out;
+  }
+}
+
+/** The change column's number formats: percent (a fraction, as Excel keeps percents) and points. */
+const CHANGE_FORMAT = { pct: '+0.0%;-0.0%;0.0%', pt: '+0.0"pt";-0.0"pt";0.0"pt"' } as const;
+
 /**
- * Excel export of the analysis (issue #16): the same statement as the table, every row of it, in
- * the table's columns (dimensions, then each measure and its compared value), and the totals.
+ * Excel export of the analysis (issue #16): exactly the lines of the page's pivot, in its order
+ * (shared/src/analysis-pivot.ts): every row of the same statement as the table, in the table's
+ * columns (dimensions, then each measure and, when comparing, the compared figure and the change),
+ * a subtotal line (小计 / Subtotal) after each outer group, and the total (合计 / Total) last. The
+ * page's sort comes with the request: the statement orders the rows as the page does (groups by
+ * their subtotal's figure, rows by their own).
  * Streamed: a cursor is read BATCH rows at a time and each row goes straight into exceljs's
  * streaming writer on the response, and the next batch waits until this one has been zipped and
- * sent, so 100,000 rows cost the server no more memory than 2,000.
+ * sent, so 100,000 rows cost the server no more memory than 2,000. A subtotal is the sum of its
+ * group's rows, kept while the group streams by (the same sums as the engine's CUBE), and written
+ * when the next row belongs to another group.
  */
 @Injectable()
 export class AnalysisExportService {
@@ -105,13 +163,19 @@ export class AnalysisExportService {
   async export(ctx: RequestContext, dto: AnalysisExportQueryDto, res: Response): Promise<void> {
     // every check before the first byte: a bad request still answers its 4xx
     const p = this.analysis.parse(dto);
+    const sort = parsePivotSort(dto.sort);
+    if (dto.sort && (!sort || !p.measures.includes(sort.measure))) {
+      const value = dto.sort.replace(/^-/, '');
+      throw new DomainError(ErrorCode.ANALYSIS_UNKNOWN_MEASURE, `sort by a measure that is not asked: ${value}`, { field: 'sort', value, allowed: p.measures });
+    }
     await this.analysis.assertOrgsVisible(ctx, [...(p.filters.branchIds ?? []), ...(p.filters.officeIds ?? []), ...(p.filters.dealerIds ?? [])]);
-    const plan = this.analysis.exportPlan(ctx, p);
+    const plan = this.analysis.exportPlan(ctx, p, sort);
     const w = WORDS[dto.lang ?? 'zh-CN'];
     const dims = p.dimensions;
+    const n = dims.length;
     const withCode = (d: AnalysisDimension) => d === 'dealer' || d === 'product';
     const headings: string[] = [];
-    const kinds: (CellKind | 'count')[] = [];
+    const kinds: (CellKind | 'count' | 'change')[] = [];
     for (const d of dims) {
       if (withCode(d)) {
         headings.push(`${w.dims[d]}${dto.lang === 'en' ? ' ' : ''}${w.code}`);
@@ -124,8 +188,8 @@ export class AnalysisExportService {
       headings.push(w.measures[m]);
       kinds.push(MEASURE_KIND[m]);
       if (plan.compare) {
-        headings.push(`${w.measures[m]} (${w.prev[dto.compare ?? 'yoy']})`);
-        kinds.push(MEASURE_KIND[m]);
+        headings.push(`${w.measures[m]} (${w.prev[dto.compare ?? 'yoy']})`, `${w.measures[m]} (${w.change})`);
+        kinds.push(MEASURE_KIND[m], 'change');
       }
     }
 
@@ -139,47 +203,62 @@ export class AnalysisExportService {
     ws.getRow(1).commit();
     const zipInput = sheetZipInput(ws);
 
-    const addRow = (values: (string | null)[]) => {
+    type Cell = string | null | { change: ReturnType<typeof pivotChange> };
+    const addRow = (values: Cell[], strong: boolean) => {
       const row = ws.addRow([]);
       values.forEach((v, i) => {
         const cell = row.getCell(i + 1);
         const kind = kinds[i];
-        if (kind === 'count') {
+        if (v !== null && typeof v === 'object') {
+          cell.numFmt = v.change ? CHANGE_FORMAT[v.change.kind] : '@';
+          cell.value = !v.change ? null : v.change.kind === 'pct' ? new Dec(v.change.value).div(100).toNumber() : Number(v.change.value);
+        } else if (kind === 'count') {
           cell.numFmt = '0';
           cell.value = v === null ? null : Number(v);
-        } else writeCell(cell, v, kind);
+        } else writeCell(cell, v, kind === 'change' ? 'text' : kind);
       });
+      if (strong) row.font = { bold: true };
       row.commit();
     };
-    const sums: SumRow = {};
-    const add = (r: SumRow) => {
-      for (const b of BASE_COLUMNS) {
-        for (const side of ['c', 'p']) {
-          const v = r[`${side}_${b}`];
-          if (v !== null && v !== undefined) sums[`${side}_${b}`] = new Dec(sums[`${side}_${b}`] ?? 0).plus(v).toString();
-        }
-      }
+    /** a dimension's value as the page words it */
+    const label = (d: AnalysisDimension, r: SumRow, i: number): string => {
+      const key = r[`d${i}_key`] as string | null | undefined;
+      if (key === null || key === undefined) return w.none;
+      if ((ID_DIMENSIONS as readonly string[]).includes(d)) return (r[`d${i}_name`] as string | null) ?? key;
+      if (d === 'source') return w.sources[key as OrderSource] ?? key;
+      if (d === 'dealerLevel') return w.level(String(key));
+      return String(key);
     };
-    const values = (r: SumRow, keys: boolean): (string | null)[] => {
-      const out: (string | null)[] = [];
+    /**
+     * One line: `depth` dimensions keyed by `keys` (a row: all of them; a subtotal: its group's;
+     * the total: none), its label in the first column after them, then the figures of `sums`.
+     */
+    const line = (keys: SumRow, sums: SumRow, depth: number): Cell[] => {
+      const out: Cell[] = [];
       dims.forEach((d, i) => {
-        const key = r[`d${i}_key`] as string | null;
-        if (withCode(d)) out.push(keys ? ((r[`d${i}_code`] as string | null) ?? (key === null ? null : '')) : null);
-        if (!keys) out.push(i === 0 ? w.total : null);
-        else if (key === null || key === undefined) out.push(w.none);
-        else if ((ID_DIMENSIONS as readonly string[]).includes(d)) out.push((r[`d${i}_name`] as string | null) ?? key);
-        else if (d === 'source') out.push(w.sources[key as OrderSource] ?? key);
-        else out.push(String(key));
+        const key = keys[`d${i}_key`] as string | null;
+        if (withCode(d)) out.push(i < depth ? ((keys[`d${i}_code`] as string | null) ?? (key === null ? null : '')) : null);
+        out.push(i < depth ? label(d, keys, i) : i > depth ? null : depth === 0 ? w.total : w.subtotal);
       });
-      const m = measuresOf(r, p.measures, plan.compare);
+      const m = measuresOf(sums, p.measures, plan.compare);
       for (const k of p.measures) {
         out.push(m[k]);
-        if (plan.compare) out.push(m[`${k}Prev`]);
+        if (plan.compare) out.push(m[`${k}Prev`], { change: pivotChange(k, m[k], m[`${k}Prev`]) });
       }
       return out;
     };
 
     let rows = 0;
+    const total = new Sums();
+    // the open group of each outer level (depth 1 .. n-1)
+    const groups = dims.slice(1).map(() => new Sums());
+    const nesting = new PivotNesting<SumRow>(dims, (r, prefix) => JSON.stringify(prefix.map((_, i) => r[`d${i}_key`] ?? null)));
+    const closeGroups = (ends: PivotGroupEnd<SumRow>[]) => {
+      for (const e of ends) {
+        addRow(line(e.last, groups[e.depth - 1].row(), e.depth), true);
+        groups[e.depth - 1] = new Sums();
+      }
+    };
     try {
       await this.db.tx(ctx, async (tx) => {
         await this.analysis.plannerSettings(tx);
@@ -188,8 +267,12 @@ export class AnalysisExportService {
           const batch = await this.db.query<SumRow>(tx, `FETCH ${BATCH} FROM analysis_export`);
           if (!batch.length) break;
           for (const r of batch) {
-            if (dims.length) addRow(values(r, true));
-            add(r);
+            if (n) {
+              closeGroups(nesting.push(r));
+              addRow(line(r, r, n), false);
+              for (const g of groups) g.add(r);
+            }
+            total.add(r);
           }
           rows += batch.length;
           // the next batch only once this one has left: the zip's input and the socket both drained
@@ -199,7 +282,8 @@ export class AnalysisExportService {
         // recorded before the last bytes leave: whoever holds the file can find the entry
         await this.audit.record(tx, { action: 'export', entity: 'analysis', summary: `exported analysis ${p.from}..${p.to} (${rows} row(s))`, after: { query: { ...dto }, rows } });
       });
-      addRow(values(sums, false));
+      closeGroups(nesting.end());
+      addRow(line({}, total.row(), 0), true);
       ws.commit();
       await wb.commit();
     } catch (e) {

@@ -29,9 +29,14 @@ export class AnalysisQueryDto {
   source?: string;
 }
 
-/** The export: the same query, with the language of the column headings. */
+/**
+ * The export: the same query, with the language of the file's words and the page's sort (one of the
+ * asked measures: `-netSales` highest first, `netSales` lowest first; none: the engine's order), so
+ * the file holds the lines the page shows in the page's order.
+ */
 export class AnalysisExportQueryDto extends AnalysisQueryDto {
   @IsOptional() @IsIn(['zh-CN', 'en']) lang?: 'zh-CN' | 'en';
+  @IsOptional() @IsString() @Matches(/^-?[A-Za-z]{1,40}$/, { message: 'sort must be a measure, with - for highest first' }) sort?: string;
 }
 
 /** Drill-down: the same query plus the cell (JSON, see AnalysisCell), paged. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   ANALYSIS_DIMENSIONS, ANALYSIS_LIMITS, ANALYSIS_MEASURES, AnalysisDimension, AnalysisDocument, AnalysisDocumentKind, AnalysisMeasure, AnalysisResult, AnalysisRow,
-  comparePeriod, daysInclusive, DEFAULT_PAGE_SIZE, ErrorCode, fmt, Paged, periodRange,
+  comparePeriod, daysInclusive, DEFAULT_PAGE_SIZE, ErrorCode, fmt, Paged, periodRange, PivotSort,
 } from '@drp/shared';
 import { RawBuilder, sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
@@ -156,10 +156,10 @@ export class AnalysisService {
     };
   }
 
-  /** The flat statement of an export (every full-key row, in the pivot's order) and what shapes its rows. */
-  exportPlan(ctx: RequestContext, p: ParsedAnalysis): { sql: string; parameters: unknown[]; compare: boolean } {
+  /** The flat statement of an export (every full-key row, in the pivot's order under the page's sort) and what shapes its rows. */
+  exportPlan(ctx: RequestContext, p: ParsedAnalysis, sort: PivotSort | null = null): { sql: string; parameters: unknown[]; compare: boolean } {
     const scope = this.scope(ctx);
-    const { statement, compare } = flatStatement(p, scope.on, scope.all);
+    const { statement, compare } = flatStatement(p, scope.on, scope.all, sort);
     const compiled = statement.compile(this.db.k);
     return { sql: compiled.sql, parameters: compiled.parameters as unknown[], compare };
   }

@@ -1,4 +1,4 @@
-import { AnalysisDimension, AnalysisDocumentKind, AnalysisMeasure, ComparedPeriod, OrderStatus, PeriodDimension, PERIOD_DIMENSIONS, ReceiptStatus } from '@drp/shared';
+import { AnalysisDimension, AnalysisDocumentKind, AnalysisMeasure, ComparedPeriod, OrderStatus, PeriodDimension, PERIOD_DIMENSIONS, PivotSort, ReceiptStatus } from '@drp/shared';
 import { Expression, RawBuilder, sql, SqlBool } from 'kysely';
 
 /**
@@ -306,15 +306,21 @@ function aggregate(q: ParsedAnalysis, scope: ScopeOn, allScope: boolean) {
   return { ctes, select: sql`SELECT ${sql.join([...keys, ...sums])} FROM ${from}${group}`, bases: p.bases, compare };
 }
 
-/** Output columns per dimension i over a row source `x` with raw key `x.k<i>`: the formatted key, and the name (and code) joined. */
+/**
+ * Output columns per dimension i over a row source `x` with raw key `x.k<i>`: the formatted key, and
+ * the name (and code) joined; `orderOf[i]` the engine's order of dimension i (names by code,
+ * periods by date), the key itself last so that equal codes never interleave two groups.
+ */
 function keyColumns(dims: readonly AnalysisDimension[], x: string) {
   const cols: RawBuilder<unknown>[] = [];
   const joins: RawBuilder<unknown>[] = [];
-  const order: RawBuilder<unknown>[] = [];
+  const orderOf: RawBuilder<unknown>[][] = [];
   dims.forEach((d, i) => {
     const k = sql.raw(`${x}.k${i}`);
     const n = sql.raw(`n${i}`);
     const out = (suffix: string) => sql.raw(`"d${i}_${suffix}"`);
+    const order: RawBuilder<unknown>[] = [];
+    orderOf.push(order);
     if (isPeriod(d)) {
       cols.push(sql`to_char(${k}, ${KEY_FORMAT[d]}) AS ${out('key')}`);
       order.push(sql`${k}`);
@@ -350,9 +356,12 @@ function keyColumns(dims: readonly AnalysisDimension[], x: string) {
       default:
         cols.push(sql`${k} AS ${out('key')}`);
         order.push(sql`${k}`);
+        return;
     }
+    order.push(sql`${k}`);
   });
-  return { cols, joins, order: order.map((o) => sql`${o} NULLS LAST`) };
+  const nullsLast = (os: RawBuilder<unknown>[]) => os.map((o) => sql`${o} NULLS LAST`);
+  return { cols, joins, orderOf: orderOf.map(nullsLast), order: nullsLast(orderOf.flat()) };
 }
 
 /**
@@ -380,15 +389,73 @@ export function pivotStatement(q: ParsedAnalysis, scope: ScopeOn, allScope: bool
   };
 }
 
-/** The flat statement of the export: every full-key row (no limit), in the pivot's order. */
-export function flatStatement(q: ParsedAnalysis, scope: ScopeOn, allScope: boolean): { statement: RawBuilder<unknown>; bases: BaseColumn[]; compare: boolean } {
+/**
+ * A measure's figure computed in SQL from summed columns, as analysis.rows.ts `measureValues` words
+ * it (the same rounding, a missing sum as zero, null where it answers null), so that an ORDER BY on
+ * it orders what the page compares. Divisions carry 20 decimals before rounding (decimal.js keeps
+ * 40 digits): the two sides round the same quotient.
+ */
+export function measureSql(m: AnalysisMeasure, col: (b: BaseColumn) => RawBuilder<unknown>): RawBuilder<unknown> {
+  const b = (x: BaseColumn) => sql`COALESCE(${col(x)}, 0)`;
+  const netSales = sql`(${b('sales')} - ${b('returns')} - ${b('tax')})`;
+  switch (m) {
+    case 'quantity':
+      return sql`round(${b('qty')}, 3)`;
+    case 'sales':
+    case 'returns':
+    case 'tax':
+    case 'cost':
+    case 'receipts':
+      return sql`round(${b(m)}, 2)`;
+    case 'netSales':
+      return sql`round(${netSales}, 2)`;
+    case 'grossMargin':
+      return sql`round(${netSales} - ${b('cost')}, 2)`;
+    case 'marginRate':
+      return sql`CASE WHEN ${netSales} = 0 THEN NULL ELSE round((${netSales} - ${b('cost')})::numeric(40, 20) / ${netSales}, 4) END`;
+    case 'orderCount':
+      return b('order_count');
+    case 'avgOrderValue':
+      return sql`CASE WHEN ${b('order_count')} = 0 THEN NULL ELSE round(${b('order_amount')}::numeric(40, 20) / ${b('order_count')}, 2) END`;
+  }
+}
+
+/**
+ * The flat statement of the export: every full-key row (no limit) in the pivot's order
+ * (shared/src/analysis-pivot.ts `orderPivotRows`), so the rows of a group come together and the
+ * export writes its subtotal line when the group ends. Without a sort: the engine's order. With
+ * one: level by level, a group by its subtotal's figure (the sum over its rows, a window over the
+ * group's keys: the database sorts, the server holds nothing), then the dimension's own order
+ * (the engine's, for equal figures); the innermost rows by their own figure. Figures with no value
+ * (a margin rate without net sales) last either way, as on the page.
+ */
+export function flatStatement(
+  q: ParsedAnalysis,
+  scope: ScopeOn,
+  allScope: boolean,
+  sort: PivotSort | null = null,
+): { statement: RawBuilder<unknown>; bases: BaseColumn[]; compare: boolean } {
   const agg = aggregate(q, scope, allScope);
   const dims = q.dimensions;
   if (!dims.length) return { statement: sql`${withClause(agg.ctes)}SELECT a.* FROM (${agg.select}) a`, bases: agg.bases, compare: agg.compare };
   const kc = keyColumns(dims, 'a');
   const ctes = [...agg.ctes, sql`agg AS (${agg.select})`];
+  const order: RawBuilder<unknown>[] = [];
+  const windows: RawBuilder<unknown>[] = [];
+  dims.forEach((_, i) => {
+    if (sort) {
+      const dir = sort.descending ? sql`DESC NULLS LAST` : sql`ASC NULLS LAST`;
+      const inner = i === dims.length - 1;
+      const w = sql.raw(`w${i}`);
+      if (!inner) windows.push(sql`${w} AS (PARTITION BY ${sql.join(dims.slice(0, i + 1).map((__, j) => sql.raw(`a.k${j}`)))})`);
+      const figure = measureSql(sort.measure, (b) => (inner ? sql.raw(`a.c_${b}`) : sql`sum(${sql.raw(`a.c_${b}`)}) OVER ${w}`));
+      order.push(sql`${figure} ${dir}`);
+    }
+    order.push(...kc.orderOf[i]);
+  });
+  const windowClause = windows.length ? sql` WINDOW ${sql.join(windows)}` : sql``;
   return {
-    statement: sql`${withClause(ctes)}SELECT a.*, ${sql.join(kc.cols)} FROM agg a ${sql.join(kc.joins, sql` `)} ORDER BY ${sql.join(kc.order)}`,
+    statement: sql`${withClause(ctes)}SELECT a.*, ${sql.join(kc.cols)} FROM agg a ${sql.join(kc.joins, sql` `)}${windowClause} ORDER BY ${sql.join(order)}`,
     bases: agg.bases,
     compare: agg.compare,
   };

@@ -1,10 +1,27 @@
-import { analysisCellParams, analysisKeyField, Dec, ID_DIMENSIONS, type AnalysisCell, type AnalysisDimension, type AnalysisMeasure, type AnalysisResult, type AnalysisRow } from '@drp/shared';
+import {
+  analysisCellParams,
+  analysisKeyField,
+  comparePivotFigures,
+  ID_DIMENSIONS,
+  orderPivotRows,
+  parsePivotSort,
+  pivotChange,
+  pivotGroupKey,
+  pivotLines,
+  type AnalysisCell,
+  type AnalysisDimension,
+  type AnalysisResult,
+  type AnalysisRow,
+  type PivotSort,
+} from '@drp/shared';
 
 /**
  * The pivot table: the engine's rows nested by the dimensions in the order picked, each outer group
  * followed by its subtotal line, then the grand total. Subtotals are never summed here: the engine
  * answers them (`subtotals`, one list per subset of the dimensions), so margin rate and average
- * order value are as exact in a subtotal as in a cell. Pure functions, no Vue.
+ * order value are as exact in a subtotal as in a cell. The order and nesting are the shared rule
+ * (shared/src/analysis-pivot.ts), which the Excel export follows too; this file adds what only a
+ * table needs (ids, drill-down cells, label spans). Pure functions, no Vue.
  */
 
 /** The row field holding a dimension's key: `branchId` for id dimensions, else the dimension itself (`month`, `brand`). */
@@ -24,9 +41,7 @@ export function rowsFor(result: Pick<AnalysisResult, 'rows' | 'subtotals' | 'tot
 }
 
 /** One key of rows grouped on `dims` (a string, nulls kept apart from "null"). */
-export function groupKey(row: AnalysisRow, dims: readonly AnalysisDimension[]): string {
-  return JSON.stringify(dims.map((d) => row[keyField(d)] ?? null));
-}
+export const groupKey: (row: AnalysisRow, dims: readonly AnalysisDimension[]) => string = pivotGroupKey;
 
 export interface PivotLine {
   kind: 'row' | 'subtotal' | 'total';
@@ -56,77 +71,57 @@ export interface PivotInput {
 
 const cellOf = (row: AnalysisRow, dims: readonly AnalysisDimension[]): AnalysisCell => analysisCellParams(dims, row);
 
-/** Compare two decimal strings for sorting; null (no figure) always last. */
-export function compareFigures(a: string | null | undefined, b: string | null | undefined, descending: boolean): number {
-  const aNull = a === null || a === undefined || a === '';
-  const bNull = b === null || b === undefined || b === '';
-  if (aNull || bNull) return aNull === bNull ? 0 : aNull ? 1 : -1;
-  const c = new Dec(a).comparedTo(new Dec(b));
-  return descending ? -c : c;
+/** Compare two decimal strings for sorting; null (no figure) always last (the shared rule). */
+export const compareFigures = comparePivotFigures;
+
+export function parseSort(sort: string | undefined): PivotSort | null {
+  return parsePivotSort(sort);
 }
 
-export function parseSort(sort: string | undefined): { measure: AnalysisMeasure; descending: boolean } | null {
-  if (!sort) return null;
-  return { measure: sort.replace(/^-/, '') as AnalysisMeasure, descending: sort.startsWith('-') };
-}
-
+/**
+ * The lines in the order of shared/src/analysis-pivot.ts (the export writes the same lines in the
+ * same order): rows ordered by `orderPivotRows`, subtotal lines where groups end, the total; then
+ * the label cells' spans (a group's label covers its lines, its subtotal's too).
+ */
 export function buildPivot(input: PivotInput): PivotLine[] {
   const dims = input.dimensions;
   const n = dims.length;
-  const sort = parseSort(input.sort);
-  const lines: PivotLine[] = [];
   const subtotalIndex = new Map<number, Map<string, AnalysisRow>>();
   for (let k = 1; k < n; k++) {
     const level = input.levels?.[k];
     if (level) subtotalIndex.set(k, new Map(level.map((r) => [groupKey(r, dims.slice(0, k)), r])));
   }
-  const blankSpans = (): [number, number][] => dims.map(() => [0, 0] as [number, number]);
-
-  /** Lines of the rows under one prefix, `level` the dimension grouped next; returns how many lines were added. */
-  function walk(rows: AnalysisRow[], level: number): number {
-    if (level === n - 1) {
-      const ordered = sort ? [...rows].sort((a, b) => compareFigures(a[sort.measure], b[sort.measure], sort.descending)) : rows;
-      for (const row of ordered) {
-        const spans = blankSpans();
-        spans[level] = [1, 1];
-        lines.push({ kind: 'row', id: `r:${groupKey(row, dims)}`, depth: n, row, cell: cellOf(row, dims), spans });
-      }
-      return ordered.length;
+  const subtotalOf = (row: AnalysisRow, depth: number) => subtotalIndex.get(depth)?.get(groupKey(row, dims.slice(0, depth)));
+  const ordered = orderPivotRows(input.rows, dims, parsePivotSort(input.sort), subtotalOf);
+  const lines: PivotLine[] = pivotLines(ordered, dims, subtotalOf, input.totals).map((l) => {
+    const spans = dims.map(() => [0, 0] as [number, number]);
+    if (l.kind === 'total') {
+      if (n) spans[0] = [1, n];
+      return { kind: l.kind, id: 'total', depth: 0, row: l.row, cell: {}, spans };
     }
+    const prefix = dims.slice(0, l.depth);
+    if (l.kind === 'row') spans[n - 1] = [1, 1];
+    else spans[l.depth] = [1, n - l.depth];
+    const key = groupKey(l.row, prefix);
+    return { kind: l.kind, id: l.kind === 'row' ? `r:${key}` : `s${l.depth}:${key}`, depth: l.depth, row: l.row, cell: cellOf(l.row, prefix), spans };
+  });
+  // the label of a group on the first `level + 1` dimensions spans the run of lines keyed by it (rows, and subtotals deeper than `level`)
+  for (let level = 0; level < n - 1; level++) {
     const prefix = dims.slice(0, level + 1);
-    const groups = new Map<string, AnalysisRow[]>();
-    for (const row of rows) {
-      const key = groupKey(row, prefix);
-      const g = groups.get(key);
-      if (g) g.push(row);
-      else groups.set(key, [row]);
-    }
-    const subtotals = subtotalIndex.get(level + 1);
-    let keys = [...groups.keys()];
-    if (sort && subtotals) {
-      keys = keys.sort((a, b) => compareFigures(subtotals.get(a)?.[sort.measure], subtotals.get(b)?.[sort.measure], sort.descending));
-    }
-    let added = 0;
-    for (const key of keys) {
-      const first = lines.length;
-      let count = walk(groups.get(key)!, level + 1);
-      const sub = subtotals?.get(key);
-      if (sub) {
-        const spans = blankSpans();
-        spans[level + 1] = [1, n - level - 1];
-        lines.push({ kind: 'subtotal', id: `s${level + 1}:${key}`, depth: level + 1, row: sub, cell: cellOf(sub, prefix), spans });
-        count++;
+    let first = -1;
+    let runKey = '';
+    lines.forEach((line, i) => {
+      const inGroup = line.kind !== 'total' && line.depth > level;
+      const key = inGroup ? groupKey(line.row, prefix) : '';
+      if (inGroup && first >= 0 && key === runKey) {
+        lines[first].spans[level] = [lines[first].spans[level][0] + 1, 1];
+        return;
       }
-      // the group's label cell covers its lines (the subtotal's too); inner columns of those lines keep theirs
-      lines[first].spans[level] = [count, 1];
-      added += count;
-    }
-    return added;
+      first = inGroup ? i : -1;
+      runKey = key;
+      if (inGroup) lines[i].spans[level] = [1, 1];
+    });
   }
-
-  if (n > 0) walk(input.rows, 0);
-  const totalSpans: [number, number][] = dims.map((_, i) => (i === 0 ? [1, n] : [0, 0]));
-  lines.push({ kind: 'total', id: 'total', depth: 0, row: input.totals, cell: {}, spans: totalSpans });
   return lines;
 }
 
@@ -135,16 +130,5 @@ export function spanAt(line: PivotLine, columnIndex: number): [number, number] {
   return columnIndex < line.spans.length ? line.spans[columnIndex] : [1, 1];
 }
 
-/**
- * The change from the compared period: for a rate (margin rate) the difference in percentage
- * points, else the relative change in percent, 1 decimal; null when either side is missing or the
- * compared figure is zero (no meaningful percentage).
- */
-export function changeOf(measure: AnalysisMeasure, current: string | null | undefined, previous: string | null | undefined): { kind: 'pct' | 'pt'; value: string } | null {
-  if (current === null || current === undefined || previous === null || previous === undefined || current === '' || previous === '') return null;
-  const cur = new Dec(current);
-  const prev = new Dec(previous);
-  if (measure === 'marginRate') return { kind: 'pt', value: cur.minus(prev).times(100).toFixed(1) };
-  if (prev.isZero()) return null;
-  return { kind: 'pct', value: cur.minus(prev).dividedBy(prev.abs()).times(100).toFixed(1) };
-}
+/** The change from the compared period (the shared rule: percent, points for the margin rate). */
+export const changeOf = pivotChange;
