@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import {
@@ -22,6 +23,32 @@ export const REMINDER_JOB = 'invoicing.month-end-reminder';
 const BATCH = 5000;
 
 type Counts = Record<ReconCategory, number>;
+
+/**
+ * Finding ids of one run: a random prefix for the run (the first 20 hex digits of a v4 uuid, so every id is a valid
+ * v4 uuid) and 12 hex digits of a number: platform row × 8 + the category's place (1..7), and for findings without
+ * a row (MISSING_ON_PLATFORM) FIRST_ROWLESS_ID + a counter. Unique within the run by construction, across runs by
+ * the prefix (74 random bits; the primary key has the last word). Neither the 100,000 ids of a run are drawn at
+ * random one by one (gen_random_uuid cost ~9 µs each here) nor scattered over the whole primary-key index.
+ */
+const findingIdPrefix = () => randomUUID().slice(0, 24);
+const FIRST_ROWLESS_ID = 2 ** 44;
+
+/**
+ * A finding as the API gives it: `platform` (the export's row) and `system` (the invoice as the run matched it) built
+ * from the finding's p_* and s_* columns, exactly as they were stored as jsonb before (same keys, amounts as text).
+ */
+const PLATFORM_JSON = sql<Record<string, unknown> | null>`CASE WHEN f.platform_row IS NULL THEN NULL ELSE jsonb_build_object('row', f.platform_row, 'type', f.p_type,
+  'issueDate', to_char(f.p_issue_date, 'YYYY-MM-DD'), 'sellerName', f.p_seller_name, 'sellerTaxId', f.p_seller_tax_id, 'buyerName', f.p_buyer_name, 'buyerTaxId', f.p_buyer_tax_id,
+  'amount', f.p_amount::text, 'tax', f.p_tax::text, 'total', f.p_total::text, 'status', f.p_status, 'positive', f.p_positive, 'riskLevel', f.p_risk, 'issuer', f.p_issuer,
+  'remark', f.p_remark, 'source', f.p_source, 'blueElecNumber', f.p_blue_elec, 'taxIdValid', f.p_tax_ok) END`;
+const SYSTEM_JSON = sql<Record<string, unknown> | null>`CASE WHEN f.s_status IS NULL THEN NULL ELSE jsonb_build_object('invoiceId', f.invoice_id, 'type', f.s_type,
+  'issueDate', to_char(f.s_issue_date, 'YYYY-MM-DD'), 'buyerName', f.s_buyer_name, 'buyerTaxId', f.s_buyer_tax_id, 'amount', f.s_amount::text, 'tax', f.s_tax::text,
+  'total', f.s_total::text, 'status', f.s_status, 'source', f.s_source, 'kind', f.s_kind) END`;
+const FINDING_COLUMNS = [
+  'f.id', 'f.run_id', 'f.category', 'f.elec_number', 'f.code', 'f.number', 'f.platform_row', 'f.invoice_id', 'f.resolution', 'f.resolution_note', 'f.resolved_at',
+  PLATFORM_JSON.as('platform'), SYSTEM_JSON.as('system'),
+] as const;
 const zeroCounts = (): Counts => Object.fromEntries(RECON_CATEGORIES.map((c) => [c, 0])) as Counts;
 
 /**
@@ -122,7 +149,7 @@ export class ReconciliationService {
     await this.db.query(
       tx,
       `CREATE TEMP TABLE recon_match ON COMMIT DROP AS
-         SELECT f.*, i.id AS invoice_id, i.type AS s_type, to_char(i.issue_date, 'YYYY-MM-DD') AS s_issue_date, i.buyer_name AS s_buyer_name, i.buyer_tax_id AS s_buyer_tax_id,
+         SELECT f.*, i.id AS invoice_id, i.type AS s_type, i.issue_date AS s_issue_date, i.buyer_name AS s_buyer_name, i.buyer_tax_id AS s_buyer_tax_id,
                 i.amount AS s_amount, i.tax AS s_tax, i.total AS s_total, i.status AS s_status, i.source AS s_source, i.kind AS s_kind, i.blue_id AS s_blue_id,
                 (NOT f.positive AND i.blue_id IS NULL AND NOT (f.blue_elec IS NOT NULL AND (
                    fb.elec IS NOT NULL OR EXISTS (SELECT 1 FROM invoice b WHERE b.elec_number = f.blue_elec)))) AS red_without_blue
@@ -136,42 +163,48 @@ export class ReconciliationService {
            -- a red row's blue original among the file's own rows (one hash join, not a scan per red row)
            LEFT JOIN (SELECT DISTINCT elec FROM recon_stage WHERE elec IS NOT NULL) fb ON fb.elec = f.blue_elec`,
     );
-    const platform = `jsonb_build_object('row', s.row_no, 'type', s.type, 'issueDate', to_char(s.issue_date, 'YYYY-MM-DD'), 'sellerName', s.seller_name, 'sellerTaxId', s.seller_tax_id,
-        'buyerName', s.buyer_name, 'buyerTaxId', s.buyer_tax_id, 'amount', s.amount::text, 'tax', s.tax::text, 'total', s.total::text, 'status', s.status, 'positive', s.positive,
-        'riskLevel', s.risk, 'issuer', s.issuer, 'remark', s.remark, 'source', s.source, 'blueElecNumber', s.blue_elec, 'taxIdValid', s.tax_ok)`;
-    const system = `CASE WHEN s.invoice_id IS NULL THEN NULL ELSE jsonb_build_object('invoiceId', s.invoice_id, 'type', s.s_type, 'issueDate', s.s_issue_date, 'buyerName', s.s_buyer_name,
-        'buyerTaxId', s.s_buyer_tax_id, 'amount', s.s_amount::text, 'tax', s.s_tax::text, 'total', s.s_total::text, 'status', s.s_status, 'source', s.s_source, 'kind', s.s_kind) END`;
-    const cols = `run_id, category, match_key, elec_number, code, number, platform_row, platform, invoice_id, system`;
+    // the finding's own columns: the platform row (p_*, as staged) and the system invoice as matched (s_*); the API's
+    // `platform` and `system` objects are built from them when a page is read (PLATFORM_JSON, SYSTEM_JSON)
+    const cols = `id, run_id, category, match_key, elec_number, code, number, platform_row, p_type, p_issue_date, p_seller_name, p_seller_tax_id, p_buyer_name, p_buyer_tax_id,
+        p_amount, p_tax, p_total, p_status, p_positive, p_risk, p_issuer, p_remark, p_source, p_blue_elec, p_tax_ok, invoice_id, s_type, s_issue_date, s_buyer_name, s_buyer_tax_id,
+        s_amount, s_tax, s_total, s_status, s_source, s_kind`;
+    const platform = `s.match_key, s.elec, s.code, s.num, s.row_no, s.type, s.issue_date, s.seller_name, s.seller_tax_id, s.buyer_name, s.buyer_tax_id, s.amount, s.tax, s.total, s.status,
+        s.positive, s.risk, s.issuer, s.remark, s.source, s.blue_elec, s.tax_ok`;
+    // ids in the run's order (findingIds): no random uuid per finding, and the primary key's index is appended to
+    const prefix = findingIdPrefix();
     const amountDiffers = `(s.amount <> s.s_amount OR s.tax <> s.s_tax OR s.total <> s.s_total)`;
     await this.db.query(
       tx,
       `INSERT INTO invoice_recon_finding (${cols})
-       SELECT $1::uuid, c.category, s.match_key, s.elec, s.code, s.num, s.row_no, ${platform}, s.invoice_id, ${system}
+       SELECT ($2::text || lpad(to_hex(s.row_no::bigint * 8 + c.n), 12, '0'))::uuid, $1::uuid, c.category, ${platform},
+              s.invoice_id, s.s_type, s.s_issue_date, s.s_buyer_name, s.s_buyer_tax_id, s.s_amount, s.s_tax, s.s_total, s.s_status, s.s_source, s.s_kind
          FROM recon_match s
          CROSS JOIN LATERAL (VALUES
-           (CASE WHEN s.invoice_id IS NULL THEN 'MISSING_IN_SYSTEM' END),
-           (CASE WHEN s.invoice_id IS NOT NULL AND ${amountDiffers} THEN 'AMOUNT_MISMATCH' END),
-           (CASE WHEN s.invoice_id IS NOT NULL AND s.status <> s.s_status THEN 'STATUS_MISMATCH' END),
-           (CASE WHEN s.red_without_blue THEN 'RED_WITHOUT_BLUE' END),
-           (CASE WHEN s.invoice_id IS NOT NULL AND NOT ${amountDiffers} AND s.status = s.s_status AND NOT s.red_without_blue THEN 'MATCHED' END),
-           (CASE WHEN NOT s.tax_ok THEN 'INVALID_TAX_ID' END)) c(category)
+           (1, CASE WHEN s.invoice_id IS NULL THEN 'MISSING_IN_SYSTEM' END),
+           (2, CASE WHEN s.invoice_id IS NOT NULL AND ${amountDiffers} THEN 'AMOUNT_MISMATCH' END),
+           (3, CASE WHEN s.invoice_id IS NOT NULL AND s.status <> s.s_status THEN 'STATUS_MISMATCH' END),
+           (4, CASE WHEN s.red_without_blue THEN 'RED_WITHOUT_BLUE' END),
+           (5, CASE WHEN s.invoice_id IS NOT NULL AND NOT ${amountDiffers} AND s.status = s.s_status AND NOT s.red_without_blue THEN 'MATCHED' END),
+           (6, CASE WHEN NOT s.tax_ok THEN 'INVALID_TAX_ID' END)) c(n, category)
         WHERE c.category IS NOT NULL`,
-      [runId],
+      [runId, prefix],
     );
-    // the 2nd, 3rd… row of a key
+    // the 2nd, 3rd… row of a key (its own row number: no other finding has it)
     await this.db.query(
       tx,
       `INSERT INTO invoice_recon_finding (${cols})
-       SELECT $1::uuid, 'DUPLICATE', s.match_key, s.elec, s.code, s.num, s.row_no, ${platform}, m.invoice_id, NULL
+       SELECT ($2::text || lpad(to_hex(s.row_no::bigint * 8 + 7), 12, '0'))::uuid, $1::uuid, 'DUPLICATE', ${platform},
+              m.invoice_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
          FROM recon_stage s JOIN recon_match m ON m.match_key = s.match_key
         WHERE s.row_no <> m.row_no`,
-      [runId],
+      [runId, prefix],
     );
-    // the system's invoices of the file's date range that no row names (in the caller's scope)
+    // the system's invoices of the file's date range that no row names (in the caller's scope); numbered after every row's
     const missing = sql`INSERT INTO invoice_recon_finding (${sql.raw(cols)})
-       SELECT ${runId}::uuid, 'MISSING_ON_PLATFORM', coalesce('E:' || i.elec_number, 'C:' || i.code || ':' || i.number), i.elec_number, i.code, i.number, NULL, NULL, i.id,
-              jsonb_build_object('invoiceId', i.id, 'type', i.type, 'issueDate', to_char(i.issue_date, 'YYYY-MM-DD'), 'buyerName', i.buyer_name, 'buyerTaxId', i.buyer_tax_id,
-                'amount', i.amount::text, 'tax', i.tax::text, 'total', i.total::text, 'status', i.status, 'source', i.source, 'kind', i.kind)
+       SELECT (${prefix}::text || lpad(to_hex(${sql.raw(String(FIRST_ROWLESS_ID))}::bigint + row_number() OVER (ORDER BY i.id)), 12, '0'))::uuid, ${runId}::uuid, 'MISSING_ON_PLATFORM',
+              coalesce('E:' || i.elec_number, 'C:' || i.code || ':' || i.number), i.elec_number, i.code, i.number,
+              NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+              i.id, i.type, i.issue_date, i.buyer_name, i.buyer_tax_id, i.amount, i.tax, i.total, i.status, i.source, i.kind
          FROM invoice i
         WHERE i.issue_date BETWEEN ${from}::date AND ${to}::date AND ${orgScope(tx, 'i.scope_org_id')}
           AND NOT EXISTS (SELECT 1 FROM recon_stage s WHERE i.elec_number IS NOT NULL AND s.elec = i.elec_number)
@@ -231,8 +264,8 @@ export class ReconciliationService {
       qb = qb.where((eb) =>
         eb.or([
           ...(digits.length >= 6 ? [eb('f.elec_number', 'like', `%${digits}%`), eb('f.number', 'like', `%${digits.slice(-8)}%`), eb('f.code', 'like', `%${digits}%`)] : []),
-          sql<SqlBool>`f.platform->>'buyerName' ILIKE ${like}`,
-          sql<SqlBool>`f.system->>'buyerName' ILIKE ${like}`,
+          sql<SqlBool>`f.p_buyer_name ILIKE ${like}`,
+          sql<SqlBool>`f.s_buyer_name ILIKE ${like}`,
         ]),
       );
     }
@@ -250,7 +283,7 @@ export class ReconciliationService {
         base
           .leftJoin('app_user as u', 'u.id', 'f.resolved_by')
           .leftJoin('invoice_supplement as s', 's.id', 'f.supplement_id')
-          .selectAll('f')
+          .select(FINDING_COLUMNS)
           .select(['u.display_name as resolved_by_name', 's.tracking_number'])
           .orderBy(sql`f.platform_row NULLS LAST`)
           .orderBy('f.category')
@@ -289,7 +322,7 @@ export class ReconciliationService {
         .selectFrom('invoice_recon_finding as f')
         .leftJoin('app_user as u', 'u.id', 'f.resolved_by')
         .leftJoin('invoice_supplement as s', 's.id', 'f.supplement_id')
-        .selectAll('f')
+        .select(FINDING_COLUMNS)
         .select(['u.display_name as resolved_by_name', 's.tracking_number'])
         .where('f.id', '=', findingId)
         .where('f.run_id', '=', runId),
@@ -313,7 +346,7 @@ export class ReconciliationService {
   async correctStatus(ctx: RequestContext, runId: string, findingId: string) {
     await this.db.tx(ctx, async (tx) => {
       const f = await this.lockFinding(tx, runId, findingId);
-      const platformStatus = (f.platform as { status?: string } | null)?.status as InvoiceStatus | undefined;
+      const platformStatus = (f.p_status ?? undefined) as InvoiceStatus | undefined;
       if (f.category !== ReconCategory.STATUS_MISMATCH || !f.invoice_id || !platformStatus) {
         throw new DomainError(ErrorCode.INVALID_STATE, 'Only a status mismatch can take the platform status', { status: f.category, action: 'CORRECT_STATUS' });
       }
@@ -351,7 +384,7 @@ export class ReconciliationService {
         .selectFrom('invoice_recon_finding as f')
         .leftJoin('app_user as u', 'u.id', 'f.resolved_by')
         .leftJoin('invoice_supplement as s', 's.id', 'f.supplement_id')
-        .selectAll('f')
+        .select(FINDING_COLUMNS)
         .select(['u.display_name as resolved_by_name', 's.tracking_number'])
         .where('f.run_id', '=', runId)
         .orderBy(sql`f.platform_row NULLS LAST`)

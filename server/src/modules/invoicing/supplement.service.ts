@@ -66,8 +66,9 @@ export class SupplementService {
   async create(ctx: RequestContext, dto: SupplementDto, file: Express.Multer.File | undefined) {
     const nums = checkedNumbers(dto.type, dto);
     // a tax id taken from the platform's export is the invoice's own: kept and flagged, never refused (issue #13)
-    const platform = dto.findingId ? ((await this.db.first(ctx, this.db.k.selectFrom('invoice_recon_finding').select('platform').where('id', '=', dto.findingId)))?.platform as { sellerTaxId?: string; buyerTaxId?: string } | null | undefined) : undefined;
-    const fromPlatform = (field: 'sellerTaxId' | 'buyerTaxId') => !!platform?.[field] && !!dto[field] && normalizeTaxId(platform[field]!) === normalizeTaxId(dto[field]);
+    const row = dto.findingId ? await this.db.first(ctx, this.db.k.selectFrom('invoice_recon_finding').select(['p_seller_tax_id', 'p_buyer_tax_id']).where('id', '=', dto.findingId)) : undefined;
+    const platform = { sellerTaxId: row?.p_seller_tax_id, buyerTaxId: row?.p_buyer_tax_id };
+    const fromPlatform = (field: 'sellerTaxId' | 'buyerTaxId') => !!platform[field] && !!dto[field] && normalizeTaxId(platform[field]) === normalizeTaxId(dto[field]);
     const sellerTaxId = fromPlatform('sellerTaxId') ? normalizeTaxId(dto.sellerTaxId) : assertTaxId('sellerTaxId', dto.sellerTaxId);
     const buyerTaxId = fromPlatform('buyerTaxId') ? normalizeTaxId(dto.buyerTaxId) : assertTaxId('buyerTaxId', dto.buyerTaxId);
     const kind = dto.kind ?? (new Dec(dto.total).isNegative() ? InvoiceKind.RED : InvoiceKind.BLUE);
