@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import {
   AnalysisDimension, AnalysisDocument, AnalysisMeasure, AnalysisResult, AnalysisRow, analysisCellParams, analysisKeyField, comparePeriod, Dec, endOfMonth, ErrorCode, fmt,
-  orderPivotRows, Paged, parsePivotSort, pivotGroupKey, pivotLines,
+  orderPivotRows, Paged, parsePivotSort, pivotChange, pivotGroupKey, pivotLines,
 } from '@drp/shared';
 import { businessDate } from '../../server/src/database/business-date';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
@@ -267,6 +267,24 @@ describe('analysis (多维分析)', () => {
     expect(body3.filter((x) => x[2] === 'Subtotal').length).toBe(r3.subtotals.find((s) => s.dimensions.join() === 'year,branch')!.rows.length);
     // a year's line comes right after its last branch's line
     for (const y of years) expect(body3[body3.indexOf(y) - 1][2]).toBe('Subtotal');
+  });
+
+  it('with a comparison the export has, per measure, this period, the compared one and the change, as the page shows them', async () => {
+    const monthStart = `${today.slice(0, 7)}-01`;
+    const q = { measures: 'sales,marginRate', dimensions: 'branch', from: monthStart, to: endOfMonth(monthStart), compare: 'mom' };
+    const r = await analyse(admin, q);
+    const lines = await exportLines({ ...q, lang: 'en', sort: '-sales' });
+    expect(lines[0]).toEqual(['Branch', 'Sales', 'Sales (Previous)', 'Sales (Change)', 'Margin rate', 'Margin rate (Previous)', 'Margin rate (Change)']);
+    const ordered = orderPivotRows(r.rows, ['branch'], parsePivotSort('-sales'), () => undefined);
+    const num = (v: string | null | undefined) => (v === null || v === undefined ? null : Number(v));
+    // the change: a fraction for a percent (Excel's percent), points for the rate; none against zero
+    const change = (m: AnalysisMeasure, row: AnalysisRow) => {
+      const c = pivotChange(m, row[m], row[`${m}Prev`]);
+      return c === null ? null : c.kind === 'pct' ? new Dec(c.value).div(100).toNumber() : Number(c.value);
+    };
+    const cells = (label: string, row: AnalysisRow) => [label, num(row.sales), num(row.salesPrev), change('sales', row), num(row.marginRate), num(row.marginRatePrev), change('marginRate', row)];
+    expect(lines.slice(1)).toEqual([...ordered.map((x) => cells(x.branchName!, x)), cells('Total', r.totals)]);
+    expect(r.rows.some((x) => x.salesPrev !== null && x.salesPrev !== '0.00')).toBe(true);
   });
 
   it("the export's sort must be one of the asked measures", async () => {

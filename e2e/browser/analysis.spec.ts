@@ -7,9 +7,9 @@ import { readXlsx } from '../support/xlsx';
 /**
  * 多维分析 (issue #16) as people use it: the HQ admin builds a month × branch analysis with margin
  * from the reports menu, reads its subtotals and total (the same as the engine's), switches the
- * chart, drills into this month's Beijing figure down to a shipment made for the test, exports the
- * table, compares with last year and keeps the analysis as a saved view; the ready reports open
- * from the menu; the Beijing branch manager, on a 390×844 phone, sees only 北京分公司 and the pivot
+ * chart, drills into this month's Beijing figure down to a shipment made for the test, sorts the
+ * table and exports exactly its lines (subtotal lines and the sort included), compares with last
+ * year and keeps the analysis as a saved view; the ready reports open from the menu; the Beijing branch manager, on a 390×844 phone, sees only 北京分公司 and the pivot
  * scrolls inside its own box.
  */
 describe('analysis', () => {
@@ -151,17 +151,30 @@ describe('analysis', () => {
     return orgs.items.find((o) => o.name === name)!.id;
   }
 
-  it('exports the table as it is shown: the same columns and rows', async () => {
+  it('sorts the table by net sales and exports it as it is shown: the same lines in the same order, subtotal lines included', async () => {
+    const netSalesHeader = page.locator('[data-testid="pivot-table"] th', { hasText: '净销售额' }).first();
+    await netSalesHeader.locator('.caret-wrapper .descending').click();
+    await page.waitForURL((url) => url.searchParams.get('sort') === '-netSales');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('analysis-export').click()]);
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
     const file = await download.path();
     const sheet = await readXlsx(fs.readFileSync(file!));
-    const header = sheet[0];
-    expect(header).toEqual(expect.arrayContaining(['月', '分支机构', '净销售额', '毛利', '毛利率']));
-    const leafRows = await rowsOf('pivot-table').filter({ hasNotText: /小计|合计/ }).count();
+    expect(sheet[0]).toEqual(['月', '分支机构', '净销售额', '毛利', '毛利率']);
     const body = sheet.slice(1).filter((r) => r.some((c) => c !== ''));
-    // every row of the table, plus the total line
-    expect(body.filter((r) => !r.includes('合计')).length).toBe(leafRows);
+    // the table's lines top to bottom: the branch column's words (小计 on a subtotal line; the total's 合计 spans the dimensions) and the net sales
+    const lines = rowsOf('pivot-table');
+    const shown: [string, number][] = [];
+    for (let i = 0, n = await lines.count(); i < n; i++) {
+      const line = lines.nth(i);
+      const branch = line.getByTestId('pivot-label-branch');
+      shown.push([(await branch.count()) ? (await branch.innerText()).trim() : '合计', money(await line.getByTestId('pivot-cell').first().innerText())]);
+    }
+    expect(body.map((r): [string, number] => [r[0] === '合计' ? '合计' : r[1], Number(r[2])])).toEqual(shown);
+    // one subtotal line per month, highest first, and the total last
+    const subtotals = body.filter((r) => r[1] === '小计').map((r) => Number(r[2]));
+    expect(subtotals.length).toBeGreaterThan(1);
+    expect(subtotals).toEqual([...subtotals].sort((a, b) => b - a));
+    expect(body[body.length - 1][0]).toBe('合计');
     expect(body.some((r) => r.includes('北京分公司'))).toBe(true);
   });
 
