@@ -170,8 +170,13 @@ export class DbService {
   }
 }
 
-/** The claim check runs after every other final step (numbering, event handlers). */
-const CLAIM_STAGE = 100;
+/**
+ * The claim check runs before every other final step: numbering holds the day's counter row until
+ * the commit, and every statement after it lengthens the queue of documents behind that row. Its
+ * own row lock (the key's) is held to the commit all the same, so a retry that would take the
+ * claim over still waits for this transaction's outcome.
+ */
+const CLAIM_STAGE = -1;
 
 interface FinalStep {
   stage: number;

@@ -109,9 +109,7 @@ export class DocumentKernel implements OnApplicationBootstrap {
    */
   assignNumber(tx: RequestContext, docType: string, table: NumberedTable, id: string, prefix: string, day: string): void {
     this.db.beforeCommit(tx, async () => {
-      const number = await this.numbers.next(tx, prefix, day);
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      await this.db.rows(tx, (this.db.k.updateTable(table as any) as any).set({ number }).where('id', '=', id));
+      const number = await this.numbers.assign(tx, prefix, day, table, id);
       await this.events.dispatchFinal(tx, 'DocumentNumbered', { docType, docId: id, number });
       const work = tx.manager && this.waiting.get(tx.manager)?.get(id);
       if (work) {

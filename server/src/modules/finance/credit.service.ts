@@ -23,6 +23,8 @@ export interface LockedAccount {
   openReceivables: string;
   openOrders: string;
   prepayment: string;
+  /** whether the dealer had an overdue receivable when the account was locked, when asked for (`lock(.., { overdue: true })`) */
+  overdue?: boolean;
 }
 
 /** Changes of the running totals, as signed decimal strings. */
@@ -153,11 +155,32 @@ export class CreditService {
     return this.get(ctx, dealerId);
   }
 
-  /** Locks (creating with the defaults when missing) the dealer's credit account: the serialisation point of §6. */
-  async lock(tx: RequestContext, dealerId: string): Promise<LockedAccount> {
-    await this.db.rows(tx, this.db.k.insertInto('credit_account').values({ dealer_id: dealerId }).onConflict((oc) => oc.column('dealer_id').doNothing()));
-    const a = await this.db.one(tx, this.db.k.selectFrom('credit_account').selectAll().where('dealer_id', '=', dealerId).forUpdate());
-    return toAccount(dealerId, a);
+  /**
+   * Locks (creating with the defaults when missing) the dealer's credit account: the serialisation
+   * point of §6. `overdue` also answers, in the same statement, whether the dealer has an overdue
+   * receivable (the order's credit check): receivables only move under this lock.
+   */
+  async lock(tx: RequestContext, dealerId: string, opts: { overdue?: boolean } = {}): Promise<LockedAccount> {
+    const locked = () =>
+      this.db.first(
+        tx,
+        this.db.k
+          .selectFrom('credit_account as a')
+          .selectAll('a')
+          .$if(!!opts.overdue, (q) =>
+            q.select((eb) => eb.exists(eb.selectFrom('receivable as r').select('r.id').whereRef('r.dealer_id', '=', 'a.dealer_id').where(overdue('r', this.today()))).as('overdue')),
+          )
+          .where('a.dealer_id', '=', dealerId)
+          .forUpdate('a'),
+      );
+    // the account exists but for a dealer's first order: one statement as a rule
+    let a = await locked();
+    if (!a) {
+      await this.db.rows(tx, this.db.k.insertInto('credit_account').values({ dealer_id: dealerId }).onConflict((oc) => oc.column('dealer_id').doNothing()));
+      a = await locked();
+    }
+    const { overdue: due, ...row } = a!;
+    return { ...toAccount(dealerId, row), ...(opts.overdue && { overdue: !!due }) };
   }
 
   /** Moves the running totals of a locked account: the only writer of credit_account's totals (open_orders included). */
@@ -188,7 +211,7 @@ export class CreditService {
     account: LockedAccount,
     order: { id: string; oldCommitted: string; newCommitted: string; override?: { reason: string } },
   ): Promise<CreditCheckDto> {
-    const overdue = await this.hasOverdue(tx, account.dealerId);
+    const overdue = account.overdue ?? (await this.hasOverdue(tx, account.dealerId));
     const d = this.decide(account, account.blockOnOverdue, order.oldCommitted, order.newCommitted, overdue, !!order.override);
     const figures = { limit: d.limit, exposure: d.exposure, orderTotal: d.orderTotal, available: d.available, excess: d.excess };
     const refusal = d.code ? refusalOf(d, figures) : null;

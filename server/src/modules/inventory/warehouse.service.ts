@@ -123,16 +123,8 @@ export class WarehouseService {
    * holds off a concurrent disable until the document commits, without serialising documents.
    */
   async lockForDocument(tx: RequestContext, id: string): Promise<DocWarehouse> {
-    await this.assertVisible(tx, id);
-    const w = await this.db.first(
-      tx,
-      this.db.k
-        .selectFrom('warehouse as w')
-        .innerJoin('organization as o', 'o.id', 'w.org_id')
-        .select(['w.id', 'w.code', 'w.name', 'w.org_id', 'w.status', 'o.path as org_path'])
-        .where('w.id', '=', id)
-        .forShare('w'),
-    );
+    // visible (the scope's join) and locked in one statement
+    const w = await this.db.first(tx, this.scoped(tx).select(['w.id', 'w.code', 'w.name', 'w.org_id', 'w.status', 'wo.path as org_path']).where('w.id', '=', id).forShare('w'));
     if (!w) throw notFound('warehouse', id);
     if (w.status !== 'ACTIVE') throw new DomainError(ErrorCode.WAREHOUSE_DISABLED, `The warehouse ${w.code} ${w.name} is disabled`, { warehouseId: id });
     return { id: w.id, code: w.code, name: w.name, orgId: w.org_id, orgPath: w.org_path };

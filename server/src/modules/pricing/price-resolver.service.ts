@@ -78,6 +78,9 @@ export const RESOLVE_SQL = `
     LEFT JOIN product_price l10 ON l10.product_id = p.id AND l10.level = 10
     LEFT JOIN price_level pl ON pl.level = d.price_level`;
 
+/** What a product's order quantity must respect: at least the minimum, and a multiple of the multiple. */
+type OrderRules = { id: string; code: string; minOrderQty: string; orderMultiple: string };
+
 @Injectable()
 export class PriceResolverService {
   constructor(
@@ -100,19 +103,33 @@ export class PriceResolverService {
   /**
    * Prices for lines that each carry their own quantity (an order, a cart), in one query. The
    * caller has checked the dealer and the products (scope, status); `strict` also insists on each
-   * product's minimum order quantity and order multiple.
+   * product's minimum order quantity and order multiple: `true` reads them, or the caller passes
+   * the product rows it already holds (the order path, which has just checked them).
    */
-  async resolveLines(ctx: RequestContext, dealerId: string, lines: { productId: string; qty: string }[], at: Date = new Date(), strict = false): Promise<ResolvedPrice[]> {
+  async resolveLines(
+    ctx: RequestContext,
+    dealerId: string,
+    lines: { productId: string; qty: string }[],
+    at: Date = new Date(),
+    strict: boolean | ReadonlyMap<string, OrderRules> = false,
+  ): Promise<ResolvedPrice[]> {
     const ids = [...new Set(lines.map((l) => l.productId))];
     if (strict) {
-      const rows = ids.length ? await this.db.rows(ctx, this.db.k.selectFrom('product').select(['id', 'code', 'min_order_qty', 'order_multiple']).where('id', 'in', ids)) : [];
-      const byId = new Map(rows.map((r) => [r.id, r]));
+      const byId: ReadonlyMap<string, OrderRules> =
+        strict === true
+          ? new Map(
+              (ids.length ? await this.db.rows(ctx, this.db.k.selectFrom('product').select(['id', 'code', 'min_order_qty', 'order_multiple']).where('id', 'in', ids)) : []).map((r) => [
+                r.id,
+                { id: r.id, code: r.code, minOrderQty: r.min_order_qty, orderMultiple: r.order_multiple },
+              ]),
+            )
+          : strict;
       for (const line of lines) {
         const p = byId.get(line.productId)!;
-        const problem = quantityProblem(line.qty, p.min_order_qty, p.order_multiple);
+        const problem = quantityProblem(line.qty, p.minOrderQty, p.orderMultiple);
         if (problem) {
-          throw new DomainError(ErrorCode[problem], `${p.code}: the quantity ${line.qty} must be at least ${fmt(p.min_order_qty, 'qty')} and a multiple of ${fmt(p.order_multiple, 'qty')}`, {
-            productId: p.id, qty: line.qty, minOrderQty: fmt(p.min_order_qty, 'qty'), orderMultiple: fmt(p.order_multiple, 'qty'),
+          throw new DomainError(ErrorCode[problem], `${p.code}: the quantity ${line.qty} must be at least ${fmt(p.minOrderQty, 'qty')} and a multiple of ${fmt(p.orderMultiple, 'qty')}`, {
+            productId: p.id, qty: line.qty, minOrderQty: fmt(p.minOrderQty, 'qty'), orderMultiple: fmt(p.orderMultiple, 'qty'),
           });
         }
       }

@@ -15,6 +15,8 @@ export interface OrderApprovalFacts {
   belowFloor: boolean;
   creditOverridden: boolean;
   source: string;
+  /** created in this transaction: it has no earlier approvals to replace */
+  created?: boolean;
 }
 
 /**
@@ -74,7 +76,7 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
         .where('o.id', '=', order.id),
     );
     // a resubmission replaces whatever approvals the order had open
-    await this.approvals.close(tx, ORDER_APPROVAL_TYPES, order.id, 'superseded by a new submission');
+    if (!order.created) await this.approvals.close(tx, ORDER_APPROVAL_TYPES, order.id, 'superseded by a new submission');
     const gross = new Dec(o.total).plus(o.discount_total);
     const credit = o.credit_check as unknown as CreditCheckDto | null;
     // over the limit only where a limit is in force (mode NONE has none): the shared rule

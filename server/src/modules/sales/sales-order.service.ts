@@ -362,7 +362,7 @@ export class SalesOrderService {
           copied_from_id: copyOf?.id ?? null,
           ...(dto.shipTo && { ship_to_contact: dto.shipTo.contact, ship_to_phone: dto.shipTo.phone, ship_to_region: dto.shipTo.region, ship_to_address: dto.shipTo.address }),
         })
-        .returning('id'),
+        .returning(ORDER_ROW),
     );
     await this.writeLines(tx, row.id, lines);
     await this.kernel.transition(tx, SALES_ORDER, { id: row.id, from: null, to: OrderStatus.DRAFT, action: OrderAction.CREATE });
@@ -371,7 +371,7 @@ export class SalesOrderService {
     // taking it as the last step keeps concurrent orders from queueing behind each other's
     // pricing, credit check and stock reservation (bench: order-submit).
     this.kernel.assignNumber(tx, SALES_ORDER, 'sales_order', row.id, SALES_DOC_PREFIX.order, day);
-    if (dto.submit) await this.submitLocked(tx, row.id, {}, { dealerId: dealer.id });
+    if (dto.submit) await this.submitLocked(tx, row.id, {}, { dealerId: dealer.id, row: { ...(row as OrderRow), status: OrderStatus.DRAFT } });
     await this.whenNumbered(tx, { id: row.id, number: null }, (number) =>
       this.audit.record(tx, {
         action: 'create', entity: 'sales_order', entityId: row.id, orgId: dealer.id,
@@ -599,10 +599,13 @@ export class SalesOrderService {
 
   // ---- the steps ----
 
-  /** `created`: the order was created in this transaction (its dealer, lines and products were checked a moment ago). */
-  private async submitLocked(tx: RequestContext, id: string, dto: SubmitOrderDto, created?: { dealerId: string }): Promise<void> {
-    const account = created ? await this.credit.lock(tx, created.dealerId) : await this.lockAccountOf(tx, id);
-    const o = await this.lockOrder(tx, id, dto.version);
+  /**
+   * `created`: the order was created in this transaction (its dealer, lines and products were
+   * checked a moment ago; its row, as inserted, is this transaction's and needs no lock).
+   */
+  private async submitLocked(tx: RequestContext, id: string, dto: SubmitOrderDto, created?: { dealerId: string; row: OrderRow }): Promise<void> {
+    const account = created ? await this.credit.lock(tx, created.dealerId, { overdue: true }) : await this.lockAccountOf(tx, id);
+    const o = created?.row ?? (await this.lockOrder(tx, id, dto.version));
     this.assertStatus(o, 'submit');
     if (!created) {
       const dealer = await this.dealerFor(tx, o.dealer_id);
@@ -617,7 +620,7 @@ export class SalesOrderService {
     }
     const override = dto.overrideCredit ? { reason: dto.overrideReason?.trim() || '' } : undefined;
     if (override && !override.reason) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A credit override needs a reason', { field: 'overrideReason' });
-    await this.enterApproval(tx, o, account, { override, set: { submitted_at: sql`now()` } }, OrderAction.SUBMIT);
+    await this.enterApproval(tx, o, account, { override, set: { submitted_at: sql`now()` }, created: !!created }, OrderAction.SUBMIT);
   }
 
   /**
@@ -628,7 +631,7 @@ export class SalesOrderService {
     tx: RequestContext,
     o: OrderRow,
     account: LockedAccount,
-    opts: { override?: { reason: string }; set?: Record<string, unknown> },
+    opts: { override?: { reason: string }; set?: Record<string, unknown>; created?: boolean },
     action: OrderAction,
     note: string | null = null,
   ): Promise<void> {
@@ -642,7 +645,7 @@ export class SalesOrderService {
     const pending: OrderRow = { ...o, status: OrderStatus.PENDING_APPROVAL, committed: o.total, version: o.version + 1 };
     if (o.source === OrderSource.MALL && action === OrderAction.REVIEW_ACCEPT) await this.notifyCreator(tx, pending, OrderStatus.PENDING_APPROVAL, note);
     const decision = await this.approval.start(tx, {
-      id: o.id, dealerId: o.dealer_id, branchId: o.branch_id, total: o.total, belowFloor: o.below_floor, creditOverridden: check.overridden, source: o.source,
+      id: o.id, dealerId: o.dealer_id, branchId: o.branch_id, total: o.total, belowFloor: o.below_floor, creditOverridden: check.overridden, source: o.source, created: opts.created,
     });
     if (decision === 'APPROVED') await this.approve(tx, o.id, 'auto', pending);
     if (decision === 'REJECTED') await this.reject(tx, o.id, 'no approver could be found', pending);
@@ -842,7 +845,7 @@ export class SalesOrderService {
       seen.add(l.productId);
     });
     const products = await this.products.assertUsable(ctx, input.map((l) => l.productId), { orgPath: dealer.path, onSale: true });
-    const resolved = await this.prices.resolveLines(ctx, dealer.id, input.map((l) => ({ productId: l.productId, qty: l.qty })), new Date(), true);
+    const resolved = await this.prices.resolveLines(ctx, dealer.id, input.map((l) => ({ productId: l.productId, qty: l.qty })), new Date(), products);
     return input.map((l, i): PricedLine => {
       const p = products.get(l.productId)!;
       const r = resolved[i];
