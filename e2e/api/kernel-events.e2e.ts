@@ -22,6 +22,7 @@ declare module '../../server/src/kernel/events' {
 declare module '../../server/src/kernel/outbox.service' {
   interface OutboxTopics {
     'test.probe': { n: number };
+    'test.crowd': { n: number };
   }
 }
 
@@ -84,6 +85,31 @@ describe('kernel: events, outbox, state machines', () => {
       // done work is not run again
       await outbox.drain();
       expect(ran).toHaveLength(1);
+    });
+
+    it('more drains at once than the pool has connections: every handler runs (none holds a connection while its handler waits for one)', async () => {
+      const outbox = t.app.get(OutboxService);
+      const poolSize = Number(process.env.DB_POOL_SIZE ?? 10);
+      const crowd = poolSize + 5;
+      let started = 0;
+      let release!: () => void;
+      const all = new Promise<void>((r) => (release = r));
+      // each handler uses a connection, then waits until every one of them has started
+      outbox.handle('test.crowd', async () => {
+        await db.query(sys(), 'SELECT 1');
+        if (++started === crowd) release();
+        await all;
+      });
+      const ids: string[] = [];
+      for (let n = 0; n < crowd; n++) {
+        const [row] = await t.sql<{ id: string }>(`INSERT INTO outbox (topic, payload) VALUES ('test.crowd', $1) RETURNING id`, [JSON.stringify({ n })]);
+        ids.push(row.id);
+      }
+      // one drain per item, all at once (as after-commit work does under load); holding their connections they would wait for ever
+      const drains = Promise.all(ids.map((id) => outbox.drain([id])));
+      const stuck = new Promise<'stuck'>((r) => setTimeout(() => r('stuck'), 20_000).unref());
+      expect(await Promise.race([drains.then((n) => n.reduce((a, b) => a + b, 0)), stuck])).toBe(crowd);
+      expect(await count(`SELECT count(*)::int AS n FROM outbox WHERE topic = 'test.crowd' AND done_at IS NOT NULL AND attempts = 1`)).toBe(crowd);
     });
 
     it('a notice whose channel fails is retried with back-off, succeeds later, and is delivered once more at most (idempotent per notice)', async () => {

@@ -19,6 +19,8 @@ export type OutboxHandler<T extends OutboxTopic> = (payload: OutboxTopics[T], id
 export const OUTBOX_JOB = 'outbox.drain';
 const BATCH = 50;
 const MAX_ATTEMPTS = 10;
+/** how long a claimed item is left to its drain before the job may take it again (a crash mid-work) */
+const LEASE_SECONDS = 300;
 
 /**
  * The transactional outbox: `enqueue` writes the work in the caller's transaction, so it exists
@@ -51,49 +53,63 @@ export class OutboxService implements OnModuleInit {
     this.db.afterCommit(tx, () => this.drain([row.id]).then(() => undefined));
   }
 
-  /** Runs due work (all of it, or the given ids); answers how many items succeeded. */
+  /**
+   * Runs due work (all of it, or the given ids); answers how many items succeeded. Items are
+   * claimed first, in a statement of their own (an attempt counted, a lease of LEASE_SECONDS), and
+   * the handlers run on no held connection: a handler needs connections of its own, and drains
+   * that held theirs while waiting for one emptied the pool under load (100 clients ordering at
+   * once: every connection a drain's, each waiting for another). A crash mid-work leaves the item
+   * to the job once its lease is over.
+   */
   async drain(ids?: string[]): Promise<number> {
+    const ctx = RequestContext.system();
     let done = 0;
     for (;;) {
-      const ran = await this.db.tx(RequestContext.system(), async (tx) => {
-        let q = this.db.k
-          .selectFrom('outbox')
-          .select(['id', 'topic', 'payload', 'attempts'])
-          .where('done_at', 'is', null)
-          .where('available_at', '<=', sql<Date>`now()`)
-          .where('attempts', '<', MAX_ATTEMPTS)
-          .orderBy('created_at')
-          .limit(BATCH)
-          .forUpdate()
-          .skipLocked();
-        if (ids) q = q.where('id', 'in', ids);
-        const items = await this.db.rows(tx, q);
-        for (const item of items) {
-          const handler = this.handlers.get(item.topic as OutboxTopic);
-          try {
-            if (!handler) throw new Error(`no handler for ${item.topic}`);
-            await handler(item.payload as OutboxTopics[OutboxTopic], item.id);
-            await this.db.rows(tx, this.db.k.updateTable('outbox').set({ done_at: sql`now()`, attempts: item.attempts + 1, last_error: null, updated_at: sql`now()` }).where('id', '=', item.id));
-            done++;
-          } catch (err) {
-            this.logger.warn({ err, id: item.id, topic: item.topic }, 'outbox work failed; it will be tried again');
-            await this.db.rows(
-              tx,
-              this.db.k
-                .updateTable('outbox')
-                .set({
-                  attempts: item.attempts + 1,
-                  last_error: String(err instanceof Error ? err.message : err).slice(0, 500),
-                  available_at: sql`now() + make_interval(secs => ${30 * 2 ** item.attempts})`,
-                  updated_at: sql`now()`,
-                })
-                .where('id', '=', item.id),
-            );
-          }
+      const items = await this.db.rows(
+        ctx,
+        this.db.k
+          .updateTable('outbox')
+          .set({ attempts: sql`attempts + 1`, available_at: sql`now() + make_interval(secs => ${LEASE_SECONDS})`, updated_at: sql`now()` })
+          .where('id', 'in', (eb) => {
+            let due = eb
+              .selectFrom('outbox')
+              .select('id')
+              .where('done_at', 'is', null)
+              .where('available_at', '<=', sql<Date>`now()`)
+              .where('attempts', '<', MAX_ATTEMPTS)
+              .orderBy('created_at')
+              .limit(BATCH)
+              .forUpdate()
+              .skipLocked();
+            if (ids) due = due.where('id', 'in', ids);
+            return due;
+          })
+          .returning(['id', 'topic', 'payload', 'attempts']),
+      );
+      for (const item of items) {
+        const handler = this.handlers.get(item.topic as OutboxTopic);
+        try {
+          if (!handler) throw new Error(`no handler for ${item.topic}`);
+          await handler(item.payload as OutboxTopics[OutboxTopic], item.id);
+          await this.db.rows(ctx, this.db.k.updateTable('outbox').set({ done_at: sql`now()`, last_error: null, updated_at: sql`now()` }).where('id', '=', item.id));
+          done++;
+        } catch (err) {
+          this.logger.warn({ err, id: item.id, topic: item.topic }, 'outbox work failed; it will be tried again');
+          // the back-off grows with the attempts before this one: 30 s, 60 s, 120 s...
+          await this.db.rows(
+            ctx,
+            this.db.k
+              .updateTable('outbox')
+              .set({
+                last_error: String(err instanceof Error ? err.message : err).slice(0, 500),
+                available_at: sql`now() + make_interval(secs => ${30 * 2 ** (item.attempts - 1)})`,
+                updated_at: sql`now()`,
+              })
+              .where('id', '=', item.id),
+          );
         }
-        return items.length;
-      });
-      if (ids || ran < BATCH) return done;
+      }
+      if (ids || items.length < BATCH) return done;
     }
   }
 }
