@@ -6,7 +6,8 @@
  * BENCH_ANALYSIS_RUNS times one after the other (one-shots: a single aggregate over millions of
  * lines takes seconds on a small machine, longer than a throughput window holds); the answers are
  * compared row by row and the totals printed. Then the Excel export of dealer × month × category
- * (over 100,000 rows), streamed, with the server's peak memory.
+ * (over 100,000 rows; subtotal lines per dealer and per dealer × month; BENCH_ANALYSIS_EXPORT_SORT
+ * in the page's sort), streamed, with the server's peak memory.
  *
  * Test data, set-based (INSERT .. SELECT generate_series): 1000 extra dealers under the demo
  * branches (the org-list generator), one COMPLETED order per dealer with a line per product, N/10
@@ -228,7 +229,10 @@ export const analysisSuite: BenchSuite = {
     // BENCH_ANALYSIS_EXPORT_DIMS: dealer,day,product makes about one row per shipped line, so the
     // export's row count follows BENCH_ANALYSIS_LINES (the memory check at 100,000 and 200,000 rows)
     const exportDims = process.env.BENCH_ANALYSIS_EXPORT_DIMS || 'dealer,month,category';
-    const qs = new URLSearchParams({ measures: 'quantity,sales,netSales,grossMargin', dimensions: exportDims, from, to }).toString();
+    // BENCH_ANALYSIS_EXPORT_SORT (e.g. -netSales): the export in the page's sort (groups by their subtotal: window sums in the statement)
+    const exportSort = process.env.BENCH_ANALYSIS_EXPORT_SORT || '';
+    if (exportSort && !['quantity', 'sales', 'netSales', 'grossMargin'].includes(exportSort.replace(/^-/, ''))) throw new Error('BENCH_ANALYSIS_EXPORT_SORT: one of quantity, sales, netSales, grossMargin, - for highest first');
+    const qs = new URLSearchParams({ measures: 'quantity,sales,netSales,grossMargin', dimensions: exportDims, from, to, ...(exportSort ? { sort: exportSort } : {}) }).toString();
     const byLine = exportDims === 'dealer,day,product';
     if (!byLine && exportDims !== 'dealer,month,category') throw new Error('BENCH_ANALYSIS_EXPORT_DIMS: dealer,month,category or dealer,day,product');
     // the SQL side groups the same way: (dealer, month, top category) or (dealer, day, product)
@@ -297,7 +301,7 @@ export const analysisSuite: BenchSuite = {
       await pivot('pivot-branch', 'bj.manager', 'BJ'),
       {
         name: 'export',
-        description: `xlsx export of ${exportDims.replace(/,/g, ' x ')} (${from}..${to}) over ${ctx.size} shipped lines, streamed`,
+        description: `xlsx export of ${exportDims.replace(/,/g, ' x ')} (${from}..${to})${exportSort ? ` sorted ${exportSort}` : ''} over ${ctx.size} shipped lines, streamed, with a subtotal line per outer group`,
         rows: ctx.size,
         apiUnit: 'GET /api/reports/analysis/export as admin, the whole workbook read off the socket (not kept), wall time; the server\'s peak RSS',
         sqlUnit: 'the same flat aggregate as raw SQL, every row fetched into this process (no workbook)',
