@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, ErrorCode, MAX_PAGE_SIZE } from '@drp/shared';
+import { DEFAULT_PAGE_SIZE, ErrorCode, EXACT_TOTAL_LIMIT, MAX_PAGE_SIZE } from '@drp/shared';
 import { sql, SelectQueryBuilder as TypedSelect } from 'kysely';
 import type { DB, DbService } from '../../database/db.service';
 import type { RequestContext } from '../context/request-context';
@@ -67,4 +67,43 @@ export async function pageIdsOf(
     ),
   ]);
   return { ids: (rows as { id: string }[]).map((r) => r.id), total: (counted as { n: number }).n, page, pageSize };
+}
+
+/**
+ * Counts a list's filtered query (no select, no order) up to `EXACT_TOTAL_LIMIT` + 1 rows:
+ * `SELECT count(*) FROM (<filtered> LIMIT n) c`. Put it in the page's own statement (so a page is
+ * one round trip) and hand what it answered to `pageTotal`.
+ */
+// any table mix: the query's own selection is replaced
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function countUpToLimit(db: DbService, filtered: TypedSelect<DB, any, any>) {
+  return db.k.selectFrom(filtered.clearSelect().select(sql<number>`1`.as('one')).limit(EXACT_TOTAL_LIMIT + 1).as('counted')).select(sql<number>`count(*)::int`.as('n'));
+}
+
+/** A paged answer's total, and whether it is an estimate (`Paged.totalIsEstimate`). */
+export type PageTotal = { total: number; totalIsEstimate?: true };
+
+/**
+ * The total of a page read with `countUpToLimit` beside it and with one row more than its size
+ * (`fetched`: that many rows came back, at most pageSize + 1). Exact while the filter matches at
+ * most EXACT_TOTAL_LIMIT rows, and on the last page (offset + its rows); else the planner's
+ * estimate for the filter (EXPLAIN: nothing is read), never less than the rows known to exist,
+ * flagged `totalIsEstimate`. A page past the end of a long list is counted exactly, so a client
+ * stepping back to the last page finds it.
+ */
+export async function pageTotal(
+  db: DbService,
+  ctx: RequestContext,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  filtered: TypedSelect<DB, any, any>,
+  page: { countedUpTo: number; offset: number; pageSize: number; fetched: number },
+): Promise<PageTotal> {
+  const { countedUpTo, offset, pageSize, fetched } = page;
+  if (countedUpTo <= EXACT_TOTAL_LIMIT) return { total: countedUpTo };
+  if (fetched > 0 && fetched <= pageSize) return { total: offset + fetched };
+  if (fetched === 0) return { total: (await db.one(ctx, filtered.clearSelect().select(sql<number>`count(*)::int`.as('n')))).n };
+  const { sql: text, parameters } = filtered.clearSelect().select(sql<number>`1`.as('one')).compile();
+  const [explained] = await db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(ctx, `EXPLAIN (FORMAT JSON) ${text}`, parameters as unknown[]);
+  const planned = Math.round(explained['QUERY PLAN'][0].Plan['Plan Rows']);
+  return { total: Math.max(planned, EXACT_TOTAL_LIMIT + 1, offset + fetched), totalIsEstimate: true };
 }

@@ -465,6 +465,10 @@ const en: MessageSchema = {
     empty: '(none)',
     system: 'System',
   },
+  pager: {
+    /** the total of a long list, estimated (the server counts only up to a limit) */
+    totalAbout: 'about {n}',
+  },
   profile: {
     info: 'Basic information',
     changePassword: 'Change password',

@@ -359,6 +359,10 @@ const rest = {
     empty: '（无）',
     system: '系统',
   },
+  pager: {
+    /** the total of a long list, estimated (the server counts only up to a limit) */
+    totalAbout: '约 {n} 条',
+  },
   profile: {
     info: '基本信息',
     changePassword: '修改密码',
