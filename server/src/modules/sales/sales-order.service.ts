@@ -536,8 +536,10 @@ export class SalesOrderService {
   async approve(tx: RequestContext, id: string, note: string | null = null, locked?: OrderRow): Promise<void> {
     const o = locked ?? (await this.lockOrder(tx, id));
     if (o.status !== OrderStatus.PENDING_APPROVAL) throw new DomainError(ErrorCode.INVALID_STATE, `The order is ${o.status}`, { status: o.status });
-    await this.reserveWhatIsThere(tx, o);
     await this.move(tx, o, OrderStatus.APPROVED, OrderAction.APPROVE, note, { approved_at: sql`now()` });
+    // the stock rows last (then only the number and the commit): every statement after their lock keeps the next
+    // order of the same products waiting
+    await this.reserveWhatIsThere(tx, o);
     this.events.publish(tx, 'OrderApproved', { orderId: o.id, dealerId: o.dealer_id });
   }
 
