@@ -255,45 +255,68 @@ export class ProductExcelService {
   }
 
   /**
-   * Writes the staged rows (temp tables import_product, import_level): the upsert of products and
-   * the replacement of their level prices, then every changed price announced (pricing writes the history).
+   * Writes the staged rows (temp tables import_product, import_level): the upsert of products, then
+   * their level prices set to the staged ones (a changed or new level written, a level the staging
+   * no longer has deleted, an unchanged one left as it is), then every changed price announced
+   * (pricing writes the history). Two statements, each taking the old prices from its own snapshot
+   * (a CTE read before its write), so nothing is copied aside first.
    * Raw SQL: it joins the staging temp tables, which the typed schema does not know.
    */
   private async applyImport(tx: RequestContext, what: 'products' | 'prices', rowCount: number): Promise<ImportResult> {
     const day = businessDate(new Date(), this.config.companyTz);
-    await this.db.query(tx, `CREATE TEMP TABLE import_old_level ON COMMIT DROP AS SELECT pp.* FROM product_price pp JOIN product p ON p.id = pp.product_id JOIN import_product i ON lower(i.code) = lower(p.code)`);
-    await this.db.query(tx, `CREATE TEMP TABLE import_old ON COMMIT DROP AS SELECT p.* FROM product p JOIN import_product i ON lower(i.code) = lower(p.code)`);
-    const upserted = await this.db.query<{ id: string; inserted: boolean }>(
+    // the product rows, and the base/floor prices that changed (old NULL for a new product); the first row carries the counts
+    const products = await this.db.query<ProductPriceChangeRow & { created: number | null; total: number | null }>(
       tx,
-      `INSERT INTO product (id, code, name, spec, brand, category_id, base_unit, barcode, tax_rate, base_price, floor_price, min_order_qty, order_multiple, status, mall_published, remark)
-       SELECT COALESCE(o.id, i.id), COALESCE(o.code, i.code), i.name, i.spec, i.brand, i.category_id, i.base_unit, i.barcode, i.tax_rate, i.base_price, i.floor_price, i.min_order_qty, i.order_multiple, i.status, i.mall_published, i.remark
-         FROM import_product i LEFT JOIN import_old o ON lower(o.code) = lower(i.code)
-       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, spec = EXCLUDED.spec, brand = EXCLUDED.brand, category_id = EXCLUDED.category_id, base_unit = EXCLUDED.base_unit,
-         barcode = EXCLUDED.barcode, tax_rate = EXCLUDED.tax_rate, base_price = EXCLUDED.base_price, floor_price = EXCLUDED.floor_price, min_order_qty = EXCLUDED.min_order_qty,
-         order_multiple = EXCLUDED.order_multiple, status = EXCLUDED.status, mall_published = EXCLUDED.mall_published, remark = EXCLUDED.remark, version = product.version + 1
-       RETURNING id, (xmax = 0) AS inserted`,
-    );
-    await this.db.query(tx, `DELETE FROM product_price pp USING product p, import_product i WHERE pp.product_id = p.id AND lower(p.code) = lower(i.code)`);
-    await this.db.query(tx, `INSERT INTO product_price (product_id, level, price) SELECT p.id, l.level, l.price FROM import_level l JOIN product p ON lower(p.code) = lower(l.code)`);
-    // the changed prices (base and floor, then levels; old NULL for new products or new levels): pricing writes their history
-    const changed = await this.db.query<ProductPriceChangeRow>(
-      tx,
-      `SELECT p.id AS product_id, k.kind, NULL::smallint AS level, k.old_price, k.new_price
-         FROM product p JOIN import_product i ON lower(i.code) = lower(p.code) LEFT JOIN import_old o ON o.id = p.id
-        CROSS JOIN LATERAL (VALUES ('BASE', o.base_price, p.base_price), ('FLOOR', o.floor_price, p.floor_price)) AS k(kind, old_price, new_price)
-        WHERE k.old_price IS DISTINCT FROM k.new_price
+      `WITH old AS (
+         SELECT p.id, p.code, p.base_price, p.floor_price FROM product p JOIN import_product i ON lower(i.code) = lower(p.code)
+       ), up AS (
+         INSERT INTO product (id, code, name, spec, brand, category_id, base_unit, barcode, tax_rate, base_price, floor_price, min_order_qty, order_multiple, status, mall_published, remark)
+         SELECT COALESCE(o.id, i.id), COALESCE(o.code, i.code), i.name, i.spec, i.brand, i.category_id, i.base_unit, i.barcode, i.tax_rate, i.base_price, i.floor_price, i.min_order_qty, i.order_multiple, i.status, i.mall_published, i.remark
+           FROM import_product i LEFT JOIN old o ON lower(o.code) = lower(i.code)
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, spec = EXCLUDED.spec, brand = EXCLUDED.brand, category_id = EXCLUDED.category_id, base_unit = EXCLUDED.base_unit,
+           barcode = EXCLUDED.barcode, tax_rate = EXCLUDED.tax_rate, base_price = EXCLUDED.base_price, floor_price = EXCLUDED.floor_price, min_order_qty = EXCLUDED.min_order_qty,
+           order_multiple = EXCLUDED.order_multiple, status = EXCLUDED.status, mall_published = EXCLUDED.mall_published, remark = EXCLUDED.remark, version = product.version + 1
+         RETURNING id, base_price, floor_price, (xmax = 0) AS inserted
+       )
+       SELECT NULL::uuid AS product_id, NULL::text AS kind, NULL::smallint AS level, NULL::numeric AS old_price, NULL::numeric AS new_price,
+              (count(*) FILTER (WHERE inserted))::int AS created, count(*)::int AS total FROM up
        UNION ALL
-       SELECT COALESCE(n.product_id, o.product_id), 'LEVEL', COALESCE(n.level, o.level), o.price, n.price
-         FROM (SELECT pp.* FROM product_price pp JOIN product p ON p.id = pp.product_id JOIN import_product i ON lower(i.code) = lower(p.code)) n
-         FULL JOIN import_old_level o ON o.product_id = n.product_id AND o.level = n.level
-        WHERE o.price IS DISTINCT FROM n.price`,
+       SELECT up.id, k.kind, NULL, k.old_price, k.new_price, NULL, NULL
+         FROM up LEFT JOIN old o ON o.id = up.id
+        CROSS JOIN LATERAL (VALUES ('BASE', o.base_price, up.base_price), ('FLOOR', o.floor_price, up.floor_price)) AS k(kind, old_price, new_price)
+        WHERE k.old_price IS DISTINCT FROM k.new_price`,
     );
+    // the level prices: written where they differ, deleted where the staging has none; the changes returned (old NULL: a new level, new NULL: a deleted one)
+    const levels = await this.db.query<ProductPriceChangeRow>(
+      tx,
+      `WITH ids AS (
+         SELECT p.id, i.code FROM import_product i JOIN product p ON lower(p.code) = lower(i.code)
+       ), want AS (
+         SELECT ids.id AS product_id, l.level, l.price FROM import_level l JOIN ids ON ids.code = l.code
+       ), old AS (
+         SELECT pp.product_id, pp.level, pp.price FROM product_price pp JOIN ids ON ids.id = pp.product_id
+       ), gone AS (
+         DELETE FROM product_price pp USING old o LEFT JOIN want w USING (product_id, level)
+          WHERE w.product_id IS NULL AND pp.product_id = o.product_id AND pp.level = o.level
+         RETURNING pp.product_id, pp.level, pp.price
+       ), up AS (
+         INSERT INTO product_price (product_id, level, price)
+         SELECT w.product_id, w.level, w.price FROM want w LEFT JOIN old o USING (product_id, level) WHERE o.price IS DISTINCT FROM w.price
+         ON CONFLICT (product_id, level) DO UPDATE SET price = EXCLUDED.price, updated_at = now()
+         RETURNING product_id, level, price
+       )
+       SELECT up.product_id, 'LEVEL' AS kind, up.level, o.price AS old_price, up.price AS new_price FROM up LEFT JOIN old o USING (product_id, level)
+       UNION ALL
+       SELECT product_id, 'LEVEL', level, price, NULL FROM gone`,
+    );
+    const counts = products.find((r) => r.total !== null);
+    const changed = [...products.filter((r) => r.total === null), ...levels];
     if (changed.length) {
       const changes: ProductPriceChange[] = changed.map((c) => ({ productId: c.product_id, kind: c.kind, level: c.level, old: c.old_price, new: c.new_price }));
       this.events.publish(tx, 'ProductPricesChanged', { source: 'IMPORT', effectiveDate: day, changes });
     }
-    const created = upserted.filter((u) => u.inserted).length;
-    const result = { created, updated: upserted.length - created };
+    const created = counts?.created ?? 0;
+    const result = { created, updated: (counts?.total ?? 0) - created };
     await this.audit.record(tx, { action: `import_${what}`, entity: 'product', summary: `imported ${rowCount} row(s): ${result.created} created, ${result.updated} updated`, after: result });
     return result;
   }

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { ErrorCode, ImportProblem, ImportProblemCode, ImportProblemParams } from '@drp/shared';
 import { DomainError } from '../../../common/errors/domain-error';
 import { CELL_FORMAT, CellKind, cellScale, readCell, writeCell } from '../../../common/excel';
+import { readFirstSheet, SheetRowValues, SheetValue, XlsxFormatError } from './xlsx-first-sheet';
 
 /**
  * Spreadsheet columns defined once and used for the template, the export and the import, so the
@@ -63,10 +64,10 @@ export interface SheetRow {
 const HEADER_SEARCH_ROWS = 10;
 
 /** The columns a row names (header text matched, `*` ignored), by key -> column number. */
-function headerIndex<Row>(header: ExcelJS.Row, columns: Column<Row>[]): Map<string, number> {
+function headerIndex<Row>(header: SheetValue[] | undefined, columns: Column<Row>[]): Map<string, number> {
   const index = new Map<string, number>();
-  header.eachCell((cell, col) => {
-    const name = readCell(cell.value).text.replace(/\*$/, '').trim();
+  header?.forEach((value, col) => {
+    const name = readCell(value).text.replace(/\*$/, '').trim();
     const column = columns.find((c) => c.header === name || c.key === name);
     if (column && !index.has(column.key)) index.set(column.key, col);
   });
@@ -76,25 +77,28 @@ function headerIndex<Row>(header: ExcelJS.Row, columns: Column<Row>[]): Map<stri
 /**
  * Reads the first sheet into rows keyed by column, with their sheet row numbers. The header row is
  * the first of the first 10 rows that names every required column (a merged title row above it is
- * skipped); numeric cells are read with their column's scale.
+ * skipped); numeric cells are read with their column's scale. The sheet is read by
+ * xlsx-first-sheet.ts (cell values exactly as exceljs would load them, without its object model).
  */
 export async function readWorkbook<Row>(data: Buffer | undefined, columns: Column<Row>[]): Promise<SheetRow[]> {
   if (!data?.length) throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'Upload an .xlsx file (field "file")');
   if (data.length > MAX_FILE_BYTES) throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'The file is larger than 20 MB');
   if (data.subarray(0, 2).toString('ascii') !== 'PK') throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'Only .xlsx files can be imported (save the sheet as Excel Workbook)');
-  const wb = new ExcelJS.Workbook();
+  let sheet: SheetRowValues[] | null;
   try {
-    await wb.xlsx.load(data as unknown as ArrayBuffer);
-  } catch {
-    throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'The file could not be read as an Excel workbook');
+    sheet = await readFirstSheet(data);
+  } catch (e) {
+    if (e instanceof XlsxFormatError) throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'The file could not be read as an Excel workbook');
+    throw e;
   }
-  const ws = wb.worksheets[0];
-  if (!ws) throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'The workbook has no sheet');
+  if (!sheet) throw new DomainError(ErrorCode.UNSUPPORTED_FILE, 'The workbook has no sheet');
+  const byNumber = new Map(sheet.map((r) => [r.number, r.values]));
+  const lastRow = sheet.length ? sheet[sheet.length - 1].number : 0;
   // the header row: the first of the first rows holding every required column (a title row above it is skipped)
   let headerRow = 1;
-  let index = headerIndex(ws.getRow(1), columns);
-  for (let r = 1; r <= Math.min(HEADER_SEARCH_ROWS, ws.rowCount); r++) {
-    const found = headerIndex(ws.getRow(r), columns);
+  let index = headerIndex(byNumber.get(1), columns);
+  for (let r = 1; r <= Math.min(HEADER_SEARCH_ROWS, lastRow); r++) {
+    const found = headerIndex(byNumber.get(r), columns);
     if (columns.every((c) => !c.required || found.has(c.key))) {
       headerRow = r;
       index = found;
@@ -108,22 +112,22 @@ export async function readWorkbook<Row>(data: Buffer | undefined, columns: Colum
       total: missing.length,
     });
   }
-  const byKey = new Map(columns.map((c) => [c.key as string, c]));
+  const scales = [...index].map(([key, col]) => ({ key, col, scale: cellScale(columns.find((c) => c.key === key)?.kind) }));
   const out: SheetRow[] = [];
-  ws.eachRow({ includeEmpty: false }, (row, rowNo) => {
-    if (rowNo <= headerRow) return;
+  for (const { number: rowNo, values: cells } of sheet) {
+    if (rowNo <= headerRow) continue;
     const values: Record<string, string> = {};
     const lostDigits: string[] = [];
     let any = false;
-    for (const [key, col] of index) {
-      const cell = readCell(row.getCell(col).value, cellScale(byKey.get(key)?.kind));
+    for (const { key, col, scale } of scales) {
+      const cell = readCell(cells[col], scale);
       const v = cell.text.trim();
       values[key] = v;
       if (cell.lostDigits) lostDigits.push(key);
       if (v) any = true;
     }
     if (any) out.push({ rowNo, values, lostDigits });
-  });
+  }
   if (out.length > MAX_IMPORT_ROWS) throw new DomainError(ErrorCode.IMPORT_REJECTED, `At most ${MAX_IMPORT_ROWS} rows per file`, {
       errors: [{ row: MAX_IMPORT_ROWS + 2, code: 'TOO_MANY_ROWS', params: { max: MAX_IMPORT_ROWS } }],
       total: 1,
