@@ -135,6 +135,7 @@ const en: MessageSchema = {
     },
   },
   dashboard: {
+    about: 'about {n}',
     morning: 'Good morning, {name}',
     afternoon: 'Good afternoon, {name}',
     evening: 'Good evening, {name}',

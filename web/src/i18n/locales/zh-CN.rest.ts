@@ -29,6 +29,7 @@ const rest = {
     notFound: '页面不存在',
   },
   dashboard: {
+    about: '约 {n}',
     morning: '早上好，{name}',
     afternoon: '下午好，{name}',
     evening: '晚上好，{name}',
