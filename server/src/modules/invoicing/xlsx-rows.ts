@@ -1,6 +1,9 @@
 import type { Readable } from 'node:stream';
-import { SaxesParser, SaxesTagPlain } from 'saxes';
+import { SaxesParser } from 'saxes';
 import yauzl from 'yauzl';
+import { asFormatError, cellRef, local, partStream, readSharedStrings, readWorkbookParts, XlsxFormatError, zipEntries } from '../../common/xlsx-parts';
+
+export { XlsxFormatError };
 
 /**
  * A lean streaming reader of .xlsx rows, for the big imports (the tax platform's export: 100,000+
@@ -33,71 +36,8 @@ export interface XlsxSheet {
   part: string;
 }
 
-/** Thrown for anything that is not a readable workbook (the caller maps it to its 400). */
-export class XlsxFormatError extends Error {}
-
-const REL_SHARED_STRINGS = /\/sharedStrings$/;
 /** guards against a zip bomb in the one part held in memory */
 const MAX_SHARED_STRINGS_BYTES = 512 * 1024 * 1024;
-
-/** `<x:row>` and `<row>` alike: some writers prefix the spreadsheetml namespace. */
-const local = (name: string) => {
-  const i = name.indexOf(':');
-  return i < 0 ? name : name.slice(i + 1);
-};
-
-/** Column letters of a cell reference (`AB12` -> 28), or 0 when there are none. */
-function columnOf(ref: string): number {
-  let col = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c >= 65 && c <= 90) col = col * 26 + (c - 64);
-    else if (c >= 97 && c <= 122) col = col * 26 + (c - 96);
-    else break;
-  }
-  return col;
-}
-
-/** A part's target resolved against the folder of the part whose relationships name it (`xl/` for the workbook's). */
-function resolveTarget(base: string, target: string): string {
-  if (target.startsWith('/')) return target.slice(1);
-  const parts = base.split('/').filter(Boolean);
-  for (const p of target.split('/')) {
-    if (p === '..') parts.pop();
-    else if (p !== '.' && p) parts.push(p);
-  }
-  return parts.join('/');
-}
-
-/** Feeds a stream of XML text to a fresh saxes parser; the handlers see local names (no namespace prefix). */
-async function parseXml(
-  stream: Readable,
-  handlers: { open?: (name: string, tag: SaxesTagPlain) => void; close?: (name: string) => void; text?: (t: string) => void },
-): Promise<void> {
-  const parser = new SaxesParser({ position: false });
-  parser.on('error', (e) => {
-    throw new XlsxFormatError(`malformed XML: ${e.message}`);
-  });
-  if (handlers.open) {
-    const open = handlers.open;
-    parser.on('opentag', (tag) => open(local(tag.name), tag as SaxesTagPlain));
-  }
-  if (handlers.close) {
-    const close = handlers.close;
-    parser.on('closetag', (tag) => close(local(tag.name)));
-  }
-  if (handlers.text) parser.on('text', handlers.text);
-  stream.setEncoding('utf8');
-  try {
-    for await (const chunk of stream) parser.write(chunk as string);
-    parser.close();
-  } catch (e) {
-    throw asFormatError(e);
-  }
-}
-
-/** A broken deflate stream or a size that does not match the directory is a bad file, not a server error. */
-const asFormatError = (e: unknown) => (e instanceof XlsxFormatError ? e : new XlsxFormatError(`unreadable workbook: ${(e as Error)?.message ?? String(e)}`));
 
 export class XlsxReader {
   private sharedStrings: string[] | null = null;
@@ -123,18 +63,8 @@ export class XlsxReader {
       throw new XlsxFormatError(`not a zip archive: ${(e as Error).message}`);
     }
     try {
-      const entries = await new Promise<Map<string, yauzl.Entry>>((resolve, reject) => {
-        const found = new Map<string, yauzl.Entry>();
-        zip.on('entry', (entry: yauzl.Entry) => {
-          found.set(entry.fileName.replace(/^\//, ''), entry);
-          zip.readEntry();
-        });
-        zip.once('end', () => resolve(found));
-        zip.once('error', reject);
-        zip.readEntry();
-      });
-      const reader = new XlsxReader(zip, entries, [], false, null);
-      const { sheets, date1904, sharedStrings } = await reader.readWorkbook();
+      const entries = await zipEntries(zip);
+      const { sheets, date1904, sharedStrings } = await readWorkbookParts(entries, (part) => partStream(zip, entries, part));
       return new XlsxReader(zip, entries, sheets, date1904, sharedStrings);
     } catch (e) {
       zip.close();
@@ -146,79 +76,18 @@ export class XlsxReader {
     this.zip.close();
   }
 
-  private async stream(part: string): Promise<Readable> {
-    const entry = this.entries.get(part);
-    if (!entry) throw new XlsxFormatError(`the workbook has no part ${part}`);
-    return new Promise<Readable>((resolve, reject) => this.zip.openReadStream(entry, (e, s) => (e || !s ? reject(new XlsxFormatError(`cannot read ${part}: ${e?.message}`)) : resolve(s))));
-  }
-
-  /** workbook.xml (sheet names, r:ids, date1904) and its relationships (the sheets' parts, the shared strings'). */
-  private async readWorkbook(): Promise<{ sheets: XlsxSheet[]; date1904: boolean; sharedStrings: string | null }> {
-    const workbookPart = this.entries.has('xl/workbook.xml') ? 'xl/workbook.xml' : [...this.entries.keys()].find((k) => /(^|\/)workbook\.xml$/.test(k));
-    if (!workbookPart) throw new XlsxFormatError('no workbook.xml: not an .xlsx workbook');
-    const named: { name: string; rid: string }[] = [];
-    let date1904 = false;
-    await parseXml(await this.stream(workbookPart), {
-      open: (name, tag) => {
-        if (name === 'sheet') {
-          const rid = Object.entries(tag.attributes).find(([k]) => local(k) === 'id' && k.includes(':'))?.[1];
-          named.push({ name: String(tag.attributes.name ?? ''), rid: String(rid ?? '') });
-        } else if (name === 'workbookPr') {
-          const v = String(tag.attributes.date1904 ?? '');
-          date1904 = v === '1' || v === 'true';
-        }
-      },
-    });
-    const folder = workbookPart.includes('/') ? workbookPart.slice(0, workbookPart.lastIndexOf('/')) : '';
-    const relsPart = `${folder ? `${folder}/` : ''}_rels/${workbookPart.slice(folder ? folder.length + 1 : 0)}.rels`;
-    const targets = new Map<string, string>();
-    let sharedStrings: string | null = null;
-    if (this.entries.has(relsPart)) {
-      await parseXml(await this.stream(relsPart), {
-        open: (name, tag) => {
-          if (name !== 'Relationship') return;
-          const target = resolveTarget(folder, String(tag.attributes.Target ?? ''));
-          targets.set(String(tag.attributes.Id ?? ''), target);
-          if (REL_SHARED_STRINGS.test(String(tag.attributes.Type ?? ''))) sharedStrings = target;
-        },
-      });
-    }
-    if (!sharedStrings && this.entries.has(`${folder}/sharedStrings.xml`)) sharedStrings = `${folder}/sharedStrings.xml`;
-    const sheets = named.map((s, i) => ({ name: s.name, part: targets.get(s.rid) ?? `${folder}/worksheets/sheet${i + 1}.xml` }));
-    return { sheets, date1904, sharedStrings };
+  private stream(part: string): Promise<Readable> {
+    return partStream(this.zip, this.entries, part);
   }
 
   /** The shared strings table (rich text runs joined; phonetic runs left out), read once. */
   private async loadSharedStrings(): Promise<string[]> {
     if (this.sharedStrings) return this.sharedStrings;
-    const out: string[] = [];
+    let out: string[] = [];
     if (this.sharedStringsPart && this.entries.has(this.sharedStringsPart)) {
       const entry = this.entries.get(this.sharedStringsPart)!;
       if (entry.uncompressedSize > MAX_SHARED_STRINGS_BYTES) throw new XlsxFormatError('the shared strings table is too large');
-      let inSi = false;
-      let inT = false;
-      let phonetic = 0;
-      let buf = '';
-      await parseXml(await this.stream(this.sharedStringsPart), {
-        open: (name) => {
-          if (name === 'si') {
-            inSi = true;
-            buf = '';
-          } else if (name === 't' && inSi && !phonetic) inT = true;
-          else if (name === 'rPh') phonetic++;
-        },
-        close: (name) => {
-          if (name === 't') inT = false;
-          else if (name === 'rPh') phonetic--;
-          else if (name === 'si') {
-            out.push(buf);
-            inSi = false;
-          }
-        },
-        text: (t) => {
-          if (inT) buf += t;
-        },
-      });
+      out = await readSharedStrings(await this.stream(this.sharedStringsPart));
     }
     this.sharedStrings = out;
     return out;
@@ -258,7 +127,7 @@ export class XlsxReader {
         }
         case 'c': {
           const ref = tag.attributes.r as string | undefined;
-          const c = ref ? columnOf(ref) : 0;
+          const c = ref ? cellRef(ref).col : 0;
           col = c > 0 ? c : col + 1;
           type = (tag.attributes.t as string | undefined) ?? 'n';
           text = '';

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
-import { SaxesParser, SaxesTagPlain } from 'saxes';
 import yauzl from 'yauzl';
+import { asFormatError, cellRef, parseXml, partStream, readSharedStrings, readWorkbookParts, XlsxFormatError, zipEntries } from '../../../common/xlsx-parts';
+
+export { XlsxFormatError };
 
 /**
  * The first sheet of an uploaded .xlsx, read the way exceljs' `Workbook.xlsx.load` reads it but
@@ -27,8 +29,6 @@ export interface SheetRowValues {
   values: SheetValue[];
 }
 
-export class XlsxFormatError extends Error {}
-
 /** exceljs' built-in number formats by id (the same table exceljs reads cell styles with). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const BUILTIN_FORMATS = require('exceljs/lib/xlsx/defaultnumformats') as Record<number, { f?: string } | undefined>;
@@ -45,62 +45,6 @@ export const serialToDate = (v: number, date1904: boolean) => new Date(Math.roun
 /** merged ranges are applied only within this many cells (a sheet-wide merge would otherwise fill a million rows) */
 const MAX_MERGED_CELLS = 1_000_000;
 
-const local = (name: string) => {
-  const i = name.indexOf(':');
-  return i < 0 ? name : name.slice(i + 1);
-};
-
-/** `AB12` -> { col: 28, row: 12 } (0 for a missing part). */
-function cellRef(ref: string): { col: number; row: number } {
-  let col = 0;
-  let i = 0;
-  for (; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c >= 65 && c <= 90) col = col * 26 + (c - 64);
-    else if (c >= 97 && c <= 122) col = col * 26 + (c - 96);
-    else break;
-  }
-  const row = Number(ref.slice(i).replace(/\$/g, ''));
-  return { col, row: Number.isInteger(row) && row > 0 ? row : 0 };
-}
-
-function resolveTarget(base: string, target: string): string {
-  if (target.startsWith('/')) return target.slice(1);
-  const parts = base.split('/').filter(Boolean);
-  for (const p of target.split('/')) {
-    if (p === '..') parts.pop();
-    else if (p !== '.' && p) parts.push(p);
-  }
-  return parts.join('/');
-}
-
-const asFormatError = (e: unknown) => (e instanceof XlsxFormatError ? e : new XlsxFormatError(`unreadable workbook: ${(e as Error)?.message ?? String(e)}`));
-
-type Handlers = { open?: (name: string, tag: SaxesTagPlain) => void; close?: (name: string) => void; text?: (t: string) => void };
-
-async function parseXml(stream: Readable, h: Handlers): Promise<void> {
-  const parser = new SaxesParser({ position: false });
-  parser.on('error', (e) => {
-    throw new XlsxFormatError(`malformed XML: ${e.message}`);
-  });
-  if (h.open) {
-    const open = h.open;
-    parser.on('opentag', (tag) => open(local(tag.name), tag as SaxesTagPlain));
-  }
-  if (h.close) {
-    const close = h.close;
-    parser.on('closetag', (tag) => close(local(tag.name)));
-  }
-  if (h.text) parser.on('text', h.text);
-  stream.setEncoding('utf8');
-  try {
-    for await (const chunk of stream) parser.write(chunk as string);
-    parser.close();
-  } finally {
-    stream.destroy();
-  }
-}
-
 async function openZip(data: Buffer): Promise<{ zip: yauzl.ZipFile; entries: Map<string, yauzl.Entry> }> {
   let zip: yauzl.ZipFile;
   try {
@@ -110,63 +54,19 @@ async function openZip(data: Buffer): Promise<{ zip: yauzl.ZipFile; entries: Map
   } catch (e) {
     throw new XlsxFormatError(`not a zip archive: ${(e as Error).message}`);
   }
-  const entries = await new Promise<Map<string, yauzl.Entry>>((resolve, reject) => {
-    const found = new Map<string, yauzl.Entry>();
-    zip.on('entry', (entry: yauzl.Entry) => {
-      found.set(entry.fileName.replace(/^\//, ''), entry);
-      zip.readEntry();
-    });
-    zip.once('end', () => resolve(found));
-    zip.once('error', reject);
-    zip.readEntry();
-  });
+  const entries = await zipEntries(zip);
   return { zip, entries };
 }
 
 /** Reads the first sheet's rows (in sheet order; rows without a cell value left out). */
 export async function readFirstSheet(data: Buffer): Promise<SheetRowValues[] | null> {
   const { zip, entries } = await openZip(data);
-  const stream = (part: string) =>
-    new Promise<Readable>((resolve, reject) => {
-      const entry = entries.get(part);
-      if (!entry) return reject(new XlsxFormatError(`the workbook has no part ${part}`));
-      zip.openReadStream(entry, (e, s) => (e || !s ? reject(new XlsxFormatError(`cannot read ${part}: ${e?.message}`)) : resolve(s)));
-    });
+  const stream = (part: string) => partStream(zip, entries, part);
   try {
     // the workbook: its first sheet (tab order), its date system, the parts its relationships name
-    const workbookPart = entries.has('xl/workbook.xml') ? 'xl/workbook.xml' : [...entries.keys()].find((k) => /(^|\/)workbook\.xml$/.test(k));
-    if (!workbookPart) throw new XlsxFormatError('no workbook.xml: not an .xlsx workbook');
-    let firstRid: string | null = null;
-    let date1904 = false;
-    await parseXml(await stream(workbookPart), {
-      open: (name, tag) => {
-        if (name === 'sheet' && firstRid === null) firstRid = String(Object.entries(tag.attributes).find(([k]) => local(k) === 'id' && k.includes(':'))?.[1] ?? '');
-        else if (name === 'workbookPr') date1904 = ['1', 'true'].includes(String(tag.attributes.date1904 ?? ''));
-      },
-    });
-    if (firstRid === null) return null;
-    const folder = workbookPart.includes('/') ? workbookPart.slice(0, workbookPart.lastIndexOf('/')) : '';
-    const relsPart = `${folder ? `${folder}/` : ''}_rels/${workbookPart.slice(folder ? folder.length + 1 : 0)}.rels`;
-    let sheetPart: string | null = null;
-    let stringsPart: string | null = null;
-    let stylesPart: string | null = null;
-    if (entries.has(relsPart)) {
-      await parseXml(await stream(relsPart), {
-        open: (name, tag) => {
-          if (name !== 'Relationship') return;
-          const target = resolveTarget(folder, String(tag.attributes.Target ?? ''));
-          const type = String(tag.attributes.Type ?? '');
-          if (String(tag.attributes.Id ?? '') === firstRid) sheetPart = target;
-          if (/\/sharedStrings$/.test(type)) stringsPart = target;
-          else if (/\/styles$/.test(type)) stylesPart = target;
-        },
-      });
-    }
-    const inFolder = (name: string) => (folder ? `${folder}/${name}` : name);
-    sheetPart ??= inFolder('worksheets/sheet1.xml');
-    if (!stringsPart && entries.has(inFolder('sharedStrings.xml'))) stringsPart = inFolder('sharedStrings.xml');
-    if (!stylesPart && entries.has(inFolder('styles.xml'))) stylesPart = inFolder('styles.xml');
-
+    const { sheets, date1904, sharedStrings: stringsPart, styles: stylesPart } = await readWorkbookParts(entries, stream);
+    if (!sheets.length) return null;
+    const sheetPart = sheets[0].part;
     const strings = stringsPart && entries.has(stringsPart) ? await readSharedStrings(await stream(stringsPart)) : [];
     const dateStyles = stylesPart && entries.has(stylesPart) ? await readDateStyles(await stream(stylesPart)) : new Set<number>();
     return await readSheet(await stream(sheetPart), strings, dateStyles, date1904);
@@ -175,35 +75,6 @@ export async function readFirstSheet(data: Buffer): Promise<SheetRowValues[] | n
   } finally {
     zip.close();
   }
-}
-
-async function readSharedStrings(s: Readable): Promise<string[]> {
-  const out: string[] = [];
-  let inSi = false;
-  let inT = false;
-  let phonetic = 0;
-  let buf = '';
-  await parseXml(s, {
-    open: (name) => {
-      if (name === 'si') {
-        inSi = true;
-        buf = '';
-      } else if (name === 't' && inSi && !phonetic) inT = true;
-      else if (name === 'rPh') phonetic++;
-    },
-    close: (name) => {
-      if (name === 't') inT = false;
-      else if (name === 'rPh') phonetic--;
-      else if (name === 'si') {
-        out.push(buf);
-        inSi = false;
-      }
-    },
-    text: (t) => {
-      if (inT) buf += t;
-    },
-  });
-  return out;
 }
 
 /** The cell style indexes (cellXfs) whose number format is a date, as exceljs tells dates. */
