@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import { EXACT_TOTAL_LIMIT } from '@drp/shared';
+import { statementCounter } from '../support/statement-count';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -11,9 +11,7 @@ import { bearer, bootTestApp, TestApp } from '../support/test-app';
 describe('organisation list: exact and estimated totals', () => {
   let t: TestApp;
   let admin: string;
-  let counting = false;
-  let statements = 0;
-  const original = Client.prototype.query;
+  const statements = statementCounter();
 
   const ADDED = 1500;
   /** the dealers BJ's subtree had before the test added its own */
@@ -26,13 +24,10 @@ describe('organisation list: exact and estimated totals', () => {
       `SELECT count(*)::int AS n FROM organization o WHERE o.type = 'DEALER' AND o.path LIKE (SELECT path FROM organization WHERE code = 'BJ') || '%'`,
     );
     // the test's own client (t.sql) never runs while counting
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      if (counting) statements++;
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof Client.prototype.query;
+    statements.install();
   }, 120_000);
   afterAll(async () => {
-    Client.prototype.query = original;
+    statements.uninstall();
     await t?.close();
   });
 
@@ -40,13 +35,7 @@ describe('organisation list: exact and estimated totals', () => {
   const list = async (query: string, token = admin): Promise<Page> => (await t.http.get(`/api/orgs?${query}`).set(bearer(token)).expect(200)).body;
   const counted = async (query: string, token = admin): Promise<[Page, number]> => {
     await list(query, token); // the principal is cached after a first call: count the steady state
-    statements = 0;
-    counting = true;
-    try {
-      return [await list(query, token), statements];
-    } finally {
-      counting = false;
-    }
+    return statements.counted(() => list(query, token));
   };
   const sqlCodes = async (where: string, order: string, limit: number, offset: number, params: unknown[] = []) =>
     (await t.sql<{ code: string }>(`SELECT o.code FROM organization o WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`, params)).map((r) => r.code);

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { statementCounter } from '../support/statement-count';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -9,32 +9,18 @@ import { bearer, bootTestApp, TestApp } from '../support/test-app';
  */
 describe('statements per call on the mall order path', () => {
   let t: TestApp;
-  let counting = false;
-  let count = 0;
-  const original = Client.prototype.query;
+  const statements = statementCounter();
+  const counted = statements.counted;
 
   beforeAll(async () => {
     t = await bootTestApp();
     // the test's own client (t.sql) never runs while counting
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      if (counting) count++;
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof Client.prototype.query;
+    statements.install();
   }, 120_000);
   afterAll(async () => {
-    Client.prototype.query = original;
+    statements.uninstall();
     await t?.close();
   });
-
-  const counted = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
-    count = 0;
-    counting = true;
-    try {
-      return [await fn(), count];
-    } finally {
-      counting = false;
-    }
-  };
 
   it('cart (2 lines) -> checkout -> review -> shipment', async () => {
     const dealer = await t.token('bj.dealer1');
