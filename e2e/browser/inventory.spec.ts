@@ -136,6 +136,20 @@ describe('inventory', () => {
     await page.locator('[data-testid="value-table"] .el-table__body-wrapper').getByText('饮用水').waitFor();
     expect(await sum()).toBe(Math.round((await total()) * 100));
     await screenshot(page, 'inv-05c-stock-value-category');
+
+    // on a phone: the same groups as cards, nothing wider than the screen
+    const rows = await cells.count();
+    const desktop = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.getByTestId('value-card').first().waitFor();
+      expect(await page.getByTestId('value-card').count()).toBe(rows);
+      expect(await page.getByTestId('value-card').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('饮用水')]));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await screenshot(page, 'inv-05d-stock-value-phone');
+    } finally {
+      if (desktop) await page.setViewportSize(desktop);
+    }
   });
 
   it('posts a stock count (盘点) with a reason, showing the change from the counted quantity', async () => {
