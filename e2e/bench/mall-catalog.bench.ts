@@ -19,6 +19,8 @@ const PASSWORD = 'Demo#2026';
 
 interface CandidateRow {
   id: string;
+  /** company_settings.price_scale (RESOLVE_SQL reads it with the candidates) */
+  price_scale: number | null;
   base_price: string;
   level_price: string | null;
   level: number | null;
@@ -67,7 +69,7 @@ async function sqlPage(pool: Pool, dealer: { id: string; warehouses: string[] },
   const day = businessDate(at);
   return rows.map((r) => {
     const c = byId.get(r.id)!;
-    const out = resolvePrice({ qty: fmt(r.min_order_qty, 'qty'), at: at.toISOString(), businessDate: day, basePrice: c.base_price, level: c.level, levelName: c.level_name, levelPrice: c.level_price, promotions: c.promos, priceBookItems: c.books });
+    const out = resolvePrice({ qty: fmt(r.min_order_qty, 'qty'), at: at.toISOString(), businessDate: day, basePrice: c.base_price, level: c.level, levelName: c.level_name, levelPrice: c.level_price, promotions: c.promos, priceBookItems: c.books, priceScale: c.price_scale ?? 2 });
     const a = new Dec(r.available);
     return { id: r.id, code: r.code, unitPrice: fmt(out.unitPrice, 'unitPrice'), priceSource: out.source, availability: a.lessThanOrEqualTo(0) ? 'OUT' : a.lessThanOrEqualTo(r.low_stock_threshold) ? 'LOW' : 'IN_STOCK' };
   });

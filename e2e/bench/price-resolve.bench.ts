@@ -36,6 +36,8 @@ const SEED = 20261124;
 
 interface CandidateRow {
   id: string;
+  /** company_settings.price_scale (RESOLVE_SQL reads it with the candidates) */
+  price_scale: number | null;
   base_price: string;
   floor_price: string | null;
   level_price: string | null;
@@ -84,6 +86,8 @@ function pickPrices(rows: CandidateRow[], ids: string[], qty: string, at: Date):
       levelPrice: r.level_price,
       promotions: r.promos,
       priceBookItems: r.books,
+      // the company's unit-price scale, as the server passes it (RESOLVE_SQL reads it)
+      priceScale: r.price_scale ?? 2,
     });
     return { productId: id, ...out, qty: fmt(qty, 'qty'), levelPrice: r.level_price, basePrice: r.base_price, floorPrice: r.floor_price ?? r.level10_price };
   });

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
-import { Compilable, DummyDriver, InferResult, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { Compilable, DummyDriver, InferResult, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Insertable } from 'kysely';
 import { RequestContext } from '../common/context/request-context';
 import type { DB } from './schema';
 
@@ -143,6 +143,58 @@ export class DbService {
 
   private readonly finalSteps = new WeakMap<EntityManager, FinalStep[]>();
   private stepSeq = 0;
+
+  /**
+   * Inserts `row` into `table` with the other rows deferred this way in the same transaction, in one
+   * multi-row INSERT at final-step `stage` (at once outside a transaction). For rows nobody reads
+   * before the commit (timelines, the audit trail): they cost one statement per table, not one each,
+   * and none of them runs while an earlier statement's hot row locks wait. `ordered`: each row's
+   * `created_at` a microsecond after the previous one, so a timeline keeps the order of its moves.
+   */
+  async insertAtEnd<T extends keyof DB & string>(ctx: RequestContext, table: T, row: Insertable<DB[T]>, opts: { stage: number; ordered?: boolean }): Promise<void> {
+    const steps = ctx.manager && this.finalSteps.get(ctx.manager);
+    const write = (rows: Insertable<DB[T]>[]) =>
+      this.rows(
+        ctx,
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one writer for any table: the callers' rows are typed at their call sites
+        this.k.insertInto(table).values(rows.map((r, i) => (opts.ordered ? { ...r, created_at: sql`clock_timestamp() + ${i} * interval '1 microsecond'` } : r)) as any),
+      );
+    if (!steps) {
+      await write([row]);
+      return;
+    }
+    let buffers = this.deferred.get(ctx.manager!);
+    if (!buffers) this.deferred.set(ctx.manager!, (buffers = new Map()));
+    const key = `${table}@${opts.stage}`;
+    const rows = buffers.get(key) as Insertable<DB[T]>[] | undefined;
+    if (rows) {
+      rows.push(row);
+      return;
+    }
+    const fresh = [row];
+    buffers.set(key, fresh);
+    this.beforeCommit(ctx, async () => {
+      buffers!.delete(key);
+      await write(fresh);
+    }, opts.stage);
+  }
+
+  private readonly deferred = new WeakMap<EntityManager, Map<string, unknown[]>>();
+
+  /**
+   * Checks the idempotency claim now, recording `resourceId`, instead of as the first final step: a
+   * creating command that knows its new id early takes the key's row lock (its own, never contended)
+   * before the hot rows, so the check is not one more statement while those are held. Once per
+   * transaction; a no-op without a claim.
+   */
+  async confirmClaimNow(ctx: RequestContext, resourceId: string): Promise<void> {
+    const steps = ctx.manager && ctx.idempotency ? this.finalSteps.get(ctx.manager) : undefined;
+    const i = steps?.findIndex((s) => s.stage === CLAIM_STAGE) ?? -1;
+    if (!steps || i < 0) return;
+    steps.splice(i, 1);
+    this.createdResource(ctx, resourceId);
+    await this.confirmClaim(ctx, ctx.manager!);
+  }
 
   /**
    * Records, in the transaction `ctx` is in, the resource a creating request made (a transaction

@@ -21,6 +21,12 @@ export interface TransitionInput<S extends string> {
   note?: string | null;
   /** other columns set in the same UPDATE */
   set?: Record<string, unknown>;
+  /**
+   * the caller's INSERT already wrote `to` (a document that passes through `from` inside the statement
+   * creating it, e.g. an approval approved at once): the move is checked, its timeline, audit and
+   * event written, and no UPDATE is sent
+   */
+  written?: boolean;
   /** the audit entry; entity and id default to the document's */
   audit?: Omit<AuditEntry, 'entity' | 'entityId'> & { entity?: string };
 }
@@ -74,8 +80,8 @@ export class DocumentKernel implements OnApplicationBootstrap {
     if (input.from === null ? !machine.initial.includes(input.to) : !canMove(machine, input.from, input.to)) {
       throw new DomainError(ErrorCode.INVALID_STATE, `A ${type} cannot go from ${input.from ?? '(new)'} to ${input.to}`, { status: input.from ?? undefined, to: input.to });
     }
-    if (input.from !== null) {
-      // the one place a document's status is written
+    if (input.from !== null && !input.written) {
+      // the one place a document's status is written (besides the creating INSERT of a `written` move)
       const set: Record<string, unknown> = { ...input.set, status: input.to, updated_at: sql`now()` };
       if (machine.versioned) set.version = sql`version + 1`;
       const moved = await this.db.rows(

@@ -83,21 +83,29 @@ export class ApprovalFlowService {
   }
 
   /** The flow that applies to a document of a branch: the active one of the deepest organisation above it. */
-  async applicable(tx: RequestContext, docType: string, branchId: string): Promise<{ id: string; name: string; version: number; def: Definition } | null> {
-    const f = await this.db.first(
+  async applicable(tx: RequestContext, docType: string, branchId: string): Promise<ApplicableFlow | null> {
+    return (await this.applicableMany(tx, [docType], branchId)).get(docType) ?? null;
+  }
+
+  /** `applicable` for several document types in one read (a document that may need several approvals looks them up before its locks). */
+  async applicableMany(tx: RequestContext, docTypes: readonly string[], branchId: string): Promise<Map<string, ApplicableFlow | null>> {
+    const rows = await this.db.rows(
       tx,
       this.db.k
         .selectFrom('approval_flow as f')
         .innerJoin('organization as o', 'o.id', 'f.org_id')
         .innerJoin('approval_flow_version as v', (j) => j.onRef('v.flow_id', '=', 'f.id').onRef('v.version', '=', 'f.version'))
-        .select(['f.id', 'f.name', 'f.version', 'v.definition'])
-        .where('f.doc_type', '=', docType)
+        .distinctOn('f.doc_type')
+        .select(['f.doc_type', 'f.id', 'f.name', 'f.version', 'v.definition'])
+        .where('f.doc_type', 'in', [...docTypes])
         .where('f.status', '=', 'ACTIVE')
         .where(sql<boolean>`(SELECT path FROM organization WHERE id = ${branchId}) LIKE o.path || '%'`)
-        .orderBy('o.depth', 'desc')
-        .limit(1),
+        .orderBy('f.doc_type')
+        .orderBy('o.depth', 'desc'),
     );
-    return f ? { id: f.id, name: f.name, version: f.version, def: f.definition as unknown as Definition } : null;
+    const found = new Map<string, ApplicableFlow | null>(docTypes.map((t) => [t, null]));
+    for (const f of rows) found.set(f.doc_type, { id: f.id, name: f.name, version: f.version, def: f.definition as unknown as Definition });
+    return found;
   }
 
   async definitionOf(tx: RequestContext, flowId: string, version: number): Promise<Definition> {
@@ -181,6 +189,14 @@ export class ApprovalFlowService {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The flow a document is routed by: its current version's definition. */
+export interface ApplicableFlow {
+  id: string;
+  name: string;
+  version: number;
+  def: Definition;
+}
 
 export interface Definition {
   onMissingApprover: ApprovalFlowInput['onMissingApprover'];

@@ -19,7 +19,7 @@ import { NotificationService } from '../notifications/notification.service';
 import { WarningsService } from '../notifications/warnings.service';
 import { RolesService } from '../roles/roles.service';
 import { UsersService } from '../users/users.service';
-import { ApprovalFlowService, Definition } from './approval-flow.service';
+import { ApplicableFlow, ApprovalFlowService, Definition } from './approval-flow.service';
 import { ApprovalRegistry } from './approval-registry';
 import { DelegationDto, TaskQueryDto } from './approval.dto';
 import { APPROVAL } from './approval.events';
@@ -86,6 +86,8 @@ export interface ApprovalRequest {
   facts: FactValues;
   /** web route of the document (notices use the link its module's registered handler gives) */
   link: string;
+  /** the flow, when the caller looked it up before its locks (`flowsFor`; null: none applies); else looked up here */
+  flow?: ApplicableFlow | null;
 }
 
 type Routing = ApprovalInstanceDto['routing'][number];
@@ -181,23 +183,36 @@ export class ApprovalService {
   }
 
   private async startSteps(tx: RequestContext, req: ApprovalRequest): Promise<ApprovalStatus.APPROVED | ApprovalStatus.PENDING | ApprovalStatus.REJECTED> {
-    const flow = await this.flows.applicable(tx, req.docType, req.branchId);
+    const flow = req.flow !== undefined ? req.flow : await this.flows.applicable(tx, req.docType, req.branchId);
     const routing = flow ? flow.def.steps.map((s, i) => ({ stepIndex: i, stepName: s.name, ...evaluateCondition(req.docType, s.condition, req.facts) })) : [];
+    // no step's condition holds (or no flow applies): approved at once, written so by the INSERT itself
+    const atOnce = !routing.some((r) => r.holds);
     const inst = (await this.db.one(
       tx,
       this.db.k
         .insertInto('approval_instance')
         .values({
           doc_type: req.docType, doc_id: req.docId, doc_number: req.docNumber || null, doc_summary: summaryZh(req.docType, req.summary), summary: JSON.stringify(req.summary),
-          scope_org_id: req.scopeOrgId, branch_id: req.branchId, flow_id: flow?.id ?? null, flow_version: flow?.version ?? null, status: ApprovalStatus.PENDING,
+          scope_org_id: req.scopeOrgId, branch_id: req.branchId, flow_id: flow?.id ?? null, flow_version: flow?.version ?? null, status: atOnce ? ApprovalStatus.APPROVED : ApprovalStatus.PENDING,
           facts: JSON.stringify(req.facts), routing: JSON.stringify(routing), submitted_by: tx.user?.id ?? null,
         })
         .returningAll(),
     )) as unknown as InstanceRow;
     await this.move(tx, inst.id, { from: null, to: ApprovalStatus.PENDING, action: 'SUBMIT', note: flow ? `${flow.name} v${flow.version}` : 'no flow applies' });
-    const outcome = await this.openNext(tx, inst, flow?.def ?? null, 0);
-    if (outcome === ApprovalStatus.APPROVED && !routing.some((r) => r.holds)) await this.event(tx, inst.id, 'AUTO_APPROVE', null, null, null);
-    return outcome;
+    if (atOnce) {
+      // the timeline of openNext's walk over skipped steps, without its UPDATE
+      const steps = flow?.def.steps ?? [];
+      for (let i = 0; i < steps.length; i++) await this.event(tx, inst.id, 'STEP_SKIPPED', i, steps[i].name, null);
+      await this.move(tx, inst.id, { from: ApprovalStatus.PENDING, to: ApprovalStatus.APPROVED, action: 'APPROVED', written: true });
+      await this.event(tx, inst.id, 'AUTO_APPROVE', null, null, null);
+      return ApprovalStatus.APPROVED;
+    }
+    return this.openNext(tx, inst, flow?.def ?? null, 0);
+  }
+
+  /** The flows that would route these document types for a branch, in one read (pass each as `ApprovalRequest.flow`). */
+  flowsFor(tx: RequestContext, docTypes: readonly ApprovalDocType[], branchId: string): Promise<Map<string, ApplicableFlow | null>> {
+    return this.flows.applicableMany(tx, docTypes, branchId);
   }
 
   /** Closes a document's open approval (edited, cancelled, resubmitted) without a verdict. */

@@ -27,6 +27,9 @@ export interface AuditEntry {
   actor?: { id: string | null; name: string };
 }
 
+/** Audit entries are written after the transaction's numbering (stage 0) and the work that waits for it. */
+const AUDIT_STAGE = 10;
+
 const HIDDEN = new Set(['passwordHash', 'password', 'tokenHash']);
 
 /**
@@ -41,9 +44,12 @@ export class AuditService {
     const [before, after] = diff(entry.before ?? null, entry.after ?? null);
     const actorName = entry.actor ? entry.actor.name : (ctx.user?.displayName ?? (ctx.isSystem ? 'system' : null));
     const message = entry.message ?? deriveAuditMessage(entry, actorName);
-    await this.db.rows(
+    // in a transaction the entries go in one INSERT after its numbering (AUDIT_STAGE): summaries name the final numbers,
+    // and no entry is a statement of its own while the transaction holds hot rows
+    await this.db.insertAtEnd(
       ctx,
-      this.db.k.insertInto('audit_log').values({
+      'audit_log',
+      {
         actor_id: entry.actor ? entry.actor.id : (ctx.user?.id ?? null),
         actor_name: actorName,
         org_id: entry.orgId ?? ctx.user?.orgId ?? null,
@@ -57,7 +63,8 @@ export class AuditService {
         after: after && JSON.stringify(after),
         request_id: ctx.requestId ?? null,
         ip: ctx.ip ?? null,
-      }),
+      },
+      { stage: AUDIT_STAGE },
     );
   }
 

@@ -211,12 +211,54 @@ export class CreditService {
     account: LockedAccount,
     order: { id: string; oldCommitted: string; newCommitted: string; override?: { reason: string } },
   ): Promise<CreditCheckDto> {
+    const { check, refusal } = await this.judge(tx, account, order);
+    if (refusal) throw refusal;
+    await this.adjust(tx, account.dealerId, { openOrders: fmt(new Dec(order.newCommitted).minus(order.oldCommitted)) });
+    return check;
+  }
+
+  /**
+   * `commitOrder` for an order created in this transaction, in one statement: the UPDATE that adds
+   * the order's total to the account's open orders locks the row, and the check is decided on the
+   * figures from before it (what it returns less the order), exactly as `commitOrder` decides.
+   * A refusal is answered rather than thrown, so the caller can first report a stock shortage (the
+   * order the checks have at submit); it must throw it, and the rollback undoes the UPDATE.
+   */
+  async commitNewOrder(tx: RequestContext, dealerId: string, order: { id: string; total: string; override?: { reason: string } }): Promise<{ check: CreditCheckDto; refusal: DomainError | null }> {
+    const added = () =>
+      this.db.first(
+        tx,
+        this.db.k
+          .updateTable('credit_account as a')
+          .set({ open_orders: sql`open_orders + ${order.total}::numeric` })
+          .where('a.dealer_id', '=', dealerId)
+          .returningAll()
+          .returning((eb) => eb.exists(eb.selectFrom('receivable as r').select('r.id').whereRef('r.dealer_id', '=', 'a.dealer_id').where(overdue('r', this.today()))).as('overdue')),
+      );
+    // the account exists but for a dealer's first order: one statement as a rule
+    let a = await added();
+    if (!a) {
+      await this.db.rows(tx, this.db.k.insertInto('credit_account').values({ dealer_id: dealerId }).onConflict((oc) => oc.column('dealer_id').doNothing()));
+      a = await added();
+    }
+    const { overdue: due, ...row } = a!;
+    const before: LockedAccount = { ...toAccount(dealerId, { ...row, open_orders: fmt(new Dec(row.open_orders).minus(order.total)) }), overdue: !!due };
+    return this.judge(tx, before, { id: order.id, oldCommitted: '0', newCommitted: order.total, override: order.override });
+  }
+
+  /** The decision of `commitOrder` on the locked account: the check, and the refusal when it blocks (not thrown). */
+  private async judge(
+    tx: RequestContext,
+    account: LockedAccount,
+    order: { id: string; oldCommitted: string; newCommitted: string; override?: { reason: string } },
+  ): Promise<{ check: CreditCheckDto; refusal: DomainError | null }> {
     const overdue = account.overdue ?? (await this.hasOverdue(tx, account.dealerId));
     const d = this.decide(account, account.blockOnOverdue, order.oldCommitted, order.newCommitted, overdue, !!order.override);
     const figures = { limit: d.limit, exposure: d.exposure, orderTotal: d.orderTotal, available: d.available, excess: d.excess };
     const refusal = d.code ? refusalOf(d, figures) : null;
     let warning = d.outcome === 'WARN' ? warningOf(d) : null;
-    if (refusal && d.outcome === 'BLOCK') throw refusal;
+    const check = (): CreditCheckDto => ({ mode: account.mode, limit: d.limit, exposure: d.exposure, orderTotal: d.orderTotal, excess: d.excess, overdue, warning, overridden: d.outcome === 'OVERRIDDEN' });
+    if (refusal && d.outcome === 'BLOCK') return { check: check(), refusal };
     if (refusal && order.override) {
       if (!tx.can('credit:override')) throw new DomainError(ErrorCode.FORBIDDEN, 'A credit override needs the credit:override permission', { permission: 'credit:override' });
       warning = `${refusal.message} (overridden: ${order.override.reason})`;
@@ -229,8 +271,7 @@ export class CreditService {
         after: { ...figures, code: refusal.code, reason: order.override.reason },
       });
     }
-    await this.adjust(tx, account.dealerId, { openOrders: fmt(new Dec(order.newCommitted).minus(order.oldCommitted)) });
-    return { mode: account.mode, limit: d.limit, exposure: d.exposure, orderTotal: d.orderTotal, excess: d.excess, overdue, warning, overridden: d.outcome === 'OVERRIDDEN' };
+    return { check: check(), refusal: null };
   }
 
   /** What `commitOrder` would say, without locking or writing (the order form's credit preview): the same `creditDecision`. */

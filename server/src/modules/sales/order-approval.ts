@@ -3,6 +3,7 @@ import { ApprovalDocType, ApprovalStatus, CreditCheckDto, Dec, fmt, isOverLimit 
 import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DbService } from '../../database/db.service';
+import { ApplicableFlow } from '../approval/approval-flow.service';
 import { ApprovalRequest, ApprovalService } from '../approval/approval.service';
 
 /** The facts of a submitted order an approval flow routes on. */
@@ -17,6 +18,26 @@ export interface OrderApprovalFacts {
   source: string;
   /** created in this transaction: it has no earlier approvals to replace */
   created?: boolean;
+  /** the credit check just made (read from the order's row when not given) */
+  creditCheck?: CreditCheckDto;
+}
+
+/** What `prepare` read before the submit's locks, for `start`. */
+export interface PreparedApproval {
+  /** the order's facts as the flows see them (its credit check comes with `start`) */
+  row: OrderFactsRow;
+  flows: Map<string, ApplicableFlow | null>;
+}
+
+export interface OrderFactsRow {
+  number: string | null;
+  total: string;
+  discount_total: string;
+  dealer_name: string;
+  price_level: number | null;
+  branch_code: string;
+  credit_check: unknown;
+  gap: string | null;
 }
 
 /**
@@ -26,7 +47,12 @@ export interface OrderApprovalFacts {
  * the workflow calls when it decides; REJECTED (no approver, by the flow's policy) rejects it.
  */
 export abstract class OrderApprovalGateway {
-  abstract start(tx: RequestContext, order: OrderApprovalFacts): Promise<'APPROVED' | 'PENDING' | 'REJECTED'>;
+  /**
+   * Reads, before the submit takes its locks, what `start` needs that no concurrent order changes: the
+   * order's facts and the flows of the approvals it may need (`mayOverride`: a credit override was asked for).
+   */
+  abstract prepare(tx: RequestContext, order: { id: string; branchId: string; belowFloor: boolean; mayOverride: boolean }): Promise<PreparedApproval>;
+  abstract start(tx: RequestContext, order: OrderApprovalFacts, prepared?: PreparedApproval): Promise<'APPROVED' | 'PENDING' | 'REJECTED'>;
   /** whether all of the order's approvals are decided (none still waiting) */
   abstract settled(tx: RequestContext, orderId: string): Promise<boolean>;
   /** closes the order's open approvals without a verdict (the order was cancelled, or one of them ended it) */
@@ -51,8 +77,67 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
     super();
   }
 
-  async start(tx: RequestContext, order: OrderApprovalFacts): Promise<'APPROVED' | 'PENDING' | 'REJECTED'> {
-    const o = await this.db.one(
+  async prepare(tx: RequestContext, order: { id: string; branchId: string; belowFloor: boolean; mayOverride: boolean }): Promise<PreparedApproval> {
+    const types = ORDER_APPROVAL_TYPES.filter((t) => t === ApprovalDocType.SALES_ORDER || (t === ApprovalDocType.CREDIT_OVERRIDE ? order.mayOverride : order.belowFloor));
+    const row = await this.facts(tx, order.id);
+    return { row, flows: await this.approvals.flowsFor(tx, types, order.branchId) };
+  }
+
+  async start(tx: RequestContext, order: OrderApprovalFacts, prepared?: PreparedApproval): Promise<'APPROVED' | 'PENDING' | 'REJECTED'> {
+    const o = prepared?.row ?? (await this.facts(tx, order.id));
+    // a type not looked up in `prepare` is looked up by the approval module itself
+    const flowOf = (t: ApprovalDocType) => (prepared?.flows.has(t) ? { flow: prepared.flows.get(t)! } : {});
+    // a resubmission replaces whatever approvals the order had open
+    if (!order.created) await this.approvals.close(tx, ORDER_APPROVAL_TYPES, order.id, 'superseded by a new submission');
+    const gross = new Dec(o.total).plus(o.discount_total);
+    const credit = order.creditCheck ?? (o.credit_check as CreditCheckDto | null);
+    // over the limit only where a limit is in force (mode NONE has none): the shared rule
+    const overCredit = order.creditOverridden || (!!credit && isOverLimit(credit));
+    const common = { dealerLevel: o.price_level, branchCode: o.branch_code, source: order.source, amount: fmt(o.total) };
+    // a new order is numbered when its transaction ends: the approval module takes its number then (DocumentNumbered)
+    const base = { docId: order.id, docNumber: o.number, scopeOrgId: order.dealerId, branchId: order.branchId, link: `/sales/orders/${order.id}` };
+    const requests: ApprovalRequest[] = [
+      {
+        ...base,
+        docType: ApprovalDocType.SALES_ORDER,
+        ...flowOf(ApprovalDocType.SALES_ORDER),
+        summary: { party: o.dealer_name, amount: fmt(o.total) },
+        facts: { ...common, discountRate: gross.isZero() ? '0' : new Dec(o.discount_total).div(gross).toFixed(4), belowFloor: order.belowFloor, overCredit },
+      },
+    ];
+    if (order.creditOverridden && credit) {
+      requests.push({
+        ...base,
+        docType: ApprovalDocType.CREDIT_OVERRIDE,
+        ...flowOf(ApprovalDocType.CREDIT_OVERRIDE),
+        summary: { party: o.dealer_name, amount: fmt(credit.excess) },
+        facts: { ...common, excess: fmt(credit.excess), overdue: credit.overdue },
+      });
+    }
+    if (order.belowFloor) {
+      requests.push({
+        ...base,
+        docType: ApprovalDocType.BELOW_FLOOR_PRICE,
+        ...flowOf(ApprovalDocType.BELOW_FLOOR_PRICE),
+        summary: { party: o.dealer_name, amount: fmt(o.gap ?? '0') },
+        facts: { ...common, belowFloorGap: fmt(o.gap ?? '0'), discountRate: gross.isZero() ? '0' : new Dec(o.discount_total).div(gross).toFixed(4) },
+      });
+    }
+    const outcomes: ApprovalStatus[] = [];
+    for (const req of requests) {
+      const outcome = await this.approvals.start(tx, req, { supersede: false });
+      outcomes.push(outcome);
+      if (outcome === ApprovalStatus.REJECTED) {
+        await this.closeAll(tx, order.id, 'another approval of the order was rejected');
+        return 'REJECTED';
+      }
+    }
+    return outcomes.every((x) => x === ApprovalStatus.APPROVED) ? 'APPROVED' : 'PENDING';
+  }
+
+  /** The order's facts the flows route on (its number, totals, dealer, branch, credit check and below-floor gap). */
+  private async facts(tx: RequestContext, orderId: string): Promise<OrderFactsRow> {
+    return this.db.one(
       tx,
       this.db.k
         .selectFrom('sales_order as o')
@@ -73,51 +158,8 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
             .where('l.below_floor', '=', true)
             .as('gap'),
         ])
-        .where('o.id', '=', order.id),
+        .where('o.id', '=', orderId),
     );
-    // a resubmission replaces whatever approvals the order had open
-    if (!order.created) await this.approvals.close(tx, ORDER_APPROVAL_TYPES, order.id, 'superseded by a new submission');
-    const gross = new Dec(o.total).plus(o.discount_total);
-    const credit = o.credit_check as unknown as CreditCheckDto | null;
-    // over the limit only where a limit is in force (mode NONE has none): the shared rule
-    const overCredit = order.creditOverridden || (!!credit && isOverLimit(credit));
-    const common = { dealerLevel: o.price_level, branchCode: o.branch_code, source: order.source, amount: fmt(o.total) };
-    // a new order is numbered when its transaction ends: the approval module takes its number then (DocumentNumbered)
-    const base = { docId: order.id, docNumber: o.number, scopeOrgId: order.dealerId, branchId: order.branchId, link: `/sales/orders/${order.id}` };
-    const requests: ApprovalRequest[] = [
-      {
-        ...base,
-        docType: ApprovalDocType.SALES_ORDER,
-        summary: { party: o.dealer_name, amount: fmt(o.total) },
-        facts: { ...common, discountRate: gross.isZero() ? '0' : new Dec(o.discount_total).div(gross).toFixed(4), belowFloor: order.belowFloor, overCredit },
-      },
-    ];
-    if (order.creditOverridden && credit) {
-      requests.push({
-        ...base,
-        docType: ApprovalDocType.CREDIT_OVERRIDE,
-        summary: { party: o.dealer_name, amount: fmt(credit.excess) },
-        facts: { ...common, excess: fmt(credit.excess), overdue: credit.overdue },
-      });
-    }
-    if (order.belowFloor) {
-      requests.push({
-        ...base,
-        docType: ApprovalDocType.BELOW_FLOOR_PRICE,
-        summary: { party: o.dealer_name, amount: fmt(o.gap ?? '0') },
-        facts: { ...common, belowFloorGap: fmt(o.gap ?? '0'), discountRate: gross.isZero() ? '0' : new Dec(o.discount_total).div(gross).toFixed(4) },
-      });
-    }
-    const outcomes: ApprovalStatus[] = [];
-    for (const req of requests) {
-      const outcome = await this.approvals.start(tx, req, { supersede: false });
-      outcomes.push(outcome);
-      if (outcome === ApprovalStatus.REJECTED) {
-        await this.closeAll(tx, order.id, 'another approval of the order was rejected');
-        return 'REJECTED';
-      }
-    }
-    return outcomes.every((x) => x === ApprovalStatus.APPROVED) ? 'APPROVED' : 'PENDING';
   }
 
   /** whether none of the order's approvals is still waiting (the one just decided included) */

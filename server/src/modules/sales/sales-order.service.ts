@@ -22,7 +22,7 @@ import { StockService } from '../inventory/stock.service';
 import { WarehouseService } from '../inventory/warehouse.service';
 import { OrgService } from '../org/org.service';
 import { PriceResolverService } from '../pricing/price-resolver.service';
-import { OrderApprovalGateway } from './order-approval';
+import { OrderApprovalGateway, PreparedApproval } from './order-approval';
 import { NotificationService } from '../notifications/notification.service';
 import { SettingsService } from '../settings/settings.service';
 import { BackorderQueryDto, CreateOrderDto, OrderLineInput, OrderQueryDto, PreviewOrderDto, ReasonDto, ReviewOrderDto, SubmitOrderDto, UpdateOrderDto } from './sales.dto';
@@ -39,6 +39,9 @@ export type PricedLine = Omit<OrderLineDto, 'id' | 'lineNo' | 'shippedQty' | 'sh
 export interface NewOrder extends CreateOrderDto {
   source?: OrderSource;
 }
+
+/** A line written in this transaction (nothing of it shipped or reserved yet). */
+type NewLine = { id: string; product_id: string; qty: string };
 
 /** The order row as the commands read it (locked). */
 export interface OrderRow {
@@ -62,6 +65,11 @@ export interface OrderRow {
 const ORDER_ROW = ['id', 'number', 'status', 'source', 'dealer_id', 'branch_id', 'warehouse_id', 'sales_rep_id', 'created_by', 'total', 'shipped_total', 'committed', 'below_floor', 'version'] as const;
 
 const S = OrderStatus;
+
+/** Timeline rows are written as one INSERT before the claim check and the number (DbService.insertAtEnd). */
+const TIMELINE_STAGE = -2;
+/** A new order approved at once reserves its stock after its timeline rows, before its number (stage 0). */
+const RESERVE_STAGE = -1;
 
 /**
  * The sales order's state machine (issue #10), from the commands below: create (DRAFT); submit
@@ -139,9 +147,12 @@ export class SalesOrderService {
 
   /** The order's timeline row of a move (the kernel's timeline writer for SALES_ORDER). */
   private readonly timeline: TimelineWriter = async (tx, m) => {
-    await this.db.rows(
+    // read only after the commit: one INSERT for all of a transaction's moves (create, submit, approve), before its number
+    await this.db.insertAtEnd(
       tx,
-      this.db.k.insertInto('sales_order_event').values({ order_id: m.id, action: m.action ?? '', from_status: m.from, to_status: m.to, note: m.note, actor_id: tx.user?.id ?? null }),
+      'sales_order_event',
+      { order_id: m.id, action: m.action ?? '', from_status: m.from, to_status: m.to, note: m.note, actor_id: tx.user?.id ?? null },
+      { stage: TIMELINE_STAGE, ordered: true },
     );
   };
 
@@ -327,11 +338,13 @@ export class SalesOrderService {
 
   /** A DRAFT order (submitted at once with `submit`), numbered on today's business day when its transaction ends. */
   async create(ctx: RequestContext, dto: NewOrder): Promise<SalesOrderDto> {
-    const id = await this.db.tx(ctx, (tx) => this.insert(tx, dto));
+    // in a transaction of its own (not inside a caller's, who may go on to ship it) its stock can be reserved as a final step
+    const own = !ctx.manager?.queryRunner?.isTransactionActive;
+    const id = await this.db.tx(ctx, (tx) => this.insert(tx, dto, undefined, own));
     return this.get(ctx, id);
   }
 
-  private async insert(tx: RequestContext, dto: NewOrder, copyOf?: { id: string; number: string }): Promise<string> {
+  private async insert(tx: RequestContext, dto: NewOrder, copyOf?: { id: string; number: string }, ownTransaction = false): Promise<string> {
     const dealer = await this.dealerFor(tx, dto.dealerId);
     const warehouse = await this.warehouses.lockForDocument(tx, dto.warehouseId);
     if (dto.salesRepId) await this.assertUser(tx, dto.salesRepId);
@@ -364,14 +377,16 @@ export class SalesOrderService {
         })
         .returning(ORDER_ROW),
     );
-    await this.writeLines(tx, row.id, lines);
+    const written = await this.writeLines(tx, row.id, lines);
+    // the idempotency key's own row now, not as a statement while this order holds its dealer's and products' rows
+    await this.db.confirmClaimNow(tx, row.id);
     await this.kernel.transition(tx, SALES_ORDER, { id: row.id, from: null, to: OrderStatus.DRAFT, action: OrderAction.CREATE });
     if (copyOf) await this.timeline(tx, { id: row.id, from: null, to: OrderStatus.DRAFT, action: OrderAction.COPY, note: copyOf.number });
     // Numbers are gap-free, so the day's counter row stays locked until this transaction commits:
     // taking it as the last step keeps concurrent orders from queueing behind each other's
     // pricing, credit check and stock reservation (bench: order-submit).
     this.kernel.assignNumber(tx, SALES_ORDER, 'sales_order', row.id, SALES_DOC_PREFIX.order, day);
-    if (dto.submit) await this.submitLocked(tx, row.id, {}, { dealerId: dealer.id, row: { ...(row as OrderRow), status: OrderStatus.DRAFT } });
+    if (dto.submit) await this.submitLocked(tx, row.id, {}, { dealerId: dealer.id, row: { ...(row as OrderRow), status: OrderStatus.DRAFT }, lines: written, reserveAtEnd: ownTransaction });
     await this.whenNumbered(tx, { id: row.id, number: null }, (number) =>
       this.audit.record(tx, {
         action: 'create', entity: 'sales_order', entityId: row.id, orgId: dealer.id,
@@ -533,13 +548,15 @@ export class SalesOrderService {
    * reserves the stock; rejecting releases the credit and lets the order be edited and resubmitted.
    * `locked`: the caller's row, read under this transaction's lock (saves reading it again).
    */
-  async approve(tx: RequestContext, id: string, note: string | null = null, locked?: OrderRow): Promise<void> {
+  async approve(tx: RequestContext, id: string, note: string | null = null, locked?: OrderRow, created?: { lines: NewLine[]; atEnd: boolean }): Promise<void> {
     const o = locked ?? (await this.lockOrder(tx, id));
     if (o.status !== OrderStatus.PENDING_APPROVAL) throw new DomainError(ErrorCode.INVALID_STATE, `The order is ${o.status}`, { status: o.status });
     await this.move(tx, o, OrderStatus.APPROVED, OrderAction.APPROVE, note, { approved_at: sql`now()` });
     // the stock rows last (then only the number and the commit): every statement after their lock keeps the next
     // order of the same products waiting
-    await this.reserveWhatIsThere(tx, o);
+    // an order created in a transaction of its own reserves as a final step, after its timeline rows and just before its number
+    if (created?.atEnd) this.db.beforeCommit(tx, () => this.reserveWhatIsThere(tx, o, created.lines), RESERVE_STAGE);
+    else await this.reserveWhatIsThere(tx, o, created?.lines);
     this.events.publish(tx, 'OrderApproved', { orderId: o.id, dealerId: o.dealer_id });
   }
 
@@ -605,24 +622,48 @@ export class SalesOrderService {
    * `created`: the order was created in this transaction (its dealer, lines and products were
    * checked a moment ago; its row, as inserted, is this transaction's and needs no lock).
    */
-  private async submitLocked(tx: RequestContext, id: string, dto: SubmitOrderDto, created?: { dealerId: string; row: OrderRow }): Promise<void> {
-    const account = created ? await this.credit.lock(tx, created.dealerId, { overdue: true }) : await this.lockAccountOf(tx, id);
-    const o = created?.row ?? (await this.lockOrder(tx, id, dto.version));
+  private async submitLocked(tx: RequestContext, id: string, dto: SubmitOrderDto, created?: { dealerId: string; row: OrderRow; lines: NewLine[]; reserveAtEnd: boolean }): Promise<void> {
+    if (created) return this.submitNew(tx, created);
+    const account = await this.lockAccountOf(tx, id);
+    const o = await this.lockOrder(tx, id, dto.version);
     this.assertStatus(o, 'submit');
-    if (!created) {
-      const dealer = await this.dealerFor(tx, o.dealer_id);
-      // the products must still be sellable to this dealer when it is submitted
-      const lines = await this.db.rows(tx, this.db.k.selectFrom('sales_order_line').select('product_id').where('order_id', '=', id));
-      if (!lines.length) throw new DomainError(ErrorCode.ORDER_HAS_NO_LINES, 'The order has no lines', { field: 'lines' });
-      await this.products.assertUsable(tx, lines.map((l) => l.product_id), { orgPath: dealer.path, onSale: true });
-    }
+    const dealer = await this.dealerFor(tx, o.dealer_id);
+    // the products must still be sellable to this dealer when it is submitted
+    const lines = await this.db.rows(tx, this.db.k.selectFrom('sales_order_line').select('product_id').where('order_id', '=', id));
+    if (!lines.length) throw new DomainError(ErrorCode.ORDER_HAS_NO_LINES, 'The order has no lines', { field: 'lines' });
+    await this.products.assertUsable(tx, lines.map((l) => l.product_id), { orgPath: dealer.path, onSale: true });
     if (o.source === OrderSource.MALL) {
       await this.move(tx, o, OrderStatus.PENDING_REVIEW, OrderAction.SUBMIT, null, { submitted_at: sql`now()` });
       return;
     }
     const override = dto.overrideCredit ? { reason: dto.overrideReason?.trim() || '' } : undefined;
     if (override && !override.reason) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'A credit override needs a reason', { field: 'overrideReason' });
-    await this.enterApproval(tx, o, account, { override, set: { submitted_at: sql`now()` }, created: !!created }, OrderAction.SUBMIT);
+    await this.enterApproval(tx, o, account, { override, set: { submitted_at: sql`now()` } }, OrderAction.SUBMIT);
+  }
+
+  /**
+   * The submit of an order created in this transaction (its dealer, lines and products were checked
+   * a moment ago; its row, as inserted, is this transaction's and needs no lock). The same checks
+   * in the same order as `enterApproval`, arranged so that the rows other orders wait for — the
+   * dealer's credit account, then the products' stock rows, then the day's counter — are taken as
+   * late as the rules allow and held for as few statements as possible: the settings, the approval
+   * facts and flows are read before them, and timeline and audit rows go in one INSERT each at the end.
+   */
+  private async submitNew(tx: RequestContext, created: { dealerId: string; row: OrderRow; lines: NewLine[]; reserveAtEnd: boolean }): Promise<void> {
+    const { dealerId, row: o, lines, reserveAtEnd } = created;
+    this.assertStatus(o, 'submit');
+    if (o.source === OrderSource.MALL) {
+      // customer service reviews it first: nothing of the credit account is read or written yet
+      await this.move(tx, o, OrderStatus.PENDING_REVIEW, OrderAction.SUBMIT, null, { submitted_at: sql`now()` });
+      return;
+    }
+    const { stockControl } = await this.settings.get(tx);
+    const prepared = await this.approval.prepare(tx, { id: o.id, branchId: o.branch_id, belowFloor: o.below_floor, mayOverride: false });
+    // the account locked by the UPDATE that commits the order's credit; a refusal waits for the stock check, which reports first
+    const { check, refusal } = await this.credit.commitNewOrder(tx, dealerId, { id: o.id, total: o.total });
+    await this.checkStock(tx, o, stockControl);
+    if (refusal) throw refusal;
+    await this.routeToApproval(tx, o, check, { set: { submitted_at: sql`now()` }, created: true, prepared, lines, reserveAtEnd }, OrderAction.SUBMIT);
   }
 
   /**
@@ -633,23 +674,37 @@ export class SalesOrderService {
     tx: RequestContext,
     o: OrderRow,
     account: LockedAccount,
-    opts: { override?: { reason: string }; set?: Record<string, unknown>; created?: boolean },
+    opts: { override?: { reason: string }; set?: Record<string, unknown> },
     action: OrderAction,
     note: string | null = null,
   ): Promise<void> {
     // 可用量控制: a short order is refused here under BLOCK, before anything is committed (never at approval)
     await this.checkStock(tx, o);
     const check: CreditCheckDto = await this.credit.commitOrder(tx, account, { id: o.id, oldCommitted: o.committed, newCommitted: o.total, override: opts.override });
+    await this.routeToApproval(tx, o, check, { set: opts.set }, action, note);
+  }
+
+  /** PENDING_APPROVAL with the credit check just made, then the approval seam (an order approved at once reserves its stock now). */
+  private async routeToApproval(
+    tx: RequestContext,
+    o: OrderRow,
+    check: CreditCheckDto,
+    opts: { set?: Record<string, unknown>; created?: boolean; prepared?: PreparedApproval; lines?: NewLine[]; reserveAtEnd?: boolean },
+    action: OrderAction,
+    note: string | null = null,
+  ): Promise<void> {
     await this.kernel.transition(tx, SALES_ORDER, {
       id: o.id, from: o.status, to: OrderStatus.PENDING_APPROVAL, action, note: [note, check.warning].filter(Boolean).join('; ') || null,
       set: { ...opts.set, committed: sql`total`, credit_check: JSON.stringify(check), approved_at: null },
     });
     const pending: OrderRow = { ...o, status: OrderStatus.PENDING_APPROVAL, committed: o.total, version: o.version + 1 };
     if (o.source === OrderSource.MALL && action === OrderAction.REVIEW_ACCEPT) await this.notifyCreator(tx, pending, OrderStatus.PENDING_APPROVAL, note);
-    const decision = await this.approval.start(tx, {
-      id: o.id, dealerId: o.dealer_id, branchId: o.branch_id, total: o.total, belowFloor: o.below_floor, creditOverridden: check.overridden, source: o.source, created: opts.created,
-    });
-    if (decision === 'APPROVED') await this.approve(tx, o.id, 'auto', pending);
+    const decision = await this.approval.start(
+      tx,
+      { id: o.id, dealerId: o.dealer_id, branchId: o.branch_id, total: o.total, belowFloor: o.below_floor, creditOverridden: check.overridden, source: o.source, created: opts.created, creditCheck: check },
+      opts.prepared,
+    );
+    if (decision === 'APPROVED') await this.approve(tx, o.id, 'auto', pending, opts.lines && { lines: opts.lines, atEnd: !!opts.reserveAtEnd });
     if (decision === 'REJECTED') await this.reject(tx, o.id, 'no approver could be found', pending);
   }
 
@@ -659,8 +714,8 @@ export class SalesOrderService {
    * named (code, name, ordered, available). WARN and NONE let it through: approvers see the
    * shortage (stockPosition) and the approval reserves what is there, backordering the rest.
    */
-  private async checkStock(tx: RequestContext, o: Pick<OrderRow, 'id' | 'warehouse_id'>): Promise<void> {
-    const { stockControl } = await this.settings.get(tx);
+  private async checkStock(tx: RequestContext, o: Pick<OrderRow, 'id' | 'warehouse_id'>, control?: StockControl): Promise<void> {
+    const stockControl = control ?? (await this.settings.get(tx)).stockControl;
     if (stockControl !== StockControl.BLOCK) return;
     const lines = await this.db.rows(
       tx,
@@ -725,7 +780,14 @@ export class SalesOrderService {
    * At approval: each line's open quantity reserved as far as the warehouse has it available
    * (lines of one product in line order), the rest waiting as a backorder. Never refuses.
    */
-  private async reserveWhatIsThere(tx: RequestContext, o: Pick<OrderRow, 'id' | 'warehouse_id'>): Promise<void> {
+  private async reserveWhatIsThere(tx: RequestContext, o: Pick<OrderRow, 'id' | 'warehouse_id'>, newLines?: NewLine[]): Promise<void> {
+    if (newLines) {
+      // lines written in this transaction are open in full and name each product once: the stock rows are
+      // locked and reserved in one statement, then the lines record what they got
+      const taken = await this.stock.reserveAvailable(tx, o.warehouse_id, newLines.map((l) => ({ productId: l.product_id, qty: l.qty })));
+      await this.recordReserved(tx, newLines.filter((l) => taken.has(l.product_id)).map((l) => ({ id: l.id, qty: taken.get(l.product_id)! })));
+      return;
+    }
     const lines = await this.db.rows(
       tx,
       this.db.k.selectFrom('sales_order_line').select(['id', 'product_id', sql<string>`qty - shipped_qty - reserved_qty`.as('open')]).where('order_id', '=', o.id).orderBy('line_no'),
@@ -748,6 +810,12 @@ export class SalesOrderService {
   private async addReserved(tx: RequestContext, warehouseId: string, take: { id: string; product_id: string; qty: string }[]): Promise<void> {
     if (!take.length) return;
     await this.stock.reserve(tx, mergeByProduct(take).map((l) => ({ warehouseId, productId: l.product_id, qty: l.qty })));
+    await this.recordReserved(tx, take);
+  }
+
+  /** Raises the lines' reserved quantities by what was just reserved for them. */
+  private async recordReserved(tx: RequestContext, take: { id: string; qty: string }[]): Promise<void> {
+    if (!take.length) return;
     const t = sql<{ id: string; q: string }>`unnest(${take.map((x) => x.id)}::uuid[], ${take.map((x) => x.qty)}::numeric[])`.as<'t'>(sql`t(id, q)`);
     await this.db.rows(tx, this.db.k.updateTable('sales_order_line as l').from(t).set({ reserved_qty: sql`l.reserved_qty + t.q`, updated_at: sql`now()` }).whereRef('l.id', '=', 't.id'));
   }
@@ -881,8 +949,9 @@ export class SalesOrderService {
     });
   }
 
-  private async writeLines(tx: RequestContext, orderId: string, lines: PricedLine[]): Promise<void> {
-    await this.db.rows(
+  /** Writes an order's lines; answers them in line order, as `NewLine`s. */
+  private async writeLines(tx: RequestContext, orderId: string, lines: PricedLine[]): Promise<NewLine[]> {
+    const rows = await this.db.rows(
       tx,
       this.db.k.insertInto('sales_order_line').values(
         lines.map((l, i) => ({
@@ -903,8 +972,10 @@ export class SalesOrderService {
           tax_amount: l.taxAmount,
           remark: l.remark,
         })),
-      ),
+      )
+        .returning(['id', 'product_id', 'qty', 'line_no']),
     );
+    return rows.sort((a, b) => a.line_no - b.line_no);
   }
 
   async dealerFor(ctx: RequestContext, dealerId: string): Promise<{ id: string; code: string; path: string; branchId: string }> {
