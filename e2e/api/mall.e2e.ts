@@ -75,6 +75,9 @@ describe('dealer mall: catalog, cart, checkout, orders, contents, dealer account
     expect(home.categories.every((c) => c.productCount > 0)).toBe(true);
     expect(home.promotions.length).toBeGreaterThan(0);
     expect(home.promotions.every((p) => p.priceSource === 'PROMOTION' && p.priceSourceName === promoName && /^\d{4}-\d{2}-\d{2}$/.test(p.priceValidTo!))).toBe(true);
+    // the promotion's last day: the company day of its last instant (it ends before ends_at), as the database words it
+    const [{ last }] = await t.sql<{ last: string }>(`SELECT to_char((ends_at - interval '1 millisecond') AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS last FROM promotion WHERE name = $1`, [promoName]);
+    expect(home.promotions.map((p) => p.priceValidTo)).toEqual(home.promotions.map(() => last));
     expect(home.promotions[0].levelPrice).not.toBeNull();
     expect(home.newArrivals).toHaveLength(10);
     expect(home.cartCount).toBe(2);

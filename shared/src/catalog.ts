@@ -240,6 +240,8 @@ export interface ResolvedPrice {
   levelPrice: string | null;
   basePrice: string;
   floorPrice: string | null;
+  /** the last day the price's promotion or price book runs (company time zone); null for a level or base price, or a book without an end */
+  validTo: string | null;
 }
 
 export interface PriceHistoryDto {

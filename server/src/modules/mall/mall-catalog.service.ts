@@ -39,6 +39,8 @@ export interface MallProductRow {
   image_key: string | null;
   available: string;
   favourite: boolean;
+  /** mall_settings.show_exact_stock, read with the rows */
+  show_exact_stock: boolean;
 }
 
 export interface LoadedCards {
@@ -115,12 +117,12 @@ export class MallCatalogService {
       query = query.innerJoin(fq, (j) => j.onRef('fq.product_id', '=', 'p.id')) as unknown as typeof query;
       order = sql`fq.n DESC, p.code, p.id`;
     }
-    return this.together(ctx, async (tx) => {
-      const { n } = await this.db.one(tx, query.select(sql<number>`count(*)::int`.as('n')));
-      const ids = await this.db.rows(tx, query.select('p.id').orderBy(order).limit(pageSize).offset(offset));
-      const { cards } = await this.loadCards(tx, dealer, ids.map((r) => ({ productId: r.id })));
-      return { items: cards, total: n, page, pageSize };
-    });
+    // the page's ids with the total beside them (an uncorrelated subquery, evaluated once): one statement; a page past the end has no row to carry it
+    const counted = query.select(sql<number>`count(*)::int`.as('n'));
+    const ids = await this.db.rows(ctx, query.select(['p.id', sql<number>`(${counted})`.as('n')]).orderBy(order).limit(pageSize).offset(offset));
+    const total = ids.length ? ids[0].n : (await this.db.one(ctx, counted)).n;
+    const { cards } = await this.loadCards(ctx, dealer, ids.map((r) => ({ productId: r.id })));
+    return { items: cards, total, page, pageSize };
   }
 
   /** Flat list of categories holding published products in the dealer's scope (counted over each subtree). */
@@ -292,6 +294,7 @@ export class MallCatalogService {
           sql<string | null>`(SELECT i.storage_key FROM product_image i WHERE i.product_id = p.id ORDER BY i.sort_order, i.created_at LIMIT 1)`.as('image_key'),
           sql<string>`COALESCE((SELECT sum(s.on_hand - s.reserved) FROM stock s WHERE s.product_id = p.id AND s.warehouse_id = ANY(${dealer.warehouseIds}::uuid[])), 0)`.as('available'),
           sql<boolean>`EXISTS (SELECT 1 FROM mall_favourite f WHERE f.dealer_id = ${dealer.id} AND f.product_id = p.id)`.as('favourite'),
+          sql<boolean>`COALESCE((SELECT ms.show_exact_stock FROM mall_settings ms WHERE ms.id = 1), false)`.as('show_exact_stock'),
         ])
         .where('p.id', 'in', ids),
     );
@@ -310,8 +313,8 @@ export class MallCatalogService {
     const at = new Date();
     const resolved = await this.prices.resolveLines(ctx, dealer.id, priced, at);
     const prices = new Map(resolved.map((r) => [r.productId, r]));
-    const validTo = await this.validTo(ctx, resolved);
-    const exact = await this.showExactStock(ctx);
+    // the stock rule comes with the product rows (one statement fewer per page)
+    const exact = [...byId.values()].some((r) => r.show_exact_stock);
     const cards = priced.map(({ productId }): MallProductCardDto => {
       const r = byId.get(productId)!;
       const p = prices.get(productId)!;
@@ -330,7 +333,7 @@ export class MallCatalogService {
         unitPrice,
         priceSource: p.source,
         priceSourceName: p.sourceName,
-        priceValidTo: p.sourceId ? (validTo.get(p.sourceId) ?? null) : null,
+        priceValidTo: p.validTo,
         levelPrice: p.levelPrice !== null && new Dec(unitPrice).lessThan(p.levelPrice) ? fmt(p.levelPrice, 'unitPrice') : null,
         minOrderQty: fmt(r.min_order_qty, 'qty'),
         orderMultiple: fmt(r.order_multiple, 'qty'),
@@ -343,26 +346,6 @@ export class MallCatalogService {
   }
 
   /** The last day a promotion's or price book's price holds (company time zone). */
-  private async validTo(ctx: RequestContext, resolved: ResolvedPrice[]): Promise<Map<string, string>> {
-    const promos = [...new Set(resolved.filter((r) => r.source === PriceSource.PROMOTION && r.sourceId).map((r) => r.sourceId!))];
-    const books = [...new Set(resolved.filter((r) => r.source === PriceSource.PRICE_BOOK && r.sourceId).map((r) => r.sourceId!))];
-    if (!promos.length && !books.length) return new Map();
-    // two owners' tables (pricing: promotion, price_book) in one read per page: allowed reads
-    const rows = await this.db.rows(
-      ctx,
-      this.db.k
-        .selectFrom('promotion')
-        .select([sql<string>`id::text`.as('id'), sql<string | null>`to_char((ends_at - interval '1 millisecond') AT TIME ZONE ${this.config.companyTz}, 'YYYY-MM-DD')`.as('day')])
-        .where(sql<SqlBool>`id = ANY(${promos}::uuid[])`)
-        .unionAll(
-          this.db.k
-            .selectFrom('price_book')
-            .select([sql<string>`id::text`.as('id'), sql<string | null>`to_char(valid_to, 'YYYY-MM-DD')`.as('day')])
-            .where(sql<SqlBool>`id = ANY(${books}::uuid[])`),
-        ),
-    );
-    return new Map(rows.filter((r) => r.day).map((r) => [r.id, r.day!]));
-  }
 }
 
 export function availabilityOf(available: string, threshold: string): Availability {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Selectable } from 'kysely';
-import { Dec, ErrorCode, fmt, OrgType, PriceBookCandidate, PromotionCandidate, quantityProblem, resolvePrice, ResolvedPrice } from '@drp/shared';
+import { Dec, ErrorCode, fmt, OrgType, PriceBookCandidate, PriceSource, PromotionCandidate, quantityProblem, resolvePrice, ResolvedPrice } from '@drp/shared';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError } from '../../common/errors/domain-error';
@@ -160,7 +160,21 @@ export class PriceResolverService {
         levelPrice: r.level_price,
         basePrice: r.base_price,
         floorPrice: floor,
+        validTo: this.validTo(out, r),
       };
     });
+  }
+
+  /**
+   * The last day the chosen source runs, from the candidate the query gave: a promotion's last
+   * instant (it ends before `endsAt`) as a business day, a price book's `validTo`.
+   */
+  private validTo(out: Pick<ResolvedPrice, 'source' | 'sourceId'>, r: CandidateRow): string | null {
+    if (out.source === PriceSource.PROMOTION) {
+      const p = r.promos.find((c) => c.id === out.sourceId);
+      return p ? businessDate(new Date(Date.parse(p.endsAt) - 1), this.config.companyTz) : null;
+    }
+    if (out.source === PriceSource.PRICE_BOOK) return r.books.find((c) => c.bookId === out.sourceId)?.validTo ?? null;
+    return null;
   }
 }

@@ -12,6 +12,7 @@ const resolved = (over: Partial<ResolvedPrice>): ResolvedPrice => ({
   levelPrice: null,
   basePrice: '1.0000',
   floorPrice: null,
+  validTo: null,
   ...over,
 });
 
