@@ -38,7 +38,14 @@ export async function bootTestApp(env: Record<string, string> = {}): Promise<Tes
   await client.connect();
   const http = request(app.getHttpServer());
   const tokens = new Map<string, string>();
-  const sql = async <R>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as R[];
+  // one client: queries started together (Promise.all of t.orgId ...) run one after another, never two at once on it
+  // (pg 8 warns "client is already executing a query", pg 9 refuses it)
+  let queue: Promise<unknown> = Promise.resolve();
+  const sql = <R>(text: string, params: unknown[] = []): Promise<R[]> => {
+    const run = queue.catch(() => undefined).then(async () => (await client.query(text, params)).rows as R[]);
+    queue = run;
+    return run;
+  };
   return {
     app,
     http,

@@ -12,7 +12,7 @@ vi.mock('element-plus/es/components/select/style/css', () => ({}));
 vi.mock('element-plus/es/components/option/style/css', () => ({}));
 vi.mock('element-plus/es/components/input/style/css', () => ({}));
 
-function pager(total: number, totalIsEstimate?: boolean) {
+function pager(total: number, totalIsEstimate?: boolean, props: { layout?: string; size?: 'small' } = {}) {
   const list = {
     page: ref(1),
     pageSize: ref(20),
@@ -21,7 +21,7 @@ function pager(total: number, totalIsEstimate?: boolean) {
     onPageChange: () => undefined,
     onSizeChange: () => undefined,
   };
-  return mount(ListPager, { props: { list }, global: { plugins: [i18n] } });
+  return mount(ListPager, { props: { list, ...props }, global: { plugins: [i18n] } });
 }
 
 describe('ListPager', () => {
@@ -54,5 +54,12 @@ describe('ListPager', () => {
     const w = pager(42, false);
     expect(w.find('[data-testid="pager-total-estimate"]').exists()).toBe(false);
     expect(w.find('.el-pagination__total').text()).toContain('42');
+  });
+
+  it('in a drawer (small, no page sizes) an estimate is still worded as one', () => {
+    const w = pager(5000, true, { layout: 'total, prev, pager, next', size: 'small' });
+    expect(w.find('.el-pagination').classes()).toContain('el-pagination--small');
+    expect(w.find('[data-testid="pager-total-estimate"]').text()).toBe('约 5000 条');
+    expect(w.find('.el-pagination__sizes').exists()).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, ErrorCode, EXACT_TOTAL_LIMIT, MAX_PAGE_SIZE } from '@drp/shared';
-import { sql, SelectQueryBuilder as TypedSelect } from 'kysely';
+import { RawBuilder, sql, SelectQueryBuilder as TypedSelect } from 'kysely';
 import type { DB, DbService } from '../../database/db.service';
 import type { RequestContext } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
@@ -37,36 +37,51 @@ export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** One page of ids of a list (`pageIdsOf`): the page's own rows are then loaded by id. */
+export type PageOfIds = { ids: string[]; page: number; pageSize: number } & PageTotal;
+
 /**
- * Pages a typed list query down to one page of ids (documents are then loaded in one query by id): the filtered query (no select, no order) down to one
- * page of ids, sorted by a column of `sortable` with `idColumn` as the tie-breaker, and the total.
+ * Pages a typed list query down to one page of ids (documents are then loaded in one query by
+ * id): the filtered query (no select, no order) sorted by a column of `sortable` with `idColumn`
+ * as the tie-breaker, and its total by the rule of `pageTotal` (exact up to EXACT_TOTAL_LIMIT
+ * matching rows, else the planner's estimate flagged `totalIsEstimate`).
+ *
+ * One statement: the bounded count and the page's ids (`ARRAY(...)` keeps their order), so it
+ * never runs two queries at once on a transaction's connection; one EXPLAIN more when the total
+ * is estimated. A list that answers sums over its whole filter (`sums`: name -> aggregate) reads
+ * every matching row for them anyway, so the same statement counts them all: its total is exact.
  */
-export async function pageIdsOf(
+export async function pageIdsOf<K extends string = never>(
   db: DbService,
   ctx: RequestContext,
-  // any table mix: the query's own selection is replaced by count(*) and the id
+  // any table mix: the query's own selection is replaced by the count and the id
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query: TypedSelect<DB, any, any>,
   q: PageQueryDto,
   sortable: Record<string, string>,
   defaultSort: string,
   idColumn: string,
-): Promise<{ ids: string[]; total: number; page: number; pageSize: number }> {
+  sums?: Record<K, RawBuilder<string>>,
+): Promise<PageOfIds & ([K] extends [never] ? unknown : { sums: Record<K, string> })> {
   const { page, pageSize, column, direction, offset } = resolvePage(q, sortable, defaultSort);
-  const [counted, rows] = await Promise.all([
-    db.one(ctx, query.clearSelect().select(sql<number>`count(*)::int`.as('n'))),
-    db.rows(
-      ctx,
-      query
-        .clearSelect()
-        .select(sql<string>`${sql.ref(idColumn)}`.as('id'))
-        .orderBy(sql`${sql.raw(column)} ${sql.raw(direction)} NULLS LAST`)
-        .orderBy(sql.ref(idColumn))
-        .offset(offset)
-        .limit(pageSize),
-    ),
-  ]);
-  return { ids: (rows as { id: string }[]).map((r) => r.id), total: (counted as { n: number }).n, page, pageSize };
+  const ids = query
+    .clearSelect()
+    .select(sql<string>`${sql.ref(idColumn)}::text`.as('id'))
+    .orderBy(sql`${sql.raw(column)} ${sql.raw(direction)} NULLS LAST`)
+    .orderBy(sql.ref(idColumn))
+    .offset(offset)
+    // one more than the page: whether another page follows (pageTotal's last-page rule)
+    .limit(pageSize + 1);
+  // either shape: read below as { n, ...sums }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const counted: TypedSelect<any, any, any> = sums
+    ? query.clearSelect().select([sql<number>`count(*)::int`.as('n'), ...Object.entries<RawBuilder<string>>(sums).map(([name, sum]) => sum.as(name))])
+    : countUpToLimit(db, query);
+  const row = (await db.one(ctx, db.k.selectFrom(counted.as('t')).selectAll('t').select(sql<string[]>`ARRAY(${ids})`.as('ids')))) as unknown as { n: number; ids: string[] } & Record<K, string>;
+  const { n, ids: found, ...rest } = row;
+  const total: PageTotal = sums ? { total: n } : await pageTotal(db, ctx, query, { countedUpTo: n, offset, pageSize, fetched: found.length });
+  // `sums` only where asked for: callers spread the rest into their answer
+  return { ids: found.slice(0, pageSize), ...total, page, pageSize, ...(sums ? { sums: rest } : {}) } as PageOfIds & ([K] extends [never] ? unknown : { sums: Record<K, string> });
 }
 
 /**

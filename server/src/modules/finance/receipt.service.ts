@@ -52,17 +52,12 @@ export class ReceiptService {
       const like = `%${escapeLike(q.q)}%`;
       qb = qb.where((eb) => eb.or([eb('rc.number', 'ilike', like), eb('rc.bank_ref', 'ilike', like), eb('d.code', 'ilike', like), eb('d.name', 'ilike', like)]));
     }
-    const [agg, { ids, ...page }] = await Promise.all([
-      this.db.one(
-        ctx,
-        qb.select([
-          sql<string>`COALESCE(sum(rc.amount) FILTER (WHERE rc.status = 'ACTIVE'), 0)`.as('amount'),
-          sql<string>`COALESCE(sum(rc.unallocated), 0)`.as('unallocated'),
-        ]),
-      ),
-      pageIdsOf(this.db, ctx, qb, q, SORT, '-createdAt', 'rc.id'),
-    ]);
-    return { items: await this.load(ctx, ids), ...page, totals: { amount: fmt(agg.amount), unallocated: fmt(agg.unallocated) } };
+    // the sums read every matching receipt, and count them in the same statement: the total stays exact
+    const { ids, sums, ...page } = await pageIdsOf(this.db, ctx, qb, q, SORT, '-createdAt', 'rc.id', {
+      amount: sql<string>`COALESCE(sum(rc.amount) FILTER (WHERE rc.status = 'ACTIVE'), 0)`,
+      unallocated: sql<string>`COALESCE(sum(rc.unallocated), 0)`,
+    });
+    return { items: await this.load(ctx, ids), ...page, totals: { amount: fmt(sums.amount), unallocated: fmt(sums.unallocated) } };
   }
 
   async get(ctx: RequestContext, id: string): Promise<ReceiptDto> {

@@ -161,8 +161,8 @@ export class InvoiceService {
   }
 
   async list(ctx: RequestContext, q: InvoiceQueryDto) {
-    const { ids, total, page, pageSize } = await pageIdsOf(this.db, ctx, this.filtered(ctx, q), q, SORT, '-issueDate', 'i.id');
-    return { items: await this.load(ctx, ids), total, page, pageSize };
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, this.filtered(ctx, q), q, SORT, '-issueDate', 'i.id');
+    return { items: await this.load(ctx, ids), ...page };
   }
 
   /** List items by id, in that order. */
@@ -643,8 +643,8 @@ export class InvoiceService {
 
   async mallList(ctx: RequestContext, dealerId: string, q: InvoiceQueryDto) {
     const qb = this.db.k.selectFrom('invoice as i').where('i.dealer_id', '=', dealerId);
-    const { ids, total, page, pageSize } = await pageIdsOf(this.db, ctx, qb, { page: q.page, pageSize: q.pageSize }, SORT, '-issueDate', 'i.id');
-    return { items: await this.load(ctx, ids), total, page, pageSize };
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, qb, { page: q.page, pageSize: q.pageSize }, SORT, '-issueDate', 'i.id');
+    return { items: await this.load(ctx, ids), ...page };
   }
 
   async assertDealerOwns(ctx: RequestContext, dealerId: string, id: string): Promise<void> {

@@ -182,8 +182,8 @@ export class ReplenishmentService {
     if (q.dealerId) query = query.where('l.dealer_id', '=', q.dealerId);
     if (q.status) query = query.where('l.status', '=', q.status);
     if (q.q) query = query.where((eb) => eb.or([eb('p.code', 'ilike', `%${q.q}%`), eb('p.name', 'ilike', `%${q.q}%`), eb('d.name', 'ilike', `%${q.q}%`)]));
-    const page = await pageIdsOf(this.db, ctx, query, q, LINE_SORT, 'dealer', 'l.id');
-    return { items: await this.lineDtos(ctx, page.ids), total: page.total, page: page.page, pageSize: page.pageSize };
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, LINE_SORT, 'dealer', 'l.id');
+    return { items: await this.lineDtos(ctx, ids), ...page };
   }
 
   private async lineDtos(ctx: RequestContext, ids: string[]): Promise<ReplenishmentLineDto[]> {

@@ -180,11 +180,9 @@ export class SalesOrderService {
       // the dealer match as a set of ids (same rows): each side can then use its trigram index instead of scanning every order
       qb = qb.where((eb) => eb.or([eb('o.number', 'ilike', term), sql<SqlBool>`o.dealer_id = ANY(ARRAY(SELECT sd.id FROM organization sd WHERE sd.code ILIKE ${term} OR sd.name ILIKE ${term}))`]));
     }
-    const [agg, { ids, ...page }] = await Promise.all([
-      this.db.one(ctx, qb.select([sql<string>`COALESCE(sum(o.total), 0)`.as('total'), sql<string>`COALESCE(sum(o.shipped_total), 0)`.as('shipped')])),
-      pageIdsOf(this.db, ctx, qb, q, SORT, '-createdAt', 'o.id'),
-    ]);
-    return { items: await this.load(ctx, ids, false), ...page, totals: { count: page.total, total: fmt(agg.total), shippedTotal: fmt(agg.shipped) } };
+    // the sums read every matching order, and count them in the same statement: count and total stay exact
+    const { ids, sums, ...page } = await pageIdsOf(this.db, ctx, qb, q, SORT, '-createdAt', 'o.id', { total: sql<string>`COALESCE(sum(o.total), 0)`, shipped: sql<string>`COALESCE(sum(o.shipped_total), 0)` });
+    return { items: await this.load(ctx, ids, false), ...page, totals: { count: page.total, total: fmt(sums.total), shippedTotal: fmt(sums.shipped) } };
   }
 
   /** One order in the caller's scope (404 otherwise), with its lines and timeline. */

@@ -114,8 +114,8 @@ export class DealerReportService {
     if (q.from) query = query.where('r.business_date', '>=', sql<Date>`${q.from}::date`);
     if (q.to) query = query.where('r.business_date', '<=', sql<Date>`${q.to}::date`);
     if (q.q) query = query.where((eb) => eb.or([eb('p.code', 'ilike', `%${q.q}%`), eb('p.name', 'ilike', `%${q.q}%`)]));
-    const page = await pageIdsOf(this.db, ctx, query, q, SORT, '-date', 'r.id');
-    if (!page.ids.length) return { items: [], total: page.total, page: page.page, pageSize: page.pageSize };
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, SORT, '-date', 'r.id');
+    if (!ids.length) return { items: [], ...page };
     const rows = await this.db.rows(
       ctx,
       this.db.k
@@ -125,11 +125,11 @@ export class DealerReportService {
         .leftJoin('app_user as u', 'u.id', 'r.reported_by')
         .select(['r.id', 'r.dealer_id', 'd.code as dealer_code', 'd.name as dealer_name', 'r.product_id', 'p.code as product_code', 'p.name as product_name', 'p.base_unit', 'r.stock', 'r.sold', 'r.received', 'r.source', 'u.display_name', 'r.version', 'r.updated_at'])
         .select(sql<string>`to_char(r.business_date, 'YYYY-MM-DD')`.as('day'))
-        .where('r.id', 'in', page.ids),
+        .where('r.id', 'in', ids),
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     return {
-      items: page.ids.map((id) => byId.get(id)!).map((r) => ({
+      items: ids.map((id) => byId.get(id)!).map((r) => ({
         id: r.id,
         dealerId: r.dealer_id,
         dealerCode: r.dealer_code,
@@ -147,9 +147,7 @@ export class DealerReportService {
         version: r.version,
         updatedAt: new Date(r.updated_at).toISOString(),
       })),
-      total: page.total,
-      page: page.page,
-      pageSize: page.pageSize,
+      ...page,
     };
   }
 

@@ -180,8 +180,8 @@ export class VisitPlanService {
     if (q.repId) query = query.where('p.rep_id', '=', q.repId);
     if (q.dealerId) query = query.where('p.dealer_id', '=', q.dealerId);
     if (q.q) query = query.where((eb) => eb.or([eb('d.code', 'ilike', `%${q.q}%`), eb('d.name', 'ilike', `%${q.q}%`)]));
-    const page = await pageIdsOf(this.db, ctx, query, q, SORT, '-planDate', 'p.id');
-    return { items: await this.byIds(ctx, page.ids), total: page.total, page: page.page, pageSize: page.pageSize };
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, SORT, '-planDate', 'p.id');
+    return { items: await this.byIds(ctx, ids), ...page };
   }
 
   private async byIds(ctx: RequestContext, ids: string[]): Promise<VisitPlanRowDto[]> {

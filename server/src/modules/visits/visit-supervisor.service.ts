@@ -204,7 +204,7 @@ export class VisitSupervisorService {
     if (q.to) query = query.where('v.business_date', '<=', sql<Date>`${q.to}::date`);
     if (q.offSite) query = query.where('v.off_site', '=', q.offSite === 'true');
     if (q.q) query = query.where((eb) => eb.or([eb('d.code', 'ilike', `%${q.q}%`), eb('d.name', 'ilike', `%${q.q}%`)]));
-    const page = await pageIdsOf(this.db, ctx, query, q, VISIT_SORT, '-checkInAt', 'v.id');
-    return { items: await this.visits.byIds(ctx, page.ids), total: page.total, page: page.page, pageSize: page.pageSize };
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, VISIT_SORT, '-checkInAt', 'v.id');
+    return { items: await this.visits.byIds(ctx, ids), ...page };
   }
 }

@@ -1,0 +1,225 @@
+import { Client } from 'pg';
+import { EXACT_TOTAL_LIMIT } from '@drp/shared';
+import { RequestContext } from '../../server/src/common/context/request-context';
+import { DbService } from '../../server/src/database/db.service';
+import { ProductService } from '../../server/src/modules/catalog/product.service';
+import { statementCounter } from '../support/statement-count';
+import { bearer, bootTestApp, TestApp } from '../support/test-app';
+
+/**
+ * Document lists paged by `pageIdsOf` (issue #17, "Pages"), beyond EXACT_TOTAL_LIMIT rows:
+ * - the product list (a plain list) counts exactly up to the limit and answers the planner's
+ *   estimate beyond it, flagged `totalIsEstimate`; exact again on the last page and past the end;
+ * - the sales-order list answers sums over its whole filter: those read every matching order, so
+ *   the same statement counts them and its total stays exact (never flagged), its sums exact.
+ * The count and the page's ids are one statement; an estimated total costs one EXPLAIN more. No pg
+ * client is ever sent a query while it still runs another (deprecated in pg 8, refused by pg 9).
+ */
+describe('document lists: bounded counts beyond the exact limit', () => {
+  let t: TestApp;
+  let admin: string;
+  const statements = statementCounter();
+  const ADDED = 1500;
+  /** queries sent to a pg client while it was still busy with another (any client of this process) */
+  const overlaps: string[] = [];
+  const original = Client.prototype.query;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    admin = await t.token('admin');
+    // the test's own client (t.sql) never runs while counting
+    statements.install();
+    const counting = Client.prototype.query;
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      // pg's own state: the query on the wire, and those queued behind it
+      const self = this as unknown as { _activeQuery?: unknown; _queryQueue?: unknown[] };
+      if (self._activeQuery || self._queryQueue?.length) overlaps.push(String((args[0] as { text?: string })?.text ?? args[0]).slice(0, 120));
+      return (counting as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query;
+  }, 120_000);
+  afterAll(async () => {
+    Client.prototype.query = original;
+    await t?.close();
+  });
+
+  const get = async <P>(url: string, token = admin): Promise<P> => (await t.http.get(url).set(bearer(token)).expect(200)).body;
+  /** statements of a call in the steady state (the principal is cached after a first call) */
+  const counted = async <P>(url: string): Promise<[P, number]> => {
+    await get(url);
+    return statements.counted(() => get<P>(url));
+  };
+
+  describe('products', () => {
+    type Page = { items: { id: string; code: string; name: string }[]; total: number; page: number; pageSize: number; totalIsEstimate?: boolean };
+    const list = (query: string, token?: string) => get<Page>(`/api/products?${query}`, token);
+    const sqlCodes = async (where: string, order: string, limit: number, offset: number) =>
+      (await t.sql<{ code: string }>(`SELECT p.code FROM product p WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`)).map((r) => r.code);
+    const count = async (where = 'true') => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM product p WHERE ${where}`))[0].n;
+    /** statements of page 1 below the limit: the auth check, the count with the page's ids, the rows, their prices, units, images and categories */
+    let below: number;
+
+    it('below the limit: the exact count, no estimate flag; the count and the ids are one statement', async () => {
+      const products = await count();
+      expect(products).toBeLessThanOrEqual(EXACT_TOTAL_LIMIT);
+      const [page, n] = await counted<Page>('/api/products?pageSize=5');
+      expect(page.total).toBe(products);
+      expect(page).not.toHaveProperty('totalIsEstimate');
+      expect(page.items.map((p) => p.code)).toEqual(await sqlCodes('true', 'p.code, p.id', 5, 0));
+      below = n;
+      // auth check, count + ids, rows by id, then prices, units, images and categories
+      expect(n).toBe(7);
+    });
+
+    describe(`beyond ${EXACT_TOTAL_LIMIT} products`, () => {
+      let products: number;
+
+      beforeAll(async () => {
+        await t.sql(
+          `INSERT INTO product (code, name, category_id, base_unit, base_price, brand, status)
+           SELECT 'P-PG' || lpad(n::text, 5, '0'), '分页测试商品' || n, c.id, '个', (n % 97 + 1)::numeric, '分页牌', 'ON_SALE'
+             FROM (SELECT id FROM category ORDER BY path LIMIT 1) c CROSS JOIN generate_series(1, $1::int) n`,
+          [ADDED],
+        );
+        // the planner's estimate reads the statistics, as autovacuum would keep them
+        await t.sql('ANALYZE product');
+        products = await count();
+        expect(products).toBeGreaterThan(EXACT_TOTAL_LIMIT);
+      });
+
+      it('page 1 answers the planner estimate, flagged, close to the real count; the page itself is exact; one EXPLAIN more', async () => {
+        const [page, n] = await counted<Page>('/api/products');
+        expect(page.totalIsEstimate).toBe(true);
+        expect(page.total).toBeGreaterThan(EXACT_TOTAL_LIMIT);
+        expect(Math.abs(page.total - products) / products).toBeLessThan(0.1);
+        expect(page.items.map((p) => p.code)).toEqual(await sqlCodes('true', 'p.code, p.id', 20, 0));
+        expect(n).toBe(below + 1);
+      });
+
+      it('the last page and a page past the end answer the exact count, unflagged', async () => {
+        const last = Math.ceil(products / 20);
+        const [lastPage, n] = await counted<Page>(`/api/products?page=${last}`);
+        expect(lastPage).toMatchObject({ total: products, page: last, pageSize: 20 });
+        expect(lastPage).not.toHaveProperty('totalIsEstimate');
+        expect(lastPage.items.map((p) => p.code)).toEqual(await sqlCodes('true', 'p.code, p.id', 20, (last - 1) * 20));
+        // the last page knows its total from its own rows: no EXPLAIN
+        expect(n).toBe(below);
+        const past = await list(`page=${last + 2}`);
+        expect(past.items).toEqual([]);
+        expect(past.total).toBe(products);
+        expect(past).not.toHaveProperty('totalIsEstimate');
+      });
+
+      it('a deep page in another sort is the same rows as SQL gives; the total never falls below the rows shown', async () => {
+        const page = await list('page=40&sort=-code');
+        expect(page.items.map((p) => p.code)).toEqual(await sqlCodes('true', 'p.code DESC, p.id', 20, 780));
+        expect(page.total).toBeGreaterThan(800);
+        const byPrice = await list('page=25&pageSize=10&sort=basePrice');
+        expect(byPrice.items.map((p) => p.code)).toEqual(await sqlCodes('true', 'p.base_price, p.id', 10, 240));
+      });
+
+      it('a search or filter matching fewer rows than the limit is exact; one matching more is estimated', async () => {
+        const few = await list(`q=${encodeURIComponent('分页测试商品12')}`);
+        // 12, 120-129, 1200-1299
+        expect(few.total).toBe(111);
+        expect(few).not.toHaveProperty('totalIsEstimate');
+        expect(few.items.map((p) => p.code)).toEqual(await sqlCodes(`p.name LIKE '%分页测试商品12%'`, 'p.code, p.id', 20, 0));
+        const others = await list(`brand=${encodeURIComponent('分页牌')}&status=ON_SALE&pageSize=50`);
+        expect(others.totalIsEstimate).toBe(true);
+        expect(others.total).toBeGreaterThan(EXACT_TOTAL_LIMIT);
+        expect(others.items).toHaveLength(50);
+        expect(others.items.every((p) => p.name.startsWith('分页测试商品'))).toBe(true);
+      });
+    });
+  });
+
+  describe('sales orders', () => {
+    type Page = {
+      items: { id: string; number: string; total: string }[];
+      total: number;
+      page: number;
+      pageSize: number;
+      totalIsEstimate?: boolean;
+      totals: { count: number; total: string; shippedTotal: string };
+    };
+    const list = (query: string) => get<Page>(`/api/sales-orders?${query}`);
+    let dealer: string;
+    /** the filter's count and sums as SQL gives them */
+    const sums = async (where: string, params: unknown[]) =>
+      (
+        await t.sql<{ n: number; total: string; shipped: string }>(
+          `SELECT count(*)::int AS n, COALESCE(sum(o.total), 0)::numeric(18,2)::text AS total, COALESCE(sum(o.shipped_total), 0)::numeric(18,2)::text AS shipped FROM sales_order o WHERE ${where}`,
+          params,
+        )
+      )[0];
+    const sqlNumbers = async (where: string, params: unknown[], limit: number, offset: number) =>
+      (await t.sql<{ number: string }>(`SELECT o.number FROM sales_order o WHERE ${where} ORDER BY o.created_at DESC, o.id LIMIT ${limit} OFFSET ${offset}`, params)).map((r) => r.number);
+    let below: number;
+
+    beforeAll(async () => {
+      dealer = await t.orgId('D-BJ001');
+    });
+
+    it('below the limit: exact count and sums', async () => {
+      const expected = await sums('o.dealer_id = $1', [dealer]);
+      expect(expected.n).toBeLessThanOrEqual(EXACT_TOTAL_LIMIT);
+      const [page, n] = await counted<Page>(`/api/sales-orders?dealerId=${dealer}`);
+      expect(page).toMatchObject({ total: expected.n, totals: { count: expected.n, total: expected.total, shippedTotal: expected.shipped } });
+      expect(page).not.toHaveProperty('totalIsEstimate');
+      below = n;
+    });
+
+    describe(`beyond ${EXACT_TOTAL_LIMIT} orders of one dealer`, () => {
+      beforeAll(async () => {
+        await t.sql(
+          `INSERT INTO sales_order (number, status, source, dealer_id, branch_id, warehouse_id, business_date, total, shipped_total)
+           SELECT 'SO-PG' || lpad(n::text, 5, '0'), 'COMPLETED', 'CONSOLE', d.id, d.parent_id, w.id, current_date - (n % 30), (n * 1.01)::numeric(18,2), (n * 1.01)::numeric(18,2) - (n % 3)
+             FROM organization d CROSS JOIN (SELECT id FROM warehouse WHERE code = 'WH-BJ') w CROSS JOIN generate_series(1, $2::int) n
+            WHERE d.id = $1`,
+          [dealer, ADDED],
+        );
+        await t.sql('ANALYZE sales_order');
+      });
+
+      it('the total stays exact (counted with the sums, no EXPLAIN), the sums exact, the page the same rows as SQL gives', async () => {
+        const expected = await sums('o.dealer_id = $1', [dealer]);
+        expect(expected.n).toBeGreaterThan(EXACT_TOTAL_LIMIT);
+        const [page, n] = await counted<Page>(`/api/sales-orders?dealerId=${dealer}`);
+        expect(page).toMatchObject({ total: expected.n, page: 1, pageSize: 20, totals: { count: expected.n, total: expected.total, shippedTotal: expected.shipped } });
+        expect(page).not.toHaveProperty('totalIsEstimate');
+        expect(page.items.map((o) => o.number)).toEqual(await sqlNumbers('o.dealer_id = $1', [dealer], 20, 0));
+        expect(n).toBe(below);
+      });
+
+      it('filters, search, the last page and the whole list: exact counts and sums', async () => {
+        const completed = await sums(`o.dealer_id = $1 AND o.status = 'COMPLETED'`, [dealer]);
+        const last = Math.ceil(completed.n / 20);
+        const lastPage = await list(`dealerId=${dealer}&status=COMPLETED&page=${last}`);
+        expect(lastPage).toMatchObject({ total: completed.n, totals: { count: completed.n, total: completed.total, shippedTotal: completed.shipped } });
+        expect(lastPage.items.map((o) => o.number)).toEqual(await sqlNumbers(`o.dealer_id = $1 AND o.status = 'COMPLETED'`, [dealer], 20, (last - 1) * 20));
+
+        const searched = await sums(`o.number LIKE '%PG012%'`, []);
+        expect(await list(`q=PG012`)).toMatchObject({ total: searched.n, totals: { count: searched.n, total: searched.total, shippedTotal: searched.shipped } });
+
+        const all = await sums('true', []);
+        const whole = await list('pageSize=50&page=3');
+        expect(whole).toMatchObject({ total: all.n, totals: { count: all.n, total: all.total, shippedTotal: all.shipped } });
+        expect(whole).not.toHaveProperty('totalIsEstimate');
+        expect(whole.items.map((o) => o.number)).toEqual(await sqlNumbers('true', [], 50, 100));
+      });
+    });
+  });
+
+  it('no pg client was sent a query while busy: not by the lists above, not by lists run together inside one transaction', async () => {
+    expect(overlaps).toEqual([]);
+    const db = t.app.get(DbService);
+    const products = t.app.get(ProductService);
+    // three reads started at once on the transaction's one connection queue there (DbService.query), one after another
+    const [first, second, [{ n }]] = await db.tx(RequestContext.system(), (tx) =>
+      Promise.all([products.list(tx, { pageSize: 5 }), products.list(tx, { page: 2, pageSize: 5 }), db.query<{ n: number }>(tx, 'SELECT count(*)::int AS n FROM product')]),
+    );
+    expect(first.items).toHaveLength(5);
+    expect(second.items.map((p) => p.code)).toEqual((await t.sql<{ code: string }>('SELECT code FROM product ORDER BY code, id LIMIT 5 OFFSET 5')).map((r) => r.code));
+    expect(n).toBeGreaterThan(EXACT_TOTAL_LIMIT);
+    expect(overlaps).toEqual([]);
+  });
+});
