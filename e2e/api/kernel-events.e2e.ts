@@ -11,6 +11,7 @@ import { AuditService } from '../../server/src/modules/audit/audit.service';
 import { APPROVAL } from '../../server/src/modules/approval/approval.events';
 import { ApprovalService } from '../../server/src/modules/approval/approval.service';
 import { NotificationChannel, NotificationInput, NotificationService } from '../../server/src/modules/notifications/notification.service';
+import { statementCounter } from '../support/statement-count';
 import { bootTestApp, TestApp } from '../support/test-app';
 
 // an event and an outbox topic of this test only
@@ -85,6 +86,53 @@ describe('kernel: events, outbox, state machines', () => {
       // done work is not run again
       await outbox.drain();
       expect(ran).toHaveLength(1);
+    });
+
+    it('rows written at the end (timelines, audit): one INSERT per table, in the order given, none on rollback, at once outside a transaction', async () => {
+      const audit = t.app.get(AuditService);
+      const entity = `probe-${randomUUID().slice(0, 8)}`;
+      const rows = () => t.sql<{ action: string }>(`SELECT action FROM audit_log WHERE entity = $1 ORDER BY created_at, action`, [entity]);
+      await expect(
+        db.tx(sys(), async (tx) => {
+          await audit.record(tx, { action: 'a1', entity });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await rows()).toEqual([]);
+      await db.tx(sys(), async (tx) => {
+        await audit.record(tx, { action: 'a1', entity });
+        await audit.record(tx, { action: 'a2', entity });
+        // not yet written: the entries wait for the end of the transaction
+        expect((await db.query<{ n: number }>(tx, `SELECT count(*)::int AS n FROM audit_log WHERE entity = $1`, [entity]))[0].n).toBe(0);
+      });
+      // three entries: BEGIN, one INSERT, COMMIT
+      const counter = statementCounter();
+      counter.install();
+      try {
+        const [, sent] = await counter.counted(() =>
+          db.tx(sys(), async (tx) => {
+            for (const action of ['b1', 'b2', 'b3']) await audit.record(tx, { action, entity });
+          }),
+        );
+        expect(sent).toBe(3);
+      } finally {
+        counter.uninstall();
+      }
+      await t.sql(`DELETE FROM audit_log WHERE entity = $1 AND action LIKE 'b%'`, [entity]);
+      expect((await rows()).map((r) => r.action)).toEqual(['a1', 'a2']);
+      await audit.record(sys(), { action: 'a3', entity });
+      expect((await rows()).map((r) => r.action)).toEqual(['a1', 'a2', 'a3']);
+
+      // a timeline keeps the order of its rows (each a microsecond after the previous one)
+      const [order] = await t.sql<{ id: string }>(`SELECT id FROM sales_order ORDER BY created_at LIMIT 1`);
+      const before = await count(`SELECT count(*)::int AS n FROM sales_order_event WHERE order_id = $1`, [order.id]);
+      await db.tx(sys(), async (tx) => {
+        for (const note of ['n1', 'n2', 'n3']) await db.insertAtEnd(tx, 'sales_order_event', { order_id: order.id, action: 'NOTE', from_status: null, to_status: 'DRAFT', note: `${entity}-${note}` }, { stage: -2, ordered: true });
+      });
+      const written = await t.sql<{ note: string }>(`SELECT note FROM sales_order_event WHERE order_id = $1 AND note LIKE $2 ORDER BY created_at, id`, [order.id, `${entity}-%`]);
+      expect(written.map((r) => r.note)).toEqual(['n1', 'n2', 'n3'].map((n) => `${entity}-${n}`));
+      expect(await count(`SELECT count(*)::int AS n FROM sales_order_event WHERE order_id = $1`, [order.id])).toBe(before + 3);
+      await t.sql(`DELETE FROM sales_order_event WHERE note LIKE $1`, [`${entity}-%`]);
     });
 
     it('more drains at once than the pool has connections: every handler runs (none holds a connection while its handler waits for one)', async () => {

@@ -129,6 +129,8 @@ export class DbService {
           if (ctx.idempotency && typeof out === 'string' && UUID_RE.test(out)) this.createdResource(txCtx, out);
           // the final steps, lowest stage first (in the order they were added within a stage)
           for (let next = pickNext(steps); next; next = pickNext(steps)) await next.fn();
+          // the end has passed: a later beforeCommit is a bug (it throws), a later insertAtEnd writes at once
+          this.finalSteps.delete(manager);
           return out;
         });
         await this.runHooks(hooks);
