@@ -9,7 +9,7 @@
  * when something errors (including any non-2xx answer or a failed import), never on timings.
  *
  * Environment: BENCH_SUITES (comma-separated, default all: org-list,price-resolve,product-import,
- * order-submit,aging,mall-catalog,invoices,replenishment,search), BENCH_SIZES (default per suite: 1000,10000; given, it applies to every
+ * order-submit,aging,mall-catalog,invoices,replenishment,search,analysis,product-list), BENCH_SIZES (default per suite: 1000,10000; given, it applies to every
  * suite except product-import, order-submit and aging, whose sizes are BENCH_IMPORT_ROWS (10000),
  * BENCH_ORDERS (2000) and BENCH_AGING_ROWS (1000000); invoices: BENCH_INVOICES (1000000) with
  * BENCH_RECON_ROWS (100000) reconciled; search: BENCH_SEARCH_ORDERS (1000000) orders and
@@ -54,11 +54,12 @@ import { orgListSuite } from './org-list.bench';
 import { orderSubmitSuite } from './order-submit.bench';
 import { priceResolveSuite } from './price-resolve.bench';
 import { productImportSuite } from './product-import.bench';
+import { productListSuite } from './product-list.bench';
 import { invoicesSuite } from './invoices.bench';
 import { replenishmentSuite } from './replenishment.bench';
 import { searchSuite } from './search.bench';
 
-const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite, mallCatalogSuite, invoicesSuite, replenishmentSuite, searchSuite, analysisSuite];
+const SUITES: BenchSuite[] = [orgListSuite, priceResolveSuite, productImportSuite, orderSubmitSuite, agingSuite, mallCatalogSuite, invoicesSuite, replenishmentSuite, searchSuite, analysisSuite, productListSuite];
 const DEFAULT_SIZES = [1000, 10000];
 
 function log(line: string): void {
