@@ -71,8 +71,11 @@ describe('API conventions: error body, validation, paging, idempotency, request 
     expect((await t.http.get('/api/orgs?page=0').set(bearer(admin)).expect(400)).body.code).toBe(ErrorCode.VALIDATION_FAILED);
     const search = await t.http.get(`/api/orgs?q=${encodeURIComponent('华联')}`).set(bearer(admin)).expect(200);
     expect(search.body.items.map((o: { code: string }) => o.code).sort()).toEqual(['D-BJ001', 'D-BJ001-01']);
-    // LIKE wildcards in q are literal
-    expect((await t.http.get('/api/orgs?q=%25').set(bearer(admin)).expect(200)).body.total).toBe(0);
+    // LIKE wildcards in q are literal, on every list that searches (each list has rows, none of them holds a % or _)
+    for (const path of ['/api/orgs', '/api/visit-plans', '/api/visits', '/api/dealer-reports']) {
+      expect({ path, total: (await t.http.get(path).set(bearer(admin)).expect(200)).body.total > 0 }).toEqual({ path, total: true });
+      for (const q of ['%25', '_']) expect({ path, q, total: (await t.http.get(`${path}?q=${q}`).set(bearer(admin)).expect(200)).body.total }).toEqual({ path, q, total: 0 });
+    }
   });
 
   it('Idempotency-Key: a retry returns the first answer, another body with the same key is a 409', async () => {

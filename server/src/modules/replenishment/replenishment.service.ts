@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { pageIdsOf, resolvePage } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, resolvePage } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -181,7 +181,11 @@ export class ReplenishmentService {
       .where(orgScope(ctx, 'l.dealer_id'));
     if (q.dealerId) query = query.where('l.dealer_id', '=', q.dealerId);
     if (q.status) query = query.where('l.status', '=', q.status);
-    if (q.q) query = query.where((eb) => eb.or([eb('p.code', 'ilike', `%${q.q}%`), eb('p.name', 'ilike', `%${q.q}%`), eb('d.name', 'ilike', `%${q.q}%`)]));
+    if (q.q) {
+      // the term matched literally: its % and _ are no wildcards
+      const like = `%${escapeLike(q.q)}%`;
+      query = query.where((eb) => eb.or([eb('p.code', 'ilike', like), eb('p.name', 'ilike', like), eb('d.name', 'ilike', like)]));
+    }
     const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, LINE_SORT, 'dealer', 'l.id');
     return { items: await this.lineDtos(ctx, ids), ...page };
   }

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
 import { orgScope, productInRangeOf } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -113,7 +113,11 @@ export class DealerReportService {
     if (q.productId) query = query.where('r.product_id', '=', q.productId);
     if (q.from) query = query.where('r.business_date', '>=', sql<Date>`${q.from}::date`);
     if (q.to) query = query.where('r.business_date', '<=', sql<Date>`${q.to}::date`);
-    if (q.q) query = query.where((eb) => eb.or([eb('p.code', 'ilike', `%${q.q}%`), eb('p.name', 'ilike', `%${q.q}%`)]));
+    if (q.q) {
+      // the term matched literally: its % and _ are no wildcards
+      const like = `%${escapeLike(q.q)}%`;
+      query = query.where((eb) => eb.or([eb('p.code', 'ilike', like), eb('p.name', 'ilike', like)]));
+    }
     const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, SORT, '-date', 'r.id');
     if (!ids.length) return { items: [], ...page };
     const rows = await this.db.rows(

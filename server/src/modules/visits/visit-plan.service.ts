@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
 import { orgScope, userScopeContains } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -179,7 +179,11 @@ export class VisitPlanService {
     if (isRepOnly(ctx)) query = query.where('p.rep_id', '=', ctx.user!.id);
     if (q.repId) query = query.where('p.rep_id', '=', q.repId);
     if (q.dealerId) query = query.where('p.dealer_id', '=', q.dealerId);
-    if (q.q) query = query.where((eb) => eb.or([eb('d.code', 'ilike', `%${q.q}%`), eb('d.name', 'ilike', `%${q.q}%`)]));
+    if (q.q) {
+      // the term matched literally: its % and _ are no wildcards
+      const like = `%${escapeLike(q.q)}%`;
+      query = query.where((eb) => eb.or([eb('d.code', 'ilike', like), eb('d.name', 'ilike', like)]));
+    }
     const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, SORT, '-planDate', 'p.id');
     return { items: await this.byIds(ctx, ids), ...page };
   }

@@ -9,7 +9,7 @@ import { DbService } from '../../database/db.service';
 import { CoverageQueryDto, RangeQueryDto, VisitQueryDto } from './visit.dto';
 import { PLAN_OCCURS } from './visit-plan.service';
 import { isRepOnly, VisitDto, VisitService } from './visit.service';
-import { pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
 import { Paged } from '@drp/shared';
 
 export interface RepDayDto {
@@ -203,7 +203,11 @@ export class VisitSupervisorService {
     if (q.from) query = query.where('v.business_date', '>=', sql<Date>`${q.from}::date`);
     if (q.to) query = query.where('v.business_date', '<=', sql<Date>`${q.to}::date`);
     if (q.offSite) query = query.where('v.off_site', '=', q.offSite === 'true');
-    if (q.q) query = query.where((eb) => eb.or([eb('d.code', 'ilike', `%${q.q}%`), eb('d.name', 'ilike', `%${q.q}%`)]));
+    if (q.q) {
+      // the term matched literally: its % and _ are no wildcards
+      const like = `%${escapeLike(q.q)}%`;
+      query = query.where((eb) => eb.or([eb('d.code', 'ilike', like), eb('d.name', 'ilike', like)]));
+    }
     const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, VISIT_SORT, '-checkInAt', 'v.id');
     return { items: await this.visits.byIds(ctx, ids), ...page };
   }
