@@ -9,9 +9,11 @@ import { RequestContext } from '../../common/context/request-context';
  * fastest way rows reach PostgreSQL: no statement per row, no parameter arrays to build and parse.
  *
  * `CopyBatches` takes rows as they are produced and sends them in batches, one COPY in flight while
- * the producer goes on (PostgreSQL ingests a batch while the next is parsed, on another core). A
- * failed batch fails the next `add`/`end`; `settle` waits for the batch in flight before the caller
- * gives up (the transaction's ROLLBACK must not overtake it on the connection).
+ * the producer goes on (PostgreSQL ingests a batch while the next is parsed, on another core). An
+ * `afterBatch` step (e.g. the statements that work on the batch's rows) runs after each batch's COPY,
+ * still while the producer goes on; the next batch waits for it. A failed batch or step fails the next
+ * `add`/`end`; `settle` waits for the work in flight before the caller gives up (the transaction's
+ * ROLLBACK must not overtake it on the connection).
  */
 
 type CopyValue = string | number | boolean | null | undefined;
@@ -37,13 +39,21 @@ export class CopyBatches {
   private lines: string[] = [];
   private inFlight: Promise<void> = Promise.resolve();
   private failed: unknown = undefined;
+  private sent = 0;
 
   constructor(
     private readonly ctx: RequestContext,
     /** e.g. `COPY recon_stage FROM STDIN` */
     private readonly sql: string,
     private readonly batchRows = 5000,
+    /** runs after each batch is in the table, with the batch's number (0, 1, …: see `batch`) */
+    private readonly afterBatch?: (batch: number) => Promise<unknown>,
   ) {}
+
+  /** The number of the batch the next added row goes into. */
+  get batch(): number {
+    return this.sent;
+  }
 
   /** Queues a row (values in the table's column order); sends a batch when one is full. */
   async add(values: CopyValue[]): Promise<void> {
@@ -58,7 +68,7 @@ export class CopyBatches {
     if (this.failed) throw this.failed;
   }
 
-  /** Waits for the batch in flight, whatever its outcome (before the caller rolls back). */
+  /** Waits for the batch (and its afterBatch step) in flight, whatever its outcome (before the caller rolls back). */
   async settle(): Promise<void> {
     await this.inFlight.catch(() => undefined);
   }
@@ -69,9 +79,16 @@ export class CopyBatches {
     if (!this.lines.length) return;
     const text = `${this.lines.join('\n')}\n`;
     this.lines = [];
+    const batch = this.sent++;
     const client = await connectionOf(this.ctx);
-    this.inFlight = pipeline(Readable.from([Buffer.from(text)]), client.query(copyFrom(this.sql))).catch((e: unknown) => {
-      this.failed = e;
-    });
+    const after = this.afterBatch;
+    this.inFlight = pipeline(Readable.from([Buffer.from(text)]), client.query(copyFrom(this.sql)))
+      .then(() => after?.(batch))
+      .then(
+        () => undefined,
+        (e: unknown) => {
+          this.failed = e;
+        },
+      );
   }
 }

@@ -11,7 +11,7 @@ import { XlsxFormatError, XlsxReader, XlsxValue } from './xlsx-rows';
  * The tax platform's 全量发票查询 export, read as it really comes: sheet 发票基础信息 (one row per
  * invoice) beside 信息汇总表 (lines), a merged title row above the header, numeric cells for
  * numbers and amounts (codes that lost their leading zeros), dates as dates, blank rows and a
- * totals row. The sheet is STREAMED (xlsx-rows.ts: saxes over the inflated zip entry): rows reach
+ * totals row. The sheet is STREAMED (xlsx-rows.ts: a sheet scanner over the inflated zip entry): rows reach
  * `onRow` one by one and memory stays flat whatever the file's size. The register import reads the
  * same layout.
  */
