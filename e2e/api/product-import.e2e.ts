@@ -54,6 +54,41 @@ describe('product import', () => {
     expect((await t.sql(`SELECT 1 FROM audit_log WHERE action = 'import_products'`)).length).toBe(3);
   });
 
+  it('the same new products uploaded twice at once (a double submit): the second waits for the first and updates what it created', async () => {
+    const file = await makeXlsx(HEADER, [row('PI-301'), row('PI-302', { 9: null })]);
+    const answers = (await Promise.all([upload(file), upload(file)])).map((r) => [r.status, r.body]);
+    expect(answers).toEqual(expect.arrayContaining([[200, { created: 2, updated: 0 }], [200, { created: 0, updated: 2 }]]));
+    expect((await levelRows('PI-302')).map((r) => r.level)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(await history('PI-302')).toHaveLength(10);
+  });
+
+  it('checks number cells by their text: sign, scale, zero where a quantity must be positive, a tax rate of 1 or more; the row and column of each', async () => {
+    const bad = await upload(
+      await makeXlsx(HEADER, [
+        row('PI-201', { 8: '-1', 9: '-0' }),
+        row('PI-202', { 8: '1.23456', 20: '0.000', 21: '1.2345' }),
+        row('PI-203', { 7: '1.00', 21: '00' }),
+        row('PI-204', { 7: '0013' }),
+        row('PI-205', { 7: '0.9999', 8: '00.5', 20: '0.001', 21: '24' }),
+      ]),
+    ).expect(422);
+    expect(bad.body.details.errors.map((e: { row: number; field: string; code: string }) => [e.row, e.field, e.code])).toEqual([
+      [2, 'l1', 'NOT_A_NUMBER'],
+      [2, 'basePrice', 'NOT_A_NUMBER'],
+      [3, 'orderMultiple', 'NOT_A_NUMBER'],
+      [3, 'minOrderQty', 'NOT_POSITIVE'],
+      [3, 'basePrice', 'NOT_A_NUMBER'],
+      [4, 'taxRate', 'BAD_TAX_RATE'],
+      [4, 'orderMultiple', 'NOT_POSITIVE'],
+      [5, 'taxRate', 'BAD_TAX_RATE'],
+    ]);
+    expect(await t.sql(`SELECT 1 FROM product WHERE code LIKE 'PI-20%'`)).toEqual([]);
+    expect((await upload(await makeXlsx(HEADER, [row('PI-205', { 7: '0.9999', 8: '00.5', 20: '0.001', 21: '24' })])).expect(200)).body).toEqual({ created: 1, updated: 0 });
+    expect(await t.sql(`SELECT tax_rate::text AS tax, base_price::text AS base, min_order_qty::text AS moq, order_multiple::text AS multiple FROM product WHERE code = 'PI-205'`)).toEqual([
+      { tax: '0.9999', base: '0.5000', moq: '0.001', multiple: '24.000' },
+    ]);
+  });
+
   it('reads cells as Excel keeps them: a date-formatted price is refused (row and column), a merged cell gives its value to every row it spans', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('商品');

@@ -120,10 +120,16 @@ export async function readWorkbook<Row>(data: Buffer | undefined, columns: Colum
     const lostDigits: string[] = [];
     let any = false;
     for (const { key, col, scale } of scales) {
-      const cell = readCell(cells[col], scale);
-      const v = cell.text.trim();
+      const raw = cells[col];
+      // a text cell (most cells of an import) is its text: no CellRead made for each of 250,000 cells
+      let v: string;
+      if (typeof raw === 'string') v = raw.trim();
+      else {
+        const cell = readCell(raw, scale);
+        v = cell.text.trim();
+        if (cell.lostDigits) lostDigits.push(key);
+      }
       values[key] = v;
-      if (cell.lostDigits) lostDigits.push(key);
       if (v) any = true;
     }
     if (any) out.push({ rowNo, values, lostDigits });

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { readCell } from '../../../common/excel';
-import { isDateFormat, readFirstSheet, XlsxFormatError } from './xlsx-first-sheet';
+import { isDateFormat, readFirstSheet, readSheet, SheetValue, XlsxFormatError } from './xlsx-first-sheet';
 
 /** Every non-empty cell of the first sheet as exceljs' load reads it: `row:col` -> text (through readCell, as the imports read cells). */
 async function viaExceljs(data: Buffer, scale?: number): Promise<Record<string, string>> {
@@ -69,6 +69,36 @@ describe('readFirstSheet (the imports\' xlsx reader) reads cells as exceljs load
     const data = await buffer(wb);
     expect(await viaReader(data, 4)).toEqual(await viaExceljs(data, 4));
   }, 60_000);
+
+  it('a sheet written by other tools reads the same: prefixed names, single quotes, line breaks and entities in tags, self-closing cells; malformed XML is refused', async () => {
+    const chunks = async function* (xml: string) {
+      for (let i = 0; i < xml.length; i += 7) yield xml.slice(i, i + 7);
+    };
+    const plain =
+      '<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>46000</v></c><c r="C1" t="inlineStr"><is><t>x &amp; y</t></is></c><c r="D1" s="2"/></row>' +
+      '<row r="3"><c r="AB3" t="b"><v>1</v></c><c t="str"><f>A1</f><v>甲</v></c></row></sheetData><mergeCells><mergeCell ref="A1:A2"/></mergeCells></worksheet>';
+    const other =
+      "<x:worksheet xmlns:x='urn:x'><x:sheetData><x:row r='1'><x:c r='A1' t='s'><x:v>0</x:v></x:c><x:c\r\n r = \"&#66;1\"\ts=\"1\"><x:v>46000</x:v></x:c>" +
+      "<x:c r=\"C1\" t=\"inline&#83;tr\"><x:is><x:t>x &amp; y</x:t></x:is></x:c><x:c r=\"D1\" s='2'/></x:row>" +
+      "<x:row r=\"3\"><x:c r=\"AB3\" t=\"b\" cm=\"1\"><x:v>1</x:v></x:c><x:c t='str'><x:f>A1</x:f><x:v>甲</x:v></x:c></x:row></x:sheetData>" +
+      "<x:mergeCells><x:mergeCell ref='A1:A2'/></x:mergeCells></x:worksheet>";
+    const read = (xml: string) => readSheet(chunks(xml), ['文本'], new Set([1]), false);
+    const at = (...cells: [number, SheetValue][]) => {
+      const values: SheetValue[] = [];
+      cells.forEach(([c, v]) => (values[c] = v));
+      return values;
+    };
+    const expected = [
+      { number: 1, values: at([1, '文本'], [2, new Date(Date.UTC(2025, 11, 9))], [3, 'x & y']) },
+      { number: 2, values: at([1, '文本']) },
+      { number: 3, values: at([28, true], [29, '甲']) },
+    ];
+    expect(await read(plain)).toEqual(expected);
+    expect(await read(other)).toEqual(expected);
+    for (const bad of ['<worksheet><sheetData><row r="1"></sheetData></worksheet>', '<worksheet><c r="A1"><v>1 &bad; 2</v></c></worksheet>', '<worksheet><c r=A1/></worksheet>']) {
+      await expect(read(bad)).rejects.toBeInstanceOf(XlsxFormatError);
+    }
+  });
 
   it('the date test is exceljs\' own (quoted and bracketed parts ignored)', () => {
     expect(isDateFormat('yyyy-mm-dd')).toBe(true);

@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import yauzl from 'yauzl';
+import { attribute, attributes, XmlScanError, XmlScanner } from '../../../common/xml-scanner';
 import { asFormatError, cellRef, parseXml, partStream, readSharedStrings, readWorkbookParts, XlsxFormatError, zipEntries } from '../../../common/xlsx-parts';
 
 export { XlsxFormatError };
@@ -13,8 +15,9 @@ export { XlsxFormatError };
  * - the shared strings (rich text runs joined; phonetic runs left out);
  * - the cell styles' number formats, so a numeric cell whose format is a date is a Date exactly as
  *   exceljs makes it (same format table, same test, same serial-to-time conversion);
- * - the sheet's cells with saxes straight off the inflate stream, and its merged ranges: every cell
- *   of a range reads as the range's top-left value, as exceljs' `getCell` answers.
+ * - the sheet's cells straight off the inflate stream (common/xml-scanner.ts: a tokenizer that reads
+ *   only the attributes it is asked for), and its merged ranges: every cell of a range reads as the
+ *   range's top-left value, as exceljs' `getCell` answers.
  *
  * A row's `values[column]` (1-based, sparse) is a string (shared, inline or formula text), a
  * number, a boolean, a Date, or an error text such as `#N/A`; a formula cell gives its cached value
@@ -41,6 +44,69 @@ export function isDateFormat(fmt: string | undefined): boolean {
 
 /** exceljs' `utils.excelToDate`. */
 export const serialToDate = (v: number, date1904: boolean) => new Date(Math.round((v - 25569 + (date1904 ? 1462 : 0)) * 24 * 3600 * 1000));
+
+/** what a cell tag says: its reference, type and style */
+const CELL_ATTRIBUTES = ['r', 't', 's'] as const;
+
+/** A cell tag's column (from its reference; 0 without one), type (`n` without one) and style index (0 without one). */
+interface CellTag {
+  col: number;
+  type: string;
+  style: number;
+}
+
+const CELL_TYPES = ['s', 'n', 'str', 'inlineStr', 'b', 'e', 'd'];
+
+/**
+ * A sheet's `<c r="B12" s="3" t="s">` read where it lies in the text, without cutting strings out of
+ * it (a 10,000-row sheet has 250,000 of them): attributes as `name="value"` separated by single
+ * spaces, values without `&`. Anything else answers false (the caller uses the general reader).
+ */
+function cellTag(text: string, from: number, to: number, out: CellTag): boolean {
+  out.col = 0;
+  out.type = 'n';
+  out.style = 0;
+  let j = from;
+  while (j < to) {
+    if (text.charCodeAt(j) !== 32) return j === to;
+    const name = j + 1;
+    const eq = text.indexOf('="', name);
+    if (eq < 0 || eq >= to) return false;
+    const end = text.indexOf('"', eq + 2);
+    if (end < 0 || end >= to) return false;
+    const len = eq - name;
+    const a = text.charCodeAt(name);
+    if (len === 1 && a === 114) {
+      // r: the column from the reference's letters (A..XFD)
+      let c = 0;
+      for (let k = eq + 2; k < end; k++) {
+        const d = text.charCodeAt(k);
+        if (d >= 65 && d <= 90) c = c * 26 + (d - 64);
+        else if (d >= 97 && d <= 122) c = c * 26 + (d - 96);
+        else if (d === 38) return false;
+        else break;
+      }
+      out.col = c;
+    } else if (len === 1 && a === 116) {
+      // t: one of the cell types, else as written
+      const t = text.slice(eq + 2, end);
+      if (t.includes('&')) return false;
+      out.type = CELL_TYPES.find((x) => x === t) ?? t;
+    } else if (len === 1 && a === 115) {
+      // s: the style index
+      if (end === eq + 2) return false;
+      let st = 0;
+      for (let k = eq + 2; k < end; k++) {
+        const d = text.charCodeAt(k) - 48;
+        if (d < 0 || d > 9) return false;
+        st = st * 10 + d;
+      }
+      out.style = st;
+    } else if (text.slice(name, eq).includes(' ')) return false;
+    j = end + 1;
+  }
+  return true;
+}
 
 /** merged ranges are applied only within this many cells (a sheet-wide merge would otherwise fill a million rows) */
 const MAX_MERGED_CELLS = 1_000_000;
@@ -99,7 +165,12 @@ async function readDateStyles(s: Readable): Promise<Set<number>> {
   return dates;
 }
 
-async function readSheet(s: Readable, strings: string[], dateStyles: Set<number>, date1904: boolean): Promise<SheetRowValues[]> {
+/**
+ * The sheet's rows off its inflated XML (the part's stream; the spec gives texts): cells by XmlScanner
+ * (common/xml-scanner.ts; saxes' per-character state machine and attribute objects were most of a
+ * 10,000-row import's read), merged ranges after.
+ */
+export async function readSheet(s: AsyncIterable<Buffer | string>, strings: string[], dateStyles: Set<number>, date1904: boolean): Promise<SheetRowValues[]> {
   const rows = new Map<number, SheetValue[]>();
   const merges: string[] = [];
   let values: SheetValue[] | null = null;
@@ -114,21 +185,29 @@ async function readSheet(s: Readable, strings: string[], dateStyles: Set<number>
   let hasValue = false;
   let maxRow = 0;
   let maxCol = 0;
-  await parseXml(s, {
-    open: (name, tag) => {
+  const cell: CellTag = { col: 0, type: 'n', style: 0 };
+  const found: (string | undefined)[] = [];
+  const scanner = new XmlScanner({
+    open: (name, attrs, from, to) => {
       switch (name) {
         case 'row': {
-          const r = Number(tag.attributes.r);
+          const r = Number(attribute(attrs, from, to, 'r'));
           rowNo = Number.isInteger(r) && r > 0 ? r : rowNo + 1;
           values = rows.get(rowNo) ?? [];
           col = 0;
           break;
         }
         case 'c': {
-          const c = tag.attributes.r ? cellRef(String(tag.attributes.r)).col : 0;
-          col = c > 0 ? c : col + 1;
-          type = String(tag.attributes.t ?? 'n');
-          style = tag.attributes.s ? Number(tag.attributes.s) : 0;
+          if (!cellTag(attrs, from, to, cell)) {
+            // entities, single quotes, spaces around "=": the general attribute reader
+            const [ref, t, st] = attributes(attrs, from, to, CELL_ATTRIBUTES, found);
+            cell.col = ref ? cellRef(ref).col : 0;
+            cell.type = t ?? 'n';
+            cell.style = st ? Number(st) : 0;
+          }
+          col = cell.col > 0 ? cell.col : col + 1;
+          type = cell.type;
+          style = cell.style;
           text = '';
           hasValue = false;
           break;
@@ -147,9 +226,11 @@ async function readSheet(s: Readable, strings: string[], dateStyles: Set<number>
         case 'rPh':
           phonetic++;
           break;
-        case 'mergeCell':
-          if (tag.attributes.ref) merges.push(String(tag.attributes.ref));
+        case 'mergeCell': {
+          const ref = attribute(attrs, from, to, 'ref');
+          if (ref) merges.push(ref);
           break;
+        }
       }
     },
     text: (t) => {
@@ -186,6 +267,15 @@ async function readSheet(s: Readable, strings: string[], dateStyles: Set<number>
       }
     },
   });
+  const decoder = new StringDecoder('utf8');
+  try {
+    for await (const chunk of s) scanner.write(typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    const tail = decoder.end();
+    if (tail) scanner.write(tail);
+    scanner.end();
+  } catch (e) {
+    throw e instanceof XmlScanError ? new XlsxFormatError(`malformed XML: ${e.message}`) : e;
+  }
   // merged ranges: every cell reads the top-left cell's value (as exceljs' getCell does), within the used area
   let budget = MAX_MERGED_CELLS;
   for (const ref of merges) {
