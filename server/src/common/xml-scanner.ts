@@ -10,8 +10,9 @@
  * throw XmlScanError, and so does an unquoted attribute value that `attribute` reads past. What the
  * caller sees is what saxes gave: elements by their local name (`x:row` is `row`), a self-closing
  * element as an open then a close, text with entities and character references decoded and CR LF
- * read as LF, comments and processing instructions skipped; CDATA sections are text. Not checked:
- * duplicate attributes, attributes not separated by white space, the characters XML forbids in text.
+ * read as LF, comments and processing instructions skipped; CDATA sections are text. A character XML
+ * forbids in text, or `]]>` there, is refused too. Not checked: duplicate attributes, attributes not
+ * separated by white space (no spreadsheet writes either).
  */
 export class XmlScanError extends Error {}
 
@@ -129,6 +130,10 @@ export function attribute(attrs: string, from: number, n: number, name: string):
   }
 }
 
+/** the control characters (and U+FFFE, U+FFFF) XML forbids in a document, and the end of a CDATA section outside one */
+// eslint-disable-next-line no-control-regex -- exactly the control characters are what it looks for
+const FORBIDDEN_IN_TEXT = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|\]\]>/;
+
 export class XmlScanner {
   /** markup or text whose end lies in a later chunk, carried over */
   private rest = '';
@@ -184,6 +189,7 @@ export class XmlScanner {
       if (!/^[ \t\r\n]*$/.test(raw)) fail('text outside the root element');
       return;
     }
+    if (FORBIDDEN_IN_TEXT.test(raw)) fail(`a character XML does not allow in text, or "]]>": ${JSON.stringify(raw.slice(0, 20))}`);
     this.h.text(xmlText(raw));
   }
 

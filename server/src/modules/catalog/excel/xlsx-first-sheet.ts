@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import yauzl from 'yauzl';
-import { attribute, attributes, XmlScanError, XmlScanner } from '../../../common/xml-scanner';
-import { asFormatError, cellRef, parseXml, partStream, readSharedStrings, readWorkbookParts, XlsxFormatError, zipEntries } from '../../../common/xlsx-parts';
+import { attribute, XmlScanError, XmlScanner } from '../../../common/xml-scanner';
+import { asFormatError, CellTag, cellRef, parseXml, partStream, readCellTag, readSharedStrings, readWorkbookParts, XlsxFormatError, zipEntries } from '../../../common/xlsx-parts';
 
 export { XlsxFormatError };
 
@@ -46,67 +46,6 @@ export function isDateFormat(fmt: string | undefined): boolean {
 export const serialToDate = (v: number, date1904: boolean) => new Date(Math.round((v - 25569 + (date1904 ? 1462 : 0)) * 24 * 3600 * 1000));
 
 /** what a cell tag says: its reference, type and style */
-const CELL_ATTRIBUTES = ['r', 't', 's'] as const;
-
-/** A cell tag's column (from its reference; 0 without one), type (`n` without one) and style index (0 without one). */
-interface CellTag {
-  col: number;
-  type: string;
-  style: number;
-}
-
-const CELL_TYPES = ['s', 'n', 'str', 'inlineStr', 'b', 'e', 'd'];
-
-/**
- * A sheet's `<c r="B12" s="3" t="s">` read where it lies in the text, without cutting strings out of
- * it (a 10,000-row sheet has 250,000 of them): attributes as `name="value"` separated by single
- * spaces, values without `&`. Anything else answers false (the caller uses the general reader).
- */
-function cellTag(text: string, from: number, to: number, out: CellTag): boolean {
-  out.col = 0;
-  out.type = 'n';
-  out.style = 0;
-  let j = from;
-  while (j < to) {
-    if (text.charCodeAt(j) !== 32) return j === to;
-    const name = j + 1;
-    const eq = text.indexOf('="', name);
-    if (eq < 0 || eq >= to) return false;
-    const end = text.indexOf('"', eq + 2);
-    if (end < 0 || end >= to) return false;
-    const len = eq - name;
-    const a = text.charCodeAt(name);
-    if (len === 1 && a === 114) {
-      // r: the column from the reference's letters (A..XFD)
-      let c = 0;
-      for (let k = eq + 2; k < end; k++) {
-        const d = text.charCodeAt(k);
-        if (d >= 65 && d <= 90) c = c * 26 + (d - 64);
-        else if (d >= 97 && d <= 122) c = c * 26 + (d - 96);
-        else if (d === 38) return false;
-        else break;
-      }
-      out.col = c;
-    } else if (len === 1 && a === 116) {
-      // t: one of the cell types, else as written
-      const t = text.slice(eq + 2, end);
-      if (t.includes('&')) return false;
-      out.type = CELL_TYPES.find((x) => x === t) ?? t;
-    } else if (len === 1 && a === 115) {
-      // s: the style index
-      if (end === eq + 2) return false;
-      let st = 0;
-      for (let k = eq + 2; k < end; k++) {
-        const d = text.charCodeAt(k) - 48;
-        if (d < 0 || d > 9) return false;
-        st = st * 10 + d;
-      }
-      out.style = st;
-    } else if (text.slice(name, eq).includes(' ')) return false;
-    j = end + 1;
-  }
-  return true;
-}
 
 /** merged ranges are applied only within this many cells (a sheet-wide merge would otherwise fill a million rows) */
 const MAX_MERGED_CELLS = 1_000_000;
@@ -186,7 +125,6 @@ export async function readSheet(s: AsyncIterable<Buffer | string>, strings: stri
   let maxRow = 0;
   let maxCol = 0;
   const cell: CellTag = { col: 0, type: 'n', style: 0 };
-  const found: (string | undefined)[] = [];
   const scanner = new XmlScanner({
     open: (name, attrs, from, to) => {
       switch (name) {
@@ -198,13 +136,7 @@ export async function readSheet(s: AsyncIterable<Buffer | string>, strings: stri
           break;
         }
         case 'c': {
-          if (!cellTag(attrs, from, to, cell)) {
-            // entities, single quotes, spaces around "=": the general attribute reader
-            const [ref, t, st] = attributes(attrs, from, to, CELL_ATTRIBUTES, found);
-            cell.col = ref ? cellRef(ref).col : 0;
-            cell.type = t ?? 'n';
-            cell.style = st ? Number(st) : 0;
-          }
+          readCellTag(attrs, from, to, cell);
           col = cell.col > 0 ? cell.col : col + 1;
           type = cell.type;
           style = cell.style;
