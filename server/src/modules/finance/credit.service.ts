@@ -23,7 +23,7 @@ export interface LockedAccount {
   openReceivables: string;
   openOrders: string;
   prepayment: string;
-  /** whether the dealer had an overdue receivable when the account was locked, when asked for (`lock(.., { overdue: true })`) */
+  /** whether the dealer had an overdue receivable when the account was locked, when read with it (`commitNewOrder`); else `commitOrder` reads it */
   overdue?: boolean;
 }
 
@@ -157,30 +157,24 @@ export class CreditService {
 
   /**
    * Locks (creating with the defaults when missing) the dealer's credit account: the serialisation
-   * point of §6. `overdue` also answers, in the same statement, whether the dealer has an overdue
-   * receivable (the order's credit check): receivables only move under this lock.
+   * point of §6.
    */
-  async lock(tx: RequestContext, dealerId: string, opts: { overdue?: boolean } = {}): Promise<LockedAccount> {
-    const locked = () =>
-      this.db.first(
-        tx,
-        this.db.k
-          .selectFrom('credit_account as a')
-          .selectAll('a')
-          .$if(!!opts.overdue, (q) =>
-            q.select((eb) => eb.exists(eb.selectFrom('receivable as r').select('r.id').whereRef('r.dealer_id', '=', 'a.dealer_id').where(overdue('r', this.today()))).as('overdue')),
-          )
-          .where('a.dealer_id', '=', dealerId)
-          .forUpdate('a'),
-      );
-    // the account exists but for a dealer's first order: one statement as a rule
-    let a = await locked();
-    if (!a) {
-      await this.db.rows(tx, this.db.k.insertInto('credit_account').values({ dealer_id: dealerId }).onConflict((oc) => oc.column('dealer_id').doNothing()));
-      a = await locked();
-    }
-    const { overdue: due, ...row } = a!;
-    return { ...toAccount(dealerId, row), ...(opts.overdue && { overdue: !!due }) };
+  async lock(tx: RequestContext, dealerId: string): Promise<LockedAccount> {
+    const a = await this.firstOrdersAccount(tx, dealerId, () =>
+      this.db.first(tx, this.db.k.selectFrom('credit_account as a').selectAll('a').where('a.dealer_id', '=', dealerId).forUpdate('a')),
+    );
+    return toAccount(dealerId, a);
+  }
+
+  /**
+   * The account row `take` reads (and locks): the account exists but for a dealer's first order, so
+   * one statement as a rule; otherwise it is created and `take` runs again.
+   */
+  private async firstOrdersAccount<R>(tx: RequestContext, dealerId: string, take: () => Promise<R | undefined>): Promise<R> {
+    const a = await take();
+    if (a) return a;
+    await this.db.rows(tx, this.db.k.insertInto('credit_account').values({ dealer_id: dealerId }).onConflict((oc) => oc.column('dealer_id').doNothing()));
+    return (await take())!;
   }
 
   /** Moves the running totals of a locked account: the only writer of credit_account's totals (open_orders included). */
@@ -235,13 +229,7 @@ export class CreditService {
           .returningAll()
           .returning((eb) => eb.exists(eb.selectFrom('receivable as r').select('r.id').whereRef('r.dealer_id', '=', 'a.dealer_id').where(overdue('r', this.today()))).as('overdue')),
       );
-    // the account exists but for a dealer's first order: one statement as a rule
-    let a = await added();
-    if (!a) {
-      await this.db.rows(tx, this.db.k.insertInto('credit_account').values({ dealer_id: dealerId }).onConflict((oc) => oc.column('dealer_id').doNothing()));
-      a = await added();
-    }
-    const { overdue: due, ...row } = a!;
+    const { overdue: due, ...row } = await this.firstOrdersAccount(tx, dealerId, added);
     const before: LockedAccount = { ...toAccount(dealerId, { ...row, open_orders: fmt(new Dec(row.open_orders).minus(order.total)) }), overdue: !!due };
     return this.judge(tx, before, { id: order.id, oldCommitted: '0', newCommitted: order.total, override: order.override });
   }
