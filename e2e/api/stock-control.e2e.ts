@@ -133,6 +133,17 @@ describe('stock control at order time and backorders', () => {
     expect(refused.body.details.shortages).toEqual([{ warehouseId: whId, productId: a, productCode: 'SC-A', productName: '缺货测试矿泉水', requested: '200.000', available: '194.000' }]);
     expect(await order(draft.id)).toMatchObject({ status: 'DRAFT', credit: null });
     expect((await get(`/api/credit/accounts/${d}`).expect(200)).body.openOrders).toBe('0.00');
+
+    // created and submitted at once, both short and over a blocking credit limit: the stock check reports first (the
+    // order of the checks), and the credit the account took for it in its locking UPDATE is rolled back with the rest
+    const tight = await newDealer();
+    await put(`/api/credit/accounts/${tight}`, { limit: '100', mode: 'BLOCK', creditDays: 30, blockOnOverdue: false }).expect(200);
+    const both = await post('/api/sales-orders', { dealerId: tight, warehouseId: whId, submit: true, lines: [{ productId: a, qty: '300' }] }).expect(409);
+    expect(both.body.code).toBe(ErrorCode.INSUFFICIENT_STOCK);
+    const overOnly = await post('/api/sales-orders', { dealerId: tight, warehouseId: whId, submit: true, lines: [{ productId: a, qty: '100' }] }).expect(422);
+    expect(overOnly.body.code).toBe(ErrorCode.CREDIT_LIMIT_EXCEEDED);
+    expect((await get(`/api/credit/accounts/${tight}`).expect(200)).body.openOrders).toBe('0.00');
+    expect(await stock(a)).toEqual({ onHand: 194, reserved: 0 });
     // within what is there it goes through (1,940 needs no approval) and reserves all of it
     const fits = (await put(`/api/sales-orders/${draft.id}`, { version: draft.version, lines: [{ productId: a, qty: '194' }] }).expect(200)).body as Order;
     const ok = (await post(`/api/sales-orders/${fits.id}/submit`, {}).expect(200)).body as Order;

@@ -123,6 +123,15 @@ describe('the field app (跑店) on a phone, offline mid-visit', () => {
     expect(page.appErrors).toEqual([]);
   });
 
+  it('the rep\'s visit plans on the phone: the plan, the pager\'s total, no sideways scroll', async () => {
+    await page.goto('/visits/plans');
+    await page.locator('.el-table__row', { hasText: '北京京客隆超市' }).first().waitFor();
+    await page.locator('.el-pagination__total').waitFor();
+    await expect(page.locator('.el-pagination__total').textContent()).resolves.toMatch(/共 \d+ 条/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'field-04b-plans-phone');
+  });
+
   it("bj.manager's supervisor view shows the visit", async () => {
     const desk = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const manager = (await desk.newPage()) as TrackedPage;
