@@ -123,13 +123,27 @@ describe('the field app (跑店) on a phone, offline mid-visit', () => {
     expect(page.appErrors).toEqual([]);
   });
 
-  it('the rep\'s visit plans on the phone: the plan, the pager\'s total, no sideways scroll', async () => {
+  it('the rep\'s visit plans on the phone: one card a plan, the pager\'s total, cancelling asks first, no sideways scroll', async () => {
     await page.goto('/visits/plans');
-    await page.locator('.el-table__row', { hasText: '北京京客隆超市' }).first().waitFor();
-    await page.locator('.el-pagination__total').waitFor();
-    await expect(page.locator('.el-pagination__total').textContent()).resolves.toMatch(/共 \d+ 条/);
+    await page.locator('[data-testid="plan-card"]', { hasText: '北京京客隆超市' }).first().waitFor();
+    expect(await page.locator('.el-table').count()).toBe(0);
+    const total = page.locator('.el-pagination__total');
+    await expect(total.textContent()).resolves.toMatch(/共 \d+ 条/);
+    const before = Number((await total.textContent())!.match(/\d+/)![0]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'field-04b-plans-phone');
+    // cancel a plan of another day: the button is on its card, and a confirmation comes first (dismissed: nothing happens)
+    const other = page.locator('[data-testid="plan-card"]', { hasText: '北京华联商贸有限公司' }).first();
+    await other.getByRole('button', { name: '取消计划' }).click();
+    const box = page.locator('.el-message-box');
+    await expect(box.textContent()).resolves.toContain('北京华联商贸有限公司');
+    await screenshot(page, 'field-04c-plan-cancel-confirm');
+    await box.getByRole('button', { name: '取消', exact: true }).click();
+    await box.waitFor({ state: 'hidden' });
+    await expect(total.textContent()).resolves.toContain(`共 ${before} 条`);
+    await other.getByRole('button', { name: '取消计划' }).click();
+    await box.getByRole('button', { name: '确定' }).click();
+    await page.locator('.el-pagination__total', { hasText: `共 ${before - 1} 条` }).waitFor();
   });
 
   it("bj.manager's supervisor view shows the visit", async () => {

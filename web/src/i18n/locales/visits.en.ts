@@ -108,5 +108,6 @@ export default {
     cancel: 'Cancel the plan',
     saved: 'Plan saved',
     cancelled: 'Plan cancelled',
+    cancelConfirm: 'Cancel the visit plan for {dealer} on {date}?',
   },
 };

@@ -108,5 +108,6 @@ export default {
     cancel: '取消计划',
     saved: '计划已保存',
     cancelled: '计划已取消',
+    cancelConfirm: '取消 {dealer} {date} 的拜访计划？',
   },
 };
