@@ -109,26 +109,14 @@ export function attributes(text: string, from: number, to: number, names: readon
 const attributeValue = (raw: string) => (/[&\t\n\r]/.test(raw) ? xmlText(raw.replace(/\r\n|[\t\n\r]/g, ' ')) : raw);
 
 /** One attribute's value from a tag's attributes (`text` from..to, as `open` gives them), by its name as written (`r`, `r:id`); undefined when absent. */
-export function attribute(attrs: string, from: number, n: number, name: string): string | undefined {
-  let j = from;
-  for (;;) {
-    while (j < n && isWs(attrs.charCodeAt(j))) j++;
-    if (j >= n) return undefined;
-    const an = j;
-    while (j < n && attrs.charCodeAt(j) !== 61 && !isWs(attrs.charCodeAt(j))) j++;
-    const ae = j;
-    while (j < n && isWs(attrs.charCodeAt(j))) j++;
-    if (j >= n || attrs.charCodeAt(j) !== 61 || ae === an) fail(`an attribute without a value: ${attrs.slice(an, Math.min(n, an + 20))}`);
-    j++;
-    while (j < n && isWs(attrs.charCodeAt(j))) j++;
-    const q = j < n ? attrs.charCodeAt(j) : 0;
-    if (q !== QUOT && q !== APOS) fail(`an unquoted attribute value: ${attrs.slice(an, Math.min(n, an + 20))}`);
-    const ve = attrs.indexOf(q === QUOT ? '"' : "'", j + 1);
-    if (ve < 0 || ve >= n) fail('an unterminated attribute value');
-    if (ae - an === name.length && attrs.startsWith(name, an)) return attributeValue(attrs.slice(j + 1, ve));
-    j = ve + 1;
-  }
+export function attribute(attrs: string, from: number, to: number, name: string): string | undefined {
+  one[0] = name;
+  return attributes(attrs, from, to, one, found)[0];
 }
+
+// scratch arrays of `attribute` (JavaScript runs one call at a time)
+const one: string[] = [''];
+const found: (string | undefined)[] = [];
 
 /** the control characters (and U+FFFE, U+FFFF) XML forbids in a document, and the end of a CDATA section outside one */
 // eslint-disable-next-line no-control-regex -- exactly the control characters are what it looks for
