@@ -46,10 +46,17 @@ describe('cluster mode: two workers on one port', () => {
     return seen;
   }
 
+  /** Polls `check` until it holds; a refused connection or a failed expectation is "not yet" (workers start and restart), named if time runs out. */
   async function until(check: () => Promise<boolean>, ms: number): Promise<void> {
     const deadline = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('timed out');
+    let last: unknown = null;
+    for (;;) {
+      try {
+        if (await check()) return;
+      } catch (e) {
+        last = e;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out; last error: ${last instanceof Error ? last.message : String(last)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
   }
