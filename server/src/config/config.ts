@@ -30,6 +30,8 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** named (server-side prepared) statements on the pool's connections; false behind PgBouncer < 1.21 in transaction mode */
+  DB_PREPARED_STATEMENTS: bool.default(true),
   /** server worker processes on one port (cluster mode); unset: one per CPU core */
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   DATA_DIR: z.string().optional(),
@@ -64,6 +66,7 @@ export interface AppConfig {
   /** undefined: start the embedded PostgreSQL */
   databaseUrl?: string;
   dbPoolSize: number;
+  dbPreparedStatements: boolean;
   /** worker processes serving the port (1: no cluster, the process serves by itself) */
   webConcurrency: number;
   dataDir: string;
@@ -116,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dbPoolSize: e.DB_POOL_SIZE,
+    dbPreparedStatements: e.DB_PREPARED_STATEMENTS,
     webConcurrency: e.WEB_CONCURRENCY ?? os.availableParallelism(),
     dataDir: path.resolve(e.DATA_DIR ?? path.join(root, '.data')),
     embeddedPgPort: e.EMBEDDED_PG_PORT,

@@ -5,6 +5,7 @@ import { AppConfig } from '../config/config';
 import { DbService } from './db.service';
 import { DocNumberService } from './doc-number.service';
 import { ENTITIES } from './entities';
+import { poolClient } from './prepared-statements';
 
 export const DATABASE_URL = Symbol('DATABASE_URL');
 
@@ -28,7 +29,8 @@ export class DatabaseModule {
           // JIT off for every connection: our queries are short OLTP reads whose estimates over a big
           // catalog can still switch JIT on, and compiling costs hundreds of ms for a query of ~10 ms
           // (found by the mall-catalog bench)
-          extra: { max: config.dbPoolSize, application_name: 'drp-server', options: '-c jit=off' },
+          // Client: statements prepared once per connection (prepared-statements.ts)
+          extra: { max: config.dbPoolSize, application_name: 'drp-server', options: '-c jit=off', Client: poolClient(config.dbPreparedStatements) },
           // failed queries surface through the error filter (with the request id); no console noise
           logging: ['migration'],
         }),

@@ -1,0 +1,90 @@
+import { Pool, PoolClient } from 'pg';
+import { PREPARED_PER_CONNECTION, PreparingClient } from '../../server/src/database/prepared-statements';
+import { withDatabase } from '../support/pg-server';
+
+/**
+ * The pool's preparing client (server/src/database/prepared-statements.ts) against a real
+ * PostgreSQL: which statements become named ones, that answers and errors are the same as
+ * unnamed, and that the per-connection bound holds without ever aborting a transaction.
+ * Runs on the server's maintenance database (never the template, which must stay unconnected).
+ */
+describe('prepared statements on the pool', () => {
+  let pool: Pool;
+  let c: PoolClient;
+  const prepared = async () =>
+    (await c.query<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements ORDER BY prepare_time')).rows.filter((r) => r.name.startsWith('drp_'));
+  // each test its own texts: `seen` is per process
+  let tag = 0;
+  const text = (n: number) => `SELECT $1::int + ${n} AS v /* t${tag} */`;
+
+  beforeAll(async () => {
+    pool = new Pool({ connectionString: withDatabase(process.env.E2E_TEMPLATE_URL!, 'postgres'), max: 1, Client: PreparingClient });
+    c = await pool.connect();
+  });
+  afterAll(async () => {
+    PreparingClient.limit = PREPARED_PER_CONNECTION;
+    c?.release();
+    await pool?.end();
+  });
+  beforeEach(() => {
+    tag++;
+  });
+
+  it('names a parameterised text from its second run on, with the same answers', async () => {
+    expect((await c.query(text(1), [41])).rows).toEqual([{ v: 42 }]);
+    expect(await prepared()).toEqual([]); // seen once: unnamed
+    expect((await c.query(text(1), [1])).rows).toEqual([{ v: 2 }]);
+    const [p] = await prepared();
+    expect(p.statement).toBe(text(1));
+    expect((await c.query(text(1), [2])).rows).toEqual([{ v: 3 }]);
+    expect(await prepared()).toHaveLength(1); // the same statement, not prepared again
+    // no parameters: the simple protocol, never named
+    await c.query(`SELECT 1 /* t${tag} */`);
+    await c.query(`SELECT 1 /* t${tag} */`);
+    expect(await prepared()).toHaveLength(1);
+  });
+
+  it('raises the same errors, and a statement that fails to parse is not kept', async () => {
+    const bad = `SELECT $1::int / 0 AS v /* t${tag} */`;
+    for (let i = 0; i < 3; i++) await expect(c.query(bad, [1])).rejects.toMatchObject({ code: '22012' });
+    const broken = `SELEC $1::int /* t${tag} */`;
+    for (let i = 0; i < 3; i++) await expect(c.query(broken, [1])).rejects.toMatchObject({ code: '42601' });
+    expect((await prepared()).map((p) => p.statement)).toContain(bad); // parsed, failed when run
+    expect((await prepared()).map((p) => p.statement)).not.toContain(broken);
+  });
+
+  it('keeps at most the limit per connection, evicting inside a transaction without aborting it', async () => {
+    PreparingClient.limit = 3;
+    try {
+      await c.query('BEGIN');
+      await c.query('CREATE TEMP TABLE prep_probe (n int) ON COMMIT DROP');
+      for (let round = 0; round < 3; round++) {
+        for (let n = 0; n < 6; n++) expect((await c.query(text(n), [round])).rows).toEqual([{ v: round + n }]);
+      }
+      // the transaction is still good: its work is there
+      await c.query('INSERT INTO prep_probe VALUES ($1)', [7]);
+      expect((await c.query('SELECT n FROM prep_probe')).rows).toEqual([{ n: 7 }]);
+      await c.query('COMMIT');
+      const mine = (await prepared()).filter((p) => p.statement.includes(`/* t${tag} */`));
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.length).toBeLessThanOrEqual(3);
+      // an evicted text comes back (under a new name) and answers as before
+      expect((await c.query(text(0), [10])).rows).toEqual([{ v: 10 }]);
+      expect((await c.query(text(0), [11])).rows).toEqual([{ v: 11 }]);
+    } finally {
+      PreparingClient.limit = PREPARED_PER_CONNECTION;
+    }
+  });
+
+  it('a failed statement inside a transaction leaves the named ones usable after the rollback', async () => {
+    const ok = text(100);
+    await c.query(ok, [1]);
+    await c.query('BEGIN');
+    await expect(c.query(`SELECT $1::int / 0 /* t${tag} */`, [1])).rejects.toMatchObject({ code: '22012' });
+    // the transaction is aborted: this (first named) run fails as PostgreSQL refuses everything now
+    await expect(c.query(ok, [2])).rejects.toMatchObject({ code: '25P02' });
+    await c.query('ROLLBACK');
+    expect((await c.query(ok, [3])).rows).toEqual([{ v: 103 }]);
+    expect((await c.query(ok, [4])).rows).toEqual([{ v: 104 }]);
+  });
+});
