@@ -60,23 +60,35 @@ export async function loadVersionedPrincipal(
   return { user, version: r.principal_version };
 }
 
-/**
- * The per-request check behind the principal cache: ONE query of three primary-key reads — the
- * session (still valid: not revoked, not expired), the user's principal version and the auth epoch.
- * Null when the session is gone, revoked, expired or not the user's: the request is refused.
- */
-export async function loadPrincipalVersion(db: Pick<DbService, 'query'>, ctx: RequestContext, userId: string, sessionId: string): Promise<string | null> {
+/** The per-request check's statement, compiled once (sentinels stand for the parameters). */
+const VERSION_QUERY = (() => {
+  const SESSION = '\u0000session', USER = '\u0000user';
   const query = sqlBuilder
     .selectFrom('auth_session as s')
     .innerJoin('auth_epoch as e', (j) => j.on('e.id', '=', 1))
     .leftJoin('principal_version as v', 'v.user_id', 's.user_id')
     .select(sql<string>`COALESCE(v.version, 0) || ':' || e.version`.as('version'))
-    .where('s.id', '=', sql<string>`${sessionId}::uuid`)
-    .where('s.user_id', '=', userId)
+    .where('s.id', '=', sql<string>`${SESSION}::uuid`)
+    .where('s.user_id', '=', USER)
     .where('s.revoked_at', 'is', null)
     .where(sql<boolean>`s.expires_at > now()`);
   const compiled = query.compile();
-  const [r] = await db.query<InferResult<typeof query>[number]>(ctx, compiled.sql, compiled.parameters as unknown[]);
+  const slots = compiled.parameters.map((p) => (p === SESSION ? 'session' : p === USER ? 'user' : null));
+  if (!slots.includes('session') || !slots.includes('user')) throw new Error('loadPrincipalVersion: parameters not found in the compiled query');
+  return {
+    sql: compiled.sql,
+    params: (userId: string, sessionId: string): unknown[] => compiled.parameters.map((p, i) => (slots[i] === 'session' ? sessionId : slots[i] === 'user' ? userId : p)),
+  };
+})();
+
+/**
+ * The per-request check behind the principal cache: ONE query of three primary-key reads — the
+ * session (still valid: not revoked, not expired), the user's principal version and the auth epoch.
+ * Null when the session is gone, revoked, expired or not the user's: the request is refused.
+ * (Built once: it runs on every request, and building a kysely query costs more than sending it.)
+ */
+export async function loadPrincipalVersion(db: Pick<DbService, 'query'>, ctx: RequestContext, userId: string, sessionId: string): Promise<string | null> {
+  const [r] = await db.query<{ version: string }>(ctx, VERSION_QUERY.sql, VERSION_QUERY.params(userId, sessionId));
   return r?.version ?? null;
 }
 
