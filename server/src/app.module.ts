@@ -1,5 +1,5 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AppAuthGuard } from './common/auth/auth.guard';
 import { AllExceptionsFilter } from './common/errors/http-exception.filter';
-import { IdempotencyInterceptor } from './common/http/idempotency.interceptor';
+import { IdempotencyModule } from './common/http/idempotency.interceptor';
 import { EdgeInputMiddleware } from './common/http/edge-input.middleware';
 import { JobsModule } from './modules/jobs/jobs.module';
 import { KernelModule } from './kernel/kernel.module';
@@ -65,6 +65,8 @@ export class AppModule implements NestModule {
         }),
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, databaseUrl),
+        // the @Idempotent() routes' interceptor (on those routes only: see there)
+        IdempotencyModule,
         JwtModule.register({ global: true, secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }),
         JobsModule,
         AuditModule,
@@ -94,7 +96,6 @@ export class AppModule implements NestModule {
       providers: [
         { provide: APP_GUARD, useClass: AppAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

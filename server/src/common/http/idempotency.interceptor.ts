@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, OnApplicationShutdown, OnModuleInit, SetMetadata } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Global, Injectable, Logger, Module, NestInterceptor, OnApplicationShutdown, OnModuleInit, SetMetadata } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { ErrorCode } from '@drp/shared';
 import type { Response } from 'express';
@@ -24,8 +25,21 @@ interface IdempotentOptions {
 /**
  * Marks a creating POST as honouring the `Idempotency-Key` header. The service records what it
  * created with `DbService.createdResource(tx, id)` inside its transaction.
+ *
+ * It puts the IdempotentRoute interceptor on that route alone, ahead of the route's other
+ * interceptors (the outermost, as when it was global). Not global: Nest runs every request through
+ * its interceptor chain (rxjs, an async resource per step) as soon as one global interceptor
+ * exists, and every other route, every GET among them, only passed through it.
  */
-export const Idempotent = (options: IdempotentOptions = {}) => SetMetadata(IDEMPOTENT_KEY, options);
+export const Idempotent =
+  (options: IdempotentOptions = {}): MethodDecorator =>
+  (target, key, descriptor) => {
+    SetMetadata(IDEMPOTENT_KEY, options)(target, key, descriptor);
+    const handler = descriptor.value as object;
+    const others = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? [];
+    Reflect.defineMetadata(INTERCEPTORS_METADATA, [IdempotentRoute, ...others], handler);
+    return descriptor;
+  };
 
 const KEY_RE = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -39,10 +53,11 @@ export async function purgeIdempotencyKeys(db: DbService, ctx: RequestContext): 
 const UNOWNED_LEASE_SECONDS = 120;
 
 /**
- * `Idempotency-Key` for creating POSTs (ARCHITECTURE §6): the first request with a key claims it
- * (a row keyed by user + key), runs, and stores its answer; a retry with the same key and body
- * gets that answer again; the same key with another body answers 409. A failed first attempt
- * releases the key so the client may retry. Keys are kept for 24 hours (jobs clean them up).
+ * `Idempotency-Key` for creating POSTs (ARCHITECTURE §6), on the routes marked @Idempotent(): the
+ * first request with a key claims it (a row keyed by user + key), runs, and stores its answer; a
+ * retry with the same key and body gets that answer again; the same key with another body answers
+ * 409. A failed first attempt releases the key so the client may retry. Keys are kept for 24 hours
+ * (jobs clean them up).
  *
  * Surviving a crash (issue #11): each server process holds a PostgreSQL advisory lock for its
  * whole life and writes its number into its claims, so a claim whose lock is free belongs to a
@@ -198,3 +213,21 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     return body;
   }
 }
+
+/**
+ * The interceptor @Idempotent() puts on its route: Nest makes one per module that uses it, so it
+ * only hands over to the process's one IdempotencyInterceptor (which holds the owner lock).
+ */
+@Injectable()
+export class IdempotentRoute implements NestInterceptor {
+  constructor(private readonly idempotency: IdempotencyInterceptor) {}
+
+  intercept(exec: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return this.idempotency.intercept(exec, next);
+  }
+}
+
+/** The one IdempotencyInterceptor of the process, for every module's @Idempotent() routes (imported by AppModule). */
+@Global()
+@Module({ providers: [IdempotencyInterceptor], exports: [IdempotencyInterceptor] })
+export class IdempotencyModule {}
