@@ -9,6 +9,7 @@ import { DomainError } from './common/errors/domain-error';
 import { SeedService } from './modules/seed/seed.service';
 import { compressAnswers, serveWebApp } from './common/http/web-app';
 import { securityHeaders } from './common/http/security-headers';
+import { memoizeValidationMetadata } from './common/http/validation-metadata';
 
 /** Flattens class-validator errors into `[{ field, messages }]` for the error body's details. */
 export function validationDetails(errors: ValidationError[], prefix = ''): { field: string; messages: string[] }[] {
@@ -36,6 +37,7 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   // brotli/gzip: API answers above 1 KB here, the web app's assets precompressed at build time
   app.use(compressAnswers());
   serveWebApp(app, config.webDist);
+  memoizeValidationMetadata();
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
