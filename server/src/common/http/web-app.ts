@@ -106,10 +106,13 @@ const NEVER_COMPRESS = /^(text\/event-stream|application\/(zip|gzip|octet-stream
  * Compresses API answers (JSON lists, OpenAPI) above 1 KB for clients that accept it. Left alone:
  * answers already encoded (the precompressed web assets), downloads that are compressed already or
  * streamed (Excel files are zip archives; event streams must not be buffered), and a request that
- * asks for none with `x-no-compression`.
+ * asks for none with `x-no-compression`. A request with no Accept-Encoding at all (scripts, load
+ * tools, health checks) skips the middleware: it could only answer it as is, yet would wrap every
+ * write and header of the answer to find that out. Such an answer carries no `Vary:
+ * Accept-Encoding`; it is the identity answer every client may be given.
  */
 export function compressAnswers(): express.RequestHandler {
-  return compression({
+  const compress = compression({
     threshold: 1024,
     filter: (req, res) => {
       if (req.headers['x-no-compression']) return false;
@@ -118,4 +121,5 @@ export function compressAnswers(): express.RequestHandler {
       return compression.filter(req, res);
     },
   });
+  return (req, res, next) => (req.headers['accept-encoding'] ? compress(req, res, next) : next());
 }
