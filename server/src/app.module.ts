@@ -3,7 +3,8 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pino } from 'pino';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -59,7 +60,16 @@ export class AppModule implements NestModule {
             },
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
-            serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+            // one line per request: req {id, method, url}, res {statusCode}, responseTime (README, LOG_LEVEL).
+            // The serializers get the request and response themselves (not pino's full copies first, with
+            // every header and socket field, made per request even at LOG_LEVEL=warn), and the line no longer
+            // repeats the ~15 response headers (security headers, content type and length, etag) each time.
+            wrapSerializers: false,
+            serializers: {
+              req: (req: IncomingMessage & { id: string; originalUrl?: string }) => ({ id: req.id, method: req.method, url: req.originalUrl ?? req.url }),
+              res: (res: ServerResponse) => ({ statusCode: res.headersSent ? res.statusCode : null }),
+              err: pino.stdSerializers.err,
+            },
           },
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         }),
