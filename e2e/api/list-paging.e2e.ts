@@ -12,8 +12,10 @@ import { bearer, bootTestApp, TestApp } from '../support/test-app';
  *   estimate beyond it, flagged `totalIsEstimate`; exact again on the last page and past the end;
  * - the sales-order list answers sums over its whole filter: those read every matching order, so
  *   the same statement counts them and its total stays exact (never flagged), its sums exact.
- * The count and the page's ids are one statement; an estimated total costs one EXPLAIN more. No pg
- * client is ever sent a query while it still runs another (deprecated in pg 8, refused by pg 9).
+ * The count and the page's ids are one statement; an estimated total costs one EXPLAIN more.
+ * Lists read by `pageRowsOf` (the audit log) take the count and the page's rows themselves in
+ * one statement: the same rule for the total, no second read by id. No pg client is ever sent a
+ * query while it still runs another (deprecated in pg 8, refused by pg 9).
  */
 describe('document lists: bounded counts beyond the exact limit', () => {
   let t: TestApp;
@@ -44,9 +46,9 @@ describe('document lists: bounded counts beyond the exact limit', () => {
 
   const get = async <P>(url: string, token = admin): Promise<P> => (await t.http.get(url).set(bearer(token)).expect(200)).body;
   /** statements of a call in the steady state (the principal is cached after a first call) */
-  const counted = async <P>(url: string): Promise<[P, number]> => {
-    await get(url);
-    return statements.counted(() => get<P>(url));
+  const counted = async <P>(url: string, token = admin): Promise<[P, number]> => {
+    await get(url, token);
+    return statements.counted(() => get<P>(url, token));
   };
 
   describe('products', () => {
@@ -205,6 +207,104 @@ describe('document lists: bounded counts beyond the exact limit', () => {
         expect(whole).toMatchObject({ total: all.n, totals: { count: all.n, total: all.total, shippedTotal: all.shipped } });
         expect(whole).not.toHaveProperty('totalIsEstimate');
         expect(whole.items.map((o) => o.number)).toEqual(await sqlNumbers('true', [], 50, 100));
+      });
+    });
+  });
+
+  describe('audit log', () => {
+    type Page = { items: { id: string; createdAt: string; summary: string | null; orgName: string | null }[]; total: number; page: number; pageSize: number; totalIsEstimate?: boolean };
+    const list = (query: string, token?: string) => get<Page>(`/api/audit-logs?${query}`, token);
+    const sqlIds = async (where: string, params: unknown[], order: string, limit: number, offset: number) =>
+      (await t.sql<{ id: string }>(`SELECT a.id FROM audit_log a WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`, params)).map((r) => r.id);
+    const count = async (where = 'true', params: unknown[] = []) => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log a WHERE ${where}`, params))[0].n;
+    /** the audit rows of the Beijing branch's subtree (bj.manager's scope) */
+    const inBeijing = `a.org_id IN (SELECT o.id FROM organization o WHERE o.path LIKE (SELECT b.path FROM organization b WHERE b.code = 'BJ') || '%')`;
+    let below: number;
+
+    it('below the limit: the exact count, unflagged; the count and the page are one statement', async () => {
+      const entries = await count();
+      expect(entries).toBeGreaterThan(0);
+      expect(entries).toBeLessThanOrEqual(EXACT_TOTAL_LIMIT);
+      const [page, n] = await counted<Page>('/api/audit-logs?pageSize=5');
+      expect(page.total).toBe(entries);
+      expect(page).not.toHaveProperty('totalIsEstimate');
+      expect(page.items.map((a) => a.id)).toEqual(await sqlIds('true', [], 'a.created_at DESC, a.id', 5, 0));
+      below = n;
+      // the auth check and the page with its count (no count of its own, no read by id)
+      expect(n).toBe(2);
+    });
+
+    describe(`beyond ${EXACT_TOTAL_LIMIT} entries`, () => {
+      let entries: number;
+
+      beforeAll(async () => {
+        // half Beijing's dealer, half Shanghai's; three entries a minute, so the id breaks ties
+        await t.sql(
+          `INSERT INTO audit_log (created_at, actor_name, org_id, action, entity, entity_id, summary)
+           SELECT now() - interval '1 day' - (n / 3) * interval '1 minute', '分页测试员', CASE WHEN n % 2 = 0 THEN bj.id ELSE sh.id END,
+                  CASE WHEN n % 5 = 0 THEN 'update' ELSE 'create' END, CASE WHEN n <= 111 THEN 'pg_small' ELSE 'pg_large' END, NULL, '分页测试日志' || n
+             FROM (SELECT id FROM organization WHERE code = 'D-BJ001') bj CROSS JOIN (SELECT id FROM organization WHERE code = 'D-SH001') sh
+             CROSS JOIN generate_series(1, $1::int) n`,
+          [ADDED],
+        );
+        await t.sql('ANALYZE audit_log');
+        entries = await count();
+        expect(entries).toBeGreaterThan(EXACT_TOTAL_LIMIT);
+      });
+
+      it('page 1 answers the planner estimate, flagged, close to the real count; the page itself is exact; one EXPLAIN more', async () => {
+        const [page, n] = await counted<Page>('/api/audit-logs');
+        expect(page.totalIsEstimate).toBe(true);
+        expect(page.total).toBeGreaterThan(EXACT_TOTAL_LIMIT);
+        expect(Math.abs(page.total - entries) / entries).toBeLessThan(0.1);
+        expect(page.items.map((a) => a.id)).toEqual(await sqlIds('true', [], 'a.created_at DESC, a.id', 20, 0));
+        expect(n).toBe(below + 1);
+      });
+
+      it('the last page and a page past the end answer the exact count, unflagged, with no EXPLAIN', async () => {
+        const last = Math.ceil(entries / 20);
+        const [lastPage, n] = await counted<Page>(`/api/audit-logs?page=${last}`);
+        expect(lastPage).toMatchObject({ total: entries, page: last, pageSize: 20 });
+        expect(lastPage).not.toHaveProperty('totalIsEstimate');
+        expect(lastPage.items.map((a) => a.id)).toEqual(await sqlIds('true', [], 'a.created_at DESC, a.id', 20, (last - 1) * 20));
+        expect(n).toBe(below);
+        const past = await list(`page=${last + 3}`);
+        expect(past).toMatchObject({ items: [], total: entries });
+        expect(past).not.toHaveProperty('totalIsEstimate');
+      });
+
+      it('deep pages in another sort and ties on the time: the same rows as SQL gives, each row once', async () => {
+        const byAction = await list('page=30&pageSize=25&sort=action');
+        expect(byAction.items.map((a) => a.id)).toEqual(await sqlIds('true', [], 'a.action, a.id', 25, 725));
+        const newest = await list('page=12&pageSize=50');
+        const ids = newest.items.map((a) => a.id);
+        expect(ids).toEqual(await sqlIds('true', [], 'a.created_at DESC, a.id', 50, 550));
+        expect(new Set(ids).size).toBe(50);
+      });
+
+      it('filters and the search: exact below the limit, estimated above it, the rows those of SQL', async () => {
+        const small = await list('entity=pg_small&pageSize=50&page=2');
+        expect(small).toMatchObject({ total: 111 });
+        expect(small).not.toHaveProperty('totalIsEstimate');
+        expect(small.items.map((a) => a.id)).toEqual(await sqlIds(`a.entity = 'pg_small'`, [], 'a.created_at DESC, a.id', 50, 50));
+        const searched = await list(`q=${encodeURIComponent('分页测试日志12')}`);
+        // 12, 120-129, 1200-1299
+        expect(searched.total).toBe(111);
+        expect(searched.items.map((a) => a.id)).toEqual(await sqlIds(`a.summary LIKE '%分页测试日志12%'`, [], 'a.created_at DESC, a.id', 20, 0));
+        const large = await list('entity=pg_large&action=create');
+        expect(large.totalIsEstimate).toBe(true);
+        expect(large.items.map((a) => a.id)).toEqual(await sqlIds(`a.entity = 'pg_large' AND a.action = 'create'`, [], 'a.created_at DESC, a.id', 20, 0));
+      });
+
+      it("a branch manager sees their subtree's entries only: counted exactly below the limit, the rows those of SQL", async () => {
+        const manager = await t.token('bj.manager');
+        const mine = await count(inBeijing);
+        expect(mine).toBeLessThanOrEqual(EXACT_TOTAL_LIMIT);
+        const page = await list('pageSize=30&page=3', manager);
+        expect(page.total).toBe(mine);
+        expect(page).not.toHaveProperty('totalIsEstimate');
+        expect(page.items.map((a) => a.id)).toEqual(await sqlIds(inBeijing, [], 'a.created_at DESC, a.id', 30, 60));
+        expect(page.items.every((a) => a.orgName === '北京华联商贸有限公司' || !a.summary?.startsWith('分页测试日志'))).toBe(true);
       });
     });
   });

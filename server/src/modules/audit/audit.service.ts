@@ -3,7 +3,7 @@ import { AuditLogDto, Paged } from '@drp/shared';
 import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { orgScope } from '../../common/scope/data-scope';
-import { resolvePage } from '../../common/http/pagination';
+import { pageRowsOf } from '../../common/http/pagination';
 import { DbService } from '../../database/db.service';
 import { AuditQueryDto } from './audit.dto';
 import { AuditMessage, deriveAuditMessage } from './audit-message';
@@ -80,23 +80,19 @@ export class AuditService {
       const like = `%${q.q}%`;
       query = query.where((eb) => eb.or([eb('a.actor_name', 'ilike', like), eb('a.summary', 'ilike', like)]));
     }
-    const { page, pageSize, column, direction, offset } = resolvePage(q, { createdAt: 'a.created_at', action: 'a.action', entity: 'a.entity' }, '-createdAt');
-    const [{ n }, rows] = await Promise.all([
-      this.db.one(ctx, query.select(sql<number>`count(*)::int`.as('n'))),
-      this.db.rows(
-        ctx,
-        query
-          .leftJoin('organization as o', 'o.id', 'a.org_id')
-          .selectAll('a')
-          .select('o.name as org_name')
-          // column and direction come from resolvePage's map of sortable fields, never from the request
-          .orderBy(sql`${sql.raw(column)} ${sql.raw(direction)} NULLS LAST`)
-          .orderBy('a.id')
-          .offset(offset)
-          .limit(pageSize),
-      ),
-    ]);
+    // one statement: the filter counted up to EXACT_TOTAL_LIMIT (estimated beyond, flagged) and the page's rows with their organisation
+    const { rows, ...page } = await pageRowsOf(
+      this.db,
+      ctx,
+      query,
+      query.leftJoin('organization as o', 'o.id', 'a.org_id').selectAll('a').select('o.name as org_name'),
+      q,
+      { createdAt: 'a.created_at', action: 'a.action', entity: 'a.entity' },
+      '-createdAt',
+      ['a.id'],
+    );
     return {
+      ...page,
       items: rows.map((row) => ({
         id: row.id,
         createdAt: new Date(row.created_at).toISOString(),
@@ -115,9 +111,6 @@ export class AuditService {
         requestId: row.request_id,
         ip: row.ip,
       })),
-      total: n,
-      page,
-      pageSize,
     };
   }
 }
