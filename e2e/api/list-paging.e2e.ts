@@ -13,7 +13,7 @@ import { bearer, bootTestApp, TestApp } from '../support/test-app';
  * - the sales-order list answers sums over its whole filter: those read every matching order, so
  *   the same statement counts them and its total stays exact (never flagged), its sums exact.
  * The count and the page's ids are one statement; an estimated total costs one EXPLAIN more.
- * Lists read by `pageRowsOf` (the audit log) take the count and the page's rows themselves in
+ * Lists read by `pageRowsOf` (the audit log, receivables) take the count and the page's rows themselves in
  * one statement: the same rule for the total, no second read by id. No pg client is ever sent a
  * query while it still runs another (deprecated in pg 8, refused by pg 9).
  */
@@ -305,6 +305,104 @@ describe('document lists: bounded counts beyond the exact limit', () => {
         expect(page).not.toHaveProperty('totalIsEstimate');
         expect(page.items.map((a) => a.id)).toEqual(await sqlIds(inBeijing, [], 'a.created_at DESC, a.id', 30, 60));
         expect(page.items.every((a) => a.orgName === '北京华联商贸有限公司' || !a.summary?.startsWith('分页测试日志'))).toBe(true);
+      });
+    });
+  });
+
+  describe('receivables', () => {
+    type Page = { items: { id: string; number: string; orderNumber: string; dealerName: string; dueDate: string; openAmount: string }[]; total: number; page: number; pageSize: number; totalIsEstimate?: boolean };
+    const list = (query: string, token?: string) => get<Page>(`/api/finance/receivables?${query}`, token);
+    const FROM = 'receivable r JOIN organization d ON d.id = r.dealer_id JOIN sales_order so ON so.id = r.order_id';
+    const sqlNumbers = async (where: string, params: unknown[], order: string, limit: number, offset: number) =>
+      (await t.sql<{ number: string }>(`SELECT r.number FROM ${FROM} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`, params)).map((r) => r.number);
+    const count = async (where: string, params: unknown[] = []) => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${FROM} WHERE ${where}`, params))[0].n;
+    let dealer: string;
+    let below: number;
+
+    beforeAll(async () => {
+      dealer = await t.orgId('D-SH001');
+    });
+
+    it('below the limit: the exact count, unflagged; the count and the page are one statement', async () => {
+      const receivables = await count('true');
+      expect(receivables).toBeLessThanOrEqual(EXACT_TOTAL_LIMIT);
+      // every receivable, open or not (the page's default filter is the web's, not the API's)
+      const [page, n] = await counted<Page>('/api/finance/receivables?pageSize=5');
+      expect(page.total).toBe(receivables);
+      expect(page).not.toHaveProperty('totalIsEstimate');
+      expect(page.items.map((r) => r.number)).toEqual(await sqlNumbers('true', [], 'r.due_date, r.number', 5, 0));
+      below = n;
+      // the auth check, the page with its count, the invoice numbers of its shipments
+      expect(n).toBe(3);
+    });
+
+    describe(`beyond ${EXACT_TOTAL_LIMIT} receivables of one dealer`, () => {
+      let receivables: number;
+
+      beforeAll(async () => {
+        // an order, its shipment and its receivable each; a third paid, due dates ten to a day
+        await t.sql(
+          `WITH o AS (
+             INSERT INTO sales_order (number, status, source, dealer_id, branch_id, warehouse_id, business_date, total, shipped_total)
+             SELECT 'SO-RV' || lpad(n::text, 5, '0'), 'COMPLETED', 'CONSOLE', d.id, d.parent_id, w.id, current_date - 200 + n / 10, (n * 1.01)::numeric(18,2), (n * 1.01)::numeric(18,2)
+               FROM organization d CROSS JOIN (SELECT id FROM warehouse WHERE code = 'WH-SH') w CROSS JOIN generate_series(1, $2::int) n
+              WHERE d.id = $1
+             RETURNING id, number, dealer_id, branch_id, warehouse_id, business_date, total
+           ), s AS (
+             INSERT INTO shipment (number, order_id, dealer_id, warehouse_id, business_date, due_date, amount)
+             SELECT 'SH-RV' || substr(o.number, 6), o.id, o.dealer_id, o.warehouse_id, o.business_date, o.business_date + 30, o.total FROM o
+             RETURNING id, number, order_id, dealer_id, business_date, due_date, amount
+           )
+           INSERT INTO receivable (number, shipment_id, order_id, dealer_id, branch_id, business_date, due_date, amount, open_amount)
+           SELECT 'AR-RV' || substr(s.number, 6), s.id, s.order_id, s.dealer_id, d.parent_id, s.business_date, s.due_date, s.amount,
+                  CASE WHEN substr(s.number, 6)::int % 3 = 0 THEN 0 ELSE s.amount END
+             FROM s JOIN organization d ON d.id = s.dealer_id`,
+          [dealer, ADDED],
+        );
+        await t.sql('ANALYZE sales_order, shipment, receivable');
+        receivables = await count('r.dealer_id = $1', [dealer]);
+        expect(receivables).toBeGreaterThan(EXACT_TOTAL_LIMIT);
+      });
+
+      it('page 1 answers the planner estimate, flagged, close to the real count; the page exact; one EXPLAIN more', async () => {
+        const [page, n] = await counted<Page>(`/api/finance/receivables?dealerId=${dealer}`);
+        expect(page.totalIsEstimate).toBe(true);
+        expect(page.total).toBeGreaterThan(EXACT_TOTAL_LIMIT);
+        expect(Math.abs(page.total - receivables) / receivables).toBeLessThan(0.1);
+        expect(page.items.map((r) => r.number)).toEqual(await sqlNumbers('r.dealer_id = $1', [dealer], 'r.due_date, r.number', 20, 0));
+        expect(n).toBe(below + 1);
+      });
+
+      it('the last page and a page past the end answer the exact count, unflagged, with no EXPLAIN', async () => {
+        const last = Math.ceil(receivables / 20);
+        const [lastPage, n] = await counted<Page>(`/api/finance/receivables?dealerId=${dealer}&page=${last}`);
+        expect(lastPage).toMatchObject({ total: receivables, page: last, pageSize: 20 });
+        expect(lastPage).not.toHaveProperty('totalIsEstimate');
+        expect(lastPage.items.map((r) => r.number)).toEqual(await sqlNumbers('r.dealer_id = $1', [dealer], 'r.due_date, r.number', 20, (last - 1) * 20));
+        expect(n).toBe(below);
+        const past = await list(`dealerId=${dealer}&page=${last + 1}`);
+        expect(past).toMatchObject({ items: [], total: receivables });
+        expect(past).not.toHaveProperty('totalIsEstimate');
+      });
+
+      it('sorts, the open filter and the search: the same rows as SQL gives; exact below the limit', async () => {
+        const byAmount = await list(`dealerId=${dealer}&sort=-amount&page=7&pageSize=30`);
+        expect(byAmount.items.map((r) => r.number)).toEqual(await sqlNumbers('r.dealer_id = $1', [dealer], 'r.amount DESC, r.number', 30, 180));
+        const open = await list(`dealerId=${dealer}&open=true&pageSize=50&page=4`);
+        expect(open.items.map((r) => r.number)).toEqual(await sqlNumbers('r.dealer_id = $1 AND r.open_amount > 0', [dealer], 'r.due_date, r.number', 50, 150));
+        expect(open.items.every((r) => Number(r.openAmount) > 0)).toBe(true);
+        // the order's number is searched (SO-RV00120 to SO-RV00129)
+        const searched = await list('q=SO-RV0012');
+        expect(searched.total).toBe(10);
+        expect(await count(`so.number ILIKE '%SO-RV0012%'`)).toBe(10);
+        expect(searched).not.toHaveProperty('totalIsEstimate');
+        expect(searched.items.map((r) => r.orderNumber).every((o) => o.includes('SO-RV0012'))).toBe(true);
+      });
+
+      it("a Beijing manager sees none of a Shanghai dealer's receivables: scope before the count", async () => {
+        const page = await list(`dealerId=${dealer}`, await t.token('bj.manager'));
+        expect(page).toMatchObject({ items: [], total: 0 });
+        expect(page).not.toHaveProperty('totalIsEstimate');
       });
     });
   });

@@ -5,7 +5,7 @@ import {
 import { Expression, SqlBool, sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { escapeLike, resolvePage } from '../../common/http/pagination';
+import { escapeLike, pageRowsOf } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { EventBus } from '../../kernel/events';
@@ -282,28 +282,30 @@ export class ReceivableService {
       const like = `%${escapeLike(q.q)}%`;
       qb = qb.where((eb) => eb.or([eb('r.number', 'ilike', like), eb('so.number', 'ilike', like), eb('d.code', 'ilike', like), eb('d.name', 'ilike', like)]));
     }
-    const { page, pageSize, column, direction, offset } = resolvePage(q, RECEIVABLE_SORT, 'dueDate');
-    const [{ n }, rows] = await Promise.all([
-      this.db.one(ctx, qb.select(sql<number>`count(*)::int`.as('n'))),
-      this.db.rows(
-        ctx,
-        qb
-          .leftJoin('organization as b', 'b.id', 'r.branch_id')
-          .leftJoin('app_user as u', 'u.id', 'r.sales_rep_id')
-          .select([
-            'r.id', 'r.number', 'r.shipment_id', 'r.order_id', 'so.number as order_number', 'r.dealer_id', 'd.code as dealer_code', 'd.name as dealer_name',
-            'b.name as branch_name', 'u.display_name as sales_rep_name', sql<string>`to_char(r.business_date, 'YYYY-MM-DD')`.as('business_date'),
-            sql<string>`to_char(r.due_date, 'YYYY-MM-DD')`.as('due_date'), 'r.amount', 'r.open_amount', daysOverdue('r', today).as('days_overdue'),
-          ])
-          .orderBy(sql`${sql.raw(column)} ${sql.raw(direction)}`)
-          .orderBy('r.number')
-          .offset(offset)
-          .limit(pageSize),
-      ),
-    ]);
+    // one statement: the filter counted up to EXACT_TOTAL_LIMIT (estimated beyond, flagged) and the page's rows
+    // (the list answers no sums over its filter: nothing else reads every matching row)
+    const { rows, ...page } = await pageRowsOf(
+      this.db,
+      ctx,
+      qb,
+      qb
+        .leftJoin('organization as b', 'b.id', 'r.branch_id')
+        .leftJoin('app_user as u', 'u.id', 'r.sales_rep_id')
+        .select([
+          'r.id', 'r.number', 'r.shipment_id', 'r.order_id', 'so.number as order_number', 'r.dealer_id', 'd.code as dealer_code', 'd.name as dealer_name',
+          'b.name as branch_name', 'u.display_name as sales_rep_name', sql<string>`to_char(r.business_date, 'YYYY-MM-DD')`.as('business_date'),
+          sql<string>`to_char(r.due_date, 'YYYY-MM-DD')`.as('due_date'), 'r.amount', 'r.open_amount', daysOverdue('r', today).as('days_overdue'),
+        ]),
+      q,
+      RECEIVABLE_SORT,
+      'dueDate',
+      // the number as before; the id makes the order total should two receivables share a number
+      ['r.number', 'r.id'],
+    );
     // the invoice numbers of each shipment come from invoicing (its exported service)
     const invoiced = await this.invoices.numbersForShipments(ctx, rows.map((r) => r.shipment_id));
     return {
+      ...page,
       items: rows.map((r) => ({
         ...(invoiced.get(r.shipment_id) ? { invoiceNumbers: invoiced.get(r.shipment_id) } : {}),
         id: r.id,
@@ -322,9 +324,6 @@ export class ReceivableService {
         openAmount: fmt(r.open_amount),
         daysOverdue: Number(r.days_overdue),
       })),
-      total: n,
-      page,
-      pageSize,
     };
   }
 
