@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { EXACT_TOTAL_LIMIT } from '@drp/shared';
+import { EXACT_TOTAL_LIMIT, UNREAD_COUNT_LIMIT } from '@drp/shared';
 import { RequestContext } from '../../server/src/common/context/request-context';
 import { DbService } from '../../server/src/database/db.service';
 import { ProductService } from '../../server/src/modules/catalog/product.service';
@@ -13,7 +13,7 @@ import { bearer, bootTestApp, TestApp } from '../support/test-app';
  * - the sales-order list answers sums over its whole filter: those read every matching order, so
  *   the same statement counts them and its total stays exact (never flagged), its sums exact.
  * The count and the page's ids are one statement; an estimated total costs one EXPLAIN more.
- * Lists read by `pageRowsOf` (the audit log, receivables) take the count and the page's rows themselves in
+ * Lists read by `pageRowsOf` (the audit log, receivables, notifications) take the count and the page's rows themselves in
  * one statement: the same rule for the total, no second read by id. No pg client is ever sent a
  * query while it still runs another (deprecated in pg 8, refused by pg 9).
  */
@@ -404,6 +404,64 @@ describe('document lists: bounded counts beyond the exact limit', () => {
         expect(page).toMatchObject({ items: [], total: 0 });
         expect(page).not.toHaveProperty('totalIsEstimate');
       });
+    });
+  });
+
+  describe('notifications', () => {
+    type Page = { items: { id: string; readAt: string | null }[]; total: number; page: number; pageSize: number; totalIsEstimate?: boolean; unread: number };
+    let user: string;
+    let token: string;
+    const sqlIds = async (where: string, limit: number, offset: number) =>
+      (await t.sql<{ id: string }>(`SELECT id FROM notification WHERE user_id = $1 AND ${where} ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`, [user])).map((r) => r.id);
+    const add = (n: number, read: boolean) =>
+      t.sql(
+        `INSERT INTO notification (user_id, kind, title, created_at, read_at)
+         SELECT $1, 'ORDER_STATUS', '分页通知' || g, now() - g * interval '1 second', ${read ? "now()" : 'NULL'} FROM generate_series(1, $2::int) g`,
+        [user, n],
+      );
+
+    beforeAll(async () => {
+      token = await t.token('sh.sales');
+      [{ id: user }] = await t.sql<{ id: string }>(`SELECT id FROM app_user WHERE username = 'sh.sales'`);
+    });
+
+    it('the list and its unread count are one statement; exact below the limit', async () => {
+      await add(30, false);
+      await add(20, true);
+      const [page, n] = await counted<Page>('/api/notifications?pageSize=10&page=2', token);
+      const [{ all, unread }] = await t.sql<{ all: number; unread: number }>(`SELECT count(*)::int AS all, count(*) FILTER (WHERE read_at IS NULL)::int AS unread FROM notification WHERE user_id = $1`, [user]);
+      expect(page).toMatchObject({ total: all, unread, page: 2, pageSize: 10 });
+      expect(page).not.toHaveProperty('totalIsEstimate');
+      expect(page.items.map((x) => x.id)).toEqual(await sqlIds('true', 10, 10));
+      // the auth check and the page with both counts
+      expect(n).toBe(2);
+    });
+
+    it(`beyond ${UNREAD_COUNT_LIMIT} unread: the unread count says "more" (LIMIT + 1), the list's total is estimated; exact on the last page`, async () => {
+      await add(ADDED, false);
+      await t.sql('ANALYZE notification');
+      const [{ all, unread }] = await t.sql<{ all: number; unread: number }>(`SELECT count(*)::int AS all, count(*) FILTER (WHERE read_at IS NULL)::int AS unread FROM notification WHERE user_id = $1`, [user]);
+      expect(unread).toBeGreaterThan(UNREAD_COUNT_LIMIT);
+      const [bell, n] = await counted<Page>('/api/notifications?unread=true&pageSize=6', token);
+      expect(bell.unread).toBe(UNREAD_COUNT_LIMIT + 1);
+      expect(bell.totalIsEstimate).toBe(true);
+      expect(bell.items.map((x) => x.id)).toEqual(await sqlIds('read_at IS NULL', 6, 0));
+      expect(n).toBe(3);
+      const last = Math.ceil(all / 20);
+      const lastPage = await get<Page>(`/api/notifications?page=${last}`, token);
+      expect(lastPage).toMatchObject({ total: all, unread: UNREAD_COUNT_LIMIT + 1 });
+      expect(lastPage).not.toHaveProperty('totalIsEstimate');
+      expect(lastPage.items.map((x) => x.id)).toEqual(await sqlIds('true', 20, (last - 1) * 20));
+      // marking all read answers the count exactly again
+      expect((await t.http.post('/api/notifications/read-all').set(bearer(token)).expect(200)).body).toEqual({ unread: 0 });
+      expect(await get<Page>('/api/notifications?unread=true', token)).toMatchObject({ items: [], total: 0, unread: 0 });
+    });
+
+    it('a sort other than createdAt is refused as before; createdAt stays newest first', async () => {
+      const bad = await t.http.get('/api/notifications?sort=title').set(bearer(token)).expect(400);
+      expect(bad.body.code).toBe('VALIDATION_FAILED');
+      const page = await get<Page>('/api/notifications?sort=createdAt&pageSize=5', token);
+      expect(page.items.map((x) => x.id)).toEqual(await sqlIds('true', 5, 0));
     });
   });
 

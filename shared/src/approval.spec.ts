@@ -1,4 +1,4 @@
-import { ApprovalDocType, conditionProblems, ConditionGroup, evaluateCondition } from './approval';
+import { ApprovalDocType, conditionProblems, ConditionGroup, evaluateCondition, UNREAD_COUNT_LIMIT, unreadText } from './approval';
 
 const T = ApprovalDocType.SALES_ORDER;
 const over = (n: string): ConditionGroup => ({ op: 'all', items: [{ fact: 'amount', operator: 'gt', value: n }] });
@@ -64,5 +64,15 @@ describe('approval conditions', () => {
     // a boolean fact only compares with eq; the gap below the floor is a number
     expect(conditionProblems(ApprovalDocType.BELOW_FLOOR_PRICE, { op: 'all', items: [{ fact: 'belowFloorGap', operator: 'eq', value: true }] }).map((p) => p.code)).toEqual(['BAD_VALUE']);
     expect(conditionProblems(ApprovalDocType.RECEIPT_REVERSAL, { op: 'all', items: [{ fact: 'ageDays', operator: 'in', value: ['1'] }] }).map((p) => p.code)).toEqual(['BAD_OPERATOR']);
+  });
+});
+
+describe('unread count in words', () => {
+  it('is the count up to UNREAD_COUNT_LIMIT, and LIMIT+ above it (the server counts no further)', () => {
+    expect(unreadText(0)).toBe('0');
+    expect(unreadText(7)).toBe('7');
+    expect(unreadText(UNREAD_COUNT_LIMIT)).toBe(String(UNREAD_COUNT_LIMIT));
+    expect(unreadText(UNREAD_COUNT_LIMIT + 1)).toBe(`${UNREAD_COUNT_LIMIT}+`);
+    expect(unreadText(UNREAD_COUNT_LIMIT + 5000)).toBe('1000+');
   });
 });

@@ -323,6 +323,18 @@ export interface NotificationDto {
   createdAt: string;
 }
 
+/**
+ * The unread count the notification answers carry (`unread`: the bell's badge, 消息中心's count) is
+ * counted up to this many: a larger answer means "more than UNREAD_COUNT_LIMIT" (shown as 1000+), so
+ * a user who never reads costs no more to poll than one with a thousand unread notices.
+ */
+export const UNREAD_COUNT_LIMIT = 1000;
+
+/** `unread` of a notification answer as a count in words shows it ("{n} 条未读"): `UNREAD_COUNT_LIMIT+` above the limit. */
+export function unreadText(unread: number): string {
+  return unread > UNREAD_COUNT_LIMIT ? `${UNREAD_COUNT_LIMIT}+` : String(unread);
+}
+
 export interface LoginWarningsDto {
   pendingApprovals: number;
   /** mall orders waiting for customer service's review (PENDING_REVIEW), for users with orders:review */

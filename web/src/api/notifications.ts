@@ -8,7 +8,7 @@ export interface NotificationQuery extends PageQuery {
   unread?: 'true' | 'false';
 }
 
-/** a page of my notifications, with how many of all of them are unread */
+/** a page of my notifications, with how many of all of them are unread (counted up to UNREAD_COUNT_LIMIT: more reads as `unreadText`) */
 export type NotificationPage = Paged<NotificationDto> & { unread: number };
 
 export const notificationsApi = {

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { NotificationDto, NotificationMessage, Paged } from '@drp/shared';
+import { NotificationDto, NotificationMessage, Paged, UNREAD_COUNT_LIMIT } from '@drp/shared';
 import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { notFound } from '../../common/errors/domain-error';
-import { resolvePage } from '../../common/http/pagination';
+import { pageRowsOf, resolvePage } from '../../common/http/pagination';
 import { DbService } from '../../database/db.service';
 import { OutboxService } from '../../kernel/outbox.service';
 
@@ -16,6 +16,8 @@ export interface NotificationInput {
   /** a web route, e.g. /sales/orders/<id> */
   link?: string | null;
 }
+
+const NOTICE_SORT = { createdAt: 'n.created_at' };
 
 /** A delivery channel. In-app is the notification table itself; SMS and e-mail adapters log until configured. */
 export interface NotificationChannel {
@@ -108,24 +110,19 @@ export class NotificationService implements OnModuleInit {
     );
   }
 
+  /**
+   * My notifications (all, or unread only) in one statement: the list counted up to
+   * EXACT_TOTAL_LIMIT (estimated beyond, flagged `totalIsEstimate`; exact on the last page), the
+   * page, and the unread count of the badge, exact up to UNREAD_COUNT_LIMIT (`unreadCount`).
+   */
   async list(ctx: RequestContext, q: { page?: number; pageSize?: number; unread?: string }): Promise<Paged<NotificationDto> & { unread: number }> {
-    const { page, pageSize, offset } = resolvePage(q, { createdAt: 'created_at' }, '-createdAt');
-    const unreadOnly = q.unread === 'true';
-    let listQ = this.db.k.selectFrom('notification').selectAll().where('user_id', '=', ctx.actor.id);
-    if (unreadOnly) listQ = listQ.where('read_at', 'is', null);
-    const [rows, counts] = await Promise.all([
-      this.db.rows(ctx, listQ.orderBy('created_at', 'desc').orderBy('id').limit(pageSize).offset(offset)),
-      this.db.one(
-        ctx,
-        this.db.k
-          .selectFrom('notification')
-          .select([
-            (unreadOnly ? sql<number>`count(*) FILTER (WHERE read_at IS NULL)::int` : sql<number>`count(*)::int`).as('total'),
-            sql<number>`count(*) FILTER (WHERE read_at IS NULL)::int`.as('unread'),
-          ])
-          .where('user_id', '=', ctx.actor.id),
-      ),
-    ]);
+    let mine = this.db.k.selectFrom('notification as n').where('n.user_id', '=', ctx.actor.id);
+    if (q.unread === 'true') mine = mine.where('n.read_at', 'is', null);
+    // the sort is checked as before (createdAt the only one), and the list is newest first whatever it asked
+    resolvePage(q, NOTICE_SORT, '-createdAt');
+    const { rows, extra, ...page } = await pageRowsOf(this.db, ctx, mine, mine.selectAll('n'), { ...q, sort: '-createdAt' }, NOTICE_SORT, '-createdAt', ['n.id'], {
+      unread: this.unreadCount(ctx),
+    });
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -137,10 +134,8 @@ export class NotificationService implements OnModuleInit {
         readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
         createdAt: new Date(r.created_at).toISOString(),
       })),
-      total: counts.total,
-      page,
-      pageSize,
-      unread: counts.unread,
+      ...page,
+      unread: extra.unread,
     };
   }
 
@@ -154,7 +149,15 @@ export class NotificationService implements OnModuleInit {
     let q = this.db.k.updateTable('notification').set({ read_at: sql`now()` }).where('user_id', '=', ctx.actor.id).where('read_at', 'is', null);
     if (id) q = q.where('id', '=', id);
     await this.db.rows(ctx, q);
-    const { n } = await this.db.one(ctx, this.db.k.selectFrom('notification').select(sql<number>`count(*)::int`.as('n')).where('user_id', '=', ctx.actor.id).where('read_at', 'is', null));
-    return { unread: n };
+    return { unread: (await this.db.one(ctx, this.db.k.selectNoFrom(this.unreadCount(ctx).as('n')))).n };
+  }
+
+  /**
+   * How many of my notifications are unread, counted up to UNREAD_COUNT_LIMIT + 1 (the partial
+   * index of unread notices, never more than that many entries): an answer above the limit means
+   * "more than UNREAD_COUNT_LIMIT" (the badge shows 99+, the count UNREAD_COUNT_LIMIT+).
+   */
+  private unreadCount(ctx: RequestContext) {
+    return sql<number>`(SELECT count(*)::int FROM (SELECT 1 FROM notification u WHERE u.user_id = ${ctx.actor.id} AND u.read_at IS NULL LIMIT ${UNREAD_COUNT_LIMIT + 1}) c)`;
   }
 }
