@@ -13,7 +13,7 @@ import { bearer, bootTestApp, TestApp } from '../support/test-app';
  * - the sales-order list answers sums over its whole filter: those read every matching order, so
  *   the same statement counts them and its total stays exact (never flagged), its sums exact.
  * The count and the page's ids are one statement; an estimated total costs one EXPLAIN more.
- * Lists read by `pageRowsOf` (the audit log, receivables, notifications) take the count and the page's rows themselves in
+ * Lists read by `pageRowsOf` (the audit log, receivables, notifications, reconciliation runs and findings) take the count and the page's rows themselves in
  * one statement: the same rule for the total, no second read by id. No pg client is ever sent a
  * query while it still runs another (deprecated in pg 8, refused by pg 9).
  */
@@ -462,6 +462,70 @@ describe('document lists: bounded counts beyond the exact limit', () => {
       expect(bad.body.code).toBe('VALIDATION_FAILED');
       const page = await get<Page>('/api/notifications?sort=createdAt&pageSize=5', token);
       expect(page.items.map((x) => x.id)).toEqual(await sqlIds('true', 5, 0));
+    });
+  });
+
+  describe('reconciliation runs and findings', () => {
+    type Finding = { id: string; category: string; platform: { row: number } | null };
+    type FindingPage = { items: Finding[]; total: number; page: number; pageSize: number; totalIsEstimate?: boolean };
+    let run: string;
+    const sqlFindings = async (where: string, limit: number, offset: number) =>
+      (await t.sql<{ id: string }>(`SELECT f.id FROM invoice_recon_finding f WHERE f.run_id = $1 AND ${where} ORDER BY f.platform_row NULLS LAST, f.category, f.id LIMIT ${limit} OFFSET ${offset}`, [run])).map((r) => r.id);
+
+    beforeAll(async () => {
+      [{ id: run }] = await t.sql<{ id: string }>(
+        `INSERT INTO invoice_recon_run (file_name, file_size, platform_rows, counts) VALUES ('分页测试.xlsx', 1, 700, '{"AMOUNT_MISMATCH": 700, "STATUS_MISMATCH": 700, "MISSING_ON_PLATFORM": 100}') RETURNING id`,
+      );
+      // two findings a platform row (the category breaks the tie), then 100 without a row (last, by category and id)
+      await t.sql(
+        `INSERT INTO invoice_recon_finding (run_id, category, match_key, platform_row, p_amount)
+         SELECT $1, CASE WHEN n > 1400 THEN 'MISSING_ON_PLATFORM' WHEN n % 2 = 0 THEN 'AMOUNT_MISMATCH' ELSE 'STATUS_MISMATCH' END, 'K' || n,
+                CASE WHEN n > 1400 THEN NULL ELSE (n + 1) / 2 END, CASE WHEN n > 1400 THEN NULL ELSE n END
+           FROM generate_series(1, $2::int) n`,
+        [run, ADDED],
+      );
+      await t.sql('ANALYZE invoice_recon_finding');
+    });
+
+    it('the runs list: newest first, counted in the page\'s statement', async () => {
+      const [page, n] = await counted<{ items: { id: string; openFindings: number }[]; total: number; totalIsEstimate?: boolean }>('/api/invoice-reconciliations?pageSize=5');
+      const runs = await t.sql<{ id: string }>('SELECT id FROM invoice_recon_run ORDER BY created_at DESC, id');
+      expect(page.total).toBe(runs.length);
+      expect(page).not.toHaveProperty('totalIsEstimate');
+      expect(page.items.map((r) => r.id)).toEqual(runs.slice(0, 5).map((r) => r.id));
+      expect(page.items.find((r) => r.id === run)?.openFindings).toBe(ADDED);
+      // the auth check and the page with its count
+      expect(n).toBe(2);
+    });
+
+    it(`beyond ${EXACT_TOTAL_LIMIT} findings: estimated on page 1, exact on the last page, the rows in row, category, id order; one statement a page`, async () => {
+      const [first, n] = await counted<FindingPage>(`/api/invoice-reconciliations/${run}/findings`);
+      expect(first.totalIsEstimate).toBe(true);
+      expect(Math.abs(first.total - ADDED) / ADDED).toBeLessThan(0.1);
+      expect(first.items.map((f) => f.id)).toEqual(await sqlFindings('true', 20, 0));
+      expect(first.items.slice(0, 2).map((f) => f.category)).toEqual(['AMOUNT_MISMATCH', 'STATUS_MISMATCH']);
+      // the auth check, the page with its count and the run's existence, the EXPLAIN
+      expect(n).toBe(3);
+      const last = Math.ceil(ADDED / 20);
+      const [lastPage, m] = await counted<FindingPage>(`/api/invoice-reconciliations/${run}/findings?page=${last}`);
+      expect(lastPage).toMatchObject({ total: ADDED, page: last });
+      expect(lastPage).not.toHaveProperty('totalIsEstimate');
+      expect(lastPage.items.map((f) => f.id)).toEqual(await sqlFindings('true', 20, (last - 1) * 20));
+      expect(lastPage.items.every((f) => f.category === 'MISSING_ON_PLATFORM' && f.platform === null)).toBe(true);
+      expect(m).toBe(2);
+      const missing = await get<FindingPage>(`/api/invoice-reconciliations/${run}/findings?category=MISSING_ON_PLATFORM&pageSize=30&page=2`);
+      expect(missing).toMatchObject({ total: 100 });
+      expect(missing).not.toHaveProperty('totalIsEstimate');
+      expect(missing.items.map((f) => f.id)).toEqual(await sqlFindings(`f.category = 'MISSING_ON_PLATFORM'`, 30, 30));
+    });
+
+    it('the findings of an unknown run: 404 as before, in the same one statement', async () => {
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      await t.http.get(`/api/invoice-reconciliations/${unknown}/findings`).set(bearer(admin)).expect(404);
+      const [res, n] = await statements.counted(() => t.http.get(`/api/invoice-reconciliations/${unknown}/findings`).set(bearer(admin)));
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('NOT_FOUND');
+      expect(n).toBe(2);
     });
   });
 

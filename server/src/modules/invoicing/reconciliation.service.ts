@@ -8,7 +8,7 @@ import { sql, SqlBool } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { addTypedRow, CellKind } from '../../common/excel';
-import { escapeLike, resolvePage } from '../../common/http/pagination';
+import { escapeLike, pageRowsOf } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
@@ -43,6 +43,16 @@ const FINDING_COLUMNS = [
   PLATFORM_JSON.as('platform'), SYSTEM_JSON.as('system'),
 ] as const;
 const zeroCounts = (): Counts => Object.fromEntries(RECON_CATEGORIES.map((c) => [c, 0])) as Counts;
+
+/** A run as the API gives it, from its row with who ran it and how many findings are still open. */
+function toRun(r: {
+  id: string; file_name: string; file_size: number; created_at: Date | string; created_by_name: string | null; platform_rows: number; from_day: string; to_day: string; counts: unknown; open: number;
+}) {
+  return {
+    id: r.id, fileName: r.file_name, fileSize: r.file_size, createdAt: new Date(r.created_at).toISOString(), createdByName: r.created_by_name ?? null, platformRows: r.platform_rows,
+    dateFrom: r.from_day, dateTo: r.to_day, counts: { ...zeroCounts(), ...(r.counts as Partial<Counts>) }, openFindings: r.open,
+  };
+}
 
 /** The finding's columns (p_*: the platform row as staged; s_*: the system invoice as matched); PLATFORM_JSON / SYSTEM_JSON read them back. */
 const COLS = `id, run_id, category, match_key, elec_number, code, number, platform_row, p_type, p_issue_date, p_seller_name, p_seller_tax_id, p_buyer_name, p_buyer_tax_id,
@@ -257,45 +267,28 @@ export class ReconciliationService {
     return this.get(ctx, id);
   }
 
+  /** The runs, newest first, in one statement: counted up to EXACT_TOTAL_LIMIT (estimated beyond, flagged) with the page's rows. */
   async list(ctx: RequestContext, q: { page?: number; pageSize?: number }) {
-    const { page, pageSize, offset } = resolvePage({ page: q.page, pageSize: q.pageSize }, { createdAt: 'r.created_at' }, '-createdAt');
-    const [count, rows] = await Promise.all([
-      this.db.one(ctx, this.db.k.selectFrom('invoice_recon_run').select(sql<number>`count(*)::int`.as('n'))),
-      this.db.rows(ctx, this.db.k.selectFrom('invoice_recon_run as r').select('r.id').orderBy('r.created_at', 'desc').orderBy('r.id').offset(offset).limit(pageSize)),
-    ]);
-    return { items: await this.load(ctx, rows.map((r) => r.id)), total: count.n, page, pageSize };
+    const runs = this.db.k.selectFrom('invoice_recon_run as r');
+    const { rows, ...page } = await pageRowsOf(this.db, ctx, runs, this.runColumns(runs), { page: q.page, pageSize: q.pageSize }, { createdAt: 'r.created_at' }, '-createdAt', ['r.id']);
+    return { ...page, items: rows.map(toRun) };
   }
 
   async get(ctx: RequestContext, id: string) {
-    const [run] = await this.load(ctx, [id]);
+    const run = await this.db.first(ctx, this.runColumns(this.db.k.selectFrom('invoice_recon_run as r').where('r.id', '=', id)));
     if (!run) throw notFound('reconciliation run', id);
-    return run;
+    return toRun(run);
   }
 
-  private async load(ctx: RequestContext, ids: string[]) {
-    if (!ids.length) return [];
-    const rows = await this.db.rows(
-      ctx,
-      this.db.k
-        .selectFrom('invoice_recon_run as r')
-        .leftJoin('app_user as u', 'u.id', 'r.created_by')
-        .selectAll('r')
-        .select([
-          'u.display_name as created_by_name', sql<string>`to_char(r.date_from, 'YYYY-MM-DD')`.as('from_day'), sql<string>`to_char(r.date_to, 'YYYY-MM-DD')`.as('to_day'),
-          sql<number>`(SELECT count(*)::int FROM invoice_recon_finding f WHERE f.run_id = r.id AND f.resolution IS NULL AND f.category <> 'MATCHED')`.as('open'),
-        ])
-        .where('r.id', 'in', ids),
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.flatMap((id) => {
-      const r = byId.get(id);
-      return r
-        ? [{
-            id: r.id, fileName: r.file_name, fileSize: r.file_size, createdAt: new Date(r.created_at).toISOString(), createdByName: r.created_by_name ?? null, platformRows: r.platform_rows,
-            dateFrom: r.from_day, dateTo: r.to_day, counts: { ...zeroCounts(), ...(r.counts as Partial<Counts>) }, openFindings: r.open,
-          }]
-        : [];
-    });
+  /** A run's columns as its answer shows them (`toRun`), with who ran it and its findings still open. */
+  private runColumns(runs = this.db.k.selectFrom('invoice_recon_run as r')) {
+    return runs
+      .leftJoin('app_user as u', 'u.id', 'r.created_by')
+      .selectAll('r')
+      .select([
+        'u.display_name as created_by_name', sql<string>`to_char(r.date_from, 'YYYY-MM-DD')`.as('from_day'), sql<string>`to_char(r.date_to, 'YYYY-MM-DD')`.as('to_day'),
+        sql<number>`(SELECT count(*)::int FROM invoice_recon_finding f WHERE f.run_id = r.id AND f.resolution IS NULL AND f.category <> 'MATCHED')`.as('open'),
+      ]);
   }
 
   private findingsQuery(ctx: RequestContext, runId: string, q: FindingQueryDto) {
@@ -318,26 +311,22 @@ export class ReconciliationService {
   }
 
   async findings(ctx: RequestContext, runId: string, q: FindingQueryDto) {
-    await this.get(ctx, runId);
-    const { page, pageSize, offset } = resolvePage({ ...q, sort: undefined }, { row: 'f.platform_row' }, 'row');
     const base = this.findingsQuery(ctx, runId, q);
-    const [count, rows] = await Promise.all([
-      this.db.one(ctx, base.select(sql<number>`count(*)::int`.as('n'))),
-      this.db.rows(
-        ctx,
-        base
-          .leftJoin('app_user as u', 'u.id', 'f.resolved_by')
-          .leftJoin('invoice_supplement as s', 's.id', 'f.supplement_id')
-          .select(FINDING_COLUMNS)
-          .select(['u.display_name as resolved_by_name', 's.tracking_number'])
-          .orderBy(sql`f.platform_row NULLS LAST`)
-          .orderBy('f.category')
-          .orderBy('f.id')
-          .offset(offset)
-          .limit(pageSize),
-      ),
-    ]);
-    return { items: rows.map((r) => this.toFinding(r)), total: count.n, page, pageSize };
+    // one statement: whether the run exists, the filter counted up to EXACT_TOTAL_LIMIT (estimated beyond, flagged) and the
+    // page's rows, by platform row (none last), category, id
+    const { rows, extra, ...page } = await pageRowsOf(
+      this.db,
+      ctx,
+      base,
+      base.leftJoin('app_user as u', 'u.id', 'f.resolved_by').leftJoin('invoice_supplement as s', 's.id', 'f.supplement_id').select(FINDING_COLUMNS).select(['u.display_name as resolved_by_name', 's.tracking_number']),
+      { ...q, sort: undefined },
+      { row: 'f.platform_row' },
+      'row',
+      ['f.category', 'f.id'],
+      { run: sql<boolean>`EXISTS (SELECT 1 FROM invoice_recon_run r WHERE r.id = ${runId})` },
+    );
+    if (!extra.run) throw notFound('reconciliation run', runId);
+    return { ...page, items: rows.map((r) => this.toFinding(r)) };
   }
 
   private toFinding(r: {
