@@ -465,7 +465,7 @@ describe('document lists: bounded counts beyond the exact limit', () => {
     });
   });
 
-  describe('reconciliation runs and findings', () => {
+  describe('reconciliation runs and findings, supplementary entries', () => {
     type Finding = { id: string; category: string; platform: { row: number } | null };
     type FindingPage = { items: Finding[]; total: number; page: number; pageSize: number; totalIsEstimate?: boolean };
     let run: string;
@@ -526,6 +526,39 @@ describe('document lists: bounded counts beyond the exact limit', () => {
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('NOT_FOUND');
       expect(n).toBe(2);
+    });
+
+    it('supplementary entries: the page and its count are one statement, the entries and their attachments two more however many', async () => {
+      const before = (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM invoice_supplement'))[0].n;
+      await t.sql(
+        `INSERT INTO invoice_supplement (tracking_number, status, type, issue_date, seller_name, buyer_name, scope_org_id, amount, tax, total, reason, elec_number, created_at)
+         SELECT 'BL-PG' || lpad(n::text, 4, '0'), 'PENDING_APPROVAL', '81', current_date, '本公司', '分页测试买方' || n, bj.id, 100, 13, 113, '补录测试', lpad(n::text, 20, '9'),
+                now() - (n / 2) * interval '1 minute'
+           FROM (SELECT id FROM organization WHERE code = 'BJ') bj CROSS JOIN generate_series(1, 30) n`,
+      );
+      await t.sql(
+        `INSERT INTO invoice_attachment (supplement_id, storage_key, file_name, content_type, size_bytes)
+         SELECT s.id, 'pg/' || s.tracking_number || '-' || k, s.tracking_number || '-' || k || '.pdf', 'application/pdf', 1000 + k
+           FROM invoice_supplement s CROSS JOIN generate_series(1, 2) k WHERE s.tracking_number LIKE 'BL-PG%'`,
+      );
+      type SupPage = { items: { id: string; trackingNumber: string; attachments: { fileName: string }[] }[]; total: number; totalIsEstimate?: boolean };
+      const sqlTracking = async (limit: number, offset: number) =>
+        (await t.sql<{ tracking_number: string }>(`SELECT tracking_number FROM invoice_supplement ORDER BY created_at DESC, id LIMIT ${limit} OFFSET ${offset}`)).map((r) => r.tracking_number);
+      const [page, n] = await counted<SupPage>('/api/invoices/supplementary?pageSize=20');
+      expect(page.total).toBe(before + 30);
+      expect(page).not.toHaveProperty('totalIsEstimate');
+      expect(page.items.map((x) => x.trackingNumber)).toEqual(await sqlTracking(20, 0));
+      const pg = page.items.filter((x) => x.trackingNumber.startsWith('BL-PG'));
+      expect(pg.length).toBeGreaterThan(0);
+      // each its own two (added by one INSERT: the same time, so in id order; compared as a set)
+      for (const x of pg) expect(x.attachments.map((a) => a.fileName).sort()).toEqual([`${x.trackingNumber}-1.pdf`, `${x.trackingNumber}-2.pdf`]);
+      // the auth check, the count with the page's ids, the entries, their attachments
+      expect(n).toBe(4);
+      const second = await get<SupPage>('/api/invoices/supplementary?pageSize=20&page=2');
+      expect(second.items.map((x) => x.trackingNumber)).toEqual(await sqlTracking(20, 20));
+      const searched = await get<SupPage>(`/api/invoices/supplementary?q=${encodeURIComponent('分页测试买方1')}`);
+      // 1, 10-19
+      expect(searched.total).toBe(11);
     });
   });
 

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { resolvePage } from '../../common/http/pagination';
+import { pageIdsOf } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -209,41 +209,51 @@ export class SupplementService {
   }
 
   async list(ctx: RequestContext, q: SupplementQueryDto) {
-    const { page, pageSize, offset } = resolvePage({ ...q, sort: undefined }, { createdAt: 's.created_at' }, '-createdAt');
     let qb = this.db.k.selectFrom('invoice_supplement as s').where(orgScope(ctx, 's.scope_org_id'));
     if (q.status) qb = qb.where('s.status', '=', q.status);
     if (q.q) qb = qb.where((eb) => eb.or([eb('s.tracking_number', 'ilike', `%${q.q}%`), eb('s.elec_number', '=', q.q!.replace(/\s+/g, '')), eb('s.number', '=', q.q!.replace(/\s+/g, '')), eb('s.buyer_name', 'ilike', `%${q.q}%`)]));
-    const [count, rows] = await Promise.all([
-      this.db.one(ctx, qb.select(sql<number>`count(*)::int`.as('n'))),
-      this.db.rows(ctx, qb.select('s.id').orderBy('s.created_at', 'desc').orderBy('s.id').offset(offset).limit(pageSize)),
-    ]);
-    return { items: await Promise.all(rows.map((r) => this.load(ctx, r.id))), total: count.n, page, pageSize };
+    // one statement: the filter counted up to EXACT_TOTAL_LIMIT (estimated beyond, flagged) and the page's ids, newest first
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, qb, { ...q, sort: undefined }, { createdAt: 's.created_at' }, '-createdAt', 's.id');
+    return { ...page, items: await this.loadMany(ctx, ids) };
   }
 
   async get(ctx: RequestContext, id: string) {
     const row = await this.db.first(ctx, this.db.k.selectFrom('invoice_supplement as s').select('s.id').where('s.id', '=', id).where(orgScope(ctx, 's.scope_org_id')));
     if (!row) throw notFound('supplementary entry', id);
-    return this.load(ctx, id);
+    return (await this.loadMany(ctx, [id]))[0];
   }
 
-  private async load(ctx: RequestContext, id: string) {
-    const s = await this.db.one(
+  /** Supplementary entries by id, in that order, with their attachments: two statements however many. */
+  private async loadMany(ctx: RequestContext, ids: string[]) {
+    if (!ids.length) return [];
+    const rows = await this.db.rows(
       ctx,
       this.db.k
         .selectFrom('invoice_supplement as s')
         .leftJoin('app_user as u', 'u.id', 's.created_by')
         .selectAll('s')
         .select(['u.display_name as created_by_name', sql<string>`to_char(s.issue_date, 'YYYY-MM-DD')`.as('day')])
-        .where('s.id', '=', id),
+        .where('s.id', 'in', ids),
     );
-    const attachments = await this.db.rows(ctx, this.db.k.selectFrom('invoice_attachment').select(['id', 'file_name', 'size_bytes', 'content_type']).where('supplement_id', '=', id));
-    return {
-      id: s.id, trackingNumber: s.tracking_number, status: s.status as SupplementStatusT, type: s.type, kind: s.kind, elecNumber: s.elec_number, code: s.code, number: s.number,
-      label: invoiceLabel({ elecNumber: s.elec_number, code: s.code, number: s.number }), issueDate: s.day, sellerName: s.seller_name, sellerTaxId: s.seller_tax_id, buyerName: s.buyer_name,
-      buyerTaxId: s.buyer_tax_id, dealerId: s.dealer_id, amount: fmt(s.amount), tax: fmt(s.tax), total: fmt(s.total), platformStatus: s.status_on_platform, remark: s.remark, reason: s.reason,
-      findingId: s.finding_id, lines: s.lines, invoiceId: s.invoice_id, rejectedReason: s.rejected_reason, createdByName: s.created_by_name ?? null, createdAt: new Date(s.created_at).toISOString(),
-      attachments: attachments.map((a) => ({ id: a.id, fileName: a.file_name, size: a.size_bytes, contentType: a.content_type })),
-      version: s.version,
-    };
+    const files = await this.db.rows(
+      ctx,
+      this.db.k.selectFrom('invoice_attachment').select(['id', 'supplement_id', 'file_name', 'size_bytes', 'content_type']).where('supplement_id', 'in', ids).orderBy('created_at').orderBy('id'),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const s = byId.get(id);
+      if (!s) return [];
+      const attachments = files.filter((a) => a.supplement_id === id);
+      return [
+        {
+          id: s.id, trackingNumber: s.tracking_number, status: s.status as SupplementStatusT, type: s.type, kind: s.kind, elecNumber: s.elec_number, code: s.code, number: s.number,
+          label: invoiceLabel({ elecNumber: s.elec_number, code: s.code, number: s.number }), issueDate: s.day, sellerName: s.seller_name, sellerTaxId: s.seller_tax_id, buyerName: s.buyer_name,
+          buyerTaxId: s.buyer_tax_id, dealerId: s.dealer_id, amount: fmt(s.amount), tax: fmt(s.tax), total: fmt(s.total), platformStatus: s.status_on_platform, remark: s.remark, reason: s.reason,
+          findingId: s.finding_id, lines: s.lines, invoiceId: s.invoice_id, rejectedReason: s.rejected_reason, createdByName: s.created_by_name ?? null, createdAt: new Date(s.created_at).toISOString(),
+          attachments: attachments.map((a) => ({ id: a.id, fileName: a.file_name, size: a.size_bytes, contentType: a.content_type })),
+          version: s.version,
+        },
+      ];
+    });
   }
 }
