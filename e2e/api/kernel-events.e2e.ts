@@ -135,6 +135,54 @@ describe('kernel: events, outbox, state machines', () => {
       await t.sql(`DELETE FROM sales_order_event WHERE note LIKE $1`, [`${entity}-%`]);
     });
 
+    it('rows of several tables deferred to one stage go in one statement, each table in its order; a refused chain of moves writes nothing', async () => {
+      const [order] = await t.sql<{ id: string; status: string; version: number }>(`SELECT id, status, version FROM sales_order WHERE status = 'DRAFT' ORDER BY created_at LIMIT 1`);
+      const [inst] = await t.sql<{ id: string }>(`SELECT id FROM approval_instance ORDER BY created_at LIMIT 1`);
+      const tag = randomUUID().slice(0, 8);
+      const counter = statementCounter();
+      counter.install();
+      try {
+        const [, sent] = await counter.counted(() =>
+          db.tx(sys(), async (tx) => {
+            for (const n of ['n1', 'n2']) await db.insertAtEnd(tx, 'sales_order_event', { order_id: order.id, action: 'NOTE', from_status: null, to_status: 'DRAFT', note: `${tag}-${n}` }, { stage: -2, ordered: true });
+            await db.insertAtEnd(tx, 'approval_event', { instance_id: inst.id, action: 'ESCALATE', step_index: null, step_name: null, actor_id: null, note: `${tag}-a1` }, { stage: -2, ordered: true });
+            await db.insertAtEnd(tx, 'sales_order_event', { order_id: order.id, action: 'NOTE', from_status: null, to_status: 'DRAFT', note: `${tag}-n3` }, { stage: -2, ordered: true });
+          }),
+        );
+        // BEGIN, one INSERT .. WITH for both tables, COMMIT
+        expect(sent).toBe(3);
+      } finally {
+        counter.uninstall();
+      }
+      const timeline = await t.sql<{ note: string }>(`SELECT note FROM sales_order_event WHERE note LIKE $1 ORDER BY created_at, id`, [`${tag}-%`]);
+      expect(timeline.map((r) => r.note)).toEqual(['n1', 'n2', 'n3'].map((n) => `${tag}-${n}`));
+      expect(await count(`SELECT count(*)::int AS n FROM approval_event WHERE note = $1`, [`${tag}-a1`])).toBe(1);
+      await t.sql(`DELETE FROM sales_order_event WHERE note LIKE $1`, [`${tag}-%`]);
+      await t.sql(`DELETE FROM approval_event WHERE note LIKE $1`, [`${tag}-%`]);
+
+      // DRAFT -> PENDING_APPROVAL -> SHIPPED is no path of the machine: refused before anything is written
+      const kernel = t.app.get(DocumentKernel);
+      await expect(
+        db.tx(sys(), (tx) =>
+          kernel.transitions(tx, 'SALES_ORDER', order.id, 'DRAFT', [
+            { to: 'PENDING_APPROVAL', action: 'SUBMIT' },
+            { to: 'SHIPPED', action: 'SHIP' },
+          ]),
+        ),
+      ).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+      // a chain from a status the row is not in is refused by the guarded UPDATE
+      await expect(
+        db.tx(sys(), (tx) =>
+          kernel.transitions(tx, 'SALES_ORDER', order.id, 'PENDING_APPROVAL', [
+            { to: 'APPROVED', action: 'APPROVE' },
+            { to: 'CANCELLED', action: 'CANCEL' },
+          ]),
+        ),
+      ).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
+      const [after] = await t.sql<{ status: string; version: number }>(`SELECT status, version FROM sales_order WHERE id = $1`, [order.id]);
+      expect(after).toEqual({ status: order.status, version: order.version });
+    });
+
     it('more drains at once than the pool has connections: every handler runs (none holds a connection while its handler waits for one)', async () => {
       const outbox = t.app.get(OutboxService);
       const poolSize = Number(process.env.DB_POOL_SIZE ?? 10);

@@ -147,41 +147,51 @@ export class DbService {
   private stepSeq = 0;
 
   /**
-   * Inserts `row` into `table` with the other rows deferred this way in the same transaction, in one
-   * multi-row INSERT at final-step `stage` (at once outside a transaction). For rows nobody reads
-   * before the commit (timelines, the audit trail): they cost one statement per table, not one each,
-   * and none of them runs while an earlier statement's hot row locks wait. `ordered`: each row's
-   * `created_at` a microsecond after the previous one, so a timeline keeps the order of its moves.
+   * Inserts `row` into `table` with the other rows deferred this way in the same transaction: at
+   * final-step `stage`, every table's rows of that stage go in one statement (one multi-row INSERT
+   * a table, the tables joined by data-modifying WITHs); at once outside a transaction. For rows
+   * nobody reads before the commit (timelines, the audit trail): one statement, not one each, and
+   * none of them runs while an earlier statement's hot row locks wait. `ordered`: each row's
+   * `created_at` a microsecond after the previous one of its table, so a timeline keeps the order
+   * of its moves.
    */
   async insertAtEnd<T extends keyof DB & string>(ctx: RequestContext, table: T, row: Insertable<DB[T]>, opts: { stage: number; ordered?: boolean }): Promise<void> {
     const steps = ctx.manager && this.finalSteps.get(ctx.manager);
-    const write = (rows: Insertable<DB[T]>[]) =>
-      this.rows(
-        ctx,
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one writer for any table: the callers' rows are typed at their call sites
-        this.k.insertInto(table).values(rows.map((r, i) => (opts.ordered ? { ...r, created_at: sql`clock_timestamp() + ${i} * interval '1 microsecond'` } : r)) as any),
-      );
     if (!steps) {
-      await write([row]);
+      await this.insertDeferred(ctx, new Map([[table, { rows: [row], ordered: !!opts.ordered }]]));
       return;
     }
-    let buffers = this.deferred.get(ctx.manager!);
-    if (!buffers) this.deferred.set(ctx.manager!, (buffers = new Map()));
-    const key = `${table}@${opts.stage}`;
-    const rows = buffers.get(key) as Insertable<DB[T]>[] | undefined;
-    if (rows) {
-      rows.push(row);
-      return;
+    let stages = this.deferred.get(ctx.manager!);
+    if (!stages) this.deferred.set(ctx.manager!, (stages = new Map()));
+    let tables = stages.get(opts.stage);
+    if (!tables) {
+      const fresh: DeferredRows = new Map();
+      stages.set(opts.stage, (tables = fresh));
+      this.beforeCommit(ctx, async () => {
+        stages!.delete(opts.stage);
+        await this.insertDeferred(ctx, fresh);
+      }, opts.stage);
     }
-    const fresh = [row];
-    buffers.set(key, fresh);
-    this.beforeCommit(ctx, async () => {
-      buffers!.delete(key);
-      await write(fresh);
-    }, opts.stage);
+    const rows = tables.get(table);
+    if (rows) rows.rows.push(row);
+    else tables.set(table, { rows: [row], ordered: !!opts.ordered });
   }
 
-  private readonly deferred = new WeakMap<EntityManager, Map<string, unknown[]>>();
+  private readonly deferred = new WeakMap<EntityManager, Map<number, DeferredRows>>();
+
+  /** One statement for every table's rows: `WITH w0 AS (INSERT …), w1 AS (INSERT …) INSERT …` */
+  private async insertDeferred(ctx: RequestContext, tables: DeferredRows): Promise<void> {
+    const valuesOf = ({ rows, ordered }: { rows: unknown[]; ordered: boolean }) =>
+      rows.map((r, i) => (ordered ? { ...(r as object), created_at: sql`clock_timestamp() + ${i} * interval '1 microsecond'` } : r));
+    const entries = [...tables];
+    const [lastTable, last] = entries[entries.length - 1];
+    // one writer for any table: the callers' rows are typed at their call sites
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    let creator: any = this.k;
+    entries.slice(0, -1).forEach(([table, e], i) => (creator = creator.with(`w${i}`, (db: any) => db.insertInto(table).values(valuesOf(e)))));
+    await this.rows(ctx, creator.insertInto(lastTable).values(valuesOf(last)));
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+  }
 
   /**
    * Checks the idempotency claim now, recording `resourceId`, instead of as the first final step: a
@@ -231,6 +241,12 @@ export class DbService {
  * claim over still waits for this transaction's outcome.
  */
 const CLAIM_STAGE = -1;
+
+/** rows waiting for the end of a transaction, by table */
+type DeferredRows = Map<string, { rows: unknown[]; ordered: boolean }>;
+
+/** The final-step stage of timeline rows: before the reservation (-1) and the number (0), so none of them waits behind the hot rows. */
+export const TIMELINE_STAGE = -2;
 
 interface FinalStep {
   stage: number;

@@ -74,27 +74,65 @@ export class DocumentKernel implements OnApplicationBootstrap {
 
   /** Moves a document to `to`. The caller holds the document's row lock (ARCHITECTURE §6 lock order). */
   async transition<S extends string>(tx: RequestContext, type: string, input: TransitionInput<S>): Promise<void> {
+    const entry = this.entry(type);
+    this.check(entry.machine, type, input.from, input.to);
+    // the one place a document's status is written (besides the creating INSERT of a `written` move)
+    if (input.from !== null && !input.written) await this.write(tx, entry.machine, type, input.id, input.from, input.to, input.set ?? {}, 1);
+    await this.record(tx, entry, input);
+  }
+
+  /**
+   * Several moves of one document in a row (e.g. submitted and approved at once), written by one
+   * UPDATE from `from` to the last move's status with every move's columns (a later move's win);
+   * each move is checked against the machine and has its own timeline row, audit entry and event,
+   * in order, exactly as if they had been made one by one.
+   */
+  async transitions<S extends string>(tx: RequestContext, type: string, id: string, from: S, moves: Omit<TransitionInput<S>, 'id' | 'from' | 'written'>[]): Promise<void> {
+    const entry = this.entry(type);
+    let at = from;
+    for (const m of moves) {
+      this.check(entry.machine, type, at, m.to);
+      at = m.to;
+    }
+    await this.write(tx, entry.machine, type, id, from, at, Object.assign({}, ...moves.map((m) => m.set ?? {})), moves.length);
+    let prev = from;
+    for (const m of moves) {
+      await this.record(tx, entry, { ...m, id, from: prev });
+      prev = m.to;
+    }
+  }
+
+  private entry(type: string): { machine: DocumentMachine; timeline?: TimelineWriter } {
     const entry = this.machines.get(type);
     if (!entry) throw new Error(`unknown document type ${type}`);
+    return entry;
+  }
+
+  private check(machine: DocumentMachine, type: string, from: string | null, to: string): void {
+    if (from === null ? !machine.initial.includes(to) : !canMove(machine, from, to)) {
+      throw new DomainError(ErrorCode.INVALID_STATE, `A ${type} cannot go from ${from ?? '(new)'} to ${to}`, { status: from ?? undefined, to });
+    }
+  }
+
+  /** The status UPDATE, guarded by the status the caller read; `moves`: how far the version goes (one a move) */
+  private async write(tx: RequestContext, machine: DocumentMachine, type: string, id: string, from: string, to: string, columns: Record<string, unknown>, moves: number): Promise<void> {
+    const set: Record<string, unknown> = { ...columns, status: to, updated_at: sql`now()` };
+    if (machine.versioned) set.version = moves === 1 ? sql`version + 1` : sql`version + ${moves}::int`;
+    const moved = await this.db.rows(
+      tx,
+      // the table is chosen at run time: kysely cannot type a union of tables' columns here
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (this.db.k.updateTable(machine.table as any) as any).set(set).where('id', '=', id).where('status', '=', from).returning('id'),
+    );
+    if (!(moved as unknown[]).length) {
+      const [now] = await this.db.query<{ status: string }>(tx, `SELECT status FROM ${machine.table} WHERE id = $1`, [id]);
+      throw new DomainError(ErrorCode.INVALID_STATE, `The ${type} is ${now?.status ?? 'gone'}`, { status: now?.status });
+    }
+  }
+
+  /** A move's timeline row, audit entry and DocumentTransitioned event. */
+  private async record<S extends string>(tx: RequestContext, entry: { machine: DocumentMachine; timeline?: TimelineWriter }, input: TransitionInput<S>): Promise<void> {
     const { machine, timeline } = entry;
-    if (input.from === null ? !machine.initial.includes(input.to) : !canMove(machine, input.from, input.to)) {
-      throw new DomainError(ErrorCode.INVALID_STATE, `A ${type} cannot go from ${input.from ?? '(new)'} to ${input.to}`, { status: input.from ?? undefined, to: input.to });
-    }
-    if (input.from !== null && !input.written) {
-      // the one place a document's status is written (besides the creating INSERT of a `written` move)
-      const set: Record<string, unknown> = { ...input.set, status: input.to, updated_at: sql`now()` };
-      if (machine.versioned) set.version = sql`version + 1`;
-      const moved = await this.db.rows(
-        tx,
-        // the table is chosen at run time: kysely cannot type a union of tables' columns here
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        (this.db.k.updateTable(machine.table as any) as any).set(set).where('id', '=', input.id).where('status', '=', input.from).returning('id'),
-      );
-      if (!(moved as unknown[]).length) {
-        const [now] = await this.db.query<{ status: string }>(tx, `SELECT status FROM ${machine.table} WHERE id = $1`, [input.id]);
-        throw new DomainError(ErrorCode.INVALID_STATE, `The ${type} is ${now?.status ?? 'gone'}`, { status: now?.status });
-      }
-    }
     const action = input.action ?? null;
     const note = input.note ?? null;
     if (timeline) await timeline(tx, { id: input.id, from: input.from, to: input.to, action, note });
@@ -104,7 +142,7 @@ export class DocumentKernel implements OnApplicationBootstrap {
       const message = input.from ? transitionMessage(entity, input.audit.action, input.from, input.to, note) : undefined;
       await this.audit.record(tx, { entity: machine.table, entityId: input.id, message, ...input.audit });
     }
-    this.events.publish(tx, 'DocumentTransitioned', { docType: type, docId: input.id, from: input.from, to: input.to, action });
+    this.events.publish(tx, 'DocumentTransitioned', { docType: machine.type, docId: input.id, from: input.from, to: input.to, action });
   }
 
   /**

@@ -8,7 +8,7 @@ import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { pageIdsOf } from '../../common/http/pagination';
 import { orgScope, userScopeContains } from '../../common/scope/data-scope';
-import { DbService } from '../../database/db.service';
+import { DbService, TIMELINE_STAGE } from '../../database/db.service';
 import type { DB } from '../../database/schema';
 import { DocumentKernel, TimelineWriter, TransitionInput } from '../../kernel/document-kernel.service';
 import { DocumentMachine } from '../../kernel/document-machine';
@@ -136,8 +136,6 @@ export class ApprovalService {
   private readonly logger = new Logger('Approval');
   /** the step a move is about, for its approval_event row (set around `kernel.transition`, read by the timeline writer) */
   private readonly stepOfMove = new WeakMap<RequestContext, { index: number; name: string }>();
-  /** a start's timeline rows, written together when it ends */
-  private readonly eventBuffer = new WeakMap<RequestContext, EventRow[]>();
 
   constructor(
     private readonly db: DbService,
@@ -169,17 +167,7 @@ export class ApprovalService {
   ): Promise<ApprovalStatus.APPROVED | ApprovalStatus.PENDING | ApprovalStatus.REJECTED> {
     // a resubmitted document replaces the approval it had open (the caller may have closed them all at once: supersede false)
     if (opts.supersede !== false) await this.close(tx, req.docType, req.docId, 'superseded by a new submission');
-    // the timeline rows of this start go in one INSERT at its end (an auto-approval writes five)
-    const events: EventRow[] = [];
-    this.eventBuffer.set(tx, events);
-    let outcome: ApprovalStatus.APPROVED | ApprovalStatus.PENDING | ApprovalStatus.REJECTED;
-    try {
-      outcome = await this.startSteps(tx, req);
-    } finally {
-      this.eventBuffer.delete(tx);
-    }
-    if (events.length) await this.insertEvents(tx, events);
-    return outcome;
+    return this.startSteps(tx, req);
   }
 
   private async startSteps(tx: RequestContext, req: ApprovalRequest): Promise<ApprovalStatus.APPROVED | ApprovalStatus.PENDING | ApprovalStatus.REJECTED> {
@@ -730,19 +718,10 @@ export class ApprovalService {
     await this.event(tx, m.id, m.action as ApprovalEventDto['action'], step?.index ?? null, step?.name ?? null, m.note);
   };
 
+  /** A timeline row, written with the transaction's other timeline rows at its end (DbService.insertAtEnd), in order. */
   private async event(tx: RequestContext, instanceId: string, action: ApprovalEventDto['action'], stepIndex: number | null, stepName: string | null, note: string | null): Promise<void> {
     const row: EventRow = { instance_id: instanceId, action, step_index: stepIndex, step_name: stepName, actor_id: tx.user?.id ?? null, note: note?.slice(0, 500) ?? null };
-    const buffered = this.eventBuffer.get(tx);
-    if (buffered) buffered.push(row);
-    else await this.insertEvents(tx, [row]);
-  }
-
-  /** Timeline rows in one statement; each a microsecond after the one before, so the timeline keeps their order (created_at, then id). */
-  private async insertEvents(tx: RequestContext, rows: EventRow[]): Promise<void> {
-    await this.db.rows(
-      tx,
-      this.db.k.insertInto('approval_event').values(rows.map((r, i) => ({ ...r, created_at: sql<Date>`clock_timestamp() + ${i} * interval '1 microsecond'` }))),
-    );
+    await this.db.insertAtEnd(tx, 'approval_event', row, { stage: TIMELINE_STAGE, ordered: true });
   }
 
   /** Tasks with what the inbox shows about their approval. */

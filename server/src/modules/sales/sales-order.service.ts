@@ -11,7 +11,7 @@ import { DomainError, notFound, staleVersion } from '../../common/errors/domain-
 import { escapeLike, pageIdsOf, resolvePage } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
-import { DB, DbService } from '../../database/db.service';
+import { DB, DbService, TIMELINE_STAGE } from '../../database/db.service';
 import { DocumentKernel, TimelineWriter } from '../../kernel/document-kernel.service';
 import { DocumentMachine } from '../../kernel/document-machine';
 import { EventBus } from '../../kernel/events';
@@ -42,6 +42,8 @@ export interface NewOrder extends CreateOrderDto {
 
 /** A line written in this transaction (nothing of it shipped or reserved yet). */
 type NewLine = { id: string; product_id: string; qty: string };
+/** a submit's move into PENDING_APPROVAL, held back to be written with the approval that follows it at once */
+type SubmitMove = { from: OrderStatus; to: OrderStatus.PENDING_APPROVAL; action: OrderAction; note: string | null; set: Record<string, unknown> };
 
 /** The order row as the commands read it (locked). */
 export interface OrderRow {
@@ -66,8 +68,6 @@ const ORDER_ROW = ['id', 'number', 'status', 'source', 'dealer_id', 'branch_id',
 
 const S = OrderStatus;
 
-/** Timeline rows are written as one INSERT before the claim check and the number (DbService.insertAtEnd). */
-const TIMELINE_STAGE = -2;
 /** A new order approved at once reserves its stock after its timeline rows, before its number (stage 0). */
 const RESERVE_STAGE = -1;
 
@@ -546,10 +546,10 @@ export class SalesOrderService {
    * reserves the stock; rejecting releases the credit and lets the order be edited and resubmitted.
    * `locked`: the caller's row, read under this transaction's lock (saves reading it again).
    */
-  async approve(tx: RequestContext, id: string, note: string | null = null, locked?: OrderRow, created?: { lines: NewLine[]; atEnd: boolean }): Promise<void> {
+  async approve(tx: RequestContext, id: string, note: string | null = null, locked?: OrderRow, created?: { lines: NewLine[]; atEnd: boolean }, submitted?: SubmitMove): Promise<void> {
     const o = locked ?? (await this.lockOrder(tx, id));
     if (o.status !== OrderStatus.PENDING_APPROVAL) throw new DomainError(ErrorCode.INVALID_STATE, `The order is ${o.status}`, { status: o.status });
-    await this.move(tx, o, OrderStatus.APPROVED, OrderAction.APPROVE, note, { approved_at: sql`now()` });
+    await this.move(tx, o, OrderStatus.APPROVED, OrderAction.APPROVE, note, { approved_at: sql`now()` }, submitted);
     // the stock rows last (then only the number and the commit): every statement after their lock keeps the next
     // order of the same products waiting
     // an order created in a transaction of its own reserves as a final step, after its timeline rows and just before its number
@@ -691,18 +691,22 @@ export class SalesOrderService {
     action: OrderAction,
     note: string | null = null,
   ): Promise<void> {
-    await this.kernel.transition(tx, SALES_ORDER, {
-      id: o.id, from: o.status, to: OrderStatus.PENDING_APPROVAL, action, note: [note, check.warning].filter(Boolean).join('; ') || null,
+    const submitted: SubmitMove = {
+      from: o.status,
+      to: OrderStatus.PENDING_APPROVAL, action, note: [note, check.warning].filter(Boolean).join('; ') || null,
       set: { ...opts.set, committed: sql`total`, credit_check: JSON.stringify(check), approved_at: null },
-    });
+    };
     const pending: OrderRow = { ...o, status: OrderStatus.PENDING_APPROVAL, committed: o.total, version: o.version + 1 };
-    if (o.source === OrderSource.MALL && action === OrderAction.REVIEW_ACCEPT) await this.notifyCreator(tx, pending, OrderStatus.PENDING_APPROVAL, note);
+    // the approval is started first (it reads nothing of the order's row that this move changes): an order
+    // approved at once goes through PENDING_APPROVAL to APPROVED in one UPDATE
     const decision = await this.approval.start(
       tx,
       { id: o.id, dealerId: o.dealer_id, branchId: o.branch_id, total: o.total, belowFloor: o.below_floor, creditOverridden: check.overridden, source: o.source, created: opts.created, creditCheck: check },
       opts.prepared,
     );
-    if (decision === 'APPROVED') await this.approve(tx, o.id, 'auto', pending, opts.lines && { lines: opts.lines, atEnd: !!opts.reserveAtEnd });
+    if (decision !== 'APPROVED') await this.kernel.transition(tx, SALES_ORDER, { ...submitted, id: o.id });
+    if (o.source === OrderSource.MALL && action === OrderAction.REVIEW_ACCEPT) await this.notifyCreator(tx, pending, OrderStatus.PENDING_APPROVAL, note);
+    if (decision === 'APPROVED') await this.approve(tx, o.id, 'auto', pending, opts.lines && { lines: opts.lines, atEnd: !!opts.reserveAtEnd }, submitted);
     if (decision === 'REJECTED') await this.reject(tx, o.id, 'no approver could be found', pending);
   }
 
@@ -1013,11 +1017,15 @@ export class SalesOrderService {
   }
 
   /** A user's (or the workflow's) move of the locked order `o`, through the kernel: status, timeline, audit; then the creator's notice. */
-  private async move(tx: RequestContext, o: OrderRow, to: OrderStatus, action: OrderAction, note: string | null, set?: Record<string, unknown>): Promise<void> {
-    await this.kernel.transition(tx, SALES_ORDER, {
-      id: o.id, from: o.status, to, action, note, set,
-      audit: { action: action.toLowerCase(), orgId: o.dealer_id, summary: `${o.status} -> ${to}${note ? ` (${note})` : ''}`, before: { status: o.status }, after: { status: to, note } },
-    });
+  /** `submitted`: the submit that put `o` in PENDING_APPROVAL in this transaction and is not written yet (one UPDATE for both moves) */
+  private async move(tx: RequestContext, o: OrderRow, to: OrderStatus, action: OrderAction, note: string | null, set?: Record<string, unknown>, submitted?: SubmitMove): Promise<void> {
+    const audit = { action: action.toLowerCase(), orgId: o.dealer_id, summary: `${o.status} -> ${to}${note ? ` (${note})` : ''}`, before: { status: o.status }, after: { status: to, note } };
+    if (submitted) {
+      const { from, ...first } = submitted;
+      await this.kernel.transitions(tx, SALES_ORDER, o.id, from, [first, { to, action, note, set, audit }]);
+    } else {
+      await this.kernel.transition(tx, SALES_ORDER, { id: o.id, from: o.status, to, action, note, set, audit });
+    }
     // approvals notify their own verdicts; the order tells its creator the rest
     // a mall order's creator is the dealer, who hears of every step (the mall shows its status timeline)
     if ([OrderStatus.CANCELLED, OrderStatus.COMPLETED].includes(to) || action === OrderAction.REVIEW_REJECT || o.source === OrderSource.MALL) {
