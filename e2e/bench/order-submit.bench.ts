@@ -26,6 +26,7 @@
  * for the latency under load.
  */
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import autocannon from 'autocannon';
 import { Client, Pool } from 'pg';
@@ -413,9 +414,50 @@ interface WaitProfile {
   lockWaitShare: number;
   /** the statements most seen waiting for a lock, with their share of all active session-samples */
   top: { sql: string; share: number }[];
+  /** CPU milliseconds (user + system) the application's database sessions used meanwhile (a local PostgreSQL only) */
+  dbCpuMs?: number;
+  /** CPU milliseconds the server's process and its workers used meanwhile, and of it in the kernel (system) */
+  serverCpuMs?: number;
+  serverSysMs?: number;
 }
 
-function sampleWaits(databaseUrl: string, applicationName: string, intervalMs = 10): { stop(): Promise<WaitProfile> } {
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/** user + system CPU ms of a process and its parent's pid, or undefined when /proc does not show it (another machine, gone) */
+function procStat(pid: number): { cpuMs: number; sysMs: number; ppid: number } | undefined {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS, sysMs: Number(f[12]) * TICK_MS, ppid: Number(f[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms (and of it system ms) of a process and all its descendants (the cluster's workers) */
+function treeCpuMs(root: number): { cpuMs: number; sysMs: number } | undefined {
+  const all = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  const stats = new Map(all.map((pid) => [pid, procStat(pid)] as const));
+  if (!stats.get(root)) return undefined;
+  const inTree = (pid: number): boolean => {
+    for (let p: number | undefined = pid; p && p > 1; p = stats.get(p)?.ppid) if (p === root) return true;
+    return false;
+  };
+  const total = { cpuMs: 0, sysMs: 0 };
+  for (const [pid, st] of stats) {
+    if (!st || !inTree(pid)) continue;
+    total.cpuMs += st.cpuMs;
+    total.sysMs += st.sysMs;
+  }
+  return total;
+}
+
+/**
+ * Samples the application's sessions in pg_stat_activity while a side runs: how many are active
+ * and how many of those wait for a row lock (and on which statement), and the CPU its database
+ * sessions and (given its pid) the server used, from /proc: a figure a busy machine disturbs far
+ * less than throughput.
+ */
+function sampleWaits(databaseUrl: string, applicationName: string, serverPid?: number, intervalMs = 10): { stop(): Promise<WaitProfile> } {
   const client = new Client({ connectionString: databaseUrl, application_name: 'drp-bench-waits' });
   client.on('error', () => undefined);
   let running = true;
@@ -423,17 +465,26 @@ function sampleWaits(databaseUrl: string, applicationName: string, intervalMs = 
   let active = 0;
   let waiting = 0;
   const byStatement = new Map<string, number>();
+  /** each database session's CPU when first seen */
+  const backendsFrom = new Map<number, number | undefined>();
+  const backendsLast = new Map<number, number | undefined>();
+  const serverFrom = serverPid ? treeCpuMs(serverPid) : undefined;
   const loop = (async () => {
     await client.connect();
     while (running) {
       const t = Date.now();
-      const { rows } = await client.query<{ wait_event_type: string | null; query: string }>(
-        "SELECT wait_event_type, query FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND state = 'active' AND pid <> pg_backend_pid()",
+      const { rows } = await client.query<{ pid: number; state: string | null; wait_event_type: string | null; query: string }>(
+        'SELECT pid, state, wait_event_type, query FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()',
         [applicationName],
       );
       samples++;
-      active += rows.length;
+      // a session's CPU now and then, so one that closes before the end still counts (to within 200 ms)
+      const refresh = samples % 20 === 0;
       for (const r of rows) {
+        if (!backendsFrom.has(r.pid)) backendsFrom.set(r.pid, procStat(r.pid)?.cpuMs);
+        if (refresh) backendsLast.set(r.pid, procStat(r.pid)?.cpuMs ?? backendsLast.get(r.pid));
+        if (r.state !== 'active') continue;
+        active++;
         if (r.wait_event_type !== 'Lock') continue;
         waiting++;
         const key = r.query.replace(/\s+/g, ' ').trim().slice(0, 90);
@@ -451,7 +502,21 @@ function sampleWaits(databaseUrl: string, applicationName: string, intervalMs = 
         await client.end().catch(() => undefined);
       }
       const top = [...byStatement.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([sql, n]) => ({ sql, share: active ? round(n / active, 3) : 0 }));
-      return { activeAvg: samples ? round(active / samples, 2) : 0, lockWaitShare: active ? round(waiting / active, 3) : 0, top };
+      let dbCpuMs: number | undefined = 0;
+      for (const [pid, from] of backendsFrom) {
+        const to = procStat(pid)?.cpuMs ?? backendsLast.get(pid);
+        if (from === undefined || to === undefined) dbCpuMs = undefined;
+        else if (dbCpuMs !== undefined) dbCpuMs += to - from;
+      }
+      const serverTo = serverPid ? treeCpuMs(serverPid) : undefined;
+      return {
+        activeAvg: samples ? round(active / samples, 2) : 0,
+        lockWaitShare: active ? round(waiting / active, 3) : 0,
+        top,
+        dbCpuMs: backendsFrom.size ? dbCpuMs : undefined,
+        serverCpuMs: serverFrom && serverTo ? serverTo.cpuMs - serverFrom.cpuMs : undefined,
+        serverSysMs: serverFrom && serverTo ? serverTo.sysMs - serverFrom.sysMs : undefined,
+      };
     },
   };
 }
@@ -469,6 +534,9 @@ function runNotes(r: Run, waits: WaitProfile | undefined): Notes {
   if (waits) {
     notes.activeSessionsAvg = waits.activeAvg;
     notes.lockWaitShare = waits.lockWaitShare;
+    if (waits.serverCpuMs !== undefined) notes.serverCpuMsPerOrder = round(waits.serverCpuMs / r.count, 2);
+    if (waits.serverSysMs !== undefined) notes.serverSysMsPerOrder = round(waits.serverSysMs / r.count, 2);
+    if (waits.dbCpuMs !== undefined) notes.dbCpuMsPerOrder = round(waits.dbCpuMs / r.count, 2);
     waits.top.forEach((t, i) => (notes[`lockWait${i + 1}`] = `${t.share} ${t.sql}`));
   }
   return notes;
@@ -515,7 +583,7 @@ export const orderSubmitSuite: BenchSuite = {
     const sides: { api?: Notes; sql?: Notes } = {};
     const api = async (): Promise<Notes> => {
       const peakFromHere = resetPeakRss(ctx.serverPid);
-      const sampler = sampleWaits(ctx.databaseUrl, 'drp-server');
+      const sampler = sampleWaits(ctx.databaseUrl, 'drp-server', ctx.serverPid);
       let run: Run;
       let waits: WaitProfile | undefined;
       try {
@@ -600,13 +668,13 @@ export const orderSubmitSuite: BenchSuite = {
         notes.throughputRatio = round(ratio, 3);
         ctx.log(`  order-submit @ ${n} orders, ${connections} concurrent clients (API/SQL orders/s = ${ratio.toFixed(3)}):`);
         const table = textTable(
-          ['side', 'orders', 'orders/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'active sessions', 'lock-wait share'],
+          ['side', 'orders', 'orders/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'active sessions', 'lock-wait share', 'server CPU ms/order', 'db CPU ms/order'],
           (
             [
               ['API', a],
               ['SQL', s],
             ] as const
-          ).map(([label, x]) => [label, String(x.orders), String(x.ordersPerSecond), String(x.p50Ms), String(x.p90Ms), String(x.p99Ms), String(x.maxMs), String(x.activeSessionsAvg ?? '-'), String(x.lockWaitShare ?? '-')]),
+          ).map(([label, x]) => [label, String(x.orders), String(x.ordersPerSecond), String(x.p50Ms), String(x.p90Ms), String(x.p99Ms), String(x.maxMs), String(x.activeSessionsAvg ?? '-'), String(x.lockWaitShare ?? '-'), String(x.serverCpuMsPerOrder ?? '-'), String(x.dbCpuMsPerOrder ?? '-')]),
         );
         table.split('\n').forEach((line) => ctx.log(`    ${line}`));
       }
@@ -622,11 +690,11 @@ export const orderSubmitSuite: BenchSuite = {
     // cluster mode (issue #17): a second server on the same database with one worker per core
     const workers = intEnv('BENCH_WORKERS', os.availableParallelism(), 1);
     const many = intEnv('BENCH_MANY_CLIENTS', 100, 1);
-    let cluster: { baseUrl: string; token: string } | undefined;
+    let cluster: { baseUrl: string; token: string; pid: number | undefined } | undefined;
     const clusterServer = async () => {
       if (!cluster) {
         const started = await ctx.startServer(ctx.databaseUrl, { WEB_CONCURRENCY: String(workers) });
-        cluster = { baseUrl: started.baseUrl, token: (await login(started.baseUrl, 'admin', 'Demo#2026')).accessToken };
+        cluster = { baseUrl: started.baseUrl, token: (await login(started.baseUrl, 'admin', 'Demo#2026')).accessToken, pid: started.pid };
         if (warmupSeconds > 0) {
           const a = await runHttp(cluster.baseUrl, cluster.token, connections, { seconds: warmupSeconds }, (i) => apiBody(warm[i % warm.length], `bench-warmup-cluster-${i}`));
           if (a.errors) throw new Error(`order-submit cluster warm-up failed: ${JSON.stringify(a.errorDetail)}`);
@@ -640,7 +708,7 @@ export const orderSubmitSuite: BenchSuite = {
     const later: { cluster?: Notes; many?: Notes } = {};
     const timedHttp = async (conns: number, list: OrderSpec[], tag: string): Promise<Notes> => {
       const c = await clusterServer();
-      const sampler = sampleWaits(ctx.databaseUrl, 'drp-server');
+      const sampler = sampleWaits(ctx.databaseUrl, 'drp-server', c.pid);
       let run: Run;
       let waits: WaitProfile | undefined;
       try {
@@ -651,8 +719,17 @@ export const orderSubmitSuite: BenchSuite = {
       if (run.errors) throw new Error(`${run.errors} of ${n} orders failed: ${JSON.stringify(run.errorDetail)}`);
       return runNotes(run, waits);
     };
-    const timedSql = async (list: OrderSpec[], tag: string): Promise<Notes> =>
-      runNotes(await runSql(ctx.pool, connections, { orders: n }, sqlUnit(list, tag)), undefined);
+    const timedSql = async (list: OrderSpec[], tag: string): Promise<Notes> => {
+      const sampler = sampleWaits(ctx.databaseUrl, 'drp-bench');
+      let run: Run;
+      let waits: WaitProfile | undefined;
+      try {
+        run = await runSql(ctx.pool, connections, { orders: n }, sqlUnit(list, tag));
+      } finally {
+        waits = await sampler.stop().catch(() => undefined);
+      }
+      return runNotes(run, waits);
+    };
 
     return [
       {
