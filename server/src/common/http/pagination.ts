@@ -185,7 +185,35 @@ export async function pageTotal(
   if (fetched > 0 && fetched <= pageSize) return { total: offset + fetched };
   if (fetched === 0) return { total: (await db.one(ctx, filtered.clearSelect().select(sql<number>`count(*)::int`.as('n')))).n };
   const { sql: text, parameters } = filtered.clearSelect().select(sql<number>`1`.as('one')).compile();
-  const [explained] = await db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(ctx, `EXPLAIN (FORMAT JSON) ${text}`, parameters as unknown[]);
-  const planned = Math.round(explained['QUERY PLAN'][0].Plan['Plan Rows']);
+  const planned = await plannedRows(db, ctx, text, parameters as unknown[]);
   return { total: Math.max(planned, EXACT_TOTAL_LIMIT + 1, offset + fetched), totalIsEstimate: true };
+}
+
+/** How long the planner's estimate for one filter is reused: it moves only as the table grows or is analysed. */
+const ESTIMATE_TTL_MS = 30_000;
+const ESTIMATES_KEPT = 1000;
+/** filter (statement and its parameters, the reader's scope among them) -> estimate, oldest first */
+const estimates = new Map<string, { rows: number; at: number }>();
+
+/** Forgets every remembered estimate (tests that count statements start from a cold cache). */
+export function forgetEstimates(): void {
+  estimates.clear();
+}
+
+/**
+ * The planner's row estimate for a filter (EXPLAIN: nothing is read), remembered for
+ * ESTIMATE_TTL_MS: paging through a long list, or many readers of the same one, asks again and
+ * again for what is only ever shown as "about N".
+ */
+async function plannedRows(db: DbService, ctx: RequestContext, text: string, parameters: unknown[]): Promise<number> {
+  const key = `${text}\u0000${JSON.stringify(parameters)}`;
+  const now = Date.now();
+  const known = estimates.get(key);
+  if (known && now - known.at < ESTIMATE_TTL_MS) return known.rows;
+  const [explained] = await db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(ctx, `EXPLAIN (FORMAT JSON) ${text}`, parameters);
+  const rows = Math.round(explained['QUERY PLAN'][0].Plan['Plan Rows']);
+  estimates.delete(key);
+  estimates.set(key, { rows, at: now });
+  if (estimates.size > ESTIMATES_KEPT) estimates.delete(estimates.keys().next().value as string);
+  return rows;
 }
