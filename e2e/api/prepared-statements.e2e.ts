@@ -44,6 +44,16 @@ describe('prepared statements on the pool', () => {
     expect(await prepared()).toHaveLength(1);
   });
 
+  it('a pattern match (a search) is never named: its plan depends on the pattern', async () => {
+    const search = `SELECT count(*)::int AS n FROM (VALUES ('北京 1'), ('上海')) v(name) WHERE name ILIKE $1 /* t${tag} */`;
+    const like = `SELECT $1::text LIKE '%a%' AS hit /* t${tag} */`;
+    for (let i = 0; i < 3; i++) {
+      expect((await c.query(search, ['%北京%'])).rows).toEqual([{ n: 1 }]);
+      expect((await c.query(like, ['bab'])).rows).toEqual([{ hit: true }]);
+    }
+    expect((await prepared()).filter((p) => p.statement.includes(`/* t${tag} */`))).toEqual([]);
+  });
+
   it('raises the same errors, and a statement that fails to parse is not kept', async () => {
     const bad = `SELECT $1::int / 0 AS v /* t${tag} */`;
     for (let i = 0; i < 3; i++) await expect(c.query(bad, [1])).rejects.toMatchObject({ code: '22012' });
