@@ -148,7 +148,7 @@ async function captureServerQuery(databaseUrl: string, groupBy: GroupBy, asOf: s
     const { RequestContext } = cap.serverModule<{ RequestContext: { system(): unknown } }>('common/context/request-context');
     const { ReceivableService } = cap.serverModule<{ ReceivableService: Ctor<{ aging(ctx: unknown, q: { groupBy: GroupBy; asOf: string }): Promise<unknown> }> }>('modules/finance/receivable.service');
     // system context: no scope filter, as for an HQ admin (scope ALL)
-    const { queries } = await cap.record(() => new ReceivableService(cap.db, { today: () => asOf }, undefined).aging(RequestContext.system(), { groupBy, asOf }));
+    const { queries } = await cap.record(() => new ReceivableService(cap.db, { today: () => asOf }, undefined, undefined, { onFinal: () => undefined }).aging(RequestContext.system(), { groupBy, asOf }));
     const q = queries.find((x) => /FROM\s+"?receivable"?/i.test(x.sql));
     if (!q) throw new Error('aging: the server service ran no receivable query; update e2e/bench/aging.bench.ts');
     return q;
