@@ -186,7 +186,7 @@ describe('felt speed: compression, one request instead of many, reminders, demo 
   });
 });
 
-// another app in the same process takes over passport's strategy: each runs after the one before is closed
+// another app in the same process: each runs after the one before is closed
 describe('precompressed web assets', () => {
   let w: TestApp;
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'drp-web-br-'));
