@@ -152,6 +152,25 @@ describe('sales documents on the kernel', () => {
     expect(xids).toHaveLength(1);
   });
 
+  it('an order read back in one statement answers every line and timeline row as the database holds them (numbers as decimal text, never floats)', async () => {
+    const [o] = await t.sql<{ id: string }>(
+      `SELECT o.id FROM sales_order o WHERE (SELECT count(*) FROM sales_order_line l WHERE l.order_id = o.id) > 1 AND (SELECT count(*) FROM sales_order_event e WHERE e.order_id = o.id) > 1 ORDER BY o.created_at LIMIT 1`,
+    );
+    // a line with as many digits as its columns hold, beyond what a float keeps exactly
+    await t.sql(`UPDATE sales_order_line SET amount = 9999999999999999.99, unit_price = 99999999999999.9999, qty = 999999999999999.999 WHERE id = (SELECT id FROM sales_order_line WHERE order_id = $1 ORDER BY line_no LIMIT 1)`, [o.id]);
+    const got = await order(o.id);
+    const lines = await t.sql<{ id: string; line_no: number; qty: string; unit_price: string; amount: string; tax_amount: string; reserved_qty: string }>(
+      `SELECT id, line_no, qty::text, unit_price::text, amount::text, tax_amount::text, reserved_qty::text FROM sales_order_line WHERE order_id = $1 ORDER BY line_no`,
+      [o.id],
+    );
+    expect(got.lines.map((l) => [l.id, l.lineNo, l.qty, l.unitPrice, l.amount, l.taxAmount, l.reservedQty])).toEqual(
+      lines.map((l) => [l.id, l.line_no, l.qty, l.unit_price, l.amount, l.tax_amount, l.reserved_qty]),
+    );
+    expect(got.lines[0]).toMatchObject({ amount: '9999999999999999.99', unitPrice: '99999999999999.9999', qty: '999999999999999.999' });
+    const events = await t.sql<{ id: string; action: string }>(`SELECT id, action FROM sales_order_event WHERE order_id = $1 ORDER BY created_at, id`, [o.id]);
+    expect(got.events.map((e) => [e.id, e.action])).toEqual(events.map((e) => [e.id, e.action]));
+  });
+
   it('the console cannot set an order\'s source: a POST with source is refused (400) and writes nothing', async () => {
     const [{ n: n0 }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM sales_order WHERE dealer_id = $1', [dealerId]);
     for (const source of ['MALL', 'CONSOLE']) {

@@ -1081,38 +1081,14 @@ export class SalesOrderService {
           'cu.display_name as created_by_name',
           eb.selectFrom('sales_order_line as lc').select(sql<number>`count(*)::int`.as('n')).whereRef('lc.order_id', '=', 'o.id').as('line_count'),
         ])
+        // the detail's lines and timeline in the same statement (every number as text: money stays decimal)
+        .$if(detail, (qb) => qb.select([LINES_JSON.as('lines_json'), EVENTS_JSON.as('events_json')]))
         .where('o.id', 'in', ids)
         .where(orgScope(ctx, 'o.dealer_id')),
     );
     if (!rows.length) return [];
-    const found = rows.map((r) => r.id);
-    const [lines, events] = detail
-      ? await Promise.all([
-          this.db.rows(
-            ctx,
-            this.db.k
-              .selectFrom('sales_order_line as l')
-              .innerJoin('product as p', 'p.id', 'l.product_id')
-              .selectAll('l')
-              .select(['p.code', 'p.name', 'p.spec', 'p.base_unit'])
-              .where('l.order_id', 'in', found)
-              .orderBy('l.line_no'),
-          ),
-          this.db.rows(
-            ctx,
-            this.db.k
-              .selectFrom('sales_order_event as e')
-              .leftJoin('app_user as u', 'u.id', 'e.actor_id')
-              .selectAll('e')
-              .select('u.display_name')
-              .where('e.order_id', 'in', found)
-              .orderBy('e.created_at')
-              .orderBy('e.id'),
-          ),
-        ])
-      : [[], []];
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const iso = (v: Date | null) => (v ? new Date(v).toISOString() : null);
+    const iso = (v: Date | string | null) => (v ? new Date(v).toISOString() : null);
     return ids.flatMap((id): SalesOrderDto[] => {
       const o = byId.get(id);
       if (!o) return [];
@@ -1149,8 +1125,8 @@ export class SalesOrderService {
         updatedAt: iso(o.updated_at)!,
         version: o.version,
         lineCount: o.line_count ?? 0,
-        lines: lines.filter((l) => l.order_id === id).map(toLineDtoFromRow),
-        events: events.filter((e) => e.order_id === id).map((e): OrderEventDto => ({
+        lines: detail ? (o as unknown as { lines_json: LineJson[] }).lines_json.map(toLineDtoFromRow) : [],
+        events: (detail ? (o as unknown as { events_json: EventJson[] }).events_json : []).map((e): OrderEventDto => ({
           id: e.id,
           action: e.action as OrderAction,
           fromStatus: (e.from_status as OrderStatus | null) ?? null,
@@ -1185,7 +1161,28 @@ function toLineDto(l: PricedLine, lineNo: number): OrderLineDto {
   return { ...line, id: '', lineNo, shippedQty: '0.000', shippedAmount: '0.00', returnedQty: '0.000', reservedQty: '0.000' };
 }
 
-function toLineDtoFromRow(l: Selectable<DB['sales_order_line']> & { code: string; name: string; spec: string | null; base_unit: string }): OrderLineDto {
+/** A line of the order's detail as LINES_JSON writes it. */
+type LineJson = Omit<Selectable<DB['sales_order_line']>, 'order_id' | 'created_at' | 'updated_at'> & { code: string; name: string; spec: string | null; base_unit: string };
+/** A timeline row as EVENTS_JSON writes it (`created_at` as JSON text). */
+type EventJson = { id: string; action: string; from_status: string | null; to_status: string; note: string | null; actor_id: string | null; display_name: string | null; created_at: string };
+
+/** The order's lines, in line order, with their products' names: numbers as text, never JSON numbers (floats). */
+const LINES_JSON = sql<LineJson[]>`(SELECT COALESCE(json_agg(json_build_object(
+    'id', l.id, 'line_no', l.line_no, 'product_id', l.product_id, 'code', p.code, 'name', p.name, 'spec', p.spec, 'base_unit', p.base_unit,
+    'qty', l.qty::text, 'unit_price', l.unit_price::text, 'list_price', l.list_price::text, 'price_source', l.price_source,
+    'price_ref_id', l.price_ref_id, 'price_ref_name', l.price_ref_name, 'floor_price', l.floor_price::text, 'below_floor', l.below_floor,
+    'discount_rate', l.discount_rate::text, 'tax_rate', l.tax_rate::text, 'amount', l.amount::text, 'tax_amount', l.tax_amount::text,
+    'shipped_qty', l.shipped_qty::text, 'shipped_amount', l.shipped_amount::text, 'returned_qty', l.returned_qty::text,
+    'reserved_qty', l.reserved_qty::text, 'remark', l.remark) ORDER BY l.line_no), '[]')
+  FROM sales_order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = o.id)`;
+
+/** The order's timeline, oldest first, with each actor's name. */
+const EVENTS_JSON = sql<EventJson[]>`(SELECT COALESCE(json_agg(json_build_object(
+    'id', e.id, 'action', e.action, 'from_status', e.from_status, 'to_status', e.to_status, 'note', e.note,
+    'actor_id', e.actor_id, 'display_name', u.display_name, 'created_at', e.created_at) ORDER BY e.created_at, e.id), '[]')
+  FROM sales_order_event e LEFT JOIN app_user u ON u.id = e.actor_id WHERE e.order_id = o.id)`;
+
+function toLineDtoFromRow(l: LineJson): OrderLineDto {
   return {
     id: l.id,
     lineNo: l.line_no,
