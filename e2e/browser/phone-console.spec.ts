@@ -1,4 +1,6 @@
 import type { Browser, Locator } from 'playwright-core';
+import { Client } from 'pg';
+import { UNREAD_COUNT_LIMIT } from '@drp/shared';
 import { appServerForSpec, type AppServer } from '../support/app-server';
 import { DEMO_PASSWORD, elementUi, input, launchBrowser, login, logout, newPage, screenshot, type TrackedPage } from '../support/browser';
 
@@ -341,6 +343,33 @@ describe('the console on a phone (390x844)', () => {
     await inView(page.getByTestId('notify-filter'));
     await noSidewaysScroll();
     await screenshot(page, 'phone-16-notifications');
+  });
+
+  it('more unread notices than are counted read as 1000+ in the centre and the bell, and still fit the phone', async () => {
+    // no API writes notices in bulk: seeded in the server's own database (skipped against E2E_BASE_URL)
+    if (!server.databaseUrl) return;
+    const db = new Client({ connectionString: server.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO notification (user_id, kind, title) SELECT u.id, 'ORDER_STATUS', '批量通知 ' || g FROM app_user u, generate_series(1, $1::int) g WHERE u.username = 'bj.manager'`,
+        [UNREAD_COUNT_LIMIT + 1],
+      );
+    } finally {
+      await db.end();
+    }
+    await page.goto(`${server.baseUrl}/notifications`);
+    await page.getByTestId('notify-list').waitFor();
+    await page.getByTestId('notify-unread-count').getByText(`${UNREAD_COUNT_LIMIT}+ 条未读`).waitFor();
+    await noSidewaysScroll();
+    await screenshot(page, 'phone-16b-notifications-1000-plus');
+    await page.getByTestId('notification-bell').click();
+    const panel = page.getByTestId('notification-panel');
+    await panel.getByText(`${UNREAD_COUNT_LIMIT}+ 条未读`).waitFor();
+    const box = await panel.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(page, 'phone-16c-bell-1000-plus');
+    await page.keyboard.press('Escape');
   });
 
   it('a sales rep sees no card he may not open on the dashboard', async () => {

@@ -11,6 +11,8 @@ export interface AppServer {
   baseUrl: string;
   /** the server process (the cluster's primary when WEB_CONCURRENCY > 1) */
   pid?: number;
+  /** its database (a clone of the template), for a test to seed what no API writes; unset against E2E_BASE_URL */
+  databaseUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   return {
     baseUrl,
     pid: child.pid,
+    databaseUrl: url,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
