@@ -253,5 +253,30 @@ describe('catalog and pricing', () => {
       await t.http.put(`/api/branches/${bj}/product-scope`).set(bearer(admin)).send({ categoryIds: [], productIds: [] }).expect(200);
       expect((await t.http.get('/api/products?q=T-').set(bearer(mgr)).expect(200)).body.total).toBe(3);
     });
+
+    it('branch product scope: the deepest organisation with rules decides, by category or by single product', async () => {
+      const bj = await t.orgId('BJ');
+      const office = await t.orgId('BJ-CY');
+      const underOffice = await t.orgId('D-BJ004');
+      const underBj = await t.orgId('D-BJ002');
+      const resolve = (dealer: string, product: string) => t.http.get(`/api/prices/resolve?dealerId=${dealer}&productIds=${product}`).set(bearer(admin));
+      try {
+        await t.http.put(`/api/branches/${bj}/product-scope`).set(bearer(admin)).send({ categoryIds: [snacks.id], productIds: [] }).expect(200);
+        await t.http.put(`/api/branches/${office}/product-scope`).set(bearer(admin)).send({ categoryIds: [], productIds: [water.id] }).expect(200);
+        // the office's own rule (one product) decides for its dealer: water in, Beijing's snacks out
+        expect((await resolve(underOffice, water.id).expect(200)).body[0].productId).toBe(water.id);
+        expect((await resolve(underOffice, chips.id).expect(400)).body.code).toBe(ErrorCode.PRODUCT_OUT_OF_SCOPE);
+        // a dealer right under Beijing keeps Beijing's rule
+        expect((await resolve(underBj, chips.id).expect(200)).body[0].productId).toBe(chips.id);
+        expect((await resolve(underBj, water.id).expect(400)).body.code).toBe(ErrorCode.PRODUCT_OUT_OF_SCOPE);
+        // the office's rules cleared: Beijing's decide for its dealer again
+        await t.http.put(`/api/branches/${office}/product-scope`).set(bearer(admin)).send({ categoryIds: [], productIds: [] }).expect(200);
+        expect((await resolve(underOffice, water.id).expect(400)).body.code).toBe(ErrorCode.PRODUCT_OUT_OF_SCOPE);
+        expect((await resolve(underOffice, chips.id).expect(200)).body[0].productId).toBe(chips.id);
+      } finally {
+        await t.http.put(`/api/branches/${office}/product-scope`).set(bearer(admin)).send({ categoryIds: [], productIds: [] }).expect(200);
+        await t.http.put(`/api/branches/${bj}/product-scope`).set(bearer(admin)).send({ categoryIds: [], productIds: [] }).expect(200);
+      }
+    });
   });
 });

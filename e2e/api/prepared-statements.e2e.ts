@@ -44,14 +44,26 @@ describe('prepared statements on the pool', () => {
     expect(await prepared()).toHaveLength(1);
   });
 
-  it('a pattern match (a search) is never named: its plan depends on the pattern', async () => {
+  it('a search (its pattern a parameter) is never named: its plan depends on the pattern', async () => {
     const search = `SELECT count(*)::int AS n FROM (VALUES ('北京 1'), ('上海')) v(name) WHERE name ILIKE $1 /* t${tag} */`;
-    const like = `SELECT $1::text LIKE '%a%' AS hit /* t${tag} */`;
+    const anyOf = `SELECT $1::text LIKE ANY($2::text[]) AS hit /* t${tag} */`;
+    const built = `SELECT count(*)::int AS n FROM (VALUES ('北京 1'), ('上海')) v(name) WHERE name LIKE '%' || $1 || '%' /* t${tag} */`;
     for (let i = 0; i < 3; i++) {
       expect((await c.query(search, ['%北京%'])).rows).toEqual([{ n: 1 }]);
-      expect((await c.query(like, ['bab'])).rows).toEqual([{ hit: true }]);
+      expect((await c.query(anyOf, ['/hq/bj/d1/', ['/hq/sh/%', '/hq/bj/%']])).rows).toEqual([{ hit: true }]);
+      expect((await c.query(built, ['上'])).rows).toEqual([{ n: 1 }]);
     }
     expect((await prepared()).filter((p) => p.statement.includes(`/* t${tag} */`))).toEqual([]);
+  });
+
+  it('a pattern taken from a column or a literal (the organisation and category trees) is named like any statement', async () => {
+    const tree = `SELECT count(*)::int AS n FROM (VALUES ('/hq/'), ('/hq/bj/'), ('/hq/sh/')) a(path) JOIN (VALUES ($1::text)) k(path) ON k.path LIKE a.path || '%' /* t${tag} */`;
+    const literal = `SELECT $1::text LIKE '%a%' AS hit /* t${tag} */`;
+    for (let i = 0; i < 3; i++) {
+      expect((await c.query(tree, ['/hq/bj/d1/'])).rows).toEqual([{ n: 2 }]);
+      expect((await c.query(literal, [i % 2 ? 'bab' : 'bbb'])).rows).toEqual([{ hit: i % 2 === 1 }]);
+    }
+    expect((await prepared()).filter((p) => p.statement.includes(`/* t${tag} */`)).map((p) => p.statement).sort()).toEqual([literal, tree].sort());
   });
 
   it('raises the same errors, and a statement that fails to parse is not kept', async () => {

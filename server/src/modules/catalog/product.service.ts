@@ -100,7 +100,8 @@ export class ProductService {
             .selectFrom('product as p')
             .selectAll('p')
             .select(sql<boolean>`${opts.orgPath ? productInRangeOf(opts.orgPath, 'p') : sql<SqlBool>`true`}`.as('in_range'))
-            .where('p.id', 'in', unique)
+            // one text whatever the number of products (one prepared statement, not one per count)
+            .where(sql<SqlBool>`p.id = ANY(${unique}::uuid[])`)
             .where(productInScope(ctx, 'p')),
         )
       : [];
