@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { ApprovalDocType, ApprovalStatus, ErrorCode } from '@drp/shared';
 import { RequestContext } from '../../server/src/common/context/request-context';
 import { DomainError } from '../../server/src/common/errors/domain-error';
@@ -181,6 +182,59 @@ describe('kernel: events, outbox, state machines', () => {
       ).rejects.toMatchObject({ code: ErrorCode.INVALID_STATE });
       const [after] = await t.sql<{ status: string; version: number }>(`SELECT status, version FROM sales_order WHERE id = $1`, [order.id]);
       expect(after).toEqual({ status: order.status, version: order.version });
+    });
+
+    it('a write deferred to a stage (writeAtEnd) goes in that stage\'s one statement with its rows, after the earlier stages; outside a transaction at once; a failure rolls back everything', async () => {
+      const [line] = await t.sql<{ id: string; order_id: string; remark: string | null }>(`SELECT id, order_id, remark FROM sales_order_line ORDER BY created_at LIMIT 1`);
+      const tag = randomUUID().slice(0, 8);
+      const setRemark = (remark: string) => db.k.updateTable('sales_order_line').set({ remark }).where('id', '=', line.id);
+      const remarkNow = async () => (await t.sql<{ remark: string | null }>(`SELECT remark FROM sales_order_line WHERE id = $1`, [line.id]))[0].remark;
+      const counter = statementCounter();
+      counter.install();
+      try {
+        const seen: (string | null)[] = [];
+        const [, sent] = await counter.counted(() =>
+          db.tx(sys(), async (tx) => {
+            await db.writeAtEnd(tx, setRemark(`${tag}-late`), { stage: 10 });
+            await db.insertAtEnd(tx, 'sales_order_event', { order_id: line.order_id, action: 'NOTE', from_status: null, to_status: 'DRAFT', note: `${tag}-e1` }, { stage: 10, ordered: true });
+            // an earlier stage runs first: it still sees the line as it was
+            db.beforeCommit(tx, async () => {
+              seen.push(((await db.query<{ remark: string | null }>(tx, 'SELECT remark FROM sales_order_line WHERE id = $1', [line.id]))[0]).remark);
+            }, 0);
+          }),
+        );
+        // BEGIN, the stage-0 read, one statement for the update and the row, COMMIT
+        expect(sent).toBe(4);
+        expect(seen).toEqual([line.remark]);
+        expect(await remarkNow()).toBe(`${tag}-late`);
+        expect(await count(`SELECT count(*)::int AS n FROM sales_order_event WHERE note = $1`, [`${tag}-e1`])).toBe(1);
+        // only writes at a stage: one statement all the same
+        const [, writesOnly] = await counter.counted(() =>
+          db.tx(sys(), async (tx) => {
+            await db.writeAtEnd(tx, setRemark(`${tag}-w1`), { stage: 10 });
+            await db.writeAtEnd(tx, db.k.updateTable('sales_order').set({ remark: sql`remark` }).where('id', '=', line.order_id), { stage: 10 });
+          }),
+        );
+        expect(writesOnly).toBe(3);
+        expect(await remarkNow()).toBe(`${tag}-w1`);
+        // outside a transaction: at once
+        await db.writeAtEnd(sys(), setRemark(`${tag}-now`), { stage: 10 });
+        expect(await remarkNow()).toBe(`${tag}-now`);
+      } finally {
+        counter.uninstall();
+      }
+      // a failing final step after the deferred write was queued: nothing of the transaction stays
+      await expect(
+        db.tx(sys(), async (tx) => {
+          await db.writeAtEnd(tx, setRemark(`${tag}-lost`), { stage: 10 });
+          db.beforeCommit(tx, async () => {
+            await db.query(tx, 'SELECT 1/0');
+          }, 20);
+        }),
+      ).rejects.toThrow();
+      expect(await remarkNow()).toBe(`${tag}-now`);
+      await t.sql(`UPDATE sales_order_line SET remark = $2 WHERE id = $1`, [line.id, line.remark]);
+      await t.sql(`DELETE FROM sales_order_event WHERE note LIKE $1`, [`${tag}-%`]);
     });
 
     it('more drains at once than the pool has connections: every handler runs (none holds a connection while its handler waits for one)', async () => {

@@ -148,48 +148,73 @@ export class DbService {
 
   /**
    * Inserts `row` into `table` with the other rows deferred this way in the same transaction: at
-   * final-step `stage`, every table's rows of that stage go in one statement (one multi-row INSERT
-   * a table, the tables joined by data-modifying WITHs); at once outside a transaction. For rows
-   * nobody reads before the commit (timelines, the audit trail): one statement, not one each, and
-   * none of them runs while an earlier statement's hot row locks wait. `ordered`: each row's
-   * `created_at` a microsecond after the previous one of its table, so a timeline keeps the order
-   * of its moves.
+   * final-step `stage`, every table's rows of that stage go in one statement with the stage's other
+   * writes (one multi-row INSERT a table, joined by data-modifying WITHs); at once outside a
+   * transaction. For rows nobody reads before the commit (timelines, the audit trail): one
+   * statement, not one each, and none of them runs while an earlier statement's hot row locks
+   * wait. `ordered`: each row's `created_at` a microsecond after the previous one of its table, so
+   * a timeline keeps the order of its moves.
    */
   async insertAtEnd<T extends keyof DB & string>(ctx: RequestContext, table: T, row: Insertable<DB[T]>, opts: { stage: number; ordered?: boolean }): Promise<void> {
-    const steps = ctx.manager && this.finalSteps.get(ctx.manager);
-    if (!steps) {
-      await this.insertDeferred(ctx, new Map([[table, { rows: [row], ordered: !!opts.ordered }]]));
+    const end = this.endOf(ctx, opts.stage);
+    if (!end) {
+      await this.writeDeferred(ctx, { tables: new Map([[table, { rows: [row], ordered: !!opts.ordered }]]), writes: [] });
       return;
     }
-    let stages = this.deferred.get(ctx.manager!);
-    if (!stages) this.deferred.set(ctx.manager!, (stages = new Map()));
-    let tables = stages.get(opts.stage);
-    if (!tables) {
-      const fresh: DeferredRows = new Map();
-      stages.set(opts.stage, (tables = fresh));
-      this.beforeCommit(ctx, async () => {
-        stages!.delete(opts.stage);
-        await this.insertDeferred(ctx, fresh);
-      }, opts.stage);
-    }
-    const rows = tables.get(table);
+    const rows = end.tables.get(table);
     if (rows) rows.rows.push(row);
-    else tables.set(table, { rows: [row], ordered: !!opts.ordered });
+    else end.tables.set(table, { rows: [row], ordered: !!opts.ordered });
   }
 
-  private readonly deferred = new WeakMap<EntityManager, Map<number, DeferredRows>>();
+  /**
+   * Runs the data-modifying statement `write` (an UPDATE, typically) at final-step `stage`, in the
+   * one statement of that stage's deferred writes (`insertAtEnd`); at once outside a transaction.
+   * For writes nothing in the transaction reads afterwards. The writes of one stage run on one
+   * snapshot and cannot see each other's effects: never two of them on the same row.
+   */
+  async writeAtEnd(ctx: RequestContext, write: Compilable<unknown>, opts: { stage: number }): Promise<void> {
+    const end = this.endOf(ctx, opts.stage);
+    if (end) end.writes.push(write);
+    else await this.writeDeferred(ctx, { tables: new Map(), writes: [write] });
+  }
 
-  /** One statement for every table's rows: `WITH w0 AS (INSERT …), w1 AS (INSERT …) INSERT …` */
-  private async insertDeferred(ctx: RequestContext, tables: DeferredRows): Promise<void> {
+  /** The deferred writes of `stage` in the transaction `ctx` is in (their final step registered on first use); none outside one. */
+  private endOf(ctx: RequestContext, stage: number): Deferred | undefined {
+    if (!ctx.manager || !this.finalSteps.get(ctx.manager)) return undefined;
+    let stages = this.deferred.get(ctx.manager);
+    if (!stages) this.deferred.set(ctx.manager, (stages = new Map()));
+    let end = stages.get(stage);
+    if (!end) {
+      const fresh: Deferred = { tables: new Map(), writes: [] };
+      stages.set(stage, (end = fresh));
+      this.beforeCommit(ctx, async () => {
+        stages!.delete(stage);
+        await this.writeDeferred(ctx, fresh);
+      }, stage);
+    }
+    return end;
+  }
+
+  private readonly deferred = new WeakMap<EntityManager, Map<number, Deferred>>();
+
+  /** One statement for a stage's writes and every table's rows: `WITH w0 AS (UPDATE …), w1 AS (INSERT …) INSERT …` */
+  private async writeDeferred(ctx: RequestContext, end: Deferred): Promise<void> {
     const valuesOf = ({ rows, ordered }: { rows: unknown[]; ordered: boolean }) =>
       rows.map((r, i) => (ordered ? { ...(r as object), created_at: sql`clock_timestamp() + ${i} * interval '1 microsecond'` } : r));
-    const entries = [...tables];
-    const [lastTable, last] = entries[entries.length - 1];
     // one writer for any table: the callers' rows are typed at their call sites
     /* eslint-disable @typescript-eslint/no-explicit-any */
+    const inserts = [...end.tables].map(([table, e]) => (db: any) => db.insertInto(table).values(valuesOf(e)));
+    const { writes } = end;
+    if (writes.length + inserts.length <= 1) {
+      if (writes.length || inserts.length) await this.rows(ctx, writes[0] ?? inserts[0](this.k));
+      return;
+    }
+    // the writes and all but the last table's rows as WITHs (PostgreSQL runs each exactly once), the last
+    // table's rows (or, with none, `SELECT 1`) as the statement itself
     let creator: any = this.k;
-    entries.slice(0, -1).forEach(([table, e], i) => (creator = creator.with(`w${i}`, (db: any) => db.insertInto(table).values(valuesOf(e)))));
-    await this.rows(ctx, creator.insertInto(lastTable).values(valuesOf(last)));
+    writes.forEach((w, i) => (creator = creator.with(`w${i}`, () => w)));
+    inserts.slice(0, -1).forEach((make, i) => (creator = creator.with(`w${writes.length + i}`, make)));
+    await this.rows(ctx, inserts.length ? inserts[inserts.length - 1](creator) : creator.selectNoFrom(sql`1`.as('done')));
     /* eslint-enable @typescript-eslint/no-explicit-any */
   }
 
@@ -242,11 +267,19 @@ export class DbService {
  */
 const CLAIM_STAGE = -1;
 
-/** rows waiting for the end of a transaction, by table */
-type DeferredRows = Map<string, { rows: unknown[]; ordered: boolean }>;
+/** writes waiting for the end of a transaction: statements, and rows by table */
+type Deferred = { tables: Map<string, { rows: unknown[]; ordered: boolean }>; writes: Compilable<unknown>[] };
 
 /** The final-step stage of timeline rows: before the reservation (-1) and the number (0), so none of them waits behind the hot rows. */
 export const TIMELINE_STAGE = -2;
+
+/**
+ * The final-step stage of writes that name or follow the document's number (audit entries, an
+ * approval's copy of the number, a new order's reserved quantities): after the numbering (0) and
+ * the `onFinal` handlers (1), all in one statement, so the hot rows locked before (stock, the day's
+ * counter) wait for one statement and the commit.
+ */
+export const AFTER_NUMBER_STAGE = 10;
 
 interface FinalStep {
   stage: number;

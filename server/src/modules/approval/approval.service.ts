@@ -8,7 +8,7 @@ import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { pageIdsOf } from '../../common/http/pagination';
 import { orgScope, userScopeContains } from '../../common/scope/data-scope';
-import { DbService, TIMELINE_STAGE } from '../../database/db.service';
+import { AFTER_NUMBER_STAGE, DbService, TIMELINE_STAGE } from '../../database/db.service';
 import type { DB } from '../../database/schema';
 import { DocumentKernel, TimelineWriter, TransitionInput } from '../../kernel/document-kernel.service';
 import { DocumentMachine } from '../../kernel/document-machine';
@@ -498,15 +498,25 @@ export class ApprovalService {
     this.events.publish(tx, 'ApprovalTasksOpened', { instanceId: inst.id, taskIds: [...tasks].sort((a, b) => order.get(a.approver_id)! - order.get(b.approver_id)!).map((t) => t.id), stepName: step.name });
   }
 
-  /** `DocumentNumbered`: the document's approvals started before it had its number take it now. */
+  /**
+   * `DocumentNumbered`: the document's approvals started before it had its number take it now, in
+   * the transaction's one statement after its numbering (with its audit entries), not one more of its own.
+   */
   private async numbered(tx: RequestContext, p: DomainEvents['DocumentNumbered']): Promise<void> {
-    await this.db.rows(
+    // the notices written before that statement (onFinal handlers) read the number from here
+    if (tx.manager) {
+      let given = this.numberedNow.get(tx.manager);
+      if (!given) this.numberedNow.set(tx.manager, (given = new Map()));
+      given.set(p.docId, p.number);
+    }
+    await this.db.writeAtEnd(
       tx,
       this.db.k
         .updateTable('approval_instance')
         .set({ doc_number: p.number })
         .where('doc_id', '=', p.docId)
         .where((eb) => eb.or([eb('doc_number', 'is', null), eb('doc_number', '=', '')])),
+      { stage: AFTER_NUMBER_STAGE },
     );
   }
 
@@ -539,13 +549,17 @@ export class ApprovalService {
     });
   }
 
+  /** Numbers the transaction gave documents whose approvals take them in its last statement (`numbered`), by document. */
+  private readonly numberedNow = new WeakMap<object, Map<string, string>>();
+
   /** What a notice says about an approval (read at the end of the transaction: the document's final number). */
   private async noticeHead(tx: RequestContext, instanceId: string) {
     const r = await this.db.one(
       tx,
       this.db.k.selectFrom('approval_instance').select(['doc_type', 'doc_id', 'doc_number', 'doc_summary', 'summary', 'submitted_by']).where('id', '=', instanceId),
     );
-    return { ...r, doc_type: r.doc_type as ApprovalDocType, doc_number: r.doc_number ?? '', summary: r.summary as ApprovalSummary | null };
+    const number = r.doc_number || (tx.manager && this.numberedNow.get(tx.manager)?.get(r.doc_id)) || '';
+    return { ...r, doc_type: r.doc_type as ApprovalDocType, doc_number: number, summary: r.summary as ApprovalSummary | null };
   }
 
   /** The summary values a notice about this approval carries (none on approvals started before they existed). */

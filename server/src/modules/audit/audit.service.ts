@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { orgScope } from '../../common/scope/data-scope';
 import { pageRowsOf } from '../../common/http/pagination';
-import { DbService } from '../../database/db.service';
+import { AFTER_NUMBER_STAGE, DbService } from '../../database/db.service';
 import { AuditQueryDto } from './audit.dto';
 import { AuditMessage, deriveAuditMessage } from './audit-message';
 
@@ -27,8 +27,6 @@ export interface AuditEntry {
   actor?: { id: string | null; name: string };
 }
 
-/** Audit entries are written after the transaction's numbering (stage 0) and the work that waits for it. */
-const AUDIT_STAGE = 10;
 
 const HIDDEN = new Set(['passwordHash', 'password', 'tokenHash']);
 
@@ -44,7 +42,7 @@ export class AuditService {
     const [before, after] = diff(entry.before ?? null, entry.after ?? null);
     const actorName = entry.actor ? entry.actor.name : (ctx.user?.displayName ?? (ctx.isSystem ? 'system' : null));
     const message = entry.message ?? deriveAuditMessage(entry, actorName);
-    // in a transaction the entries go in one INSERT after its numbering (AUDIT_STAGE): summaries name the final numbers,
+    // in a transaction the entries go in one INSERT after its numbering (AFTER_NUMBER_STAGE): summaries name the final numbers,
     // and no entry is a statement of its own while the transaction holds hot rows
     await this.db.insertAtEnd(
       ctx,
@@ -64,7 +62,7 @@ export class AuditService {
         request_id: ctx.requestId ?? null,
         ip: ctx.ip ?? null,
       },
-      { stage: AUDIT_STAGE },
+      { stage: AFTER_NUMBER_STAGE },
     );
   }
 

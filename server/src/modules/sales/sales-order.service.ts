@@ -11,7 +11,7 @@ import { DomainError, notFound, staleVersion } from '../../common/errors/domain-
 import { escapeLike, pageIdsOf, resolvePage } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
-import { DB, DbService, TIMELINE_STAGE } from '../../database/db.service';
+import { AFTER_NUMBER_STAGE, DB, DbService, TIMELINE_STAGE } from '../../database/db.service';
 import { DocumentKernel, TimelineWriter } from '../../kernel/document-kernel.service';
 import { DocumentMachine } from '../../kernel/document-machine';
 import { EventBus } from '../../kernel/events';
@@ -553,7 +553,7 @@ export class SalesOrderService {
     // the stock rows last (then only the number and the commit): every statement after their lock keeps the next
     // order of the same products waiting
     // an order created in a transaction of its own reserves as a final step, after its timeline rows and just before its number
-    if (created?.atEnd) this.db.beforeCommit(tx, () => this.reserveWhatIsThere(tx, o, created.lines), RESERVE_STAGE);
+    if (created?.atEnd) this.db.beforeCommit(tx, () => this.reserveWhatIsThere(tx, o, created.lines, true), RESERVE_STAGE);
     else await this.reserveWhatIsThere(tx, o, created?.lines);
     this.events.publish(tx, 'OrderApproved', { orderId: o.id, dealerId: o.dealer_id });
   }
@@ -782,12 +782,12 @@ export class SalesOrderService {
    * At approval: each line's open quantity reserved as far as the warehouse has it available
    * (lines of one product in line order), the rest waiting as a backorder. Never refuses.
    */
-  private async reserveWhatIsThere(tx: RequestContext, o: Pick<OrderRow, 'id' | 'warehouse_id'>, newLines?: NewLine[]): Promise<void> {
+  private async reserveWhatIsThere(tx: RequestContext, o: Pick<OrderRow, 'id' | 'warehouse_id'>, newLines?: NewLine[], atEnd = false): Promise<void> {
     if (newLines) {
       // lines written in this transaction are open in full and name each product once: the stock rows are
       // locked and reserved in one statement, then the lines record what they got
       const taken = await this.stock.reserveAvailable(tx, o.warehouse_id, newLines.map((l) => ({ productId: l.product_id, qty: l.qty })));
-      await this.recordReserved(tx, newLines.filter((l) => taken.has(l.product_id)).map((l) => ({ id: l.id, qty: taken.get(l.product_id)! })));
+      await this.recordReserved(tx, newLines.filter((l) => taken.has(l.product_id)).map((l) => ({ id: l.id, qty: taken.get(l.product_id)! })), atEnd);
       return;
     }
     const lines = await this.db.rows(
@@ -816,10 +816,17 @@ export class SalesOrderService {
   }
 
   /** Raises the lines' reserved quantities by what was just reserved for them. */
-  private async recordReserved(tx: RequestContext, take: { id: string; qty: string }[]): Promise<void> {
+  /**
+   * The lines' share of a reservation. `atEnd` (an order created and reserved as its transaction's
+   * final step, which reads its lines no more): in the one statement after the number, so the stock
+   * rows just locked wait for that statement and the commit, not for this one as well.
+   */
+  private async recordReserved(tx: RequestContext, take: { id: string; qty: string }[], atEnd = false): Promise<void> {
     if (!take.length) return;
     const t = sql<{ id: string; q: string }>`unnest(${take.map((x) => x.id)}::uuid[], ${take.map((x) => x.qty)}::numeric[])`.as<'t'>(sql`t(id, q)`);
-    await this.db.rows(tx, this.db.k.updateTable('sales_order_line as l').from(t).set({ reserved_qty: sql`l.reserved_qty + t.q`, updated_at: sql`now()` }).whereRef('l.id', '=', 't.id'));
+    const write = this.db.k.updateTable('sales_order_line as l').from(t).set({ reserved_qty: sql`l.reserved_qty + t.q`, updated_at: sql`now()` }).whereRef('l.id', '=', 't.id');
+    if (atEnd) await this.db.writeAtEnd(tx, write, { stage: AFTER_NUMBER_STAGE });
+    else await this.db.rows(tx, write);
   }
 
   /**
