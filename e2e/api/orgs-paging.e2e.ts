@@ -97,6 +97,25 @@ describe('organisation list: exact and estimated totals', () => {
       expect(k).toBe(n);
     });
 
+    it('an estimate is reused for 30 seconds only: past that, page 1 asks the planner again', async () => {
+      const [, n] = await counted('type=DEALER&sort=-code');
+      const [, reused] = await statements.counted(() => list('type=DEALER&sort=-code'));
+      expect(reused).toBe(n - 1);
+      const realNow = Date.now;
+      const start = realNow();
+      const clock = jest.spyOn(Date, 'now');
+      try {
+        clock.mockImplementation(() => start + 29_000);
+        expect((await statements.counted(() => list('type=DEALER&sort=-code')))[1]).toBe(n - 1);
+        clock.mockImplementation(() => start + 31_000);
+        const [late, asked] = await statements.counted(() => list('type=DEALER&sort=-code'));
+        expect(asked).toBe(n);
+        expect(late.totalIsEstimate).toBe(true);
+      } finally {
+        clock.mockRestore();
+      }
+    });
+
     it('the last page and a page past the end answer the exact count', async () => {
       const last = Math.ceil(dealers / 20);
       const lastPage = await list(`type=DEALER&page=${last}`);

@@ -1,6 +1,8 @@
 import { Pool, PoolClient } from 'pg';
 import { PREPARED_PER_CONNECTION, PreparingClient } from '../../server/src/database/prepared-statements';
+import { DataSource } from 'typeorm';
 import { withDatabase } from '../support/pg-server';
+import { bearer, bootTestApp, TestApp } from '../support/test-app';
 
 /**
  * The pool's preparing client (server/src/database/prepared-statements.ts) against a real
@@ -108,5 +110,64 @@ describe('prepared statements on the pool', () => {
     await c.query('ROLLBACK');
     expect((await c.query(ok, [3])).rows).toEqual([{ v: 103 }]);
     expect((await c.query(ok, [4])).rows).toEqual([{ v: 104 }]);
+  });
+});
+
+/**
+ * The server's own pool, on and off (DB_PREPARED_STATEMENTS): after the same orders, its
+ * connections hold named statements only when it is on; the answers are the same either way.
+ */
+describe('the server pool with prepared statements on and off', () => {
+  const namedOnPool = async (t: TestApp): Promise<number> => {
+    // every connection of the pool at once: prepared statements are per connection
+    const pool = (t.app.get(DataSource).driver as unknown as { master: Pool }).master;
+    const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+    try {
+      let n = 0;
+      for (const c of clients) n += (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'drp\\_%'`)).rows[0].n;
+      return n;
+    } finally {
+      clients.forEach((c) => c.release());
+    }
+  };
+  const orders = async (t: TestApp): Promise<string[]> => {
+    const admin = await t.token('admin');
+    const [wh] = await t.sql<{ id: string }>(`SELECT id FROM warehouse WHERE code = 'WH-BJ'`);
+    const dealer = await t.orgId('D-BJ001');
+    const products = await t.sql<{ id: string }>(`SELECT id FROM product WHERE status = 'ON_SALE' AND min_order_qty = 1 AND order_multiple = 1 ORDER BY code LIMIT 3`);
+    const totals: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await t.http.post('/api/sales-orders').set(bearer(admin)).send({ dealerId: dealer, warehouseId: wh.id, lines: products.map((p) => ({ productId: p.id, qty: '2' })) }).expect(201);
+      totals.push(res.body.total);
+    }
+    return totals;
+  };
+
+  it('on (the default): the pool names the statements it sends again', async () => {
+    const t = await bootTestApp();
+    try {
+      const totals = await orders(t);
+      expect(new Set(totals).size).toBe(1);
+      expect(await namedOnPool(t)).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('off: pg\'s own client, nothing named, the same answers', async () => {
+    const on = await bootTestApp();
+    let expected: string[];
+    try {
+      expected = await orders(on);
+    } finally {
+      await on.close();
+    }
+    const t = await bootTestApp({ DB_PREPARED_STATEMENTS: 'false' });
+    try {
+      expect(await orders(t)).toEqual(expected);
+      expect(await namedOnPool(t)).toBe(0);
+    } finally {
+      await t.close();
+    }
   });
 });
