@@ -360,6 +360,35 @@ describe('kernel: events, outbox, state machines', () => {
       expect((await t.sql<{ action: string }>('SELECT action FROM approval_event WHERE instance_id = $1 ORDER BY created_at, id', [inst.id])).map((e) => e.action)).toEqual(['SUBMIT', 'STEP_OPEN']);
     });
 
+    it('an approval decided at once is written with its timeline at the end of the transaction, takes the number there, and is gone with a rollback', async () => {
+      const approvals = t.app.get(ApprovalService);
+      const events = t.app.get(EventBus);
+      const docId = randomUUID();
+      const number = `PA${Date.now()}`;
+      // no flow applies: approved at once
+      const req = { ...(await belowFloor(docId, null)), flow: null };
+      const outcome = await db.tx(sys(), async (tx) => {
+        const o = await approvals.start(tx, req);
+        // not written yet: the row goes in with its timeline rows as the transaction ends
+        expect(await db.query(tx, 'SELECT 1 FROM approval_instance WHERE doc_id = $1', [docId])).toEqual([]);
+        db.beforeCommit(tx, () => events.dispatchFinal(tx, 'DocumentNumbered', { docType: 'PROBE', docId, number }), 0);
+        return o;
+      });
+      expect(outcome).toBe(ApprovalStatus.APPROVED);
+      const [inst] = await t.sql<{ id: string; doc_number: string; status: string; doc_summary: string }>('SELECT id, doc_number, status, doc_summary FROM approval_instance WHERE doc_id = $1', [docId]);
+      expect(inst).toMatchObject({ doc_number: number, status: 'APPROVED' });
+      expect((await t.sql<{ action: string }>('SELECT action FROM approval_event WHERE instance_id = $1 ORDER BY created_at, id', [inst.id])).map((e) => e.action)).toEqual(['SUBMIT', 'APPROVED', 'AUTO_APPROVE']);
+      // a transaction that fails after starting it leaves no approval and no timeline
+      const lost = randomUUID();
+      await expect(
+        db.tx(sys(), async (tx) => {
+          await approvals.start(tx, { ...req, docId: lost });
+          db.beforeCommit(tx, () => Promise.reject(new Error('probe: the end fails')), 20);
+        }),
+      ).rejects.toThrow('probe: the end fails');
+      expect(await count('SELECT count(*)::int AS n FROM approval_instance WHERE doc_id = $1', [lost])).toBe(0);
+    });
+
     it('a task closed again within the transaction that opened it gets no notice', async () => {
       const approvals = t.app.get(ApprovalService);
       const docId = randomUUID();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ApprovalDocType, ApprovalEventDto, ApprovalInstanceDto, ApprovalStatus, ApprovalStep, ApprovalSummary, ApprovalTaskDto, ApproverSpec, ErrorCode, evaluateCondition, FactValues,
@@ -175,17 +176,18 @@ export class ApprovalService {
     const routing = flow ? flow.def.steps.map((s, i) => ({ stepIndex: i, stepName: s.name, ...evaluateCondition(req.docType, s.condition, req.facts) })) : [];
     // no step's condition holds (or no flow applies): approved at once, written so by the INSERT itself
     const atOnce = !routing.some((r) => r.holds);
-    const inst = (await this.db.one(
-      tx,
-      this.db.k
-        .insertInto('approval_instance')
-        .values({
-          doc_type: req.docType, doc_id: req.docId, doc_number: req.docNumber || null, doc_summary: summaryZh(req.docType, req.summary), summary: JSON.stringify(req.summary),
-          scope_org_id: req.scopeOrgId, branch_id: req.branchId, flow_id: flow?.id ?? null, flow_version: flow?.version ?? null, status: atOnce ? ApprovalStatus.APPROVED : ApprovalStatus.PENDING,
-          facts: JSON.stringify(req.facts), routing: JSON.stringify(routing), submitted_by: tx.user?.id ?? null,
-        })
-        .returningAll(),
-    )) as unknown as InstanceRow;
+    const values = {
+      doc_type: req.docType, doc_id: req.docId, doc_number: req.docNumber || null, doc_summary: summaryZh(req.docType, req.summary), summary: JSON.stringify(req.summary),
+      scope_org_id: req.scopeOrgId, branch_id: req.branchId, flow_id: flow?.id ?? null, flow_version: flow?.version ?? null, status: atOnce ? ApprovalStatus.APPROVED : ApprovalStatus.PENDING,
+      facts: JSON.stringify(req.facts), routing: JSON.stringify(routing), submitted_by: tx.user?.id ?? null,
+    };
+    // decided at once, the row is only a record (no task, no later read in the transaction): it goes in
+    // the end-of-transaction statement with its own timeline rows (the parent first: the foreign keys are
+    // checked at the end of that statement), not as one more statement under the dealer's credit lock
+    const inst: Pick<InstanceRow, 'id'> = atOnce
+      ? { id: randomUUID() }
+      : ((await this.db.one(tx, this.db.k.insertInto('approval_instance').values(values).returningAll())) as unknown as InstanceRow);
+    if (atOnce) await this.db.insertAtEnd(tx, 'approval_instance', { ...values, id: inst.id }, { stage: TIMELINE_STAGE });
     await this.move(tx, inst.id, { from: null, to: ApprovalStatus.PENDING, action: 'SUBMIT', note: flow ? `${flow.name} v${flow.version}` : 'no flow applies' });
     if (atOnce) {
       // the timeline of openNext's walk over skipped steps, without its UPDATE
@@ -195,7 +197,7 @@ export class ApprovalService {
       await this.event(tx, inst.id, 'AUTO_APPROVE', null, null, null);
       return ApprovalStatus.APPROVED;
     }
-    return this.openNext(tx, inst, flow?.def ?? null, 0);
+    return this.openNext(tx, inst as InstanceRow, flow?.def ?? null, 0);
   }
 
   /** The flows that would route these document types for a branch, in one read (pass each as `ApprovalRequest.flow`). */
