@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
 import { Client, Pool } from 'pg';
+import { PreparingClient } from '../../server/src/database/prepared-statements';
 
 /** The monorepo root (e2e/bench -> ../..). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -165,9 +166,16 @@ async function admin(server: PgServer, ...statements: string[]): Promise<void> {
   }
 }
 
-/** A pg.Pool that logs (instead of crashing the process on) errors of idle clients, e.g. when its database is dropped or stopped under it. */
+/**
+ * A pg.Pool that logs (instead of crashing the process on) errors of idle clients, e.g. when its
+ * database is dropped or stopped under it. BENCH_SQL_PREPARED=true gives it the server's preparing
+ * client (server/src/database/prepared-statements.ts), so the raw-SQL side's repeated statements are
+ * parsed and planned once per connection as the server's are: the baseline as a client that
+ * prepares its statements would run it (off by default: the figures of earlier runs were without).
+ */
 export function benchPool(connectionString: string, max: number, applicationName: string, log: (line: string) => void = console.error): Pool {
-  const pool = new Pool({ connectionString, max, application_name: applicationName });
+  const prepared = process.env.BENCH_SQL_PREPARED === 'true';
+  const pool = new Pool({ connectionString, max, application_name: applicationName, ...(prepared ? { Client: PreparingClient } : {}) });
   pool.on('error', (e) => log(`pool ${applicationName}: idle client error: ${e.message}`));
   return pool;
 }
