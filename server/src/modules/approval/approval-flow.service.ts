@@ -31,7 +31,7 @@ export class ApprovalFlowService {
       const like = `%${escapeLike(q.q)}%`;
       query = query.where((eb) => eb.or([eb('f.code', 'ilike', like), eb('f.name', 'ilike', like)]));
     }
-    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, { code: 'f.code', updatedAt: 'f.updated_at' }, 'code', 'f.id');
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, { code: { notNull: 'f.code' }, updatedAt: { notNull: 'f.updated_at' } }, 'code', 'f.id');
     return { items: await this.load(ctx, ids), ...page };
   }
 

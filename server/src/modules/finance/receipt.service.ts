@@ -3,7 +3,7 @@ import { AllocationDto, ApprovalDocType, ApprovalStatus, Dec, ErrorCode, FINANCE
 import { RawBuilder, SqlBool, sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, Sortable } from '../../common/http/pagination';
 import { assertInScope, orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
@@ -17,7 +17,7 @@ import { RECEIPT_MACHINE } from './finance.machines';
 import { AllocateDto, CreateReceiptDto, ReceiptQueryDto, ReverseReceiptDto } from './finance.dto';
 import { ReceivableService } from './receivable.service';
 
-const SORT: Record<string, string> = { createdAt: 'rc.created_at', businessDate: 'rc.business_date', amount: 'rc.amount', number: 'rc.number' };
+const SORT: Sortable = { createdAt: { notNull: 'rc.created_at' }, businessDate: { notNull: 'rc.business_date' }, amount: { notNull: 'rc.amount' }, number: { notNull: 'rc.number' } };
 
 /**
  * 收款单: money received from a dealer, set against open receivables oldest first or as told; what

@@ -5,7 +5,7 @@ import { Dec, ErrorCode, FINANCE_DOC_PREFIX, fmt, LedgerEntryDto, OrgType, Paged
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, staleVersion } from '../../common/errors/domain-error';
 import { SqlBool, sql } from 'kysely';
-import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, Sortable } from '../../common/http/pagination';
 import { assertInScope, orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { DocNumberService } from '../../database/doc-number.service';
@@ -23,7 +23,7 @@ const day = (d: string) => sql<Date>`${d}::date`;
 
 export const MONTH_END_JOB = 'finance.month-end-statements';
 
-const SORT: Record<string, string> = { createdAt: 's.created_at', period: 's.period_to', closing: 's.closing_balance', dealer: 'd.code' };
+const SORT: Sortable = { createdAt: { notNull: 's.created_at' }, period: { notNull: 's.period_to' }, closing: { notNull: 's.closing_balance' }, dealer: { notNull: 'd.code' } };
 
 /** The first and last day of a month given as YYYY-MM. */
 export function monthPeriod(month: string): { from: string; to: string } {

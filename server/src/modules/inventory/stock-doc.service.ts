@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, Sortable } from '../../common/http/pagination';
 import { DbService } from '../../database/db.service';
 import { businessDate } from '../../database/business-date';
 import { DocNumberService } from '../../database/doc-number.service';
@@ -18,7 +18,7 @@ import { checkDocInput, findShortages, planChanges, StockChange } from './stock-
 import { StockService } from './stock.service';
 import { DocWarehouse, WarehouseService } from './warehouse.service';
 
-const SORT = { createdAt: 'd.created_at', number: 'd.number', businessDate: 'd.business_date' };
+const SORT: Sortable = { createdAt: { notNull: 'd.created_at' }, number: { notNull: 'd.number' }, businessDate: { notNull: 'd.business_date' } };
 
 /**
  * Stock documents: 入库 (INBOUND), 调拨 (TRANSFER) and 盘点 (ADJUSTMENT). A document, its

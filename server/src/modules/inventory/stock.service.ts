@@ -210,7 +210,7 @@ export class StockService {
     if (q.from) query = query.where('m.created_at', '>=', sql<Date>`(${q.from}::date)::timestamp AT TIME ZONE ${this.config.companyTz}`);
     if (q.to) query = query.where('m.created_at', '<', sql<Date>`(${q.to}::date + 1)::timestamp AT TIME ZONE ${this.config.companyTz}`);
     if (q.q) query = query.where('m.doc_number', 'ilike', `%${escapeLike(q.q)}%`);
-    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, { createdAt: 'm.created_at' }, '-createdAt', 'm.id');
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, { createdAt: { notNull: 'm.created_at' } }, '-createdAt', 'm.id');
     const rows = ids.length
       ? await this.db.rows(
           ctx,

@@ -3,7 +3,7 @@ import { ErrorCode, OrgType, Paged, WarehouseDto } from '@drp/shared';
 import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, Sortable } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
@@ -19,7 +19,7 @@ export interface DocWarehouse {
   orgPath: string;
 }
 
-const SORT = { code: 'w.code', name: 'w.name', status: 'w.status', createdAt: 'w.created_at', updatedAt: 'w.updated_at' };
+const SORT: Sortable = { code: { notNull: 'w.code' }, name: { notNull: 'w.name' }, status: { notNull: 'w.status' }, createdAt: { notNull: 'w.created_at' }, updatedAt: { notNull: 'w.updated_at' } };
 
 /**
  * Warehouses of HQ and the branches. Each belongs to one organisation and is visible exactly

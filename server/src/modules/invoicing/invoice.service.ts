@@ -10,7 +10,7 @@ import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
 import { addTypedRow, CellKind } from '../../common/excel';
-import { escapeLike, pageIdsOf, resolvePage } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, resolvePage, Sortable } from '../../common/http/pagination';
 import { assertInScope, orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -22,7 +22,8 @@ import { CreateInvoiceDto, EditInvoiceDto, InvoiceQueryDto, RedInvoiceDto, Uninv
 import { INVOICE_MACHINE } from './invoice.machine';
 import { applyRed, Money3, negate, redLeft, splitTotal, sumMoney } from './red-letter';
 
-const SORT: Record<string, string> = { issueDate: 'i.issue_date', total: 'i.total', createdAt: 'i.created_at', buyer: 'i.buyer_name' };
+// issue_date is NOT NULL, but its indexes are built (issue_date DESC NULLS LAST, id) (migration InvoiceLookup): the plain entry's order reads them
+const SORT: Sortable = { issueDate: 'i.issue_date', total: { notNull: 'i.total' }, createdAt: { notNull: 'i.created_at' }, buyer: { notNull: 'i.buyer_name' } };
 const ATTACHMENT_TYPES: Record<string, string> = { 'application/pdf': '.pdf', 'application/ofd': '.ofd', 'application/octet-stream': '', 'text/xml': '.xml', 'application/xml': '.xml', 'image/png': '.png', 'image/jpeg': '.jpg' };
 const EXT_TYPES: Record<string, string> = { '.pdf': 'application/pdf', '.ofd': 'application/ofd', '.xml': 'application/xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };
 

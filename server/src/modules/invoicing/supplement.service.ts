@@ -213,7 +213,7 @@ export class SupplementService {
     if (q.status) qb = qb.where('s.status', '=', q.status);
     if (q.q) qb = qb.where((eb) => eb.or([eb('s.tracking_number', 'ilike', `%${q.q}%`), eb('s.elec_number', '=', q.q!.replace(/\s+/g, '')), eb('s.number', '=', q.q!.replace(/\s+/g, '')), eb('s.buyer_name', 'ilike', `%${q.q}%`)]));
     // one statement: the filter counted up to EXACT_TOTAL_LIMIT (estimated beyond, flagged) and the page's ids, newest first
-    const { ids, ...page } = await pageIdsOf(this.db, ctx, qb, { ...q, sort: undefined }, { createdAt: 's.created_at' }, '-createdAt', 's.id');
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, qb, { ...q, sort: undefined }, { createdAt: { notNull: 's.created_at' } }, '-createdAt', 's.id');
     return { ...page, items: await this.loadMany(ctx, ids) };
   }
 

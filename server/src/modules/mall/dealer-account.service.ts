@@ -63,7 +63,7 @@ export class DealerAccountService {
       const like = `%${escapeLike(q.q.trim())}%`;
       query = query.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.display_name', 'ilike', like), eb('u.phone', 'ilike', like), eb('d.name', 'ilike', like), eb('d.code', 'ilike', like)]));
     }
-    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, { username: 'u.username', createdAt: 'u.created_at', lastLoginAt: 'u.last_login_at', displayName: 'u.display_name' }, '-createdAt', 'u.id');
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, { username: { notNull: 'u.username' }, createdAt: { notNull: 'u.created_at' }, lastLoginAt: 'u.last_login_at', displayName: { notNull: 'u.display_name' } }, '-createdAt', 'u.id');
     return { ...page, items: await this.load(ctx, ids) };
   }
 

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { escapeLike, pageIdsOf, resolvePage } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, resolvePage, Sortable } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -22,7 +22,7 @@ const RUN_SORT = { createdAt: 'r.created_at' };
 export const NIGHTLY_JOB = 'replenishment.nightly';
 const METHOD_WORDS: Record<string, string> = { SELL_ONE_REPLACE_ONE: '销一补一', SALES_STOCK_DIFF: '销存差', TURNOVER: '周转补货' };
 const STATUS_WORDS: Record<string, string> = { SUGGESTED: '建议', INSUFFICIENT_DATA: '数据不足', DROPPED: '已删除', ORDERED: '已下单', SENT: '已推送商城' };
-const LINE_SORT = { dealer: 'd.code', product: 'p.code', qty: 'l.qty' };
+const LINE_SORT: Sortable = { dealer: { notNull: 'd.code' }, product: { notNull: 'p.code' }, qty: { notNull: 'l.qty' } };
 
 /**
  * Smart replenishment (智能补货): settings per organisation and product, runs computed set-based in

@@ -24,7 +24,7 @@ export class RolesService {
       const like = `%${escapeLike(q.q)}%`;
       query = query.where((eb) => eb.or([eb('r.code', 'ilike', like), eb('r.name', 'ilike', like), eb('r.name_en', 'ilike', like)]));
     }
-    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, { ...q, pageSize: q.pageSize ?? 100 }, { code: 'r.code', name: 'r.name', createdAt: 'r.created_at', builtin: 'r.builtin' }, '-builtin', 'r.id');
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, { ...q, pageSize: q.pageSize ?? 100 }, { code: { notNull: 'r.code' }, name: { notNull: 'r.name' }, createdAt: { notNull: 'r.created_at' }, builtin: { notNull: 'r.builtin' } }, '-builtin', 'r.id');
     const rows = await this.withCounts(ctx, ids);
     return { ...page, items: ids.map((id) => rows.get(id)!) };
   }

@@ -4,7 +4,7 @@ import { sql, SqlBool } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, Sortable } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { addDays, businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -17,7 +17,8 @@ import { CreateReturnDto, CreateShipmentDto, LogisticsDto, ReturnQueryDto, Shipm
 import './sales.events';
 import { SalesOrderService } from './sales-order.service';
 
-const SORT: Record<string, string> = { createdAt: 'x.created_at', businessDate: 'x.business_date', number: 'x.number', amount: 'x.amount' };
+/** shipments and returns alike (x: shipment or sales_return; every column NOT NULL in both) */
+const SORT: Sortable = { createdAt: { notNull: 'x.created_at' }, businessDate: { notNull: 'x.business_date' }, number: { notNull: 'x.number' }, amount: { notNull: 'x.amount' } };
 
 /** Per-line changes as a table for one UPDATE ... FROM (ids with quantities and amounts). */
 function changes(ids: string[], qty: string[], amount: string[]) {

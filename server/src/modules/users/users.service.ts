@@ -89,7 +89,7 @@ export class UsersService {
       const like = `%${escapeLike(q.q)}%`;
       query = query.where((eb) => eb.or([eb('u.username', 'ilike', like), eb('u.display_name', 'ilike', like), eb('u.phone', 'ilike', like), eb('u.email', 'ilike', like)]));
     }
-    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, { username: 'u.username', displayName: 'u.display_name', createdAt: 'u.created_at', lastLoginAt: 'u.last_login_at' }, 'username', 'u.id');
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, query, q, { username: { notNull: 'u.username' }, displayName: { notNull: 'u.display_name' }, createdAt: { notNull: 'u.created_at' }, lastLoginAt: 'u.last_login_at' }, 'username', 'u.id');
     return { ...page, items: await this.toDtos(ctx, await this.rowsInOrder(ctx, ids)) };
   }
 

@@ -4,14 +4,14 @@ import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, Sortable } from '../../common/http/pagination';
 import { orgScope, productInRangeOf } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
 import { AuditService } from '../audit/audit.service';
 import { DealerReportDto, DealerReportQueryDto } from './dealer-report.dto';
 
-const SORT = { date: 'r.business_date', product: 'p.code', dealer: 'd.code', updatedAt: 'r.updated_at' };
+const SORT: Sortable = { date: { notNull: 'r.business_date' }, product: { notNull: 'p.code' }, dealer: { notNull: 'd.code' }, updatedAt: { notNull: 'r.updated_at' } };
 
 /**
  * Dealer stock and sales reports (库存销量上报): one current figure per dealer, product and business

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, Sortable } from '../../common/http/pagination';
 import { orgScope, userScopeContains } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -44,7 +44,7 @@ export interface RouteStopDto {
   visit: VisitDto | null;
 }
 
-const SORT = { planDate: 'p.plan_date', routeOrder: 'p.route_order', dealer: 'd.code', createdAt: 'p.created_at' };
+const SORT: Sortable = { planDate: { notNull: 'p.plan_date' }, routeOrder: { notNull: 'p.route_order' }, dealer: { notNull: 'd.code' }, createdAt: { notNull: 'p.created_at' } };
 
 /** SQL: whether plan row `p` falls on the date expression `d` (the rule of planOccursOn in @drp/shared). */
 export const PLAN_OCCURS = (d: string) =>

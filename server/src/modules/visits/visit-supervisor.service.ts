@@ -9,7 +9,7 @@ import { DbService } from '../../database/db.service';
 import { CoverageQueryDto, RangeQueryDto, VisitQueryDto } from './visit.dto';
 import { PLAN_OCCURS } from './visit-plan.service';
 import { isRepOnly, VisitDto, VisitService } from './visit.service';
-import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, Sortable } from '../../common/http/pagination';
 import { Paged } from '@drp/shared';
 
 export interface RepDayDto {
@@ -36,7 +36,7 @@ export interface RepKpiDto {
   plannedDone: number;
 }
 
-const VISIT_SORT = { checkInAt: 'v.check_in_at', date: 'v.business_date', dealer: 'd.code', durationS: 'v.duration_s' };
+const VISIT_SORT: Sortable = { checkInAt: { notNull: 'v.check_in_at' }, date: { notNull: 'v.business_date' }, dealer: { notNull: 'd.code' }, durationS: 'v.duration_s' };
 
 /**
  * The supervisor's view (业务员日常监管): each rep's days (planned vs done, time on site, off-site
