@@ -3,7 +3,7 @@ import { AuditLogDto, Paged } from '@drp/shared';
 import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { orgScope } from '../../common/scope/data-scope';
-import { pageRowsOf } from '../../common/http/pagination';
+import { escapeLike, pageRowsOf } from '../../common/http/pagination';
 import { AFTER_NUMBER_STAGE, DbService } from '../../database/db.service';
 import { AuditQueryDto } from './audit.dto';
 import { AuditMessage, deriveAuditMessage } from './audit-message';
@@ -75,7 +75,8 @@ export class AuditService {
     if (q.from) query = query.where('a.created_at', '>=', sql<Date>`${q.from}::date`);
     if (q.to) query = query.where('a.created_at', '<', sql<Date>`(${q.to}::date + interval '1 day')`);
     if (q.q) {
-      const like = `%${q.q}%`;
+      // the term matched literally: its % and _ are no wildcards
+      const like = `%${escapeLike(q.q)}%`;
       query = query.where((eb) => eb.or([eb('a.actor_name', 'ilike', like), eb('a.summary', 'ilike', like)]));
     }
     // one statement: the filter counted up to EXACT_TOTAL_LIMIT (estimated beyond, flagged) and the page's rows with their organisation

@@ -3,7 +3,7 @@ import { NotificationDto, NotificationMessage, Paged, UNREAD_COUNT_LIMIT } from 
 import { sql } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { notFound } from '../../common/errors/domain-error';
-import { pageRowsOf, resolvePage } from '../../common/http/pagination';
+import { pageRowsOf, Sortable } from '../../common/http/pagination';
 import { DbService } from '../../database/db.service';
 import { OutboxService } from '../../kernel/outbox.service';
 
@@ -17,7 +17,7 @@ export interface NotificationInput {
   link?: string | null;
 }
 
-const NOTICE_SORT = { createdAt: 'n.created_at' };
+const NOTICE_SORT: Sortable = { createdAt: { notNull: 'n.created_at' } };
 
 /** A delivery channel. In-app is the notification table itself; SMS and e-mail adapters log until configured. */
 export interface NotificationChannel {
@@ -115,12 +115,11 @@ export class NotificationService implements OnModuleInit {
    * EXACT_TOTAL_LIMIT (estimated beyond, flagged `totalIsEstimate`; exact on the last page), the
    * page, and the unread count of the badge, exact up to UNREAD_COUNT_LIMIT (`unreadCount`).
    */
-  async list(ctx: RequestContext, q: { page?: number; pageSize?: number; unread?: string }): Promise<Paged<NotificationDto> & { unread: number }> {
+  async list(ctx: RequestContext, q: { page?: number; pageSize?: number; sort?: string; unread?: string }): Promise<Paged<NotificationDto> & { unread: number }> {
     let mine = this.db.k.selectFrom('notification as n').where('n.user_id', '=', ctx.actor.id);
     if (q.unread === 'true') mine = mine.where('n.read_at', 'is', null);
-    // the sort is checked as before (createdAt the only one), and the list is newest first whatever it asked
-    resolvePage(q, NOTICE_SORT, '-createdAt');
-    const { rows, extra, ...page } = await pageRowsOf(this.db, ctx, mine, mine.selectAll('n'), { ...q, sort: '-createdAt' }, NOTICE_SORT, '-createdAt', ['n.id'], {
+    // newest first unless `sort` asks otherwise (createdAt the only field, as any list's: another is refused); ix_notification_user reads either way
+    const { rows, extra, ...page } = await pageRowsOf(this.db, ctx, mine, mine.selectAll('n'), q, NOTICE_SORT, '-createdAt', ['n.id'], {
       unread: this.unreadCount(ctx),
     });
     return {
