@@ -1,0 +1,221 @@
+import { Client } from 'pg';
+import { bearer, bootTestApp, TestApp } from '../support/test-app';
+
+/**
+ * List sorts and their indexes (issue #17, speed). `pageIdsOf` sorts a `sortable` column declared
+ * `{ notNull }` in PostgreSQL's default null order (`created_at DESC`, not `DESC NULLS LAST`): the
+ * same rows in the same order, and the order a b-tree reads, so page 1 of a long list walks the
+ * index instead of sorting every matching row. A column that may be NULL keeps its nulls last in
+ * both directions, as before.
+ *
+ * The plan checks take the very statement the server sends for page 1 (caught on pg's
+ * Client.prototype.query) and run it under EXPLAIN (ANALYZE, FORMAT JSON) on 20,000+ rows: the
+ * sub-plan that picks the page's ids must have no Sort node (an Incremental Sort of the rows
+ * sharing a value is fine) and read fewer than 100 rows of the table. Row counts, not times.
+ *
+ * Also here: the audit log's search matches `%` and `_` literally, and the notifications list
+ * honours `sort=createdAt` (oldest first) like every list, refusing another field.
+ */
+describe('list sorts read their index; nulls stay last', () => {
+  let t: TestApp;
+  let admin: string;
+  const ROWS = 20_000;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    admin = await t.token('admin');
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const get = async <P>(url: string, token = admin): Promise<P> => (await t.http.get(url).set(bearer(token)).expect(200)).body;
+  type Page = { items: { id: string }[]; total: number };
+  const ids = (page: Page) => page.items.map((i) => i.id);
+
+  /** The statement (text and parameters) the server sends for `url` that selects the page's ids of `alias` (pageIdsOf's). */
+  async function pageStatement(url: string, alias: string): Promise<{ text: string; values: unknown[] }> {
+    const original = Client.prototype.query;
+    const seen: { text: string; values: unknown[] }[] = [];
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      const first = args[0] as string | { text?: string; values?: unknown[] };
+      const text = typeof first === 'string' ? first : first?.text;
+      const values = (typeof first === 'string' ? args[1] : first?.values) as unknown[] | undefined;
+      if (typeof text === 'string' && text.includes(`ARRAY((select "${alias}"."id"::text`)) seen.push({ text, values: Array.isArray(values) ? values : [] });
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query;
+    try {
+      await get(url);
+    } finally {
+      Client.prototype.query = original;
+    }
+    expect(seen).toHaveLength(1);
+    return seen[0];
+  }
+
+  type PlanNode = { 'Node Type': string; 'Parent Relationship'?: string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
+  const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
+
+  /** How page 1's ids of `table` are found: the nodes of the InitPlan that fills ARRAY(...) in the statement the server sends. */
+  async function idsPlan(url: string, alias: string, table: string) {
+    const { text, values } = await pageStatement(url, alias);
+    const [{ 'QUERY PLAN': [explained] }] = await t.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+    const initPlans = nodes(explained.Plan).filter((n) => n['Parent Relationship'] === 'InitPlan');
+    expect(initPlans).toHaveLength(1);
+    const inside = nodes(initPlans[0]);
+    const scans = inside.filter((n) => n['Relation Name'] === table);
+    expect(scans).toHaveLength(1);
+    return {
+      sorts: inside.filter((n) => n['Node Type'] === 'Sort').length,
+      scan: scans[0]['Node Type'],
+      index: scans[0]['Index Name'],
+      rowsRead: scans[0]['Actual Rows'] * scans[0]['Actual Loops'],
+    };
+  }
+
+  describe('page 1 of a long list sorted by its NOT NULL default walks the index', () => {
+    beforeAll(async () => {
+      const dealer = await t.orgId('D-BJ001');
+      // every row its own minute (older than the demo company's): no ties to sort
+      await t.sql(
+        `INSERT INTO sales_order (number, status, source, dealer_id, branch_id, warehouse_id, business_date, total, shipped_total, created_at)
+         SELECT 'SO-LO' || lpad(n::text, 6, '0'), 'COMPLETED', 'CONSOLE', d.id, d.parent_id, w.id, current_date - 1 - n / 100, 10.00, 10.00, now() - interval '2 days' - n * interval '1 minute'
+           FROM organization d CROSS JOIN (SELECT id FROM warehouse WHERE code = 'WH-BJ') w CROSS JOIN generate_series(1, $2::int) n
+          WHERE d.id = $1`,
+        [dealer, ROWS],
+      );
+      await t.sql(
+        `INSERT INTO stock_movement (doc_id, doc_type, doc_number, warehouse_id, product_id, delta, on_hand_after, created_at)
+         SELECT gen_random_uuid(), 'SHIPMENT', 'SH-LO' || n, w.id, p.id, -1, 100, now() - interval '2 days' - n * interval '1 minute'
+           FROM (SELECT id FROM warehouse WHERE code = 'WH-BJ') w CROSS JOIN (SELECT id FROM product ORDER BY code LIMIT 1) p CROSS JOIN generate_series(1, $1::int) n`,
+        [ROWS],
+      );
+      const rep = await t.userId('admin');
+      await t.sql(
+        `INSERT INTO visit (rep_id, dealer_id, client_id, business_date, check_in_at, check_out_at, lat, lng, radius_m, duration_s)
+         SELECT $1, $2, 'lo-' || n, (now() - interval '2 days' - n * interval '1 minute')::date, now() - interval '2 days' - n * interval '1 minute',
+                now() - interval '2 days' - n * interval '1 minute' + interval '10 minutes', 39.9, 116.4, 200, 600
+           FROM generate_series(1, $3::int) n`,
+        [rep, dealer, ROWS],
+      );
+      // 100 a day (5 dealers x 20 products): the newest day alone holds more rows than a page
+      await t.sql(
+        `INSERT INTO dealer_report (dealer_id, product_id, business_date, stock, sold, source)
+         SELECT d.id, p.id, current_date - 1 - g, 10, 1, 'CONSOLE'
+           FROM (SELECT id FROM organization WHERE type = 'DEALER' ORDER BY code LIMIT 5) d
+           CROSS JOIN (SELECT id FROM product ORDER BY code LIMIT 20) p CROSS JOIN generate_series(1, $1::int / 100) g
+         ON CONFLICT DO NOTHING`,
+        [ROWS],
+      );
+      await t.sql('ANALYZE sales_order, stock_movement, visit, dealer_report');
+    });
+
+    it('sales orders (-createdAt): ix_sales_order_created is read for the ids, no Sort of all the orders; the page as SQL orders it', async () => {
+      const plan = await idsPlan('/api/sales-orders', 'o', 'sales_order');
+      expect(plan).toMatchObject({ sorts: 0, scan: 'Index Scan', index: 'ix_sales_order_created' });
+      expect(plan.rowsRead).toBeLessThan(100);
+      const expected = await t.sql<{ id: string }>('SELECT id FROM sales_order ORDER BY created_at DESC NULLS LAST, id LIMIT 20');
+      expect(ids(await get<Page>('/api/sales-orders'))).toEqual(expected.map((r) => r.id));
+    });
+
+    it('stock movements (-createdAt), visits (-checkInAt), dealer reports (-date): their new indexes are read', async () => {
+      const movements = await idsPlan('/api/stock/movements', 'm', 'stock_movement');
+      expect(movements).toMatchObject({ sorts: 0, index: 'ix_stock_movement_created' });
+      expect(movements.rowsRead).toBeLessThan(100);
+      const visits = await idsPlan('/api/visits', 'v', 'visit');
+      expect(visits).toMatchObject({ sorts: 0, index: 'ix_visit_check_in' });
+      expect(visits.rowsRead).toBeLessThan(100);
+      // (business_date DESC, id): the page in its exact order, not the whole newest day sorted
+      const reports = await idsPlan('/api/dealer-reports', 'r', 'dealer_report');
+      expect(reports).toMatchObject({ sorts: 0, index: 'ix_dealer_report_date' });
+      expect(reports.rowsRead).toBeLessThan(100);
+    });
+
+    it('pages of a sort with many ties (businessDate, 100 orders a day) follow one another without a duplicate or a gap, as SQL orders them', async () => {
+      const pages = [1, 2, 3, 4, 5, 6].map((p) => `/api/sales-orders?sort=businessDate&pageSize=20&page=${p}`);
+      const seen: string[] = [];
+      for (const url of pages) seen.push(...ids(await get<Page>(url)));
+      const expected = await t.sql<{ id: string }>('SELECT id FROM sales_order ORDER BY business_date NULLS LAST, id LIMIT 120');
+      expect(seen).toEqual(expected.map((r) => r.id));
+      expect(new Set(seen).size).toBe(120);
+      const down: string[] = [];
+      for (const url of pages) down.push(...ids(await get<Page>(url.replace('sort=businessDate', 'sort=-businessDate'))));
+      const expectedDown = await t.sql<{ id: string }>('SELECT id FROM sales_order ORDER BY business_date DESC NULLS LAST, id LIMIT 120');
+      expect(down).toEqual(expectedDown.map((r) => r.id));
+    });
+  });
+
+  describe('a column that may be NULL keeps its nulls last, in both directions', () => {
+    type UserPage = { items: { id: string; lastLoginAt: string | null }[]; total: number };
+
+    beforeAll(async () => {
+      // a few sign-ins a day apart (admin's own is now); everyone else never signed in
+      await t.sql(`UPDATE app_user SET last_login_at = NULL WHERE username <> 'admin'`);
+      await t.sql(
+        `UPDATE app_user u SET last_login_at = now() - k.n * interval '1 day'
+           FROM (SELECT id, row_number() OVER (ORDER BY username) AS n FROM app_user WHERE username <> 'admin' ORDER BY username LIMIT 3) k
+          WHERE u.id = k.id`,
+      );
+    });
+
+    it.each([
+      ['lastLoginAt', 'ASC'],
+      ['-lastLoginAt', 'DESC'],
+    ])('users sorted by %s: as SQL orders them %s NULLS LAST; the users who never signed in come last', async (sort, direction) => {
+      const page = await get<UserPage>(`/api/users?sort=${sort}&pageSize=200`);
+      expect(page.items.length).toBe(page.total);
+      const expected = await t.sql<{ id: string }>(`SELECT id FROM app_user ORDER BY last_login_at ${direction} NULLS LAST, id`);
+      expect(ids(page)).toEqual(expected.map((r) => r.id));
+      const signedIn = page.items.filter((u) => u.lastLoginAt !== null).length;
+      expect(signedIn).toBe(4);
+      expect(page.items.length).toBeGreaterThan(signedIn);
+      // every null after every sign-in
+      expect(page.items.slice(0, signedIn).every((u) => u.lastLoginAt !== null)).toBe(true);
+      expect(page.items.slice(signedIn).every((u) => u.lastLoginAt === null)).toBe(true);
+    });
+  });
+
+  describe('the audit log search matches % and _ literally', () => {
+    beforeAll(async () => {
+      const hq = await t.orgId('HQ');
+      await t.sql(
+        `INSERT INTO audit_log (org_id, actor_name, action, entity, summary)
+         VALUES ($1, '测试', 'TEST', 'list-order', '满减100%活动'), ($1, '测试', 'TEST', 'list-order', '满减1000元活动'),
+                ($1, '测试', 'TEST', 'list-order', '标记LO_X'), ($1, '测试', 'TEST', 'list-order', '标记LOAX')`,
+        [hq],
+      );
+    });
+
+    const summaries = async (q: string) =>
+      (await get<{ items: { summary: string }[] }>(`/api/audit-logs?entity=list-order&q=${encodeURIComponent(q)}`)).items.map((i) => i.summary).sort();
+
+    it('a % in the term is a percent sign, an _ an underscore', async () => {
+      expect(await summaries('满减100%')).toEqual(['满减100%活动']);
+      expect(await summaries('LO_X')).toEqual(['标记LO_X']);
+      expect(await summaries('满减')).toEqual(['满减1000元活动', '满减100%活动'].sort());
+    });
+  });
+
+  describe('notifications honour sort=createdAt like any list', () => {
+    let user: string;
+    const sqlIds = async (direction: string) =>
+      (await t.sql<{ id: string }>(`SELECT id FROM notification WHERE user_id = $1 ORDER BY created_at ${direction}, id LIMIT 10`, [user])).map((r) => r.id);
+
+    beforeAll(async () => {
+      user = await t.userId('admin');
+      await t.sql(
+        `INSERT INTO notification (user_id, kind, title, created_at)
+         SELECT $1, 'SYSTEM', '排序测试' || n, now() - n * interval '1 hour' FROM generate_series(1, 12) n`,
+        [user],
+      );
+    });
+
+    it('sort=createdAt is oldest first, the default (and -createdAt) newest first; another field is refused', async () => {
+      expect(ids(await get<Page>('/api/notifications?sort=createdAt&pageSize=10'))).toEqual(await sqlIds('ASC'));
+      expect(ids(await get<Page>('/api/notifications?pageSize=10'))).toEqual(await sqlIds('DESC'));
+      expect(ids(await get<Page>('/api/notifications?sort=-createdAt&pageSize=10'))).toEqual(await sqlIds('DESC'));
+      const bad = await t.http.get('/api/notifications?sort=title').set(bearer(admin)).expect(400);
+      expect(bad.body.code).toBe('VALIDATION_FAILED');
+    });
+  });
+});
