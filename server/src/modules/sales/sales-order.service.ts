@@ -109,7 +109,7 @@ const MACHINE_NOTE: Record<string, { key: NonNullable<NotificationMessage['note'
 
 const BACKORDER_SORT: Record<string, string> = { approvedAt: 'o.approved_at', orderNumber: 'o.number', product: 'p.code', dealer: 'd.code', waiting: '(l.qty - l.shipped_qty - l.reserved_qty)' };
 
-const SORT: Record<string, string> = { createdAt: 'o.created_at', number: 'o.number', total: 'o.total', businessDate: 'o.business_date', status: 'o.status' };
+const SORT = { createdAt: { notNull: 'o.created_at' }, number: 'o.number', total: { notNull: 'o.total' }, businessDate: { notNull: 'o.business_date' }, status: { notNull: 'o.status' } };
 
 /**
  * 销售订单: pricing through the resolution service (each line keeps its price, source and the
