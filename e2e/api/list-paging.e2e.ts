@@ -460,11 +460,13 @@ describe('document lists: bounded counts beyond the exact limit', () => {
       expect(await get<Page>('/api/notifications?unread=true', token)).toMatchObject({ items: [], total: 0, unread: 0 });
     });
 
-    it('a sort other than createdAt is refused as before; createdAt stays newest first', async () => {
+    it('a sort other than createdAt is refused as before; createdAt is honoured like any list (oldest first; -createdAt and the default newest first)', async () => {
       const bad = await t.http.get('/api/notifications?sort=title').set(bearer(token)).expect(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
-      const page = await get<Page>('/api/notifications?sort=createdAt&pageSize=5', token);
-      expect(page.items.map((x) => x.id)).toEqual(await sqlIds('true', 5, 0));
+      const oldest = await get<Page>('/api/notifications?sort=createdAt&pageSize=5', token);
+      const sqlOldest = (await t.sql<{ id: string }>(`SELECT id FROM notification WHERE user_id = $1 ORDER BY created_at, id LIMIT 5`, [user])).map((r) => r.id);
+      expect(oldest.items.map((x) => x.id)).toEqual(sqlOldest);
+      for (const q of ['sort=-createdAt&pageSize=5', 'pageSize=5']) expect((await get<Page>(`/api/notifications?${q}`, token)).items.map((x) => x.id)).toEqual(await sqlIds('true', 5, 0));
     });
   });
 
