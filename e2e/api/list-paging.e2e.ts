@@ -564,6 +564,9 @@ describe('document lists: bounded counts beyond the exact limit', () => {
       const searched = await get<SupPage>(`/api/invoices/supplementary?q=${encodeURIComponent('分页测试买方1')}`);
       // 1, 10-19
       expect(searched.total).toBe(11);
+      // % and _ typed in the search match themselves, not any text
+      expect((await get<SupPage>(`/api/invoices/supplementary?q=${encodeURIComponent('分页测试买方%')}`)).total).toBe(0);
+      expect((await get<SupPage>(`/api/invoices/supplementary?q=${encodeURIComponent('分页测试买方_')}`)).total).toBe(0);
     });
   });
 

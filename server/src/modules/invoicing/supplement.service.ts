@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -211,7 +211,12 @@ export class SupplementService {
   async list(ctx: RequestContext, q: SupplementQueryDto) {
     let qb = this.db.k.selectFrom('invoice_supplement as s').where(orgScope(ctx, 's.scope_org_id'));
     if (q.status) qb = qb.where('s.status', '=', q.status);
-    if (q.q) qb = qb.where((eb) => eb.or([eb('s.tracking_number', 'ilike', `%${q.q}%`), eb('s.elec_number', '=', q.q!.replace(/\s+/g, '')), eb('s.number', '=', q.q!.replace(/\s+/g, '')), eb('s.buyer_name', 'ilike', `%${q.q}%`)]));
+    if (q.q) {
+      // % and _ typed by the user match themselves (escapeLike), as in every list's search
+      const like = `%${escapeLike(q.q)}%`;
+      const compact = q.q.replace(/\s+/g, '');
+      qb = qb.where((eb) => eb.or([eb('s.tracking_number', 'ilike', like), eb('s.elec_number', '=', compact), eb('s.number', '=', compact), eb('s.buyer_name', 'ilike', like)]));
+    }
     // one statement: the filter counted up to EXACT_TOTAL_LIMIT (estimated beyond, flagged) and the page's ids, newest first
     const { ids, ...page } = await pageIdsOf(this.db, ctx, qb, { ...q, sort: undefined }, { createdAt: { notNull: 's.created_at' } }, '-createdAt', 's.id');
     return { ...page, items: await this.loadMany(ctx, ids) };
