@@ -316,7 +316,7 @@ export class ApprovalService {
         : box === 'done'
           ? base.where('t.approver_id', '=', me).where('t.status', 'in', decided)
           : base.where('i.submitted_by', '=', me).where('t.status', '=', TaskStatus.PENDING);
-    const { ids, ...page } = await pageIdsOf(this.db, ctx, filtered, q, { createdAt: 't.created_at', actedAt: 't.acted_at' }, box === 'done' ? '-actedAt' : '-createdAt', 't.id');
+    const { ids, ...page } = await pageIdsOf(this.db, ctx, filtered, q, { createdAt: { notNull: 't.created_at' }, actedAt: 't.acted_at' }, box === 'done' ? '-actedAt' : '-createdAt', 't.id');
     return { items: await this.loadTasks(ctx, ids), ...page, counts };
   }
 

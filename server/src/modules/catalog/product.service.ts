@@ -3,7 +3,7 @@ import { Dec, ErrorCode, OrgType, Paged, ProductDto, ProductStatus } from '@drp/
 import { Selectable, sql, SqlBool } from 'kysely';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
-import { escapeLike, pageIdsOf } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, Sortable } from '../../common/http/pagination';
 import { DbService, DB } from '../../database/db.service';
 import { DomainEvents, EventBus } from '../../kernel/events';
 import { AuditService } from '../audit/audit.service';
@@ -27,7 +27,11 @@ interface PriceChange {
 
 const same = (a: string | null | undefined, b: string | null | undefined) => (a == null || b == null ? a == b : new Dec(a).equals(b));
 
-const SORT = { code: 'p.code', name: 'p.name', brand: 'p.brand', basePrice: 'p.base_price', createdAt: 'p.created_at', updatedAt: 'p.updated_at' };
+// NOT NULL columns declared so (pageIdsOf sorts them the way their index reads); brand may be NULL
+const SORT: Sortable = {
+  code: { notNull: 'p.code' }, name: { notNull: 'p.name' }, brand: 'p.brand', basePrice: { notNull: 'p.base_price' },
+  createdAt: { notNull: 'p.created_at' }, updatedAt: { notNull: 'p.updated_at' },
+};
 
 /** The product with camelCase fields, as other modules read it (code, name, tax rate, status...). */
 export function toProduct(r: ProductRow): Product {
