@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError, QueryRunner, Repository } from 'typeorm';
 import { Compilable, DummyDriver, InferResult, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Insertable } from 'kysely';
 import { RequestContext } from '../common/context/request-context';
 import type { DB } from './schema';
@@ -48,11 +48,35 @@ export class DbService {
    */
   async query<R = unknown>(ctx: RequestContext, sql: string, params: unknown[] = []): Promise<R[]> {
     const manager = this.manager(ctx);
-    if (!manager.queryRunner?.isTransactionActive) return unwrap<R>(await manager.query(sql, params));
+    const runner = manager.queryRunner as (QueryRunner & { databaseConnection?: PgClient }) | undefined;
+    if (!runner?.isTransactionActive) return this.onPoolClient<R>(sql, params);
     const previous = this.queues.get(manager) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => manager.query(sql, params));
+    const run = previous.catch(() => undefined).then(async () => {
+      if (runner.isReleased) throw new Error('query on a released transaction');
+      return runStatement<R>((runner.databaseConnection ?? ((await runner.connect()) as PgClient)), sql, params);
+    });
     this.queues.set(manager, run);
-    return unwrap<R>(await run);
+    return run;
+  }
+
+  /**
+   * A statement outside a transaction on a client of TypeORM's pool, straight through pg (issue
+   * #17): TypeORM's query runner added a runner object, its logger and broadcaster hooks and two
+   * awaits around every statement, and nothing here uses them. pg's client is called with
+   * (text, values) as TypeORM does, so the pool's preparing client names it (`Pool.query` would not).
+   */
+  private async onPoolClient<R>(sql: string, params: unknown[]): Promise<R[]> {
+    const client = await this.pool.connect();
+    try {
+      return await runStatement<R>(client, sql, params);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** TypeORM's pg pool (the one its transactions take their connections from). */
+  private get pool(): PgPool {
+    return (this.dataSource.driver as unknown as { master: PgPool }).master;
   }
 
   /** The typed builder (see `sqlBuilder`): `this.db.rows(ctx, this.db.k.selectFrom('shipment')...)`. */
@@ -294,8 +318,20 @@ function pickNext(steps: FinalStep[]): FinalStep | undefined {
   return steps.splice(best, 1)[0];
 }
 
-/** TypeORM answers `[rows, count]` for UPDATE/DELETE (also behind a WITH): the rows. A SELECT's rows are objects, never that shape. */
-function unwrap<R>(res: unknown): R[] {
-  if (Array.isArray(res) && res.length === 2 && Array.isArray(res[0]) && typeof res[1] === 'number') return res[0] as R[];
-  return res as R[];
+type PgClient = { query(text: string, values: unknown[]): Promise<PgResult | PgResult[]> };
+type PgPool = { connect(): Promise<PgClient & { release(err?: Error | boolean): void }> };
+type PgResult = { rows: unknown[] };
+
+/**
+ * One statement on a pg client: its rows (of the last statement, for a parameterless text of
+ * several), a failure as TypeORM's QueryFailedError (the error filter and the retry read its
+ * `driverError`), exactly as TypeORM's runner reported them.
+ */
+async function runStatement<R>(client: PgClient, sql: string, params: unknown[]): Promise<R[]> {
+  try {
+    const res = await client.query(sql, params);
+    return (Array.isArray(res) ? (res[res.length - 1]?.rows ?? []) : res.rows) as R[];
+  } catch (e) {
+    throw new QueryFailedError(sql, params, e as Error);
+  }
 }
