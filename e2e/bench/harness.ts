@@ -632,25 +632,23 @@ export async function openServerQueryCapture(databaseUrl: string): Promise<Serve
   const { ENTITIES } = requireServerDist<{ ENTITIES: unknown[] }>('database/entities');
   const { DbService } = requireServerDist<{ DbService: new (ds: DataSourceLike) => unknown }>('database/db.service');
   let sink: CapturedQuery[] | undefined;
-  const logger = {
-    logQuery: (query: string, parameters?: unknown[]) => {
-      sink?.push({ sql: query, params: parameters ?? [] });
-    },
-    logQueryError: () => undefined,
-    logQuerySlow: () => undefined,
-    logSchemaBuild: () => undefined,
-    logMigration: () => undefined,
-    log: () => undefined,
-  };
+  // every statement the pool's connections are sent, as the server sends them: DbService calls pg's
+  // client directly (not through TypeORM's query runner and its logger)
+  class CapturingClient extends Client {
+    override query(...args: unknown[]): never {
+      const [text, values] = args;
+      if (sink && typeof text === 'string') sink.push({ sql: text, params: Array.isArray(values) ? values : [] });
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
+  }
   const dataSource = new DataSource({
     type: 'postgres',
     url: databaseUrl,
     entities: ENTITIES,
     synchronize: false,
     migrationsRun: false,
-    logging: true,
-    logger,
-    extra: { max: 2, application_name: 'drp-bench-capture' },
+    logging: false,
+    extra: { max: 2, application_name: 'drp-bench-capture', Client: CapturingClient },
   });
   await dataSource.initialize();
   const db = new DbService(dataSource);
