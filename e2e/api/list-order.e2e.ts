@@ -118,6 +118,14 @@ describe('list sorts read their index; nulls stay last', () => {
       expect(ids(await get<Page>('/api/sales-orders'))).toEqual(expected.map((r) => r.id));
     });
 
+    it('sales orders by -number: the unique index on the number is read backwards, no Sort; the page as SQL orders it', async () => {
+      const plan = await idsPlan('/api/sales-orders?sort=-number', 'o', 'sales_order');
+      expect(plan).toMatchObject({ sorts: 0, scan: 'Index Scan', index: 'uq_sales_order_number' });
+      expect(plan.rowsRead).toBeLessThan(100);
+      const expected = await t.sql<{ id: string }>('SELECT id FROM sales_order ORDER BY number DESC NULLS LAST, id LIMIT 20');
+      expect(ids(await get<Page>('/api/sales-orders?sort=-number'))).toEqual(expected.map((r) => r.id));
+    });
+
     it('stock movements (-createdAt), visits (-checkInAt), dealer reports (-date): their new indexes are read', async () => {
       const movements = await idsPlan('/api/stock/movements', 'm', 'stock_movement');
       expect(movements).toMatchObject({ sorts: 0, index: 'ix_stock_movement_created' });

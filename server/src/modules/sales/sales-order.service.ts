@@ -109,7 +109,9 @@ const MACHINE_NOTE: Record<string, { key: NonNullable<NotificationMessage['note'
 
 const BACKORDER_SORT: Record<string, string> = { approvedAt: 'o.approved_at', orderNumber: 'o.number', product: 'p.code', dealer: 'd.code', waiting: '(l.qty - l.shipped_qty - l.reserved_qty)' };
 
-const SORT = { createdAt: { notNull: 'o.created_at' }, number: 'o.number', total: { notNull: 'o.total' }, businessDate: { notNull: 'o.business_date' }, status: { notNull: 'o.status' } };
+// number: a nullable column, but every committed order has one (the deferred trigger sales_order_numbered refuses
+// a commit without it), and lists read committed orders only: sorted as NOT NULL, so -number reads its unique index
+const SORT = { createdAt: { notNull: 'o.created_at' }, number: { notNull: 'o.number' }, total: { notNull: 'o.total' }, businessDate: { notNull: 'o.business_date' }, status: { notNull: 'o.status' } };
 
 /**
  * 销售订单: pricing through the resolution service (each line keeps its price, source and the
