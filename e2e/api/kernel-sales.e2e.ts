@@ -1,4 +1,5 @@
 import { ErrorCode, SalesOrderDto } from '@drp/shared';
+import { Client } from 'pg';
 import { businessDate } from '../../server/src/database/business-date';
 import { DocumentKernel } from '../../server/src/kernel/document-kernel.service';
 import { checkMachine } from '../../server/src/kernel/document-machine';
@@ -94,6 +95,40 @@ describe('sales documents on the kernel', () => {
     );
     expect(seeded.shipments).toBeGreaterThan(0);
     expect(seeded.unnamed).toBe(0);
+  });
+
+  it('an order created and submitted in one call holds its stock rows for three round trips: the reservation is followed only by its number, one statement of end writes, and the commit', async () => {
+    const sent: string[] = [];
+    const original = Client.prototype.query;
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      const first = args[0] as string | { text?: string };
+      const text = typeof first === 'string' ? first : first?.text;
+      if (typeof text === 'string') sent.push(text.replace(/\s+/g, ' ').trim());
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query;
+    let o: SalesOrderDto;
+    try {
+      // within the demo flow's own limit (5,000): approved at once, so it reserves in the same transaction
+      o = (await createOrder('3', { submit: true }).expect(201)).body;
+    } finally {
+      Client.prototype.query = original;
+    }
+    expect(o.status).toBe('APPROVED');
+    const reservation = sent.findIndex((s) => /FOR UPDATE OF s/.test(s) && /UPDATE stock/.test(s));
+    expect(reservation).toBeGreaterThan(0);
+    const after = sent.slice(reservation + 1, sent.indexOf('COMMIT', reservation) + 1);
+    expect(after).toHaveLength(3);
+    expect(after[0]).toMatch(/^WITH s AS \( INSERT INTO doc_sequence/);
+    // the approval's copy of the number, the lines' reserved quantities and the audit entries: one statement
+    expect(after[1]).toMatch(/update "approval_instance"/);
+    expect(after[1]).toMatch(/update "sales_order_line"/);
+    expect(after[1]).toMatch(/insert into "audit_log"/);
+    expect(after[2]).toBe('COMMIT');
+    // what that one statement wrote is there
+    const [line] = await t.sql<{ reserved_qty: string }>('SELECT reserved_qty FROM sales_order_line WHERE order_id = $1', [o.id]);
+    expect(line.reserved_qty).toBe('3.000');
+    const [inst] = await t.sql<{ doc_number: string }>(`SELECT doc_number FROM approval_instance WHERE doc_id = $1 AND doc_type = 'SALES_ORDER'`, [o.id]);
+    expect(inst.doc_number).toBe(o.number);
   });
 
   it('a back-dated shipment and return are numbered on their own business date; the receivable (ShipmentPosted) and its credit (ReturnPosted) follow', async () => {

@@ -229,10 +229,7 @@ export class DbService {
     /* eslint-disable @typescript-eslint/no-explicit-any */
     const inserts = [...end.tables].map(([table, e]) => (db: any) => db.insertInto(table).values(valuesOf(e)));
     const { writes } = end;
-    if (writes.length + inserts.length <= 1) {
-      if (writes.length || inserts.length) await this.rows(ctx, writes[0] ?? inserts[0](this.k));
-      return;
-    }
+    if (!writes.length && !inserts.length) return;
     // the writes and all but the last table's rows as WITHs (PostgreSQL runs each exactly once), the last
     // table's rows (or, with none, `SELECT 1`) as the statement itself
     let creator: any = this.k;

@@ -27,7 +27,6 @@ export interface AuditEntry {
   actor?: { id: string | null; name: string };
 }
 
-
 const HIDDEN = new Set(['passwordHash', 'password', 'tokenHash']);
 
 /**

@@ -817,9 +817,8 @@ export class SalesOrderService {
     await this.recordReserved(tx, take);
   }
 
-  /** Raises the lines' reserved quantities by what was just reserved for them. */
   /**
-   * The lines' share of a reservation. `atEnd` (an order created and reserved as its transaction's
+   * Raises the lines' reserved quantities by what was just reserved for them. `atEnd` (an order created and reserved as its transaction's
    * final step, which reads its lines no more): in the one statement after the number, so the stock
    * rows just locked wait for that statement and the commit, not for this one as well.
    */
