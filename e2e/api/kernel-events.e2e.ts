@@ -12,6 +12,7 @@ import { AuditService } from '../../server/src/modules/audit/audit.service';
 import { APPROVAL } from '../../server/src/modules/approval/approval.events';
 import { ApprovalService } from '../../server/src/modules/approval/approval.service';
 import { NotificationChannel, NotificationInput, NotificationService } from '../../server/src/modules/notifications/notification.service';
+import { wireRecorder } from '../support/round-trips';
 import { statementCounter } from '../support/statement-count';
 import { bootTestApp, TestApp } from '../support/test-app';
 
@@ -235,6 +236,130 @@ describe('kernel: events, outbox, state machines', () => {
       expect(await remarkNow()).toBe(`${tag}-now`);
       await t.sql(`UPDATE sales_order_line SET remark = $2 WHERE id = $1`, [line.id, line.remark]);
       await t.sql(`DELETE FROM sales_order_event WHERE note LIKE $1`, [`${tag}-%`]);
+    });
+
+    it('a transaction\'s ends cost no round trip of their own: BEGIN goes with its first statement, COMMIT with its last step\'s deferred writes; a failure in either leaves nothing and the connection serves on', async () => {
+      const audit = t.app.get(AuditService);
+      const entity = `probe-${randomUUID().slice(0, 8)}`;
+      const entries = async () => (await t.sql<{ action: string }>(`SELECT action FROM audit_log WHERE entity = $1 ORDER BY action`, [entity])).map((r) => r.action);
+      const wire = wireRecorder();
+      wire.install();
+      try {
+        // a read, then entries deferred to the end: [BEGIN + the read], [the entries + COMMIT]
+        const [, [trips]] = await wire.recorded(() =>
+          db.tx(sys(), async (tx) => {
+            await db.query(tx, 'SELECT 1 AS one');
+            await audit.record(tx, { action: 'r1', entity });
+            await audit.record(tx, { action: 'r2', entity });
+          }),
+        );
+        expect(trips).toEqual([['BEGIN', 'SELECT 1 AS one'], [expect.stringMatching(/^insert into "audit_log"/), 'COMMIT']]);
+        expect(await entries()).toEqual(['r1', 'r2']);
+        // only deferred writes: the whole transaction in one round trip
+        const [, [only]] = await wire.recorded(() => db.tx(sys(), async (tx) => audit.record(tx, { action: 'r3', entity })));
+        expect(only).toEqual([['BEGIN', expect.stringMatching(/^insert into "audit_log"/), 'COMMIT']]);
+        // nothing to write: nothing sent
+        const [, none] = await wire.recorded(() => db.tx(sys(), async () => undefined));
+        expect(none).toEqual([]);
+      } finally {
+        wire.uninstall();
+      }
+      expect(await entries()).toEqual(['r1', 'r2', 'r3']);
+
+      // the writes sent with the COMMIT fail (a NOT NULL column): the error is PostgreSQL's, the COMMIT rolls everything back
+      const [order] = await t.sql<{ id: string; remark: string | null }>(`SELECT id, remark FROM sales_order ORDER BY created_at LIMIT 1`);
+      const failed = db.tx(sys(), async (tx) => {
+        await db.query(tx, `UPDATE sales_order SET remark = $2 WHERE id = $1`, [order.id, `${entity}-lost`]);
+        await audit.record(tx, { action: 'lost', entity });
+        await db.insertAtEnd(tx, 'sales_order_event', { order_id: order.id, action: 'NOTE', from_status: null, to_status: null as unknown as string, note: entity }, { stage: 10 });
+      });
+      await expect(failed).rejects.toMatchObject({ driverError: expect.objectContaining({ code: '23502' }) });
+      expect((await t.sql<{ remark: string | null }>(`SELECT remark FROM sales_order WHERE id = $1`, [order.id]))[0].remark).toBe(order.remark);
+      expect(await entries()).toEqual(['r1', 'r2', 'r3']);
+
+      // the COMMIT itself fails (an order left without its number: the deferred trigger refuses it): nothing stays
+      const [ref] = await t.sql<{ dealer_id: string; branch_id: string; warehouse_id: string }>(`SELECT dealer_id, branch_id, warehouse_id FROM sales_order LIMIT 1`);
+      const unnumbered = db.tx(sys(), async (tx) => {
+        await db.query(
+          tx,
+          `INSERT INTO sales_order (status, source, dealer_id, branch_id, warehouse_id, business_date, remark, total, tax_total, discount_total)
+           VALUES ('DRAFT', 'CONSOLE', $1, $2, $3, current_date, $4, 0, 0, 0)`,
+          [ref.dealer_id, ref.branch_id, ref.warehouse_id, entity],
+        );
+        await audit.record(tx, { action: 'unnumbered', entity });
+      });
+      await expect(unnumbered).rejects.toMatchObject({ query: 'COMMIT' });
+      expect(await count(`SELECT count(*)::int AS n FROM sales_order WHERE remark = $1`, [entity])).toBe(0);
+      expect(await entries()).toEqual(['r1', 'r2', 'r3']);
+
+      // every connection of the pool still serves: as many transactions at once as it has connections
+      const poolSize = (db.dataSource.driver as unknown as { master: { options: { max: number } } }).master.options.max;
+      const ids = await Promise.all(Array.from({ length: poolSize }, (_, i) => db.tx(sys(), async (tx) => (await db.query<{ n: number }>(tx, 'SELECT $1::int AS n', [i]))[0].n)));
+      expect(ids).toEqual(Array.from({ length: poolSize }, (_, i) => i));
+      await t.sql(`DELETE FROM audit_log WHERE entity = $1`, [entity]);
+    });
+
+    it('statements a transaction starts together go in one batch, answered each in turn; a failure among them is the error reported, a step that overlaps goes with the next, and nothing of a failed transaction runs after it', async () => {
+      const entity = `probe-${randomUUID().slice(0, 8)}`;
+      const audit = t.app.get(AuditService);
+      const wire = wireRecorder();
+      wire.install();
+      try {
+        // three reads started together: one round trip after BEGIN's, each its own answer
+        const [answers, [trips]] = await wire.recorded(() =>
+          db.tx(sys(), async (tx) => {
+            await db.query(tx, 'SELECT 0 AS n');
+            return Promise.all([1, 2, 3].map(async (n) => (await db.query<{ n: number }>(tx, 'SELECT $1::int AS n', [n]))[0].n));
+          }),
+        );
+        expect(answers).toEqual([1, 2, 3]);
+        expect(trips).toEqual([['BEGIN', 'SELECT 0 AS n'], ['SELECT $1::int AS n', 'SELECT $1::int AS n', 'SELECT $1::int AS n'], ['COMMIT']]);
+
+        // a final step that overlaps: its statement goes with the next step's, and the deferred writes wait for both
+        const order: string[] = [];
+        const [, [overlapped]] = await wire.recorded(() =>
+          db.tx(sys(), async (tx) => {
+            await db.query(tx, 'SELECT 0 AS n');
+            await audit.record(tx, { action: 'after', entity });
+            db.beforeCommit(tx, async () => void order.push(`overlapping ${(await db.query<{ n: number }>(tx, 'SELECT 1 AS n'))[0].n}`), -1, { overlap: true });
+            db.beforeCommit(tx, async () => void order.push(`next ${(await db.query<{ n: number }>(tx, 'SELECT 2 AS n'))[0].n}`), 0);
+          }),
+        );
+        expect(overlapped).toEqual([['BEGIN', 'SELECT 0 AS n'], ['SELECT 1 AS n', 'SELECT 2 AS n'], [expect.stringMatching(/^insert into "audit_log"/), 'COMMIT']]);
+        expect(order.sort()).toEqual(['next 2', 'overlapping 1']);
+      } finally {
+        wire.uninstall();
+      }
+      expect(await count(`SELECT count(*)::int AS n FROM audit_log WHERE entity = $1`, [entity])).toBe(1);
+
+      // the first of a batch fails: the others are refused by PostgreSQL (25P02), the transaction reports the cause
+      const [order] = await t.sql<{ id: string; remark: string | null }>(`SELECT id, remark FROM sales_order ORDER BY created_at LIMIT 1`);
+      let straggler: Promise<unknown> | undefined;
+      await expect(
+        db.tx(sys(), async (tx) => {
+          await db.query(tx, `UPDATE sales_order SET remark = $2 WHERE id = $1`, [order.id, `${entity}-lost`]);
+          await Promise.all([
+            db.query(tx, 'SELECT 1/0'),
+            (async () => {
+              await db.query(tx, 'SELECT 1').catch(() => undefined);
+              // still going when the transaction has failed: refused, never run outside it
+              straggler = new Promise((r) => setTimeout(r, 50)).then(() => db.query(tx, `UPDATE sales_order SET remark = $2 WHERE id = $1`, [order.id, `${entity}-straggler`]));
+              straggler.catch(() => undefined);
+            })(),
+          ]);
+        }),
+      ).rejects.toMatchObject({ driverError: expect.objectContaining({ code: '22012' }) });
+      await expect(straggler).rejects.toThrow('query on a failed transaction');
+      // an overlapping step that fails: its error is reported, though the next step's statement was refused after it
+      await expect(
+        db.tx(sys(), async (tx) => {
+          await db.query(tx, `UPDATE sales_order SET remark = $2 WHERE id = $1`, [order.id, `${entity}-lost`]);
+          db.beforeCommit(tx, async () => void (await db.query(tx, 'SELECT 1/0')), -1, { overlap: true });
+          db.beforeCommit(tx, async () => void (await db.query(tx, 'SELECT 2')), 0);
+        }),
+      ).rejects.toMatchObject({ driverError: expect.objectContaining({ code: '22012' }) });
+      expect((await t.sql<{ remark: string | null }>(`SELECT remark FROM sales_order WHERE id = $1`, [order.id]))[0].remark).toBe(order.remark);
+      await t.sql(`DELETE FROM audit_log WHERE entity = $1`, [entity]);
     });
 
     it('more drains at once than the pool has connections: every handler runs (none holds a connection while its handler waits for one)', async () => {

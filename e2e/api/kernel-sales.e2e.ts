@@ -1,8 +1,8 @@
 import { ErrorCode, SalesOrderDto } from '@drp/shared';
-import { Client } from 'pg';
 import { businessDate } from '../../server/src/database/business-date';
 import { DocumentKernel } from '../../server/src/kernel/document-kernel.service';
 import { checkMachine } from '../../server/src/kernel/document-machine';
+import { wireRecorder } from '../support/round-trips';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -97,33 +97,46 @@ describe('sales documents on the kernel', () => {
     expect(seeded.unnamed).toBe(0);
   });
 
-  it('an order created and submitted in one call holds its stock rows for three round trips: the reservation is followed only by its number, one statement of end writes, and the commit', async () => {
-    const sent: string[] = [];
-    const original = Client.prototype.query;
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      const first = args[0] as string | { text?: string };
-      const text = typeof first === 'string' ? first : first?.text;
-      if (typeof text === 'string') sent.push(text.replace(/\s+/g, ' ').trim());
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof Client.prototype.query;
+  it('an order created and submitted in one call holds its stock rows for one round trip: its timeline, the reservation and the number go together, then one statement of end writes with the COMMIT', async () => {
+    const wire = wireRecorder();
+    wire.install();
     let o: SalesOrderDto;
+    let trips: string[][][];
     try {
       // within the demo flow's own limit (5,000): approved at once, so it reserves in the same transaction
-      o = (await createOrder('3', { submit: true }).expect(201)).body;
+      [o, trips] = await wire.recorded(async () => (await createOrder('3', { submit: true }).expect(201)).body as SalesOrderDto);
     } finally {
-      Client.prototype.query = original;
+      wire.uninstall();
     }
     expect(o.status).toBe('APPROVED');
-    const reservation = sent.findIndex((s) => /FOR UPDATE OF s/.test(s) && /UPDATE stock/.test(s));
-    expect(reservation).toBeGreaterThan(0);
-    const after = sent.slice(reservation + 1, sent.indexOf('COMMIT', reservation) + 1);
-    expect(after).toHaveLength(3);
-    expect(after[0]).toMatch(/^WITH s AS \( INSERT INTO doc_sequence/);
-    // the approval's copy of the number, the lines' reserved quantities and the audit entries: one statement
-    expect(after[1]).toMatch(/update "approval_instance"/);
-    expect(after[1]).toMatch(/update "sales_order_line"/);
-    expect(after[1]).toMatch(/insert into "audit_log"/);
-    expect(after[2]).toBe('COMMIT');
+    // the order's transaction: the connection that sent the reservation, from its BEGIN to its COMMIT
+    const client = trips.find((c) => c.some((g) => g.some((s) => /FOR UPDATE OF s/.test(s) && /UPDATE stock/.test(s))))!;
+    expect(client).toBeDefined();
+    const begin = client.findIndex((g) => g[0] === 'BEGIN');
+    const txTrips = client.slice(begin, client.findIndex((g, i) => i >= begin && g.includes('COMMIT')) + 1);
+    const kind = (s: string) =>
+      [
+        ['BEGIN', /^BEGIN$/], ['dealer', /from "organization" as "o"/], ['warehouse', /from "warehouse"/], ['products', /^select "p"\.\*/], ['prices', /^WITH d AS MATERIALIZED/],
+        ['order', /^insert into "sales_order" /], ['lines', /^insert into "sales_order_line"/], ['settings', /from "company_settings"/], ['facts', /^select "o"\."number"/],
+        ['flows', /from "approval_flow"/], ['credit', /^update "credit_account"/], ['status', /^update "sales_order" set/], ['timeline', /insert into "sales_order_event"/],
+        ['reserve', /FOR UPDATE OF s/], ['number', /INSERT INTO doc_sequence/], ['end', /insert into "audit_log"/], ['COMMIT', /^COMMIT$/],
+      ].find(([, re]) => (re as RegExp).test(s))?.[0] ?? s.slice(0, 40);
+    // what needs nothing of each other goes together (DbService.query's batches): 8 round trips for 17 statements
+    expect(txTrips.map((g) => g.map(kind))).toEqual([
+      ['BEGIN', 'dealer', 'warehouse'],
+      ['products', 'prices'],
+      ['order', 'lines'],
+      ['settings', 'facts', 'flows'],
+      ['credit'],
+      ['status'],
+      // the stock rows and the day's counter, taken last, in that order: held while one batch is answered and the next sent
+      ['timeline', 'reserve', 'number'],
+      ['end', 'COMMIT'],
+    ]);
+    // the approval's copy of the number, the lines' reserved quantities and the audit entries: one statement, with the COMMIT
+    const end = txTrips[txTrips.length - 1][0];
+    expect(end).toMatch(/update "approval_instance"/);
+    expect(end).toMatch(/update "sales_order_line"/);
     // what that one statement wrote is there
     const [line] = await t.sql<{ reserved_qty: string }>('SELECT reserved_qty FROM sales_order_line WHERE order_id = $1', [o.id]);
     expect(line.reserved_qty).toBe('3.000');

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError, QueryRunner, Repository } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
 import { Compilable, DummyDriver, InferResult, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Insertable } from 'kysely';
 import { RequestContext } from '../common/context/request-context';
 import type { DB } from './schema';
@@ -42,21 +42,73 @@ export class DbService {
   }
 
   /**
-   * Raw SQL; always answers the rows (TypeORM answers `[rows, count]` for UPDATE/DELETE: unwrapped here).
-   * Inside a transaction there is one connection: queries started together (Promise.all in a
-   * loader) are queued on it one after another instead of overlapping on the client.
+   * Raw SQL; always answers the rows. Inside a transaction there is one connection, and what a
+   * transaction sends goes in batches: the statements started while the connection is busy (or
+   * in the same tick, as with Promise.all) are sent together when it is free, without waiting
+   * for each answer in between (pg's pipeline mode, one write to the socket), and answered each
+   * in turn. A transaction's first batch carries its BEGIN.
    */
   async query<R = unknown>(ctx: RequestContext, sql: string, params: unknown[] = []): Promise<R[]> {
-    const manager = this.manager(ctx);
-    const runner = manager.queryRunner as (QueryRunner & { databaseConnection?: PgClient }) | undefined;
-    if (!runner?.isTransactionActive) return this.onPoolClient<R>(sql, params);
-    const previous = this.queues.get(manager) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(async () => {
-      if (runner.isReleased) throw new Error('query on a released transaction');
-      return runStatement<R>((runner.databaseConnection ?? ((await runner.connect()) as PgClient)), sql, params);
+    const tx = ctx.manager && this.open.get(ctx.manager);
+    if (!tx) {
+      // a step still running when its transaction failed must not go on outside it
+      if (ctx.manager && this.failed.has(ctx.manager)) throw new Error('query on a failed transaction');
+      return this.onPoolClient<R>(sql, params);
+    }
+    return new Promise<R[]>((resolve, reject) => {
+      tx.pending.push({ sql, params, resolve: resolve as (rows: unknown[]) => void, reject });
+      // the first of a batch sends it once the connection is free and the promise chains running now
+      // have settled (nextTick runs after them): statements they start meanwhile join it
+      if (tx.pending.length === 1) process.nextTick(() => void this.inOrder(tx, () => this.sendPending(tx)));
     });
-    this.queues.set(manager, run);
+  }
+
+  /** `work` once the transaction's earlier batches are answered (its one connection runs one batch at a time). */
+  private inOrder<T>(tx: OpenTx, work: () => Promise<T>): Promise<T> {
+    const run = tx.queue.catch(() => undefined).then(work);
+    tx.queue = run;
     return run;
+  }
+
+  /** Sends the statements waiting in `tx` as one batch and answers each. */
+  private async sendPending(tx: OpenTx): Promise<void> {
+    const batch = tx.pending.splice(0);
+    if (tx.ended) return batch.forEach((b) => b.reject(new Error('query on a finished transaction')));
+    const statements: Statement[] = [...(tx.begun ? [] : [BEGIN]), ...batch];
+    tx.begun = true;
+    const settled = await sendTogether(tx.client, statements, !tx.raw);
+    const answers = settled.slice(statements.length - batch.length);
+    batch.forEach((b, i) => {
+      const r = answers[i];
+      if (r.status === 'fulfilled') return b.resolve(rowsOf(r.value));
+      const failure = new QueryFailedError(b.sql, b.params, r.reason as Error);
+      tx.failure ??= failure;
+      b.reject(failure);
+    });
+  }
+
+  /** Whether `ctx` is inside a transaction (`tx`), whose statements then run on its connection. */
+  inTransaction(ctx: RequestContext): boolean {
+    return !!ctx.manager && this.open.has(ctx.manager);
+  }
+
+  /**
+   * The pg connection of the transaction `ctx` is in, begun and with its earlier statements done:
+   * for what only pg's client does (COPY FROM STDIN), so it runs in and is undone with the
+   * transaction. From then on the transaction's statements go one at a time (what runs on the
+   * connection meanwhile is not known here).
+   */
+  async connectionOf(ctx: RequestContext): Promise<PgClient> {
+    const tx = ctx.manager && this.open.get(ctx.manager);
+    if (!tx) throw new Error('a connection of a transaction asked for outside one');
+    return this.inOrder(tx, async () => {
+      tx.raw = true;
+      if (!tx.begun) {
+        tx.begun = true;
+        await runStatement(tx.client, BEGIN.sql, []);
+      }
+      return tx.client;
+    });
   }
 
   /**
@@ -100,7 +152,10 @@ export class DbService {
     return row;
   }
 
-  private readonly queues = new WeakMap<EntityManager, Promise<unknown>>();
+  /** the transactions under way, by their handle */
+  private readonly open = new WeakMap<EntityManager, OpenTx>();
+  /** the handles of transactions that failed: nothing may run on them any more */
+  private readonly failed = new WeakSet<EntityManager>();
   private readonly commitHooks = new WeakMap<EntityManager, (() => Promise<void>)[]>();
   private readonly logger = new Logger('Db');
 
@@ -125,46 +180,130 @@ export class DbService {
    * steps that must be the last statements (a document's number, which holds the day's counter
    * row until commit) or that must see them (notices naming that number). Lower `stage` first;
    * a step may add further steps. Outside a transaction there is no "end": that is a bug.
+   * `overlap`: the steps after it start without waiting for it, so their statements go to the
+   * database with its own (one round trip); for a step none of whose results the next steps read
+   * (the deferred writes wait for it).
    */
-  beforeCommit(ctx: RequestContext, fn: () => Promise<void>, stage = 0): void {
+  beforeCommit(ctx: RequestContext, fn: () => Promise<void>, stage = 0, opts: { overlap?: boolean } = {}): void {
     const steps = ctx.manager && this.finalSteps.get(ctx.manager);
     if (!steps) throw new Error('beforeCommit outside a transaction');
-    steps.push({ stage, fn, seq: this.stepSeq++ });
+    steps.push({ stage, fn, seq: this.stepSeq++, overlap: opts.overlap });
   }
 
   /**
    * Runs `work` in one transaction. Joins the caller's transaction when there is one. On a
    * serialization failure or deadlock the whole unit is re-run in a fresh transaction (never
    * retried inside the aborted one).
+   *
+   * The transaction is driven here on a connection of TypeORM's pool (its runner's manager is
+   * the handle `ctx.manager`), not by TypeORM's `transaction()`, so that its ends cost no round
+   * trip of their own (issue #17): BEGIN goes with the first statement, and COMMIT with the last
+   * final step's deferred writes (`writeDeferred`), sent together without waiting in between
+   * (pg's pipeline mode). The rows a document locks last (its stock, the day's counter) are then
+   * held for one round trip less.
    */
   async tx<T>(ctx: RequestContext, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
-    if (ctx.manager?.queryRunner?.isTransactionActive) return work(ctx);
+    if (this.inTransaction(ctx)) return work(ctx);
     for (let attempt = 1; ; attempt++) {
       try {
-        let hooks: (() => Promise<void>)[] = [];
-        const result = await this.dataSource.transaction(async (manager) => {
-          this.commitHooks.set(manager, (hooks = []));
-          const steps: FinalStep[] = [];
-          this.finalSteps.set(manager, steps);
-          const txCtx = ctx.withManager(manager);
-          if (ctx.idempotency) steps.push({ stage: CLAIM_STAGE, seq: this.stepSeq++, fn: () => this.confirmClaim(txCtx, manager) });
-          const out = await work(txCtx);
-          // a creating command's transaction answers the new id: that is the resource its key points at
-          if (ctx.idempotency && typeof out === 'string' && UUID_RE.test(out)) this.createdResource(txCtx, out);
-          // the final steps, lowest stage first (in the order they were added within a stage)
-          for (let next = pickNext(steps); next; next = pickNext(steps)) await next.fn();
-          // the end has passed: a later beforeCommit is a bug (it throws), a later insertAtEnd writes at once
-          this.finalSteps.delete(manager);
-          return out;
-        });
-        await this.runHooks(hooks);
-        return result;
+        return await this.once(ctx, work);
       } catch (e) {
-        const code = e instanceof QueryFailedError ? (e.driverError as { code?: string }).code : undefined;
+        const code = sqlState(e);
         if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw e;
         await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
       }
     }
+  }
+
+  /** One attempt of `tx`: the work, its final steps, the commit, then the after-commit hooks. */
+  private async once<T>(ctx: RequestContext, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PgClient;
+    const manager = runner.manager;
+    const tx: OpenTx = { client, begun: false, ended: false, queue: Promise.resolve(), pending: [], overlapped: [] };
+    const hooks: (() => Promise<void>)[] = [];
+    this.open.set(manager, tx);
+    this.commitHooks.set(manager, hooks);
+    let broken: Error | undefined;
+    let out: T;
+    try {
+      const steps: FinalStep[] = [];
+      this.finalSteps.set(manager, steps);
+      const txCtx = ctx.withManager(manager);
+      if (ctx.idempotency) steps.push({ stage: CLAIM_STAGE, seq: this.stepSeq++, fn: () => this.confirmClaim(txCtx, manager) });
+      out = await work(txCtx);
+      // a creating command's transaction answers the new id: that is the resource its key points at
+      if (ctx.idempotency && typeof out === 'string' && UUID_RE.test(out)) this.createdResource(txCtx, out);
+      // the final steps, lowest stage first (in the order they were added within a stage); the
+      // deferred writes of the last one are held back to go with the COMMIT
+      for (let next = pickNext(steps); next; next = pickNext(steps)) {
+        if (next.barrier && tx.overlapped.length) {
+          // deferred writes wait for the overlapping steps, which may add to them (or add earlier steps)
+          steps.push(next);
+          await settle(tx);
+          continue;
+        }
+        if (next.overlap && steps.length) {
+          const running = next.fn();
+          running.catch(() => undefined);
+          tx.overlapped.push(running);
+          continue;
+        }
+        tx.carry = !steps.length && !tx.overlapped.length;
+        await next.fn();
+        tx.carry = false;
+        // a last step that added steps after its writes: those writes go now, before them
+        const held = steps.length ? tx.last : undefined;
+        if (held) {
+          tx.last = undefined;
+          await this.query(txCtx, held.sql, held.params);
+        }
+        await settle(tx);
+      }
+      await settle(tx);
+      // the end has passed: a later beforeCommit is a bug (it throws), a later insertAtEnd writes at once
+      this.finalSteps.delete(manager);
+      await this.inOrder(tx, () => this.commit(tx));
+    } catch (caught) {
+      this.failed.add(manager);
+      await Promise.allSettled(tx.overlapped);
+      await tx.queue.catch(() => undefined);
+      // a statement refused because an earlier one had failed reports that one (the cause)
+      const e = sqlState(caught) === IN_FAILED_TRANSACTION && tx.failure ? tx.failure : caught;
+      if (tx.begun && !tx.ended) {
+        tx.ended = true;
+        await runStatement(client, 'ROLLBACK', []).catch((err: Error) => (broken = err));
+      } else if (tx.ended && !sqlState(e)) {
+        // the commit went out and no answer came back: the connection's state is unknown
+        broken = e as Error;
+      }
+      throw e;
+    } finally {
+      tx.ended = true;
+      this.open.delete(manager);
+      // a connection that failed is given back as broken, so the pool drops it
+      if (broken) await (runner as unknown as { releasePostgresConnection(err: Error): Promise<void> }).releasePostgresConnection(broken);
+      else await runner.release();
+    }
+    await this.runHooks(hooks);
+    return out;
+  }
+
+  /** COMMIT, with the last step's deferred writes when it left some (one round trip for both). */
+  private async commit(tx: OpenTx): Promise<void> {
+    const last = tx.last;
+    tx.last = undefined;
+    // once COMMIT is sent the transaction ends, committed or (after a failure) rolled back
+    tx.ended = true;
+    if (!tx.begun && !last) return; // nothing was sent: nothing to commit
+    const statements = [...(tx.begun ? [] : [BEGIN]), ...(last ? [last] : []), COMMIT];
+    tx.begun = true;
+    const settled = await sendTogether(tx.client, statements, true);
+    const failed = settled.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) throw new QueryFailedError(statements[failed].sql, statements[failed].params, (settled[failed] as PromiseRejectedResult).reason as Error);
+    // a COMMIT after a failure is answered ROLLBACK (no error): never taken for a commit
+    const command = (settled[settled.length - 1] as PromiseFulfilledResult<PgResult | PgResult[]>).value;
+    if (Array.isArray(command) || command.command !== 'COMMIT') throw new QueryFailedError('COMMIT', [], new Error('the transaction was not committed'));
   }
 
   private readonly finalSteps = new WeakMap<EntityManager, FinalStep[]>();
@@ -211,10 +350,12 @@ export class DbService {
     if (!end) {
       const fresh: Deferred = { tables: new Map(), writes: [] };
       stages.set(stage, (end = fresh));
-      this.beforeCommit(ctx, async () => {
+      const steps = this.finalSteps.get(ctx.manager)!;
+      // nothing reads what it writes: the next steps go with it; it waits for steps that overlap, which may add to it
+      steps.push({ stage, seq: this.stepSeq++, overlap: true, barrier: true, fn: async () => {
         stages!.delete(stage);
         await this.writeDeferred(ctx, fresh);
-      }, stage);
+      } });
     }
     return end;
   }
@@ -235,7 +376,11 @@ export class DbService {
     let creator: any = this.k;
     writes.forEach((w, i) => (creator = creator.with(`w${i}`, () => w)));
     inserts.slice(0, -1).forEach((make, i) => (creator = creator.with(`w${writes.length + i}`, make)));
-    await this.rows(ctx, inserts.length ? inserts[inserts.length - 1](creator) : creator.selectNoFrom(sql`1`.as('done')));
+    const { sql: text, parameters } = (inserts.length ? inserts[inserts.length - 1](creator) : creator.selectNoFrom(sql`1`.as('done'))).compile();
+    // the transaction's last step: these writes go with its COMMIT
+    const tx = ctx.manager && this.open.get(ctx.manager);
+    if (tx?.carry && !tx.last) tx.last = { sql: text, params: parameters as unknown[] };
+    else await this.query(ctx, text, parameters as unknown[]);
     /* eslint-enable @typescript-eslint/no-explicit-any */
   }
 
@@ -306,7 +451,20 @@ interface FinalStep {
   stage: number;
   seq: number;
   fn: () => Promise<void>;
+  /** the steps after it start at once (see `beforeCommit`) */
+  overlap?: boolean;
+  /** waits for the overlapping steps before it (deferred writes) */
+  barrier?: boolean;
 }
+
+/** Waits for the overlapping final steps started so far; the first failure is thrown. */
+async function settle(tx: OpenTx): Promise<void> {
+  const running = tx.overlapped.splice(0);
+  await Promise.all(running);
+}
+
+/** SQLSTATE 25P02: a statement sent after an earlier one of its transaction failed */
+const IN_FAILED_TRANSACTION = '25P02';
 
 function pickNext(steps: FinalStep[]): FinalStep | undefined {
   if (!steps.length) return undefined;
@@ -315,9 +473,83 @@ function pickNext(steps: FinalStep[]): FinalStep | undefined {
   return steps.splice(best, 1)[0];
 }
 
-type PgClient = { query(text: string, values: unknown[]): Promise<PgResult | PgResult[]> };
+/** pg's client as used here; `pipeline` is pg's pipeline mode (8.23: sends queued statements without waiting for answers) */
+type PgClient = {
+  query(text: string, values: unknown[]): Promise<PgResult | PgResult[]>;
+  pipeline?: boolean;
+  connection?: { stream?: { cork?(): void; uncork?(): void } };
+};
 type PgPool = { connect(): Promise<PgClient & { release(err?: Error | boolean): void }> };
-type PgResult = { rows: unknown[] };
+type PgResult = { rows: unknown[]; command?: string };
+type Statement = { sql: string; params: unknown[] };
+
+const BEGIN: Statement = { sql: 'BEGIN', params: [] };
+const COMMIT: Statement = { sql: 'COMMIT', params: [] };
+
+/** A transaction under way (`DbService.tx`) on its connection. */
+interface OpenTx {
+  client: PgClient;
+  /** BEGIN has been sent (with the first batch) */
+  begun: boolean;
+  /** COMMIT or ROLLBACK has been sent: no statement may follow */
+  ended: boolean;
+  /** the batch being answered: the next waits for it */
+  queue: Promise<unknown>;
+  /** statements waiting to go as the next batch */
+  pending: (Statement & { resolve(rows: unknown[]): void; reject(e: unknown): void })[];
+  /** pg's client was handed out (COPY): no more batches, one statement at a time */
+  raw?: boolean;
+  /** final steps running while the next ones start (`beforeCommit`'s `overlap`) */
+  overlapped: Promise<void>[];
+  /** the first statement that failed: what a transaction refused after it reports */
+  failure?: QueryFailedError;
+  /** the last final step is running: its deferred writes are held for the COMMIT */
+  carry?: boolean;
+  last?: Statement;
+}
+
+/** The SQLSTATE of a failure PostgreSQL answered (none for a broken connection). */
+function sqlState(e: unknown): string | undefined {
+  const driver = e instanceof QueryFailedError ? (e.driverError as { code?: unknown }) : undefined;
+  return typeof driver?.code === 'string' ? driver.code : undefined;
+}
+
+/**
+ * Statements sent together and answered in turn: pg's pipeline mode gives each its own Sync and
+ * sends it at once, and the socket is corked meanwhile, so the batch is one write and the server
+ * runs the statements back to back without a round trip between them. One that fails aborts the
+ * transaction: the statements after it fail too, and a COMMIT after it rolls back (PostgreSQL
+ * answers it `ROLLBACK`). `together` false (or another pg, without pipeline mode): one after
+ * another, in the same order, with the same outcomes.
+ */
+async function sendTogether(client: PgClient, statements: Statement[], together: boolean): Promise<PromiseSettledResult<PgResult | PgResult[]>[]> {
+  if (statements.length === 1 || !together) {
+    const out: PromiseSettledResult<PgResult | PgResult[]>[] = [];
+    for (const s of statements) {
+      out.push(await client.query(s.sql, s.params).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })));
+    }
+    return out;
+  }
+  const stream = client.connection?.stream;
+  client.pipeline = true;
+  let sent: Promise<PgResult | PgResult[]>[];
+  stream?.cork?.();
+  try {
+    sent = statements.map((s) => client.query(s.sql, s.params));
+  } finally {
+    stream?.uncork?.();
+  }
+  try {
+    return await Promise.allSettled(sent);
+  } finally {
+    client.pipeline = false;
+  }
+}
+
+/** A pg answer's rows (of the last statement, for a parameterless text of several). */
+function rowsOf(res: PgResult | PgResult[]): unknown[] {
+  return Array.isArray(res) ? (res[res.length - 1]?.rows ?? []) : res.rows;
+}
 
 /**
  * One statement on a pg client: its rows (of the last statement, for a parameterless text of
@@ -326,8 +558,7 @@ type PgResult = { rows: unknown[] };
  */
 async function runStatement<R>(client: PgClient, sql: string, params: unknown[]): Promise<R[]> {
   try {
-    const res = await client.query(sql, params);
-    return (Array.isArray(res) ? (res[res.length - 1]?.rows ?? []) : res.rows) as R[];
+    return rowsOf(await client.query(sql, params)) as R[];
   } catch (e) {
     throw new QueryFailedError(sql, params, e as Error);
   }

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { RequestContext } from '../../common/context/request-context';
+import type { DbService } from '../../database/db.service';
 
 /**
  * Bulk loading into a (temporary) table of the caller's transaction with COPY ... FROM STDIN, the
@@ -28,12 +29,6 @@ export function copyValue(v: CopyValue): string {
   return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : s;
 }
 
-/** The pg connection of the transaction `ctx` is in (COPY runs on it, so it sees and is undone with the transaction). */
-async function connectionOf(ctx: RequestContext): Promise<PoolClient> {
-  const runner = ctx.manager?.queryRunner;
-  if (!runner?.isTransactionActive) throw new Error('COPY into a staging table needs the transaction it belongs to');
-  return (await runner.connect()) as PoolClient;
-}
 
 export class CopyBatches {
   private lines: string[] = [];
@@ -42,6 +37,8 @@ export class CopyBatches {
   private sent = 0;
 
   constructor(
+    private readonly db: DbService,
+    /** the transaction the rows go in (COPY runs on its connection, so it sees and is undone with the transaction) */
     private readonly ctx: RequestContext,
     /** e.g. `COPY recon_stage FROM STDIN` */
     private readonly sql: string,
@@ -80,7 +77,7 @@ export class CopyBatches {
     const text = `${this.lines.join('\n')}\n`;
     this.lines = [];
     const batch = this.sent++;
-    const client = await connectionOf(this.ctx);
+    const client = (await this.db.connectionOf(this.ctx)) as PoolClient;
     const after = this.afterBatch;
     this.inFlight = pipeline(Readable.from([Buffer.from(text)]), client.query(copyFrom(this.sql)))
       .then(() => after?.(batch))

@@ -223,7 +223,7 @@ export class ReconciliationService {
       // rows go into the staging table by COPY as they are parsed, and each batch's first rows of a key are matched and
       // their findings written while the next batch is parsed (the database works beside the parse instead of after
       // it); a rejected file throws before the end, and the transaction takes everything back
-      const stage = new CopyBatches(tx, 'COPY recon_stage FROM STDIN', BATCH, (batch) => findings.ofBatch(batch));
+      const stage = new CopyBatches(this.db, tx, 'COPY recon_stage FROM STDIN', BATCH, (batch) => findings.ofBatch(batch));
       const keys = new Set<string>();
       let from = '';
       let to = '';

@@ -111,12 +111,18 @@ export class PriceResolverService {
     dealerId: string,
     lines: { productId: string; qty: string }[],
     at: Date = new Date(),
-    strict: boolean | ReadonlyMap<string, OrderRules> = false,
+    strict: boolean | ReadonlyMap<string, OrderRules> | Promise<ReadonlyMap<string, OrderRules>> = false,
   ): Promise<ResolvedPrice[]> {
     const ids = [...new Set(lines.map((l) => l.productId))];
+    // raw SQL on purpose: the benched one-query resolver (e2e/bench/price-resolve.bench.ts runs this very text as its baseline);
+    // sent before the rules are awaited, so it goes with the caller's product check (one round trip); a refused check decides
+    const candidates = this.db.query<CandidateRow>(ctx, RESOLVE_SQL, [dealerId, ids, at.toISOString()]);
+    candidates.catch(() => undefined);
     if (strict) {
       const byId: ReadonlyMap<string, OrderRules> =
-        strict === true
+        strict instanceof Promise
+          ? await strict
+          : strict === true
           ? new Map(
               (ids.length ? await this.db.rows(ctx, this.db.k.selectFrom('product').select(['id', 'code', 'min_order_qty', 'order_multiple']).where('id', 'in', ids)) : []).map((r) => [
                 r.id,
@@ -134,8 +140,7 @@ export class PriceResolverService {
         }
       }
     }
-    // raw SQL on purpose: the benched one-query resolver (e2e/bench/price-resolve.bench.ts runs this very text as its baseline)
-    const rows = await this.db.query<CandidateRow>(ctx, RESOLVE_SQL, [dealerId, ids, at.toISOString()]);
+    const rows = await candidates;
     const day = businessDate(at, this.config.companyTz);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return lines.map(({ productId, qty }) => {

@@ -79,8 +79,8 @@ export class WorkflowApprovalGateway extends OrderApprovalGateway {
 
   async prepare(tx: RequestContext, order: { id: string; branchId: string; belowFloor: boolean; mayOverride: boolean }): Promise<PreparedApproval> {
     const types = ORDER_APPROVAL_TYPES.filter((t) => t === ApprovalDocType.SALES_ORDER || (t === ApprovalDocType.CREDIT_OVERRIDE ? order.mayOverride : order.belowFloor));
-    const row = await this.facts(tx, order.id);
-    return { row, flows: await this.approvals.flowsFor(tx, types, order.branchId) };
+    const [row, flows] = await Promise.all([this.facts(tx, order.id), this.approvals.flowsFor(tx, types, order.branchId)]);
+    return { row, flows };
   }
 
   async start(tx: RequestContext, order: OrderApprovalFacts, prepared?: PreparedApproval): Promise<'APPROVED' | 'PENDING' | 'REJECTED'> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   COMMITTING_STATUSES, CreditCheckDto, Dec, ErrorCode, fmt, isBelowFloor, LinePriceSource, NotificationMessage, ORDER_ACTION_FROM, OrderAction, OrderEventDto, OrderLineDto, OrderListTotals, OrderPreviewDto,
@@ -339,23 +340,29 @@ export class SalesOrderService {
   /** A DRAFT order (submitted at once with `submit`), numbered on today's business day when its transaction ends. */
   async create(ctx: RequestContext, dto: NewOrder): Promise<SalesOrderDto> {
     // in a transaction of its own (not inside a caller's, who may go on to ship it) its stock can be reserved as a final step
-    const own = !ctx.manager?.queryRunner?.isTransactionActive;
+    const own = !this.db.inTransaction(ctx);
     const id = await this.db.tx(ctx, (tx) => this.insert(tx, dto, undefined, own));
     return this.get(ctx, id);
   }
 
   private async insert(tx: RequestContext, dto: NewOrder, copyOf?: { id: string; number: string }, ownTransaction = false): Promise<string> {
-    const dealer = await this.dealerFor(tx, dto.dealerId);
-    const warehouse = await this.warehouses.lockForDocument(tx, dto.warehouseId);
-    if (dto.salesRepId) await this.assertUser(tx, dto.salesRepId);
+    // checks that need nothing of each other go to the database together (DbService.query), answered in this order
+    const [dealer, warehouse] = await Promise.all([
+      this.dealerFor(tx, dto.dealerId),
+      this.warehouses.lockForDocument(tx, dto.warehouseId),
+      dto.salesRepId ? this.assertUser(tx, dto.salesRepId) : undefined,
+    ]);
     const lines = await this.priceLines(tx, dealer, dto.lines, { requireLines: true });
     const totals = sumLines(lines);
     const day = businessDate(new Date(), this.config.companyTz);
-    const row = await this.db.one(
+    // the id made here, so the lines and the idempotency key's own row go with the order's row
+    const id = randomUUID();
+    const inserted = this.db.one(
       tx,
       this.db.k
         .insertInto('sales_order')
         .values({
+          id,
           // numbered as the transaction's last step (kernel.assignNumber below); a deferred trigger refuses a commit without it
           number: null,
           status: OrderStatus.DRAFT,
@@ -377,9 +384,12 @@ export class SalesOrderService {
         })
         .returning(ORDER_ROW),
     );
-    const written = await this.writeLines(tx, row.id, lines);
-    // the idempotency key's own row now, not as a statement while this order holds its dealer's and products' rows
-    await this.db.confirmClaimNow(tx, row.id);
+    const [row, written] = await Promise.all([
+      inserted,
+      this.writeLines(tx, id, lines),
+      // the idempotency key's own row now, not as a statement while this order holds its dealer's and products' rows
+      this.db.confirmClaimNow(tx, id),
+    ]);
     await this.kernel.transition(tx, SALES_ORDER, { id: row.id, from: null, to: OrderStatus.DRAFT, action: OrderAction.CREATE });
     if (copyOf) await this.timeline(tx, { id: row.id, from: null, to: OrderStatus.DRAFT, action: OrderAction.COPY, note: copyOf.number });
     // Numbers are gap-free, so the day's counter row stays locked until this transaction commits:
@@ -555,7 +565,7 @@ export class SalesOrderService {
     // the stock rows last (then only the number and the commit): every statement after their lock keeps the next
     // order of the same products waiting
     // an order created in a transaction of its own reserves as a final step, after its timeline rows and just before its number
-    if (created?.atEnd) this.db.beforeCommit(tx, () => this.reserveWhatIsThere(tx, o, created.lines, true), RESERVE_STAGE);
+    if (created?.atEnd) this.db.beforeCommit(tx, () => this.reserveWhatIsThere(tx, o, created.lines, true), RESERVE_STAGE, { overlap: true });
     else await this.reserveWhatIsThere(tx, o, created?.lines);
     this.events.publish(tx, 'OrderApproved', { orderId: o.id, dealerId: o.dealer_id });
   }
@@ -657,8 +667,10 @@ export class SalesOrderService {
       await this.move(tx, o, OrderStatus.PENDING_REVIEW, OrderAction.SUBMIT, null, { submitted_at: sql`now()` });
       return;
     }
-    const { stockControl } = await this.settings.get(tx);
-    const prepared = await this.approval.prepare(tx, { id: o.id, branchId: o.branch_id, belowFloor: o.below_floor, mayOverride: false });
+    const [{ stockControl }, prepared] = await Promise.all([
+      this.settings.get(tx),
+      this.approval.prepare(tx, { id: o.id, branchId: o.branch_id, belowFloor: o.below_floor, mayOverride: false }),
+    ]);
     // the account locked by the UPDATE that commits the order's credit; a refusal waits for the stock check, which reports first
     const { check, refusal } = await this.credit.commitNewOrder(tx, dealerId, { id: o.id, total: o.total });
     await this.checkStock(tx, o, stockControl);
@@ -924,8 +936,10 @@ export class SalesOrderService {
       if (seen.has(l.productId)) throw new DomainError(ErrorCode.VALIDATION_FAILED, `Line ${i + 1}: a product may appear on one line only`, { field: `lines.${i}.productId`, productId: l.productId });
       seen.add(l.productId);
     });
-    const products = await this.products.assertUsable(ctx, input.map((l) => l.productId), { orgPath: dealer.path, onSale: true });
-    const resolved = await this.prices.resolveLines(ctx, dealer.id, input.map((l) => ({ productId: l.productId, qty: l.qty })), new Date(), products);
+    // the products' check and their prices go to the database together; the prices are judged by the checked rows
+    const usable = this.products.assertUsable(ctx, input.map((l) => l.productId), { orgPath: dealer.path, onSale: true });
+    const resolved = await this.prices.resolveLines(ctx, dealer.id, input.map((l) => ({ productId: l.productId, qty: l.qty })), new Date(), usable);
+    const products = await usable;
     return input.map((l, i): PricedLine => {
       const p = products.get(l.productId)!;
       const r = resolved[i];
