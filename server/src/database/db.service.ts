@@ -73,6 +73,7 @@ export class DbService {
   /** Sends the statements waiting in `tx` as one batch and answers each. */
   private async sendPending(tx: OpenTx): Promise<void> {
     const batch = tx.pending.splice(0);
+    if (!batch.length) return;
     if (tx.ended) return batch.forEach((b) => b.reject(new Error('query on a finished transaction')));
     const statements: Statement[] = [...(tx.begun ? [] : [BEGIN]), ...batch];
     tx.begun = true;
@@ -268,8 +269,8 @@ export class DbService {
       this.failed.add(manager);
       await Promise.allSettled(tx.overlapped);
       await tx.queue.catch(() => undefined);
-      // a statement refused because an earlier one had failed reports that one (the cause)
-      const e = sqlState(caught) === IN_FAILED_TRANSACTION && tx.failure ? tx.failure : caught;
+      // once a statement failed, PostgreSQL refuses the transaction's later ones: report the first (the cause)
+      const e = caught instanceof QueryFailedError && tx.failure ? tx.failure : caught;
       if (tx.begun && !tx.ended) {
         tx.ended = true;
         await runStatement(client, 'ROLLBACK', []).catch((err: Error) => (broken = err));
@@ -291,6 +292,9 @@ export class DbService {
 
   /** COMMIT, with the last step's deferred writes when it left some (one round trip for both). */
   private async commit(tx: OpenTx): Promise<void> {
+    // a statement started and not awaited still goes before the end
+    await this.sendPending(tx);
+    if (tx.failure) throw tx.failure;
     const last = tx.last;
     tx.last = undefined;
     // once COMMIT is sent the transaction ends, committed or (after a failure) rolled back
@@ -463,8 +467,7 @@ async function settle(tx: OpenTx): Promise<void> {
   await Promise.all(running);
 }
 
-/** SQLSTATE 25P02: a statement sent after an earlier one of its transaction failed */
-const IN_FAILED_TRANSACTION = '25P02';
+
 
 function pickNext(steps: FinalStep[]): FinalStep | undefined {
   if (!steps.length) return undefined;
