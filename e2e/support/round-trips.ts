@@ -51,7 +51,10 @@ export function wireRecorder() {
     },
     /** `fn`'s answer, and per client that sent anything, its statements grouped by round trip */
     async recorded<T>(fn: () => Promise<T>): Promise<[T, string[][][]]> {
-      for (const l of seen) (l.texts = []), (l.events = []);
+      for (const l of seen) {
+        l.texts = [];
+        l.events = [];
+      }
       seen.clear();
       recording = true;
       try {
