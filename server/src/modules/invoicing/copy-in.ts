@@ -29,7 +29,6 @@ export function copyValue(v: CopyValue): string {
   return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : s;
 }
 
-
 export class CopyBatches {
   private lines: string[] = [];
   private inFlight: Promise<void> = Promise.resolve();
