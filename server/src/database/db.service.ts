@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Compilable, DummyDriver, InferResult, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Insertable } from 'kysely';
 import { RequestContext } from '../common/context/request-context';
 import type { DB } from './schema';
@@ -25,21 +25,13 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
 
 /**
- * Repositories and transactions bound to a RequestContext (after Vendure's
- * TransactionalConnection): inside `tx`, `repo(ctx, X)` uses the transaction's manager, so a
- * service never needs to know whether it runs inside a larger unit of work.
+ * Statements and transactions bound to a RequestContext (after Vendure's
+ * TransactionalConnection): inside `tx`, a statement runs in the transaction of the context it is
+ * given, so a service never needs to know whether it runs inside a larger unit of work.
  */
 @Injectable()
 export class DbService {
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
-
-  manager(ctx: RequestContext): EntityManager {
-    return ctx.manager ?? this.dataSource.manager;
-  }
-
-  repo<T extends ObjectLiteral>(ctx: RequestContext, entity: EntityTarget<T>): Repository<T> {
-    return this.manager(ctx).getRepository(entity);
-  }
 
   /**
    * Raw SQL; always answers the rows. Inside a transaction there is one connection, and what a
@@ -49,7 +41,7 @@ export class DbService {
    * in turn. A transaction's first batch carries its BEGIN.
    */
   async query<R = unknown>(ctx: RequestContext, sql: string, params: unknown[] = []): Promise<R[]> {
-    const tx = ctx.manager && this.open.get(ctx.manager);
+    const tx = this.txOf(ctx);
     if (!tx) {
       // a step still running when its transaction failed must not go on outside it
       if (ctx.manager && this.failed.has(ctx.manager)) throw new Error('query on a failed transaction');
@@ -90,7 +82,12 @@ export class DbService {
 
   /** Whether `ctx` is inside a transaction (`tx`), whose statements then run on its connection. */
   inTransaction(ctx: RequestContext): boolean {
-    return !!ctx.manager && this.open.has(ctx.manager);
+    return !!this.txOf(ctx);
+  }
+
+  /** The transaction under way that `ctx` is in, if any. */
+  private txOf(ctx: RequestContext): OpenTx | undefined {
+    return ctx.manager && this.open.get(ctx.manager);
   }
 
   /**
@@ -100,7 +97,7 @@ export class DbService {
    * connection meanwhile is not known here).
    */
   async connectionOf(ctx: RequestContext): Promise<PgClient> {
-    const tx = ctx.manager && this.open.get(ctx.manager);
+    const tx = this.txOf(ctx);
     if (!tx) throw new Error('a connection of a transaction asked for outside one');
     return this.inOrder(tx, async () => {
       tx.raw = true;
@@ -153,11 +150,10 @@ export class DbService {
     return row;
   }
 
-  /** the transactions under way, by their handle */
+  /** the transactions under way, by their handle (`ctx.manager`) */
   private readonly open = new WeakMap<EntityManager, OpenTx>();
   /** the handles of transactions that failed: nothing may run on them any more */
   private readonly failed = new WeakSet<EntityManager>();
-  private readonly commitHooks = new WeakMap<EntityManager, (() => Promise<void>)[]>();
   private readonly logger = new Logger('Db');
 
   /**
@@ -165,8 +161,9 @@ export class DbService {
    * never when it rolls back: for effects outside the database, such as SMS or e-mail.
    */
   afterCommit(ctx: RequestContext, fn: () => Promise<void>): void {
-    const hooks = ctx.manager && this.commitHooks.get(ctx.manager);
-    if (hooks) hooks.push(fn);
+    if (ctx.manager && this.failed.has(ctx.manager)) return;
+    const tx = this.txOf(ctx);
+    if (tx) tx.hooks.push(fn);
     else void this.runHooks([fn]);
   }
 
@@ -174,7 +171,6 @@ export class DbService {
     // the transaction is done: a failing hook is logged, never turned into the caller's error
     for (const h of hooks) await h().catch((err: unknown) => this.logger.error({ err }, 'after-commit work failed'));
   }
-
 
   /**
    * Runs `fn` at the end of the transaction `ctx` is in, after its work and before the commit:
@@ -186,7 +182,7 @@ export class DbService {
    * (the deferred writes wait for it).
    */
   beforeCommit(ctx: RequestContext, fn: () => Promise<void>, stage = 0, opts: { overlap?: boolean } = {}): void {
-    const steps = ctx.manager && this.finalSteps.get(ctx.manager);
+    const steps = this.txOf(ctx)?.steps;
     if (!steps) throw new Error('beforeCommit outside a transaction');
     steps.push({ stage, fn, seq: this.stepSeq++, overlap: opts.overlap });
   }
@@ -221,17 +217,14 @@ export class DbService {
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PgClient;
     const manager = runner.manager;
-    const tx: OpenTx = { client, begun: false, ended: false, queue: Promise.resolve(), pending: [], overlapped: [] };
-    const hooks: (() => Promise<void>)[] = [];
+    const steps: FinalStep[] = [];
+    const tx: OpenTx = { client, begun: false, ended: false, queue: Promise.resolve(), pending: [], overlapped: [], steps, stages: new Map(), hooks: [] };
     this.open.set(manager, tx);
-    this.commitHooks.set(manager, hooks);
     let broken: Error | undefined;
     let out: T;
     try {
-      const steps: FinalStep[] = [];
-      this.finalSteps.set(manager, steps);
       const txCtx = ctx.withManager(manager);
-      if (ctx.idempotency) steps.push({ stage: CLAIM_STAGE, seq: this.stepSeq++, fn: () => this.confirmClaim(txCtx, manager) });
+      if (ctx.idempotency) steps.push({ stage: CLAIM_STAGE, seq: this.stepSeq++, fn: () => this.confirmClaim(txCtx, tx) });
       out = await work(txCtx);
       // a creating command's transaction answers the new id: that is the resource its key points at
       if (ctx.idempotency && typeof out === 'string' && UUID_RE.test(out)) this.createdResource(txCtx, out);
@@ -263,7 +256,7 @@ export class DbService {
       }
       await settle(tx);
       // the end has passed: a later beforeCommit is a bug (it throws), a later insertAtEnd writes at once
-      this.finalSteps.delete(manager);
+      tx.steps = undefined;
       await this.inOrder(tx, () => this.commit(tx));
     } catch (caught) {
       this.failed.add(manager);
@@ -286,7 +279,7 @@ export class DbService {
       if (broken) await (runner as unknown as { releasePostgresConnection(err: Error): Promise<void> }).releasePostgresConnection(broken);
       else await runner.release();
     }
-    await this.runHooks(hooks);
+    await this.runHooks(tx.hooks);
     return out;
   }
 
@@ -310,7 +303,6 @@ export class DbService {
     if (Array.isArray(command) || command.command !== 'COMMIT') throw new QueryFailedError('COMMIT', [], new Error('the transaction was not committed'));
   }
 
-  private readonly finalSteps = new WeakMap<EntityManager, FinalStep[]>();
   private stepSeq = 0;
 
   /**
@@ -347,24 +339,21 @@ export class DbService {
 
   /** The deferred writes of `stage` in the transaction `ctx` is in (their final step registered on first use); none outside one. */
   private endOf(ctx: RequestContext, stage: number): Deferred | undefined {
-    if (!ctx.manager || !this.finalSteps.get(ctx.manager)) return undefined;
-    let stages = this.deferred.get(ctx.manager);
-    if (!stages) this.deferred.set(ctx.manager, (stages = new Map()));
-    let end = stages.get(stage);
+    const tx = this.txOf(ctx);
+    if (!tx?.steps) return undefined;
+    let end = tx.stages.get(stage);
     if (!end) {
       const fresh: Deferred = { tables: new Map(), writes: [] };
-      stages.set(stage, (end = fresh));
-      const steps = this.finalSteps.get(ctx.manager)!;
-      // nothing reads what it writes: the next steps go with it; it waits for steps that overlap, which may add to it
-      steps.push({ stage, seq: this.stepSeq++, overlap: true, barrier: true, fn: async () => {
-        stages!.delete(stage);
+      tx.stages.set(stage, (end = fresh));
+      const fn = async () => {
+        tx.stages.delete(stage);
         await this.writeDeferred(ctx, fresh);
-      } });
+      };
+      // nothing reads what it writes: the next steps go with it; it waits for steps that overlap, which may add to it
+      tx.steps.push({ stage, seq: this.stepSeq++, overlap: true, barrier: true, fn });
     }
     return end;
   }
-
-  private readonly deferred = new WeakMap<EntityManager, Map<number, Deferred>>();
 
   /** One statement for a stage's writes and every table's rows: `WITH w0 AS (UPDATE …), w1 AS (INSERT …) INSERT …` */
   private async writeDeferred(ctx: RequestContext, end: Deferred): Promise<void> {
@@ -382,7 +371,7 @@ export class DbService {
     inserts.slice(0, -1).forEach((make, i) => (creator = creator.with(`w${writes.length + i}`, make)));
     const { sql: text, parameters } = (inserts.length ? inserts[inserts.length - 1](creator) : creator.selectNoFrom(sql`1`.as('done'))).compile();
     // the transaction's last step: these writes go with its COMMIT
-    const tx = ctx.manager && this.open.get(ctx.manager);
+    const tx = this.txOf(ctx);
     if (tx?.carry && !tx.last) tx.last = { sql: text, params: parameters as unknown[] };
     else await this.query(ctx, text, parameters as unknown[]);
     /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -395,12 +384,12 @@ export class DbService {
    * transaction; a no-op without a claim.
    */
   async confirmClaimNow(ctx: RequestContext, resourceId: string): Promise<void> {
-    const steps = ctx.manager && ctx.idempotency ? this.finalSteps.get(ctx.manager) : undefined;
-    const i = steps?.findIndex((s) => s.stage === CLAIM_STAGE) ?? -1;
-    if (!steps || i < 0) return;
-    steps.splice(i, 1);
+    const tx = ctx.idempotency ? this.txOf(ctx) : undefined;
+    const i = tx?.steps?.findIndex((s) => s.stage === CLAIM_STAGE) ?? -1;
+    if (!tx?.steps || i < 0) return;
+    tx.steps.splice(i, 1);
     this.createdResource(ctx, resourceId);
-    await this.confirmClaim(ctx, ctx.manager!);
+    await this.confirmClaim(ctx, tx);
   }
 
   /**
@@ -410,10 +399,9 @@ export class DbService {
    * crash between the commit and the answer is answered from the committed document.
    */
   createdResource(ctx: RequestContext, id: string): void {
-    if (ctx.manager && ctx.idempotency && !this.resources.has(ctx.manager)) this.resources.set(ctx.manager, id);
+    const tx = this.txOf(ctx);
+    if (tx && ctx.idempotency) tx.resource ??= id;
   }
-
-  private readonly resources = new WeakMap<EntityManager, string>();
 
   /**
    * The last statement of a transaction run under an idempotency claim (the interceptor that owns
@@ -423,9 +411,9 @@ export class DbService {
    */
   claimCheck?: (ctx: RequestContext, resourceId: string | null) => Promise<void>;
 
-  private async confirmClaim(ctx: RequestContext, manager: EntityManager): Promise<void> {
+  private async confirmClaim(ctx: RequestContext, tx: OpenTx): Promise<void> {
     if (!this.claimCheck) throw new Error('an idempotency claim without the interceptor that checks it');
-    await this.claimCheck(ctx, this.resources.get(manager) ?? null);
+    await this.claimCheck(ctx, tx.resource ?? null);
   }
 }
 
@@ -506,6 +494,14 @@ interface OpenTx {
   overlapped: Promise<void>[];
   /** the first statement that failed: what a transaction refused after it reports */
   failure?: QueryFailedError;
+  /** the final steps still to run (`beforeCommit`); none once the end has passed */
+  steps?: FinalStep[];
+  /** the deferred writes of each final stage (`insertAtEnd`, `writeAtEnd`) */
+  stages: Map<number, Deferred>;
+  /** what runs once it has committed (`afterCommit`) */
+  hooks: (() => Promise<void>)[];
+  /** the resource a creating request made (`createdResource`), for its idempotency key */
+  resource?: string;
   /** the last final step is running: its deferred writes are held for the COMMIT */
   carry?: boolean;
   last?: Statement;
