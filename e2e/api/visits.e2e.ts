@@ -156,8 +156,17 @@ describe('store visits', () => {
 
   it('the offline batch: applied in order, once — sent again it writes nothing; the phone\'s times are kept', async () => {
     const visitClientId = cid();
-    const inAt = new Date(Date.now() - 40 * 60_000).toISOString();
-    const outAt = new Date(Date.now() - 10 * 60_000).toISOString();
+    // a visit of today's business day (the board and the dealer's list below count it as today's): 40 to 10
+    // minutes ago, or, in the first 80 minutes of the day (Asia/Shanghai, UTC+8 all year), within them
+    let intoDay = Date.now() - Date.parse(`${today}T00:00:00+08:00`);
+    if (intoDay < 4000) {
+      await new Promise((r) => setTimeout(r, 4000));
+      intoDay += 4000;
+    }
+    const spanS = Math.min(30 * 60, Math.floor(intoDay / 2000));
+    const outMs = Date.now() - Math.min(10 * 60_000, Math.floor(intoDay / 4000) * 1000);
+    const inAt = new Date(outMs - spanS * 1000).toISOString();
+    const outAt = new Date(outMs).toISOString();
     const sheet = (await t.http.get(`/api/visits/${visitId}/counts`).set(bearer(rep)).expect(200)).body as { productId: string }[];
     const items = [
       { kind: 'CHECK_IN', clientId: visitClientId, deviceAt: inAt, dealerId: bj2, ...atBj2, accuracy: 30 },
@@ -181,7 +190,7 @@ describe('store visits', () => {
     expect(second.body.items.every((i: { visitId: string }) => i.visitId === vid)).toBe(true);
     expect(await snapshot()).toEqual(once);
     const v = (await t.http.get(`/api/visits/${vid}`).set(bearer(rep)).expect(200)).body;
-    expect(v).toMatchObject({ notes: '地下室没有信号', checkInDeviceAt: inAt, checkOutDeviceAt: outAt, durationS: 30 * 60, offSite: false });
+    expect(v).toMatchObject({ notes: '地下室没有信号', checkInDeviceAt: inAt, checkOutDeviceAt: outAt, durationS: spanS, offSite: false });
     expect(v.checkOutAt).not.toBeNull();
   });
 
