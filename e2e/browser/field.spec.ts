@@ -67,7 +67,9 @@ describe('the field app (跑店) on a phone, offline mid-visit', () => {
   it('checks in on site from today\'s route and counts a product', async () => {
     await login(page, 'bj.sales');
     await page.goto('/field');
-    const stop = tid('stop-D-BJ002');
+    // the plan made above (route order 0) comes first; on the demo's Tuesday, Wednesday, Friday and Saturday the rep's
+    // weekly plan for the same shop is on the route too
+    const stop = tid('stop-D-BJ002').first();
     await stop.waitFor();
     await expect(stop.textContent()).resolves.toContain('北京京客隆超市');
     await expect(stop.textContent()).resolves.toContain('盘点');
@@ -101,8 +103,8 @@ describe('the field app (跑店) on a phone, offline mid-visit', () => {
     await page.waitForURL(/\/field$/);
     await tid('field-offline').filter({ hasText: '待上传 2 项' }).waitFor();
     // the route as last known, with the visit done and its actions waiting
-    const stop = tid('stop-D-BJ002');
-    await stop.filter({ hasText: '已完成' }).waitFor();
+    const stop = tid('stop-D-BJ002').filter({ hasText: '已完成' }).first();
+    await stop.waitFor();
     await stop.locator('[data-test="stop-waiting"]').waitFor();
     await noSidewaysScroll();
     await screenshot(page, 'field-03-offline-waiting');
@@ -117,7 +119,7 @@ describe('the field app (跑店) on a phone, offline mid-visit', () => {
     expect(after.notes).toBe('地下室没有信号，店主要求周五补货');
     expect(after.checkOutAt).not.toBeNull();
     await page.reload();
-    await tid('stop-D-BJ002').filter({ hasText: '已完成' }).waitFor();
+    await tid('stop-D-BJ002').filter({ hasText: '已完成' }).first().waitFor();
     expect(await tid('stop-waiting').count()).toBe(0);
     await screenshot(page, 'field-04-synced');
     expect(page.appErrors).toEqual([]);
