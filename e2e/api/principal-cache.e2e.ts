@@ -1,8 +1,4 @@
 import { ErrorCode } from '@drp/shared';
-import { PrincipalCache, StalePrincipalError } from '../../server/src/common/auth/principal';
-import { RequestContext } from '../../server/src/common/context/request-context';
-import { DbService } from '../../server/src/database/db.service';
-import { wireRecorder } from '../support/round-trips';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -146,74 +142,5 @@ describe('principal cache: every change applies on the next request', () => {
     await t.http.get('/api/users').set(bearer(token)).expect(200);
     await t.sql('DELETE FROM user_role WHERE user_id = $1 AND role_id = $2', [id, await roleId('BRANCH_MANAGER')]);
     await t.http.get('/api/users').set(bearer(token)).expect(403);
-  });
-
-  describe('a read goes ahead on the cached principal, its check riding with the first statement', () => {
-    const sid = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sid as string;
-    const wire = wireRecorder();
-    beforeAll(() => wire.install());
-    afterAll(() => wire.uninstall());
-
-    it('one round trip for the check and the page; a stale principal runs the read again on the one read afresh', async () => {
-      const role = (await t.http.post('/api/roles').set(bearer(admin)).send({ code: 'AHEAD_PROBE', name: '预读探针', dataScope: 'ALL', permissions: ['orgs:view'] }).expect(201)).body;
-      await t.http.post('/api/users').set(bearer(admin)).send({ username: 'hq.ahead', displayName: '预读', password: 'Ahead#2026', orgId: await t.orgId('HQ'), roleIds: [role.id] }).expect(201);
-      const token = (await login('hq.ahead', 'Ahead#2026')).accessToken;
-      await warm(token, '/api/orgs?type=DEALER', 200);
-
-      const [warmRes, trips] = await wire.recorded(() => t.http.get('/api/orgs?type=DEALER').set(bearer(token)).expect(200));
-      // the check (session, version, epoch) and the list's one statement, sent together
-      expect(trips).toHaveLength(1);
-      expect(trips[0]).toHaveLength(1);
-      expect(trips[0][0]).toHaveLength(2);
-      expect(trips[0][0][0]).toMatch(/from "auth_session"/);
-      expect(trips[0][0][1]).toMatch(/"organization"/);
-      expect(warmRes.body.items.map((o: { code: string }) => o.code)).toContain('D-BJ001');
-
-      // another process narrows the role's scope (triggers bump the version): the answer is the narrowed list
-      await t.sql(`UPDATE role SET data_scope = 'ASSIGNED_DEALERS' WHERE id = $1`, [role.id]);
-      const [narrowed, again] = await wire.recorded(() => t.http.get('/api/orgs?type=DEALER').set(bearer(token)).expect(200));
-      expect(narrowed.body.items).toEqual([]);
-      const sent = again.flat(2);
-      // the first run (check + page), the principal read afresh, the second run's page
-      expect(sent.filter((q) => /from "auth_session"/.test(q) && !/array_agg/.test(q))).toHaveLength(1);
-      expect(sent.filter((q) => /array_agg/.test(q))).toHaveLength(1);
-      expect(sent.filter((q) => /"organization"/.test(q) && !/array_agg/.test(q))).toHaveLength(2);
-
-      // a write route never goes ahead: its check is a round trip of its own before anything else
-      const [, post] = await wire.recorded(() => t.http.post('/api/auth/logout').set(bearer(token)).send({}).expect((r) => expect(r.status).toBeLessThan(500)));
-      expect(post.flat(1)[0]?.[0] ?? '').toMatch(/auth_session/);
-    });
-
-    it('on a principal still to be confirmed, a write and a transaction wait for the check; a stale one writes nothing, a read still answers', async () => {
-      const db = t.app.get(DbService);
-      await t.sql('CREATE TABLE IF NOT EXISTS ahead_probe (n int)');
-      const s = await login('bj.finance');
-      const userId = await t.userId('bj.finance');
-      const cache = new PrincipalCache();
-      expect(await cache.resolve(db, RequestContext.system(), userId, sid(s.accessToken))).not.toBeNull();
-      const ahead = () => {
-        const a = cache.speculate(db, RequestContext.system(), userId, sid(s.accessToken));
-        if (!a) throw new Error('nothing cached');
-        return new RequestContext('probe', undefined, a.user, undefined, false, undefined, a.check);
-      };
-
-      // holds: the read carries the check, then the write and the transaction go
-      const fine = ahead();
-      expect(await db.query<{ one: number }>(fine, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
-      expect(fine.authCheck?.unsent).toBeUndefined();
-      await db.query(fine, 'INSERT INTO ahead_probe (n) VALUES (1)');
-      await db.tx(fine, (c) => db.query(c, 'INSERT INTO ahead_probe (n) VALUES (2)'));
-
-      // stale: the version moved after the principal was cached
-      const stale = ahead();
-      await t.sql('INSERT INTO principal_version (user_id) VALUES ($1) ON CONFLICT (user_id) DO UPDATE SET version = principal_version.version + 1', [userId]);
-      await expect(db.query(stale, 'INSERT INTO ahead_probe (n) VALUES (3)')).rejects.toBeInstanceOf(StalePrincipalError);
-      await expect(db.tx(stale, (c) => db.query(c, 'INSERT INTO ahead_probe (n) VALUES (4)'))).rejects.toBeInstanceOf(StalePrincipalError);
-      expect(await db.query<{ one: number }>(stale, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
-      expect(await stale.authCheck?.confirmed()).toBe(false);
-      expect((await t.sql<{ n: number }>('SELECT n FROM ahead_probe ORDER BY n')).map((r) => r.n)).toEqual([1, 2]);
-      // the stale entry is gone: nothing to go ahead on until the principal is read afresh
-      expect(cache.speculate(db, RequestContext.system(), userId, sid(s.accessToken))).toBeUndefined();
-    });
   });
 });

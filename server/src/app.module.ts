@@ -1,5 +1,5 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,6 @@ import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AppAuthGuard } from './common/auth/auth.guard';
-import { PrincipalCheckInterceptor } from './common/auth/principal-check.interceptor';
 import { AllExceptionsFilter } from './common/errors/http-exception.filter';
 import { IdempotencyModule } from './common/http/idempotency.interceptor';
 import { EdgeInputMiddleware } from './common/http/edge-input.middleware';
@@ -105,10 +104,7 @@ export class AppModule implements NestModule {
         BackupModule,
       ],
       providers: [
-        AppAuthGuard,
-        { provide: APP_GUARD, useExisting: AppAuthGuard },
-        // outermost: a read on the cached principal answers only once its check is confirmed
-        { provide: APP_INTERCEPTOR, useClass: PrincipalCheckInterceptor },
+        { provide: APP_GUARD, useClass: AppAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Compilable, DummyDriver, InferResult, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Insertable } from 'kysely';
-import { AuthCheck, RequestContext } from '../common/context/request-context';
+import { RequestContext } from '../common/context/request-context';
 import type { DB } from './schema';
 
 /**
@@ -23,8 +23,6 @@ export type { DB };
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
-/** a statement that only reads (a SELECT, or the planner's estimate of one): it may go ahead of its request's principal check */
-const READ = /^\s*(SELECT|EXPLAIN)\b/i;
 
 /**
  * Statements and transactions bound to a RequestContext (after Vendure's
@@ -47,12 +45,6 @@ export class DbService {
     if (!tx) {
       // a step still running when its transaction failed must not go on outside it
       if (ctx.manager && this.failed.has(ctx.manager)) throw new Error('query on a failed transaction');
-      const check = ctx.authCheck;
-      if (check) {
-        // a read on a principal still to be confirmed: the first carries its check, a write waits for it
-        if (!READ.test(sql)) await check.confirm();
-        else if (check.unsent) return this.withCheck<R>(check, check.unsent, sql, params);
-      }
       return this.onPoolClient<R>(sql, params);
     }
     return new Promise<R[]>((resolve, reject) => {
@@ -127,32 +119,6 @@ export class DbService {
     const client = await this.pool.connect();
     try {
       return await runStatement<R>(client, sql, params);
-    } finally {
-      client.release();
-    }
-  }
-
-  /**
-   * A read and its request's principal check (AuthCheck) sent together on one client of the pool,
-   * each its own implicit transaction (pg's pipeline mode): one round trip for both, where the check
-   * alone cost one (issue #17). The check's answer goes to the check, the read's to the caller.
-   */
-  private async withCheck<R>(check: AuthCheck, statement: Statement, sql: string, params: unknown[]): Promise<R[]> {
-    let answer!: { resolve(rows: unknown[]): void; reject(e: unknown): void };
-    check.sentWith(new Promise<unknown[]>((resolve, reject) => (answer = { resolve, reject })));
-    let client: Awaited<ReturnType<PgPool['connect']>>;
-    try {
-      client = await this.pool.connect();
-    } catch (e) {
-      answer.reject(e);
-      throw e;
-    }
-    try {
-      const [checked, read] = await sendTogether(client, [statement, { sql, params }], true);
-      if (checked.status === 'fulfilled') answer.resolve(rowsOf(checked.value));
-      else answer.reject(new QueryFailedError(statement.sql, statement.params, checked.reason as Error));
-      if (read.status === 'rejected') throw new QueryFailedError(sql, params, read.reason as Error);
-      return rowsOf(read.value) as R[];
     } finally {
       client.release();
     }
@@ -235,8 +201,6 @@ export class DbService {
    */
   async tx<T>(ctx: RequestContext, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
     if (this.inTransaction(ctx)) return work(ctx);
-    // nothing is written on a principal still to be confirmed (AuthCheck)
-    if (ctx.authCheck) await ctx.authCheck.confirm();
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(ctx, work);

@@ -1,7 +1,7 @@
 import { DataScopeKind, isPermission, OrgStatus, Permission, UserStatus } from '@drp/shared';
 import { InferResult, sql } from 'kysely';
 import { DbService, sqlBuilder } from '../../database/db.service';
-import { AuthCheck, AuthUser, RequestContext } from '../context/request-context';
+import { AuthUser, RequestContext } from '../context/request-context';
 import { computeScope } from '../scope/data-scope';
 
 /**
@@ -124,69 +124,7 @@ export class PrincipalCache {
     return loaded.user;
   }
 
-  /**
-   * The cached principal of a read, to go ahead on while its check is still to come (issue #17):
-   * undefined when none is cached (the caller then `resolve`s). The check's statement goes with
-   * the request's first read (one round trip for both, not two) and must be confirmed before the
-   * request writes or answers (see AuthCheck); when it finds the session gone or the version moved,
-   * the entry is dropped and the caller `resolve`s afresh.
-   */
-  speculate(db: Pick<DbService, 'query'>, ctx: RequestContext, userId: string, sessionId: string): { user: AuthUser; check: AuthCheck } | undefined {
-    const key = `${userId}:${sessionId}`;
-    const cached = this.entries.get(key);
-    if (!cached) return undefined;
-    const check = new PendingPrincipalCheck(VERSION_QUERY.sql, VERSION_QUERY.params(userId, sessionId), cached.version, (sql, params) => db.query(ctx, sql, params), () => {
-      if (this.entries.get(key) === cached) this.entries.delete(key);
-    });
-    return { user: cached.user, check };
-  }
-
   clear(): void {
     this.entries.clear();
-  }
-}
-
-/** A request that went ahead on its cached principal found it stale: it runs again (PrincipalCheckInterceptor). */
-export class StalePrincipalError extends Error {
-  constructor() {
-    super('the principal changed while the request ran');
-    this.name = 'StalePrincipalError';
-  }
-}
-
-/** The version check of one request on a cached principal (`PrincipalCache.speculate`). */
-class PendingPrincipalCheck implements AuthCheck {
-  private answer?: Promise<boolean>;
-
-  constructor(
-    private readonly sql: string,
-    private readonly params: unknown[],
-    private readonly expected: string,
-    private readonly send: (sql: string, params: unknown[]) => Promise<unknown[]>,
-    private readonly onStale: () => void,
-  ) {}
-
-  get unsent(): { sql: string; params: unknown[] } | undefined {
-    return this.answer ? undefined : { sql: this.sql, params: this.params };
-  }
-
-  sentWith(rows: Promise<unknown[]>): void {
-    if (this.answer) throw new Error('the principal check was sent twice');
-    this.answer = rows.then((r) => {
-      const holds = (r[0] as { version?: string } | undefined)?.version === this.expected;
-      if (!holds) this.onStale();
-      return holds;
-    });
-    // read by confirmed(); an unread failure must not surface as an unhandled rejection meanwhile
-    this.answer.catch(() => undefined);
-  }
-
-  confirmed(): Promise<boolean> {
-    if (!this.answer) this.sentWith(this.send(this.sql, this.params));
-    return this.answer as Promise<boolean>;
-  }
-
-  async confirm(): Promise<void> {
-    if (!(await this.confirmed())) throw new StalePrincipalError();
   }
 }

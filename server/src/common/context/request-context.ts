@@ -29,24 +29,6 @@ export interface IdempotencyClaim {
 }
 
 /**
- * The per-request principal check of a read that went ahead on the cached principal (issue #17;
- * `PrincipalCache.speculate`): its statement goes to PostgreSQL with the request's first read
- * (DbService), and nothing leaves the request before it is confirmed: no write and no transaction
- * starts (DbService), no answer is sent (PrincipalCheckInterceptor). A stale or refused check
- * makes the request run again on the principal read afresh.
- */
-export interface AuthCheck {
-  /** the check's statement while it has not been sent, else undefined */
-  readonly unsent: { sql: string; params: unknown[] } | undefined;
-  /** the check went with another statement: `rows` is its answer */
-  sentWith(rows: Promise<unknown[]>): void;
-  /** whether the principal still holds (sends the check now if it has not gone yet) */
-  confirmed(): Promise<boolean>;
-  /** `confirmed`, throwing StalePrincipalError when it does not hold */
-  confirm(): Promise<void>;
-}
-
-/**
  * What a service method needs to know about the call: who, with what scope, under which request
  * id, and the open transaction if there is one. Passed explicitly as the first argument
  * (STYLE: "the request context travels explicitly") so nothing relies on async-local magic.
@@ -59,8 +41,6 @@ export class RequestContext {
     readonly manager?: EntityManager,
     private readonly system = false,
     readonly idempotency?: IdempotencyClaim,
-    /** a read on the cached principal still to be confirmed (see AuthCheck) */
-    readonly authCheck?: AuthCheck,
   ) {}
 
   /** Internal work (seeding, jobs): no user, unrestricted scope. */
@@ -69,12 +49,12 @@ export class RequestContext {
   }
 
   withManager(manager: EntityManager): RequestContext {
-    return new RequestContext(this.requestId, this.ip, this.user, manager, this.system, this.idempotency, this.authCheck);
+    return new RequestContext(this.requestId, this.ip, this.user, manager, this.system, this.idempotency);
   }
 
   /** The same caller outside any transaction (work after a commit). */
   detached(): RequestContext {
-    return new RequestContext(this.requestId, this.ip, this.user, undefined, this.system, this.idempotency, this.authCheck);
+    return new RequestContext(this.requestId, this.ip, this.user, undefined, this.system, this.idempotency);
   }
 
   /** Internal work with unrestricted scope. An anonymous request is not system: it sees nothing scoped. */

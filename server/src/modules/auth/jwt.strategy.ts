@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { DbService } from '../../database/db.service';
-import { AuthCheck, AuthUser, RequestContext } from '../../common/context/request-context';
+import { AuthUser, RequestContext } from '../../common/context/request-context';
 import { AccessTokenAuthenticator } from '../../common/auth/auth.guard';
 import { loadPrincipal, loadPrincipalVersion, PrincipalCache } from '../../common/auth/principal';
 
@@ -64,7 +64,6 @@ export class VerifiedTokens {
  * process's PrincipalCache: one primary-key query checks the session and the principal's version,
  * the full principal is re-read only when it changed. An access token stops working as soon as its
  * user or organisation is disabled, or its login (session) is revoked, and role changes apply at once.
- * A read goes ahead on the cached principal with that check still to come (`authenticateRead`).
  */
 @Injectable()
 export class JwtStrategy extends AccessTokenAuthenticator {
@@ -84,25 +83,6 @@ export class JwtStrategy extends AccessTokenAuthenticator {
   }
 
   async authenticate(authorization: string | undefined): Promise<AuthUser | null> {
-    const payload = this.payloadOf(authorization);
-    return payload ? this.validate(payload) : null;
-  }
-
-  /**
-   * A read's principal: the cached one with its check still to come (`PrincipalCache.speculate`),
-   * or, when none is cached, the one `authenticate` resolves (checked already: no `check`).
-   */
-  async authenticateRead(authorization: string | undefined): Promise<{ user: AuthUser; check?: AuthCheck } | null> {
-    const payload = this.payloadOf(authorization);
-    if (!payload?.sub || !payload?.sid) return null;
-    const ahead = this.principals.speculate(this.db, RequestContext.system(), payload.sub, payload.sid);
-    if (ahead) return ahead;
-    const user = await this.validate(payload);
-    return user ? { user } : null;
-  }
-
-  /** The payload of a bearer token whose signature and expiry hold, else null. */
-  private payloadOf(authorization: string | undefined): AccessTokenPayload | null {
     const token = bearerToken(authorization);
     if (!token) return null;
     let payload = this.verified.get(token);
@@ -114,7 +94,7 @@ export class JwtStrategy extends AccessTokenAuthenticator {
       }
       this.verified.remember(token, payload);
     }
-    return payload;
+    return this.validate(payload);
   }
 
   async validate(payload: AccessTokenPayload): Promise<AuthUser | null> {
