@@ -63,8 +63,11 @@ async function run(main: string, databaseUrl: string, paths: string[], seconds: 
     }
     return out;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    // a server that never started has exited already: waiting for its exit would end the process silently
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
   }
 }
 
