@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import request from 'supertest';
 import { ErrorCode } from '@drp/shared';
 import { addDays, businessDate } from '../../server/src/database/business-date';
@@ -285,6 +286,55 @@ describe('sales orders: lifecycle, prices, credit, stock, shipments, returns, sc
       await t.http.patch(`/api/shipments/${s.id}/logistics`).set(bearer(admin)).send({ logisticsCompany: '德邦' }).expect(400);
       expect((await t.http.patch(`/api/shipments/${s.id}/logistics`).set(bearer(await t.token('bj.sales'))).send({ logisticsCompany: 'x', trackingNo: 'y' }).expect(403)).body.code).toBe(ErrorCode.FORBIDDEN);
       expect((await t.http.patch(`/api/shipments/${s.id}/logistics`).set(bearer(await t.token('sh.manager'))).send({ logisticsCompany: 'x', trackingNo: 'y' }).expect(404)).body.code).toBe(ErrorCode.NOT_FOUND);
+    });
+
+    it('searches shipments and returns by their own numbers, tracking number, order number and dealer; each match can be read from an index', async () => {
+      const d = await newDealer();
+      const dealer = (await get(`/api/orgs/${d}`).expect(200)).body as { code: string; name: string };
+      const o = await approved(d, [line(prod.A, '2')]);
+      const s = (await ship(o.id).expect(201)).body;
+      await t.http.patch(`/api/shipments/${s.id}/logistics`).set(bearer(admin)).send({ logisticsCompany: '顺丰', trackingNo: 'SF-Q-77123' }).expect(200);
+      const r = (await post('/api/returns', { shipmentId: s.id, reason: '破损', lines: [{ shipmentLineId: s.lines[0].id, qty: '1' }] }).expect(201)).body;
+      const found = async (list: string, q: string) => ((await get(`/api/${list}?q=${encodeURIComponent(q)}&pageSize=100`).expect(200)).body.items as { id: string }[]).map((x) => x.id);
+      for (const q of [s.number, 'SF-Q-77123', o.number, dealer.code, dealer.name]) expect(await found('shipments', q)).toEqual([s.id]);
+      for (const q of [r.number, s.number, o.number, dealer.code, dealer.name]) expect(await found('returns', q)).toEqual([r.id]);
+      // a term of 1-2 characters (no trigram) matches the same way, through the joined columns
+      expect(await found('shipments', dealer.name.slice(0, 2))).toContain(s.id);
+      expect(await found('returns', dealer.name.slice(0, 2))).toContain(r.id);
+      expect(await found('shipments', 'no-such-document-77')).toEqual([]);
+      expect(await found('returns', 'SF-Q-77123')).toEqual([]);
+
+      // the server's own page statement, explained with whole-table and ordered index scans priced out: every branch of the search is an index read
+      // (before, the OR over the joined order's and dealer's columns left the planner no index to use)
+      const planOf = async (list: string, table: string, q: string) => {
+        const seen: { text: string; values: unknown[] }[] = [];
+        const original = Client.prototype.query;
+        Client.prototype.query = function (this: Client, ...args: unknown[]) {
+          const first = args[0] as string | { text?: string; values?: unknown[] };
+          const text = typeof first === 'string' ? first : first?.text;
+          const values = (typeof first === 'string' ? args[1] : first?.values) as unknown[] | undefined;
+          if (typeof text === 'string' && text.includes(`from "${table}" as "x"`) && text.includes('ARRAY((select')) seen.push({ text, values: values ?? [] });
+          return (original as (...a: unknown[]) => unknown).apply(this, args);
+        } as typeof Client.prototype.query;
+        try {
+          await found(list, q);
+        } finally {
+          Client.prototype.query = original;
+        }
+        expect(seen).toHaveLength(1);
+        await t.sql('BEGIN');
+        try {
+          await t.sql('SET LOCAL enable_seqscan = off');
+          await t.sql('SET LOCAL enable_indexscan = off');
+          return (await t.sql<{ 'QUERY PLAN': string }>(`EXPLAIN ${seen[0].text}`, seen[0].values)).map((x) => x['QUERY PLAN']).join('\n');
+        } finally {
+          await t.sql('COMMIT');
+        }
+      };
+      const shipmentPlan = await planOf('shipments', 'shipment', s.number);
+      for (const index of ['ix_shipment_number_trgm', 'ix_shipment_tracking_no_trgm', 'ix_shipment_order', 'ix_shipment_dealer', 'ix_sales_order_number_trgm']) expect(shipmentPlan).toContain(index);
+      const returnPlan = await planOf('returns', 'sales_return', r.number);
+      for (const index of ['ix_sales_return_number_trgm', 'ix_sales_return_shipment', 'ix_sales_return_order', 'ix_sales_return_dealer', 'ix_shipment_number_trgm']) expect(returnPlan).toContain(index);
     });
 
     it('lists orders with filters and totals over the whole filtered set', async () => {

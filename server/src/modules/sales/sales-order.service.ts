@@ -10,6 +10,7 @@ import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
 import { escapeLike, pageIdsOf, resolvePage } from '../../common/http/pagination';
+import { dealerMatch, searchTerm } from './sales-search';
 import { orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { AFTER_NUMBER_STAGE, DB, DbService, TIMELINE_STAGE } from '../../database/db.service';
@@ -179,9 +180,9 @@ export class SalesOrderService {
     if (q.from) qb = qb.where(sql<SqlBool>`o.business_date >= ${q.from}::date`);
     if (q.to) qb = qb.where(sql<SqlBool>`o.business_date <= ${q.to}::date`);
     if (q.q) {
-      const term = `%${escapeLike(q.q)}%`;
+      const term = searchTerm(q.q);
       // the dealer match as a set of ids (same rows): each side can then use its trigram index instead of scanning every order
-      qb = qb.where((eb) => eb.or([eb('o.number', 'ilike', term), sql<SqlBool>`o.dealer_id = ANY(ARRAY(SELECT sd.id FROM organization sd WHERE sd.code ILIKE ${term} OR sd.name ILIKE ${term}))`]));
+      qb = qb.where((eb) => eb.or([eb('o.number', 'ilike', term.pattern), dealerMatch(term, 'o.dealer_id', 'd')]));
     }
     // the sums read every matching order, and count them in the same statement: count and total stay exact
     const { ids, sums, ...page } = await pageIdsOf(this.db, ctx, qb, q, SORT, '-createdAt', 'o.id', { total: sql<string>`COALESCE(sum(o.total), 0)`, shipped: sql<string>`COALESCE(sum(o.shipped_total), 0)` });

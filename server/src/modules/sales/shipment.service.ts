@@ -4,7 +4,7 @@ import { sql, SqlBool } from 'kysely';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound } from '../../common/errors/domain-error';
-import { escapeLike, pageIdsOf, Sortable } from '../../common/http/pagination';
+import { pageIdsOf, Sortable } from '../../common/http/pagination';
 import { orgScope } from '../../common/scope/data-scope';
 import { addDays, businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -16,6 +16,7 @@ import { StockService } from '../inventory/stock.service';
 import { CreateReturnDto, CreateShipmentDto, LogisticsDto, ReturnQueryDto, ShipmentQueryDto } from './sales.dto';
 import './sales.events';
 import { SalesOrderService } from './sales-order.service';
+import { dealerMatch, orderMatch, searchTerm, shipmentMatch } from './sales-search';
 
 /** shipments and returns alike (x: shipment or sales_return; every column NOT NULL in both) */
 const SORT: Sortable = { createdAt: { notNull: 'x.created_at' }, businessDate: { notNull: 'x.business_date' }, number: { notNull: 'x.number' }, amount: { notNull: 'x.amount' } };
@@ -69,8 +70,9 @@ export class ShipmentService {
     if (q.from) qb = qb.where(sql<SqlBool>`x.business_date >= ${q.from}::date`);
     if (q.to) qb = qb.where(sql<SqlBool>`x.business_date <= ${q.to}::date`);
     if (q.q) {
-      const term = `%${escapeLike(q.q)}%`;
-      qb = qb.where((eb) => eb.or([eb('x.number', 'ilike', term), eb('so.number', 'ilike', term), eb('x.tracking_no', 'ilike', term), eb('d.code', 'ilike', term), eb('d.name', 'ilike', term)]));
+      const term = searchTerm(q.q);
+      // every branch can be read from an index (sales-search.ts, migration ShipmentSearchIndexes)
+      qb = qb.where((eb) => eb.or([eb('x.number', 'ilike', term.pattern), eb('x.tracking_no', 'ilike', term.pattern), orderMatch(term, 'x.order_id', 'so'), dealerMatch(term, 'x.dealer_id', 'd')]));
     }
     const { ids, ...page } = await pageIdsOf(this.db, ctx, qb, q, SORT, '-createdAt', 'x.id');
     return { items: await this.loadShipments(ctx, ids), ...page };
@@ -246,8 +248,9 @@ export class ShipmentService {
     if (q.from) qb = qb.where(sql<SqlBool>`x.business_date >= ${q.from}::date`);
     if (q.to) qb = qb.where(sql<SqlBool>`x.business_date <= ${q.to}::date`);
     if (q.q) {
-      const term = `%${escapeLike(q.q)}%`;
-      qb = qb.where((eb) => eb.or([eb('x.number', 'ilike', term), eb('sh.number', 'ilike', term), eb('so.number', 'ilike', term), eb('d.code', 'ilike', term), eb('d.name', 'ilike', term)]));
+      const term = searchTerm(q.q);
+      // as for shipments: every branch can be read from an index
+      qb = qb.where((eb) => eb.or([eb('x.number', 'ilike', term.pattern), shipmentMatch(term, 'x.shipment_id', 'sh'), orderMatch(term, 'x.order_id', 'so'), dealerMatch(term, 'x.dealer_id', 'd')]));
     }
     const { ids, ...page } = await pageIdsOf(this.db, ctx, qb, q, SORT, '-createdAt', 'x.id');
     return { items: await this.loadReturns(ctx, ids), ...page };
