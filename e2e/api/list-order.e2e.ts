@@ -53,14 +53,15 @@ describe('list sorts read their index; nulls stay last', () => {
     return seen[0];
   }
 
-  type PlanNode = { 'Node Type': string; 'Parent Relationship'?: string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
+  type PlanNode = { 'Node Type': string; 'Parent Relationship'?: string; 'Subplan Name'?: string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
   const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
   /** How page 1's ids of `table` are found: the nodes of the InitPlan that fills ARRAY(...) in the statement the server sends. */
   async function idsPlan(url: string, alias: string, table: string) {
     const { text, values } = await pageStatement(url, alias);
     const [{ 'QUERY PLAN': [explained] }] = await t.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
-    const initPlans = nodes(explained.Plan).filter((n) => n['Parent Relationship'] === 'InitPlan');
+    // the statement's sub-plans: the matches counted (CTE m), the page sorted from them and the walk of the sort's index; one of the last two runs
+    const initPlans = nodes(explained.Plan).filter((n) => n['Parent Relationship'] === 'InitPlan' && !n['Subplan Name']?.startsWith('CTE') && n['Actual Loops'] > 0);
     expect(initPlans).toHaveLength(1);
     const inside = nodes(initPlans[0]);
     const scans = inside.filter((n) => n['Relation Name'] === table);
@@ -133,6 +134,30 @@ describe('list sorts read their index; nulls stay last', () => {
       const reports = await idsPlan('/api/dealer-reports', 'r', 'dealer_report');
       expect(reports).toMatchObject({ sorts: 0, index: 'ix_dealer_report_date' });
       expect(reports.rowsRead).toBeLessThan(100);
+    });
+
+    it('a filter matching few rows sorts its page from the rows it counted: the index walk does not run', async () => {
+      const [other] = await t.sql<{ id: string }>('SELECT id FROM product ORDER BY code OFFSET 1 LIMIT 1');
+      // older than every other movement: a walk of ix_stock_movement_created would pass all of them first
+      await t.sql(
+        `INSERT INTO stock_movement (doc_id, doc_type, doc_number, warehouse_id, product_id, delta, on_hand_after, created_at)
+         SELECT gen_random_uuid(), 'SHIPMENT', 'SH-FEW' || n, w.id, $1, -1, 100, now() - interval '1 year' - n * interval '1 minute'
+           FROM (SELECT id FROM warehouse WHERE code = 'WH-BJ') w CROSS JOIN generate_series(1, 5) n`,
+        [other.id],
+      );
+      const url = `/api/stock/movements?productId=${other.id}`;
+      const { text, values } = await pageStatement(url, 'm');
+      const [{ 'QUERY PLAN': [explained] }] = await t.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+      const subPlans = nodes(explained.Plan).filter((n) => n['Parent Relationship'] === 'InitPlan' && !n['Subplan Name']?.startsWith('CTE'));
+      // the page from the kept rows ran; the walk (the one that scans stock_movement) did not
+      const walk = subPlans.filter((n) => nodes(n).some((x) => x['Relation Name'] === 'stock_movement'));
+      expect(walk).toHaveLength(1);
+      expect(walk[0]['Actual Loops']).toBe(0);
+      expect(subPlans.filter((n) => n['Actual Loops'] > 0)).toHaveLength(1);
+      const expected = await t.sql<{ id: string }>('SELECT id FROM stock_movement WHERE product_id = $1 ORDER BY created_at DESC, id', [other.id]);
+      const page = await get<Page>(url);
+      expect(ids(page)).toEqual(expected.map((r) => r.id));
+      expect(page.total).toBe(expected.length);
     });
 
     it('pages of a sort with many ties (businessDate, 100 orders a day) follow one another without a duplicate or a gap, as SQL orders them', async () => {

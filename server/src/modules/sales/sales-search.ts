@@ -7,7 +7,7 @@ import { escapeLike } from '../../common/http/pagination';
  * of ids on the list's own column — `o.dealer_id = ANY(ARRAY(SELECT ...))`, the same rows as
  * `d.code ILIKE $1 OR d.name ILIKE $1` on the joined dealer — so every branch of the search can be
  * read from an index and the planner combines them (BitmapOr) instead of joining and filtering every
- * document: 156,584 shipments, a number or a dealer name, ~0.7-1.2 s -> 34-130 ms. A shorter term
+ * document: 156,584 shipments, a number or a dealer name, ~0.7-1.3 s -> 20-54 ms. A shorter term
  * scans in either form, and the joined columns scan faster (the page's limit stops it early, where
  * a set of ids is built whole first and checked row by row: `北京`, 96 ms joined, 387 ms as sets).
  */
