@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { pageIdsStatement } from '../support/statement-count';
 import { bearer, bootTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -34,24 +34,7 @@ describe('list sorts read their index; nulls stay last', () => {
   const ids = (page: Page) => page.items.map((i) => i.id);
 
   /** The statement (text and parameters) the server sends for `url` that selects the page's ids of `alias` (pageIdsOf's). */
-  async function pageStatement(url: string, alias: string): Promise<{ text: string; values: unknown[] }> {
-    const original = Client.prototype.query;
-    const seen: { text: string; values: unknown[] }[] = [];
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      const first = args[0] as string | { text?: string; values?: unknown[] };
-      const text = typeof first === 'string' ? first : first?.text;
-      const values = (typeof first === 'string' ? args[1] : first?.values) as unknown[] | undefined;
-      if (typeof text === 'string' && text.includes(`ARRAY((select "${alias}"."id"::text`)) seen.push({ text, values: Array.isArray(values) ? values : [] });
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof Client.prototype.query;
-    try {
-      await get(url);
-    } finally {
-      Client.prototype.query = original;
-    }
-    expect(seen).toHaveLength(1);
-    return seen[0];
-  }
+  const pageStatement = (url: string, alias: string) => pageIdsStatement(() => get(url), alias);
 
   type PlanNode = { 'Node Type': string; 'Parent Relationship'?: string; 'Subplan Name'?: string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
   const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];

@@ -455,8 +455,6 @@ async function settle(tx: OpenTx): Promise<void> {
   await Promise.all(running);
 }
 
-
-
 function pickNext(steps: FinalStep[]): FinalStep | undefined {
   if (!steps.length) return undefined;
   let best = 0;

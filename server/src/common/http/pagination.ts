@@ -48,6 +48,14 @@ export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * Whether a trigram index (pg_trgm) can serve `ILIKE '%q%'`: it extracts no trigram from a term of
+ * fewer than 3 characters, so a shorter one scans whatever the query looks like.
+ */
+export function trigramSearchable(q: string): boolean {
+  return [...q].length >= 3;
+}
+
 /** One page of ids of a list (`pageIdsOf`): the page's own rows are then loaded by id. */
 export type PageOfIds = { ids: string[]; page: number; pageSize: number } & PageTotal;
 

@@ -10,7 +10,7 @@ import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
 import { addTypedRow, CellKind } from '../../common/excel';
-import { escapeLike, pageIdsOf, resolvePage, Sortable } from '../../common/http/pagination';
+import { escapeLike, pageIdsOf, resolvePage, Sortable, trigramSearchable } from '../../common/http/pagination';
 import { assertInScope, orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { DbService } from '../../database/db.service';
@@ -151,7 +151,7 @@ export class InvoiceService {
       case 'NAME':
         // three characters or more: any buyer name, through the trigram index; one or two (no trigram
         // to look up) match the dealers' names, through the dealer index, so a short word never scans the table
-        qb = [...c.text].length >= 3
+        qb = trigramSearchable(c.text)
           ? qb.where('i.buyer_name', 'ilike', `%${escapeLike(c.text)}%`)
           : qb.where(sql<SqlBool>`i.dealer_id IN (SELECT nd.id FROM organization nd WHERE nd.type = 'DEALER' AND nd.name ILIKE ${`%${escapeLike(c.text)}%`})`);
         break;

@@ -10,7 +10,6 @@ import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RequestContext } from '../../common/context/request-context';
 import { DomainError, notFound, staleVersion } from '../../common/errors/domain-error';
 import { escapeLike, pageIdsOf, resolvePage } from '../../common/http/pagination';
-import { dealerMatch, searchTerm } from './sales-search';
 import { orgScope } from '../../common/scope/data-scope';
 import { businessDate } from '../../database/business-date';
 import { AFTER_NUMBER_STAGE, DB, DbService, TIMELINE_STAGE } from '../../database/db.service';
@@ -29,6 +28,7 @@ import { NotificationService } from '../notifications/notification.service';
 import { SettingsService } from '../settings/settings.service';
 import { BackorderQueryDto, CreateOrderDto, OrderLineInput, OrderQueryDto, PreviewOrderDto, ReasonDto, ReviewOrderDto, SubmitOrderDto, UpdateOrderDto } from './sales.dto';
 import { SALES_ORDER } from './sales.events';
+import { dealerMatch, searchTerm } from './sales-search';
 
 /** A priced line, ready to be written: the wire line before it has an id or shipments, plus its discount amount. */
 export type PricedLine = Omit<OrderLineDto, 'id' | 'lineNo' | 'shippedQty' | 'shippedAmount' | 'returnedQty' | 'reservedQty'> & { discount: string };
