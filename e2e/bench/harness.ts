@@ -32,6 +32,8 @@ export interface BenchSettings {
   durationSeconds: number;
   /** seconds of unmeasured load before each measurement */
   warmupSeconds: number;
+  /** a throughput scenario's sides alternate in this many rounds of durationSeconds / rounds each */
+  rounds: number;
   /** concurrent HTTP connections, and concurrent pg.Pool clients on the SQL side */
   connections: number;
   /** port for the embedded PostgreSQL (only when DATABASE_URL is unset) */
@@ -71,6 +73,7 @@ export function readSettings(defaultSizes: number[]): BenchSettings {
     sizesFromEnv: !!sizesRaw,
     durationSeconds,
     warmupSeconds: intEnv('BENCH_WARMUP', Math.min(2, durationSeconds), 0),
+    rounds: Math.floor(intEnv('BENCH_ROUNDS', 3, 1)),
     connections: Math.floor(intEnv('BENCH_CONNECTIONS', 10, 1)),
     embeddedPgPort: Math.floor(intEnv('BENCH_PG_PORT', 54340, 1)),
     keepDatabases: boolEnv('BENCH_KEEP_DB', false),
@@ -792,8 +795,10 @@ export interface ResultRow {
   sqlUnit: string;
   api: Measurement;
   sql: Measurement;
-  /** API throughput / SQL throughput */
+  /** API throughput / SQL throughput, of the round with the median ratio (api, sql: that round's measurements) */
   ratio: number;
+  /** every round's ratio, in the order run (BENCH_ROUNDS) */
+  roundRatios: number[];
   /** notes: equivalence checks, plans */
   checks: { apiTotal?: number; sqlTotal?: number; sameFirstPage?: boolean; warnings: string[]; notes?: Notes };
   plans: Record<string, PlanSummary>;

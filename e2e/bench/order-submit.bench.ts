@@ -12,8 +12,10 @@
  * (one UPDATE .. WHERE <the limit holds> RETURNING), the stock rows locked in product order and
  * their reservation raised, the document number from doc_sequence, the sales_order row (APPROVED,
  * with its credit_check) and its ten sales_order_line rows, with the prices the server resolved
- * for that dealer in setup (POST /api/sales-orders/preview). Not written by the SQL side: the
- * order's status events, the audit rows and the idempotency record.
+ * for that dealer in setup (POST /api/sales-orders/preview). Not written by that (minimal) SQL
+ * side: the order's status events, the approvals, the audit rows and the idempotency record.
+ * `submit-10-lines-same-work` measures the API again against a SQL side that does all of it
+ * (order-same-work.ts: the reads, the price resolution and every row the API writes and answers).
  *
  * The harness's throughput scenarios are GET-only, so this is a one-shot scenario: each side is
  * timed over the same N orders (rows/s = orders/s); latency percentiles and how much of the
@@ -23,7 +25,7 @@
  * Then the cluster mode (issue #17): a second server on the same database with BENCH_WORKERS
  * workers (default: the cores) takes the same kind of orders at the same concurrency (its speed-up
  * over one worker is in the check), and once more from BENCH_MANY_CLIENTS (default 100) clients,
- * for the latency under load.
+ * for the latency under load, against the same work by raw SQL from as many clients.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -33,6 +35,8 @@ import { Client, Pool } from 'pg';
 import { Dec, fmt, orderLineMoney } from '@drp/shared';
 import {
   BenchSuite,
+  benchPool,
+  capturePrincipalQueries,
   intEnv,
   login,
   LoginResult,
@@ -48,6 +52,8 @@ import {
   textTable,
 } from './harness';
 import { insertDealers, random } from './org-list.bench';
+import { sameWorkOrder, SameWorkActor } from './order-same-work';
+import { resolveSql } from './price-resolve.bench';
 
 const DEALERS = 20;
 const LINES = 10;
@@ -588,53 +594,67 @@ export const orderSubmitSuite: BenchSuite = {
     }
 
     const sides: { api?: Notes; sql?: Notes } = {};
-    const api = async (): Promise<Notes> => {
+    const apiSide = async (list: OrderSpec[], tag: string): Promise<Notes> => {
       const peakFromHere = resetPeakRss(ctx.serverPid);
       const sampler = sampleWaits(ctx.databaseUrl, 'drp-server', ctx.serverPid);
       let run: Run;
       let waits: WaitProfile | undefined;
       try {
-        run = await runHttp(ctx.baseUrl, token, connections, { orders: n }, (i) => apiBody(specs[i], `bench-api-${i}`));
+        run = await runHttp(ctx.baseUrl, token, connections, { orders: n }, (i) => apiBody(list[i], `${tag}-${i}`));
       } finally {
         waits = await sampler.stop().catch(() => undefined);
       }
       if (run.errors) throw new Error(`${run.errors} of ${n} orders failed: ${JSON.stringify(run.errorDetail)}`);
       const peak = readPeakRssKb(ctx.serverPid);
-      sides.api = { ...runNotes(run, waits), serverPeakRssMb: peak === undefined ? undefined : round(peak / 1024, 1), peakCountsFromStart: !peakFromHere || undefined };
-      return sides.api;
+      return { ...runNotes(run, waits), serverPeakRssMb: peak === undefined ? undefined : round(peak / 1024, 1), peakCountsFromStart: !peakFromHere || undefined };
     };
-    const sql = async (): Promise<Notes> => {
+    const sqlSide = async (unit: (i: number) => Promise<void>, clients = connections, pool = ctx.pool): Promise<Notes> => {
       const sampler = sampleWaits(ctx.databaseUrl, 'drp-bench');
       let run: Run;
       let waits: WaitProfile | undefined;
       try {
-        run = await runSql(ctx.pool, connections, { orders: n }, sqlUnit(specs, 'bench-sql'));
+        run = await runSql(pool, clients, { orders: n }, unit);
       } finally {
         waits = await sampler.stop().catch(() => undefined);
       }
       if (run.errors) throw new Error(`${run.errors} of ${n} orders failed: ${JSON.stringify(run.errorDetail)}`);
-      sides.sql = runNotes(run, waits);
-      return sides.sql;
+      return runNotes(run, waits);
     };
+    const api = async () => (sides.api = await apiSide(specs, 'bench-api'));
+    const sql = async () => (sides.sql = await sqlSide(sqlUnit(specs, 'bench-sql')));
 
-    const check = async () => {
+    // the same work by raw SQL (order-same-work.ts): what the API's order reads and writes, statement by statement
+    const sameSpecs = makeSpecs(w, n + connections * 4, SEED + 4);
+    const actor: SameWorkActor = {
+      userId: w.auth.userId,
+      displayName: (await ctx.pool.query<{ display_name: string }>('SELECT display_name FROM app_user WHERE id = $1', [w.auth.userId])).rows[0].display_name,
+      principal: await capturePrincipalQueries(w.auth.userId, w.auth.sessionId),
+    };
+    const resolveText = resolveSql();
+    const sameUnit = (list: OrderSpec[], tag: string, pool = ctx.pool) => (i: number) => sameWorkOrder(pool, actor, list[i % list.length], `${tag}-${i}`, w.day, resolveText);
+    const same: { api?: Notes; sql?: Notes; warmed?: boolean } = {};
+
+    /** the orders of two tagged sides (remarks `<tag>-<i>`): same spec, same order; running totals consistent */
+    const compareSides = async (apiTag: string, sqlTag: string): Promise<{ warnings: string[]; by: Map<string, { n: number; total: string }>; drift: { credit: number; stock: number } }> => {
       const warnings: string[] = [];
+      const pattern = `^(${apiTag}|${sqlTag})-`;
       // the same spec on both sides must have left the same order
       const { rows } = await ctx.pool.query<{ side: string; n: number; approved: number; total: string; tax: string; lines: number; qty: string; differing: number }>(
         `WITH o AS (
-           SELECT substring(o.remark from '^bench-(api|sql)-') AS side, substring(o.remark from '([0-9]+)$')::int AS i, o.status, o.total, o.tax_total, o.committed,
+           SELECT substring(o.remark from $1) AS side, substring(o.remark from '([0-9]+)$')::int AS i, o.status, o.total, o.tax_total, o.committed,
                   (SELECT count(*) FROM sales_order_line l WHERE l.order_id = o.id) AS lines, (SELECT sum(l.qty) FROM sales_order_line l WHERE l.order_id = o.id) AS qty,
                   (SELECT string_agg(l.product_id || ':' || l.qty || ':' || l.unit_price || ':' || l.amount, ',' ORDER BY l.line_no) FROM sales_order_line l WHERE l.order_id = o.id) AS sig
-             FROM sales_order o WHERE o.remark ~ '^bench-(api|sql)-[0-9]+$'
+             FROM sales_order o WHERE o.remark ~ ($1 || '[0-9]+$')
          )
          SELECT a.side, count(*)::int AS n, count(*) FILTER (WHERE a.status = 'APPROVED' AND a.committed = a.total)::int AS approved, sum(a.total)::text AS total,
                 sum(a.tax_total)::text AS tax, sum(a.lines)::int AS lines, sum(a.qty)::text AS qty,
                 count(*) FILTER (WHERE b.i IS NOT NULL AND (a.sig IS DISTINCT FROM b.sig OR a.total <> b.total OR a.tax_total <> b.tax_total))::int AS differing
            FROM o a LEFT JOIN o b ON b.i = a.i AND b.side <> a.side
           GROUP BY a.side ORDER BY a.side`,
+        [pattern],
       );
       const by = new Map(rows.map((r) => [r.side, r]));
-      for (const side of ['api', 'sql']) {
+      for (const side of [apiTag, sqlTag]) {
         const r = by.get(side);
         if (!r) {
           warnings.push(`no ${side} orders found`);
@@ -660,31 +680,39 @@ export const orderSubmitSuite: BenchSuite = {
       ).rows[0];
       if (drift.credit) warnings.push(`${drift.credit} credit accounts' open orders differ from their orders' committed totals`);
       if (drift.stock) warnings.push(`${drift.stock} stock rows' reservations differ from their approved orders' open quantities`);
+      return { warnings, by, drift };
+    };
+
+    /** the table of one pair of sides, logged */
+    const logPair = (title: string, a: Notes, s: Notes): number => {
+      const ratio = Number(a.ordersPerSecond) / Number(s.ordersPerSecond);
+      ctx.log(`  ${title} @ ${n} orders, ${connections} concurrent clients (API/SQL orders/s = ${ratio.toFixed(3)}):`);
+      const table = textTable(
+        ['side', 'orders', 'orders/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'active sessions', 'lock-wait share', 'server CPU ms/order', 'db CPU ms/order'],
+        (
+          [
+            ['API', a],
+            ['SQL', s],
+          ] as const
+        ).map(([label, x]) => [label, String(x.orders), String(x.ordersPerSecond), String(x.p50Ms), String(x.p90Ms), String(x.p99Ms), String(x.maxMs), String(x.activeSessionsAvg ?? '-'), String(x.lockWaitShare ?? '-'), String(x.serverCpuMsPerOrder ?? '-'), String(x.dbCpuMsPerOrder ?? '-')]),
+      );
+      table.split('\n').forEach((line) => ctx.log(`    ${line}`));
+      return ratio;
+    };
+
+    const check = async () => {
+      const { warnings, by, drift } = await compareSides('bench-api', 'bench-sql');
       const a = sides.api;
       const s = sides.sql;
       const notes: Notes = {
-        apiOrders: by.get('api')?.n,
-        sqlOrders: by.get('sql')?.n,
-        apiTotal: by.get('api')?.total,
-        sqlTotal: by.get('sql')?.total,
+        apiOrders: by.get('bench-api')?.n,
+        sqlOrders: by.get('bench-sql')?.n,
+        apiTotal: by.get('bench-api')?.total,
+        sqlTotal: by.get('bench-sql')?.total,
         creditDrift: drift.credit,
         stockDrift: drift.stock,
       };
-      if (a && s) {
-        const ratio = Number(a.ordersPerSecond) / Number(s.ordersPerSecond);
-        notes.throughputRatio = round(ratio, 3);
-        ctx.log(`  order-submit @ ${n} orders, ${connections} concurrent clients (API/SQL orders/s = ${ratio.toFixed(3)}):`);
-        const table = textTable(
-          ['side', 'orders', 'orders/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'active sessions', 'lock-wait share', 'server CPU ms/order', 'db CPU ms/order'],
-          (
-            [
-              ['API', a],
-              ['SQL', s],
-            ] as const
-          ).map(([label, x]) => [label, String(x.orders), String(x.ordersPerSecond), String(x.p50Ms), String(x.p90Ms), String(x.p99Ms), String(x.maxMs), String(x.activeSessionsAvg ?? '-'), String(x.lockWaitShare ?? '-'), String(x.serverCpuMsPerOrder ?? '-'), String(x.dbCpuMsPerOrder ?? '-')]),
-        );
-        table.split('\n').forEach((line) => ctx.log(`    ${line}`));
-      }
+      if (a && s) notes.throughputRatio = round(logPair('order-submit', a, s), 3);
       return { warnings, notes };
     };
 
@@ -712,7 +740,18 @@ export const orderSubmitSuite: BenchSuite = {
     };
     const clusterSpecs = makeSpecs(w, n + many * 4, SEED + 2);
     const manySpecs = makeSpecs(w, n + many * 4, SEED + 3);
-    const later: { cluster?: Notes; many?: Notes } = {};
+    const later: { cluster?: Notes; many?: Notes; manySql?: Notes } = {};
+    // the SQL side of the many clients: as many connections as the cluster's pools hold
+    const manyPoolSize = workers * intEnv('DB_POOL_SIZE', 10, 1);
+    let manyPoolMade: Pool | undefined;
+    const manyPool = (): Pool => {
+      if (!manyPoolMade) {
+        const made = benchPool(ctx.databaseUrl, manyPoolSize, 'drp-bench', ctx.log);
+        manyPoolMade = made;
+        ctx.onCleanup(() => made.end());
+      }
+      return manyPoolMade;
+    };
     const timedHttp = async (conns: number, list: OrderSpec[], tag: string): Promise<Notes> => {
       const c = await clusterServer();
       const sampler = sampleWaits(ctx.databaseUrl, 'drp-server', c.pid);
@@ -726,18 +765,6 @@ export const orderSubmitSuite: BenchSuite = {
       if (run.errors) throw new Error(`${run.errors} of ${n} orders failed: ${JSON.stringify(run.errorDetail)}`);
       return runNotes(run, waits);
     };
-    const timedSql = async (list: OrderSpec[], tag: string): Promise<Notes> => {
-      const sampler = sampleWaits(ctx.databaseUrl, 'drp-bench');
-      let run: Run;
-      let waits: WaitProfile | undefined;
-      try {
-        run = await runSql(ctx.pool, connections, { orders: n }, sqlUnit(list, tag));
-      } finally {
-        waits = await sampler.stop().catch(() => undefined);
-      }
-      return runNotes(run, waits);
-    };
-
     return [
       {
         name: 'submit-10-lines',
@@ -753,14 +780,59 @@ export const orderSubmitSuite: BenchSuite = {
         check,
       },
       {
+        name: 'submit-10-lines-same-work',
+        description: `${n} more orders each side as above; the SQL side does the same work as the API (order-same-work.ts): principal check, idempotency claim and answer, the reads, prices resolved, timeline, approval, audit, the order read back`,
+        rows: n,
+        apiUnit: `POST /api/sales-orders {submit: true, ${LINES} lines} with an Idempotency-Key, ${connections} connections (autocannon); wall time of all ${n}`,
+        sqlUnit:
+          `per order on ${connections} pool clients, one statement after another: the server's principal check, the idempotency claim, then in one transaction the dealer, warehouse, ` +
+          `products (range check), RESOLVE_SQL + resolvePrice, the order and its lines, settings, approval facts and flows, credit, approval, timeline and approval rows, ` +
+          `stock reserved, the number, reserved quantities and audit; after COMMIT the order read back and the idempotency answer`,
+        settle: async () => {
+          // once, before the first side: the same-work statements warmed up (untimed), as the other sides were
+          if (warmupSeconds > 0 && !same.warmed) {
+            same.warmed = true;
+            const s = await runSql(ctx.pool, connections, { seconds: warmupSeconds }, sameUnit(warm, 'bench-warmup-ssql'));
+            if (s.errors) throw new Error(`same-work warm-up failed: ${JSON.stringify(s.errorDetail)}`);
+          }
+          await settle();
+        },
+        api: async () => (same.api = await apiSide(sameSpecs, 'bench-sapi')),
+        sql: async () => (same.sql = await sqlSide(sameUnit(sameSpecs, 'bench-ssql'))),
+        check: async () => {
+          const { warnings, by } = await compareSides('bench-sapi', 'bench-ssql');
+          // the same footprint per order: timeline, approvals and their events, audit entries, an answered idempotency record
+          const { rows } = await ctx.pool.query<{ side: string; orders: number; events: number; approvals: number; approval_events: number; audits: number; answered: number }>(
+            `WITH o AS (SELECT id, substring(remark from '^(bench-sapi|bench-ssql)-') AS side FROM sales_order WHERE remark ~ '^(bench-sapi|bench-ssql)-[0-9]+$')
+             SELECT o.side, count(DISTINCT o.id)::int AS orders,
+                    (SELECT count(*) FROM sales_order_event e JOIN o x ON x.id = e.order_id WHERE x.side = o.side)::int AS events,
+                    (SELECT count(*) FROM approval_instance a JOIN o x ON x.id = a.doc_id WHERE x.side = o.side AND a.status = 'APPROVED' AND a.doc_number IS NOT NULL)::int AS approvals,
+                    (SELECT count(*) FROM approval_event ae JOIN approval_instance a ON a.id = ae.instance_id JOIN o x ON x.id = a.doc_id WHERE x.side = o.side)::int AS approval_events,
+                    (SELECT count(*) FROM audit_log l JOIN o x ON x.id = l.entity_id WHERE x.side = o.side AND l.entity = 'sales_order')::int AS audits,
+                    (SELECT count(*) FROM idempotency_key k JOIN o x ON x.id = k.resource_id WHERE x.side = o.side AND k.status_code = 201 AND k.response IS NOT NULL)::int AS answered
+               FROM o GROUP BY o.side ORDER BY o.side`,
+          );
+          const [x, y] = rows;
+          const footprint = (r: (typeof rows)[number]) => `${r.events} events, ${r.approvals} approvals, ${r.approval_events} approval events, ${r.audits} audit entries, ${r.answered} answered keys`;
+          if (rows.length !== 2) warnings.push(`footprint: found the sides ${rows.map((r) => r.side).join(', ') || 'none'}`);
+          else if (footprint(x) !== footprint(y)) warnings.push(`the sides wrote different rows: ${x.side} ${footprint(x)}; ${y.side} ${footprint(y)}`);
+          const notes: Notes = { apiOrders: by.get('bench-sapi')?.n, sqlOrders: by.get('bench-ssql')?.n, footprint: x ? footprint(x) : undefined };
+          if (same.api && same.sql) notes.throughputRatio = round(logPair('order-submit, the same work', same.api, same.sql), 3);
+          return { warnings, notes };
+        },
+      },
+      {
         name: `submit-10-lines-${workers}-workers`,
         description: `the same work through the cluster mode: WEB_CONCURRENCY=${workers}, ${connections} clients; compared with one worker (the scenario above)`,
         rows: n,
         apiUnit: `POST /api/sales-orders {submit: true, ${LINES} lines} to a server of ${workers} workers on one port, ${connections} connections`,
         sqlUnit: 'as above (measured again, so both sides see the same machine)',
-        settle,
+        settle: async () => {
+          await clusterServer(); // started and warmed up here, not inside the API side's time
+          await settle();
+        },
         api: async () => (later.cluster = await timedHttp(connections, clusterSpecs, 'bench-capi')),
-        sql: () => timedSql(clusterSpecs, 'bench-csql'),
+        sql: () => sqlSide(sqlUnit(clusterSpecs, 'bench-csql')),
         check: async () => {
           const one = sides.api?.ordersPerSecond;
           const c = later.cluster?.ordersPerSecond;
@@ -774,14 +846,15 @@ export const orderSubmitSuite: BenchSuite = {
         description: `${n} orders from ${many} concurrent clients through the cluster mode (${workers} workers): latency under load, no errors`,
         rows: n,
         apiUnit: `POST /api/sales-orders {submit: true, ${LINES} lines}, ${many} connections, ${workers} workers; any non-2xx fails the run`,
-        sqlUnit: `the raw-SQL orders on ${connections} pool clients (PostgreSQL's own rate; ${many} sessions would only queue on the same row locks)`,
+        sqlUnit: `the same work by raw SQL (order-same-work.ts) from ${many} concurrent clients on a pool of ${manyPoolSize} connections (the ${workers} workers' pools: ${workers} x DB_POOL_SIZE)`,
         settle,
         api: async () => (later.many = await timedHttp(many, manySpecs, 'bench-mapi')),
-        sql: () => timedSql(manySpecs, 'bench-msql'),
+        sql: async () => (later.manySql = await sqlSide(sameUnit(manySpecs, 'bench-msql', manyPool()), many, manyPool())),
         check: async () => {
           const p99 = later.many?.p99Ms;
-          if (p99 !== undefined) ctx.log(`  ${many} clients: p99 ${p99} ms (goal <= 250 ms), ${later.many?.ordersPerSecond} orders/s, no errors`);
-          return { warnings: [], notes: { clients: many, p99Ms: p99, ordersPerSecond: later.many?.ordersPerSecond } };
+          const sqlP99 = later.manySql?.p99Ms;
+          if (p99 !== undefined) ctx.log(`  ${many} clients: p99 ${p99} ms (goal <= 250 ms), ${later.many?.ordersPerSecond} orders/s, no errors; the same work by raw SQL: p99 ${sqlP99} ms, ${later.manySql?.ordersPerSecond} orders/s`);
+          return { warnings: [], notes: { clients: many, p99Ms: p99, ordersPerSecond: later.many?.ordersPerSecond, sqlP99Ms: sqlP99, sqlOrdersPerSecond: later.manySql?.ordersPerSecond } };
         },
       },
     ];

@@ -34,7 +34,7 @@ const SEED = 20261124;
 // ---------------------------------------------------------------------------------------------
 // the server's candidate query and the per-product mapping it does after it
 
-interface CandidateRow {
+export interface CandidateRow {
   id: string;
   /** company_settings.price_scale (RESOLVE_SQL reads it with the candidates) */
   price_scale: number | null;
@@ -60,7 +60,7 @@ export interface ResolvedRow {
   floorPrice: string | null;
 }
 
-function resolveSql(): string {
+export function resolveSql(): string {
   const mod = requireServerDist<{ RESOLVE_SQL?: string }>('modules/pricing/price-resolver.service');
   if (typeof mod.RESOLVE_SQL !== 'string') throw new Error('server/dist/modules/pricing/price-resolver.service no longer exports RESOLVE_SQL: update e2e/bench/price-resolve.bench.ts');
   return mod.RESOLVE_SQL;
@@ -69,11 +69,12 @@ function resolveSql(): string {
 const businessDate = (at: Date): string =>
   requireServerDist<{ businessDate(at: Date, tz: string): string }>('database/business-date').businessDate(at, process.env.COMPANY_TZ || 'Asia/Shanghai');
 
-/** What PriceResolverService.resolve does with the query's rows (same order, same fields). */
-function pickPrices(rows: CandidateRow[], ids: string[], qty: string, at: Date): ResolvedRow[] {
+/** What PriceResolverService.resolve does with the query's rows (same order, same fields); `qty`: one for all, or each product's. */
+export function pickPrices(rows: CandidateRow[], ids: string[], qtys: string | string[], at: Date): ResolvedRow[] {
   const day = businessDate(at);
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => {
+  return ids.map((id, i) => {
+    const qty = typeof qtys === 'string' ? qtys : qtys[i];
     const r = byId.get(id);
     if (!r) throw new Error(`RESOLVE_SQL answered no row for product ${id}`);
     const out = resolvePrice({
