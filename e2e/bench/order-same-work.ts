@@ -2,7 +2,8 @@
  * The raw-SQL side of order-submit that does the same work as the API's order (issue #17: "the API
  * against the same work done in raw SQL"): what POST /api/sales-orders {submit: true} reads and
  * writes for an order approved at once, as plain statements sent one after the other on one pool
- * client, the way an application written straight on pg would. Per order:
+ * client, the way an application written straight on pg would. The price candidates, the reservation and
+ * the read-back are the server's own statements (exported by it: serverTexts), the rest plain SQL. Per order:
  *
  *   outside the transaction: the principal check (the server's own statement, captured), the
  *     idempotency claim;
@@ -23,33 +24,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { Dec, fmt } from '@drp/shared';
-import type { CapturedQuery } from './harness';
-import { CandidateRow, pickPrices } from './price-resolve.bench';
-
-export interface SameWorkLine {
-  productId: string;
-  qty: string;
-  unitPrice: string;
-  listPrice: string;
-  priceSource: string;
-  priceRefId: string | null;
-  priceRefName: string | null;
-  floorPrice: string | null;
-  belowFloor: boolean;
-  discountRate: string;
-  taxRate: string;
-  amount: string;
-  taxAmount: string;
-}
-
-export interface SameWorkSpec {
-  dealer: { id: string; code: string; warehouseId: string };
-  lines: SameWorkLine[];
-  total: string;
-  taxTotal: string;
-  discountTotal: string;
-  belowFloor: boolean;
-}
+import { CapturedQuery, requireServerDist } from './harness';
+import type { OrderSpec, PricedLine } from './order-submit.bench';
+import { CandidateRow, pickPrices, resolveSql } from './price-resolve.bench';
 
 export interface SameWorkActor {
   userId: string;
@@ -123,18 +100,6 @@ const TIMELINE_SQL = `WITH e AS (
   SELECT x.id, x.a, x.s, x.n, $2, NULL, clock_timestamp() + x.i * interval '1 microsecond'
     FROM unnest($13::uuid[], $14::text[], $15::int[], $16::text[]) WITH ORDINALITY AS x(id, a, s, n, i)`;
 
-/** the new order's stock locked in product order and reserved as far as it is available, in one statement */
-const RESERVE_SQL = `WITH k AS (SELECT * FROM unnest($2::uuid[], $3::numeric[]) AS k(p, q)),
-    locked AS (
-      SELECT s.warehouse_id, s.product_id, LEAST(k.q, GREATEST(s.on_hand - s.reserved, 0)) AS take
-        FROM stock s JOIN k ON s.warehouse_id = $1 AND s.product_id = k.p
-       ORDER BY s.product_id
-         FOR UPDATE OF s)
-  UPDATE stock s SET reserved = s.reserved + l.take, version = s.version + 1, updated_at = now()
-    FROM locked l
-   WHERE s.warehouse_id = l.warehouse_id AND s.product_id = l.product_id AND l.take > 0
-  RETURNING s.product_id, l.take`;
-
 const NUMBER_SQL = `WITH s AS (
     INSERT INTO doc_sequence (doc_type, day, last_no) VALUES ('SO', $1, 1)
     ON CONFLICT (doc_type, day) DO UPDATE SET last_no = doc_sequence.last_no + 1, updated_at = now()
@@ -150,24 +115,29 @@ const END_SQL = `WITH w0 AS (
   SELECT $5, $6, $7, x.a, 'sales_order', $4, x.s, x.k, x.mv, x.b, x.af, $8, '127.0.0.1'
     FROM unnest($9::text[], $10::text[], $11::text[], $12::jsonb[], $13::jsonb[], $14::jsonb[]) AS x(a, s, k, mv, b, af)`;
 
-const READ_BACK_SQL = `SELECT o.*, to_char(o.business_date, 'YYYY-MM-DD') AS bdate, to_char(o.requested_date, 'YYYY-MM-DD') AS rdate, d.code AS dealer_code, d.name AS dealer_name,
-    b.name AS branch_name, w.name AS warehouse_name, sr.display_name AS sales_rep_name, cu.display_name AS created_by_name,
-    (SELECT count(*)::int FROM sales_order_line lc WHERE lc.order_id = o.id) AS line_count,
-    (SELECT COALESCE(json_agg(json_build_object(
-        'id', l.id, 'line_no', l.line_no, 'product_id', l.product_id, 'code', p.code, 'name', p.name, 'spec', p.spec, 'base_unit', p.base_unit,
-        'qty', l.qty::text, 'unit_price', l.unit_price::text, 'list_price', l.list_price::text, 'price_source', l.price_source,
-        'price_ref_id', l.price_ref_id, 'price_ref_name', l.price_ref_name, 'floor_price', l.floor_price::text, 'below_floor', l.below_floor,
-        'discount_rate', l.discount_rate::text, 'tax_rate', l.tax_rate::text, 'amount', l.amount::text, 'tax_amount', l.tax_amount::text,
-        'shipped_qty', l.shipped_qty::text, 'shipped_amount', l.shipped_amount::text, 'returned_qty', l.returned_qty::text,
-        'reserved_qty', l.reserved_qty::text, 'remark', l.remark) ORDER BY l.line_no), '[]')
-       FROM sales_order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = o.id) AS lines_json,
-    (SELECT COALESCE(json_agg(json_build_object(
-        'id', e.id, 'action', e.action, 'from_status', e.from_status, 'to_status', e.to_status, 'note', e.note,
-        'actor_id', e.actor_id, 'display_name', u.display_name, 'created_at', e.created_at) ORDER BY e.created_at, e.id), '[]')
-       FROM sales_order_event e LEFT JOIN app_user u ON u.id = e.actor_id WHERE e.order_id = o.id) AS events_json
+/** the order read back as the server answers it: its lines and timeline as JSON, in the server's own words */
+const readBackSql = (linesJson: string, eventsJson: string) => `SELECT o.*, to_char(o.business_date, 'YYYY-MM-DD') AS bdate, to_char(o.requested_date, 'YYYY-MM-DD') AS rdate,
+    d.code AS dealer_code, d.name AS dealer_name, b.name AS branch_name, w.name AS warehouse_name, sr.display_name AS sales_rep_name, cu.display_name AS created_by_name,
+    (SELECT count(*)::int FROM sales_order_line lc WHERE lc.order_id = o.id) AS line_count, ${linesJson} AS lines_json, ${eventsJson} AS events_json
   FROM sales_order o JOIN organization d ON d.id = o.dealer_id JOIN organization b ON b.id = o.branch_id JOIN warehouse w ON w.id = o.warehouse_id
   LEFT JOIN app_user sr ON sr.id = o.sales_rep_id LEFT JOIN app_user cu ON cu.id = o.created_by
   WHERE o.id = $1`;
+
+/** The statements this side takes from the built server (so they stay the server's): prices, the reservation, the read-back. */
+export interface ServerTexts {
+  resolve: string;
+  reserve: string;
+  readBack: string;
+}
+
+export function serverTexts(): ServerTexts {
+  const stock = requireServerDist<{ RESERVE_AVAILABLE_SQL?: string }>('modules/inventory/stock.service');
+  const sales = requireServerDist<{ LINES_JSON_SQL?: string; EVENTS_JSON_SQL?: string }>('modules/sales/sales-order.service');
+  if (typeof stock.RESERVE_AVAILABLE_SQL !== 'string' || typeof sales.LINES_JSON_SQL !== 'string' || typeof sales.EVENTS_JSON_SQL !== 'string') {
+    throw new Error('server/dist no longer exports RESERVE_AVAILABLE_SQL, LINES_JSON_SQL or EVENTS_JSON_SQL: update e2e/bench/order-same-work.ts');
+  }
+  return { resolve: resolveSql(), reserve: stock.RESERVE_AVAILABLE_SQL, readBack: readBackSql(sales.LINES_JSON_SQL, sales.EVENTS_JSON_SQL) };
+}
 
 const COMPLETE_SQL = `UPDATE idempotency_key SET status_code = 201, response = $1, completed_at = now(), updated_at = now()
   WHERE user_id = $2 AND key = $3 AND claim_token = $4`;
@@ -184,8 +154,8 @@ async function run<R extends object = Record<string, unknown>>(client: PoolClien
   }
 }
 
-/** One order, the same work as the API's, by raw SQL on one pool client (`resolveText`: the server's RESOLVE_SQL, resolveSql()). */
-export async function sameWorkOrder(pool: Pool, actor: SameWorkActor, s: SameWorkSpec, remark: string, day: string, resolveText: string): Promise<void> {
+/** One order, the same work as the API's, by raw SQL on one pool client (`texts`: serverTexts(), once). */
+export async function sameWorkOrder(pool: Pool, actor: SameWorkActor, s: OrderSpec, remark: string, day: string, texts: ServerTexts): Promise<void> {
   const client: PoolClient = await pool.connect();
   try {
     for (const p of actor.principal) await run(client, 'principal', p.sql, p.params);
@@ -206,12 +176,12 @@ export async function sameWorkOrder(pool: Pool, actor: SameWorkActor, s: SameWor
       const products = (await run<{ status: string; in_range: boolean }>(client, 'products', PRODUCTS_SQL, [ancestors, ids])).rows;
       if (products.length !== ids.length || products.some((p) => p.status !== 'ON_SALE' || !p.in_range)) throw new Error('a product is not orderable');
       const at = new Date();
-      const candidates = (await run<CandidateRow>(client, 'prices', resolveText, [s.dealer.id, ids, at.toISOString()])).rows;
+      const candidates = (await run<CandidateRow>(client, 'prices', texts.resolve, [s.dealer.id, ids, at.toISOString()])).rows;
       const prices = pickPrices(candidates, ids, s.lines.map((l) => l.qty), at);
       prices.forEach((p, i) => {
         if (!new Dec(p.unitPrice).eq(s.lines[i].unitPrice)) throw new Error(`price of ${p.productId}: resolved ${p.unitPrice}, the order has ${s.lines[i].unitPrice}`);
       });
-      const col = <K extends keyof SameWorkLine>(k: K) => s.lines.map((l) => l[k]);
+      const col = <K extends keyof PricedLine>(k: K) => s.lines.map((l) => l[k]);
       await run(client, 'order', ORDER_SQL, [orderId, s.dealer.id, dealer.selling_branch_id, s.dealer.warehouseId, day, remark, s.total, s.taxTotal, s.discountTotal, s.belowFloor, actor.userId]);
       const lines = (
         await run<{ id: string; product_id: string; qty: string; line_no: number }>(client, 'lines', LINES_SQL, [
@@ -250,7 +220,7 @@ export async function sameWorkOrder(pool: Pool, actor: SameWorkActor, s: SameWor
         events.map((e) => e.id), events.map((e) => e.a), events.map((e) => e.s), events.map((e) => e.n),
       ]);
       const byProduct = [...lines].sort((x, y) => (x.product_id < y.product_id ? -1 : 1));
-      const reserved = await run(client, 'reserve', RESERVE_SQL, [s.dealer.warehouseId, byProduct.map((l) => l.product_id), byProduct.map((l) => l.qty)]);
+      const reserved = await run(client, 'reserve', texts.reserve, [s.dealer.warehouseId, byProduct.map((l) => l.product_id), byProduct.map((l) => l.qty)]);
       if (reserved.rowCount !== lines.length) throw new Error(`stock reserved for ${reserved.rowCount} of ${lines.length} lines`);
       const number = (await run<{ number: string }>(client, 'number', NUMBER_SQL, [day, `SO${day.replace(/-/g, '')}-`, orderId])).rows[0].number;
       const created = { lines: s.lines.map((l) => ({ qty: l.qty, amount: l.amount, source: l.priceSource, productId: l.productId, unitPrice: l.unitPrice, discountRate: l.discountRate })), total: s.total, number, dealerId: s.dealer.id, submitted: true, warehouseId: s.dealer.warehouseId };
@@ -269,7 +239,7 @@ export async function sameWorkOrder(pool: Pool, actor: SameWorkActor, s: SameWor
       throw e;
     }
     // the answer, as the server builds it: the order read back in one statement, its lines and timeline in camelCase
-    const row = (await run<Record<string, unknown> & { lines_json: Record<string, unknown>[]; events_json: Record<string, unknown>[] }>(client, 'read back', READ_BACK_SQL, [orderId])).rows[0];
+    const row = (await run<Record<string, unknown> & { lines_json: Record<string, unknown>[]; events_json: Record<string, unknown>[] }>(client, 'read back', texts.readBack, [orderId])).rows[0];
     if (!row) throw new Error('the order was not read back');
     const { lines_json, events_json, ...header } = row;
     const answer = { ...camelCase(header), lines: lines_json.map(camelCase), events: events_json.map(camelCase) };

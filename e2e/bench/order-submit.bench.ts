@@ -52,8 +52,7 @@ import {
   textTable,
 } from './harness';
 import { insertDealers, random } from './org-list.bench';
-import { sameWorkOrder, SameWorkActor } from './order-same-work';
-import { resolveSql } from './price-resolve.bench';
+import { sameWorkOrder, SameWorkActor, serverTexts } from './order-same-work';
 
 const DEALERS = 20;
 const LINES = 10;
@@ -68,7 +67,7 @@ const businessDay = (): string =>
 // ---------------------------------------------------------------------------------------------
 // the world: dealers, warehouses, products, and every dealer's prices as the server resolves them
 
-interface PricedLine {
+export interface PricedLine {
   productId: string;
   qty: string;
   unitPrice: string;
@@ -95,7 +94,7 @@ interface Dealer {
 }
 
 /** One order: everything both sides need, computed once. */
-interface OrderSpec {
+export interface OrderSpec {
   dealer: Dealer;
   lines: PricedLine[];
   total: string;
@@ -630,8 +629,8 @@ export const orderSubmitSuite: BenchSuite = {
       displayName: (await ctx.pool.query<{ display_name: string }>('SELECT display_name FROM app_user WHERE id = $1', [w.auth.userId])).rows[0].display_name,
       principal: await capturePrincipalQueries(w.auth.userId, w.auth.sessionId),
     };
-    const resolveText = resolveSql();
-    const sameUnit = (list: OrderSpec[], tag: string, pool = ctx.pool) => (i: number) => sameWorkOrder(pool, actor, list[i % list.length], `${tag}-${i}`, w.day, resolveText);
+    const texts = serverTexts();
+    const sameUnit = (list: OrderSpec[], tag: string, pool = ctx.pool) => (i: number) => sameWorkOrder(pool, actor, list[i % list.length], `${tag}-${i}`, w.day, texts);
     const same: { api?: Notes; sql?: Notes; warmed?: boolean } = {};
 
     /** the orders of two tagged sides (remarks `<tag>-<i>`): same spec, same order; running totals consistent */

@@ -63,6 +63,21 @@ const STOCK_SORT: Record<string, string> = {
  * Stock per (warehouse, product): the list with totals and low-stock flags, per-warehouse
  * thresholds, the movement ledger, and the row locking every stock change goes through.
  */
+/**
+ * StockService.reserveAvailable's statement ($1 warehouse, $2 products, $3 quantities asked); exported for the
+ * bench's raw-SQL order (e2e/bench/order-same-work.ts), which reserves as the server does.
+ */
+export const RESERVE_AVAILABLE_SQL = `WITH k AS (SELECT * FROM unnest($2::uuid[], $3::numeric[]) AS k(p, q)),
+            locked AS (
+              SELECT s.warehouse_id, s.product_id, LEAST(k.q, GREATEST(s.on_hand - s.reserved, 0)) AS take
+                FROM stock s JOIN k ON s.warehouse_id = $1 AND s.product_id = k.p
+               ORDER BY s.product_id
+                 FOR UPDATE OF s)
+       UPDATE stock s SET reserved = s.reserved + l.take, version = s.version + 1, updated_at = now()
+         FROM locked l
+        WHERE s.warehouse_id = l.warehouse_id AND s.product_id = l.product_id AND l.take > 0
+       RETURNING s.product_id, l.take`;
+
 @Injectable()
 export class StockService {
   constructor(
@@ -417,20 +432,7 @@ export class StockService {
    */
   async reserveAvailable(tx: RequestContext, warehouseId: string, asks: { productId: string; qty: string }[]): Promise<Map<string, string>> {
     if (!asks.length) return new Map();
-    const rows = await this.db.query<{ product_id: string; take: string }>(
-      tx,
-      `WITH k AS (SELECT * FROM unnest($2::uuid[], $3::numeric[]) AS k(p, q)),
-            locked AS (
-              SELECT s.warehouse_id, s.product_id, LEAST(k.q, GREATEST(s.on_hand - s.reserved, 0)) AS take
-                FROM stock s JOIN k ON s.warehouse_id = $1 AND s.product_id = k.p
-               ORDER BY s.product_id
-                 FOR UPDATE OF s)
-       UPDATE stock s SET reserved = s.reserved + l.take, version = s.version + 1, updated_at = now()
-         FROM locked l
-        WHERE s.warehouse_id = l.warehouse_id AND s.product_id = l.product_id AND l.take > 0
-       RETURNING s.product_id, l.take`,
-      [warehouseId, asks.map((a) => a.productId), asks.map((a) => a.qty)],
-    );
+    const rows = await this.db.query<{ product_id: string; take: string }>(tx, RESERVE_AVAILABLE_SQL, [warehouseId, asks.map((a) => a.productId), asks.map((a) => a.qty)]);
     return new Map(rows.map((r) => [r.product_id, fmt(r.take, 'qty')]));
   }
 

@@ -1189,8 +1189,12 @@ type LineJson = Omit<Selectable<DB['sales_order_line']>, 'order_id' | 'created_a
 /** A timeline row as EVENTS_JSON writes it (`created_at` as JSON text). */
 type EventJson = { id: string; action: string; from_status: string | null; to_status: string; note: string | null; actor_id: string | null; display_name: string | null; created_at: string };
 
-/** The order's lines, in line order, with their products' names: numbers as text, never JSON numbers (floats). */
-const LINES_JSON = sql<LineJson[]>`(SELECT COALESCE(json_agg(json_build_object(
+/**
+ * The order's lines, in line order, with their products' names: numbers as text, never JSON numbers (floats).
+ * Exported as text with EVENTS_JSON_SQL for the bench's raw-SQL order (e2e/bench/order-same-work.ts), which reads
+ * an order back as the server does.
+ */
+export const LINES_JSON_SQL = `(SELECT COALESCE(json_agg(json_build_object(
     'id', l.id, 'line_no', l.line_no, 'product_id', l.product_id, 'code', p.code, 'name', p.name, 'spec', p.spec, 'base_unit', p.base_unit,
     'qty', l.qty::text, 'unit_price', l.unit_price::text, 'list_price', l.list_price::text, 'price_source', l.price_source,
     'price_ref_id', l.price_ref_id, 'price_ref_name', l.price_ref_name, 'floor_price', l.floor_price::text, 'below_floor', l.below_floor,
@@ -1198,12 +1202,14 @@ const LINES_JSON = sql<LineJson[]>`(SELECT COALESCE(json_agg(json_build_object(
     'shipped_qty', l.shipped_qty::text, 'shipped_amount', l.shipped_amount::text, 'returned_qty', l.returned_qty::text,
     'reserved_qty', l.reserved_qty::text, 'remark', l.remark) ORDER BY l.line_no), '[]')
   FROM sales_order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = o.id)`;
+const LINES_JSON = sql.raw<LineJson[]>(LINES_JSON_SQL);
 
 /** The order's timeline, oldest first, with each actor's name. */
-const EVENTS_JSON = sql<EventJson[]>`(SELECT COALESCE(json_agg(json_build_object(
+export const EVENTS_JSON_SQL = `(SELECT COALESCE(json_agg(json_build_object(
     'id', e.id, 'action', e.action, 'from_status', e.from_status, 'to_status', e.to_status, 'note', e.note,
     'actor_id', e.actor_id, 'display_name', u.display_name, 'created_at', e.created_at) ORDER BY e.created_at, e.id), '[]')
   FROM sales_order_event e LEFT JOIN app_user u ON u.id = e.actor_id WHERE e.order_id = o.id)`;
+const EVENTS_JSON = sql.raw<EventJson[]>(EVENTS_JSON_SQL);
 
 function toLineDtoFromRow(l: LineJson): OrderLineDto {
   return {
