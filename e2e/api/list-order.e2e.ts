@@ -143,6 +143,42 @@ describe('list sorts read their index; nulls stay last', () => {
       expect(page.total).toBe(expected.length);
     });
 
+    it('a list with sums (sales orders) searched for a few orders sorts its page from the matches too; its count and sums stay exact', async () => {
+      const dealer = await t.orgId('D-BJ001');
+      // older than every other order: a walk of ix_sales_order_created would pass all 20,000 first
+      await t.sql(
+        `INSERT INTO sales_order (number, status, source, dealer_id, branch_id, warehouse_id, business_date, total, shipped_total, created_at)
+         SELECT 'SO-FEWSUM' || n, 'COMPLETED', 'CONSOLE', d.id, d.parent_id, w.id, current_date - 400, n * 10.00, n * 5.00, now() - interval '1 year' - n * interval '1 minute'
+           FROM organization d CROSS JOIN (SELECT id FROM warehouse WHERE code = 'WH-BJ') w CROSS JOIN generate_series(1, 5) n
+          WHERE d.id = $1`,
+        [dealer],
+      );
+      await t.sql('ANALYZE sales_order');
+      const url = '/api/sales-orders?q=SO-FEWSUM';
+      const { text, values } = await pageStatement(url, 'o');
+      const [{ 'QUERY PLAN': [explained] }] = await t.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+      const subPlans = nodes(explained.Plan).filter((n) => n['Parent Relationship'] === 'InitPlan' && !n['Subplan Name']?.startsWith('CTE'));
+      // two ways to the page: from the kept matches (CTE m), or the walk of the sort's index; only the first ran
+      // (the search's dealer id sets are sub-plans of their own, on organization)
+      const walk = subPlans.filter((n) => nodes(n).some((x) => x['Relation Name'] === 'sales_order'));
+      expect(walk).toHaveLength(1);
+      expect(walk[0]['Actual Loops']).toBe(0);
+      const fromKept = subPlans.filter((n) => nodes(n).some((x) => x['CTE Name'] === 'm'));
+      expect(fromKept).toHaveLength(1);
+      expect(fromKept[0]['Actual Loops']).toBe(1);
+      const expected = await t.sql<{ id: string }>(`SELECT id FROM sales_order WHERE number LIKE 'SO-FEWSUM%' ORDER BY created_at DESC, id`);
+      const page = await get<Page & { totals: { count: number; total: string; shippedTotal: string } }>(url);
+      expect(ids(page)).toEqual(expected.map((r) => r.id));
+      expect(page.total).toBe(5);
+      expect(page.totals).toEqual({ count: 5, total: '150.00', shippedTotal: '75.00' });
+      // the long list still walks its index, and its count and sums cover every order
+      const all = await idsPlan('/api/sales-orders', 'o', 'sales_order');
+      expect(all).toMatchObject({ sorts: 0, scan: 'Index Scan', index: 'ix_sales_order_created' });
+      const [sums] = await t.sql<{ n: number; total: string }>('SELECT count(*)::int AS n, sum(total)::numeric(14,2)::text AS total FROM sales_order');
+      const first = await get<Page & { totals: { count: number; total: string } }>('/api/sales-orders');
+      expect(first.totals).toMatchObject({ count: sums.n, total: sums.total });
+    });
+
     it('pages of a sort with many ties (businessDate, 100 orders a day) follow one another without a duplicate or a gap, as SQL orders them', async () => {
       const pages = [1, 2, 3, 4, 5, 6].map((p) => `/api/sales-orders?sort=businessDate&pageSize=20&page=${p}`);
       const seen: string[] = [];

@@ -72,7 +72,8 @@ export type PageOfIds = { ids: string[]; page: number; pageSize: number } & Page
  * sort's index for its page (see "The order"). Walking the index with a filter that matches few
  * rows reads every row before the last match (a rare search: every document). A list that
  * answers sums over its whole filter (`sums`: name -> aggregate) reads every matching row for them
- * anyway, so the same statement counts them all: its total is exact (its ids still walk the index).
+ * anyway, so the same statement counts them all: its total is exact; its page comes from the kept
+ * rows by the same rule (the count decides, and the rows are kept only when it is within the limit).
  *
  * The order (the one rule for it; issue #17): NULLs always come last, in both directions, and ties
  * are broken by `idColumn` ascending. A plain `sortable` entry (may be NULL) is sorted
@@ -108,25 +109,24 @@ export async function pageIdsOf<K extends string = never>(
     .offset(offset)
     // one more than the page: whether another page follows (pageTotal's last-page rule)
     .limit(pageSize + 1);
-  let row: { n: number; ids: string[] } & Record<K, string>;
-  if (sums) {
-    const counted = query.clearSelect().select([sql<number>`count(*)::int`.as('n'), ...Object.entries<RawBuilder<string>>(sums).map(([name, sum]) => sum.as(name))]);
-    row = (await db.one(ctx, db.k.selectFrom(counted.as('t')).selectAll('t').select(sql<string[]>`ARRAY(${ids})`.as('ids')))) as unknown as typeof row;
-  } else {
-    // The matches counted up to the limit are kept (id and sort key): when they are all of them, the page is
-    // sorted from those; only a longer list walks the sort's index for its page (the CASE runs one branch).
-    // A rare match (a search) is then found once by its own best plan, where walking the sort's index with
-    // the filter reads every row before it (156,584 shipments: ~350 ms -> ~20 ms).
-    const kept = query
-      .clearSelect()
-      .select([sql`${sql.ref(idColumn)}`.as('_id'), sql`${sql.raw(column)}`.as('_s')])
-      .limit(EXACT_TOTAL_LIMIT + 1);
-    // m._id (the column, not the text answered) breaks ties, as idColumn does in `ids`
-    const fromKept = sql`SELECT m._id::text AS id FROM m ORDER BY m._s ${sql.raw(direction)}${sql.raw(notNull ? '' : ' NULLS LAST')}, m._id LIMIT ${pageSize + 1} OFFSET ${offset}`;
-    const statement = sql<{ n: number; ids: string[] }>`WITH m AS MATERIALIZED (${kept}) SELECT t.n, CASE WHEN t.n <= ${sql.lit(EXACT_TOTAL_LIMIT)} THEN ARRAY(${fromKept}) ELSE ARRAY(${ids}) END AS ids FROM (SELECT count(*)::int AS n FROM m) t`;
-    const compiled = statement.compile(db.k);
-    [row] = (await db.query(ctx, compiled.sql, compiled.parameters as unknown[])) as (typeof row)[];
-  }
+  // The matches counted up to the limit are kept (id and sort key): when they are all of them, the page is
+  // sorted from those; only a longer list walks the sort's index for its page (the CASE runs one branch).
+  // A rare match (a search) is then found once by its own best plan, where walking the sort's index with
+  // the filter reads every row before it (156,584 shipments: ~350 ms -> ~20 ms).
+  const kept = query
+    .clearSelect()
+    .select([sql`${sql.ref(idColumn)}`.as('_id'), sql`${sql.raw(column)}`.as('_s')])
+    .limit(EXACT_TOTAL_LIMIT + 1);
+  // m._id (the column, not the text answered) breaks ties, as idColumn does in `ids`
+  const fromKept = sql`SELECT m._id::text AS id FROM m ORDER BY m._s ${sql.raw(direction)}${sql.raw(notNull ? '' : ' NULLS LAST')}, m._id LIMIT ${pageSize + 1} OFFSET ${offset}`;
+  // the count: of the kept rows; or, with sums, of every match beside the sums (which read them all anyway);
+  // there m is read only by the CASE's first branch, so a long list never fills it
+  const counted = sums
+    ? sql`(${query.clearSelect().select([sql<number>`count(*)::int`.as('n'), ...Object.entries<RawBuilder<string>>(sums).map(([name, sum]) => sum.as(name))])})`
+    : sql`(SELECT count(*)::int AS n FROM m)`;
+  const statement = sql`WITH m AS MATERIALIZED (${kept}) SELECT t.*, CASE WHEN t.n <= ${sql.lit(EXACT_TOTAL_LIMIT)} THEN ARRAY(${fromKept}) ELSE ARRAY(${ids}) END AS ids FROM ${counted} t`;
+  const compiled = statement.compile(db.k);
+  const [row] = (await db.query(ctx, compiled.sql, compiled.parameters as unknown[])) as ({ n: number; ids: string[] } & Record<K, string>)[];
   const { n, ids: found, ...rest } = row;
   const total: PageTotal = sums ? { total: n } : await pageTotal(db, ctx, query, { countedUpTo: n, offset, pageSize, fetched: found.length });
   // `sums` only where asked for: callers spread the rest into their answer
