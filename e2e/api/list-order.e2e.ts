@@ -36,7 +36,7 @@ describe('list sorts read their index; nulls stay last', () => {
   /** The statement (text and parameters) the server sends for `url` that selects the page's ids of `alias` (pageIdsOf's). */
   const pageStatement = (url: string, alias: string) => pageIdsStatement(() => get(url), alias);
 
-  type PlanNode = { 'Node Type': string; 'Parent Relationship'?: string; 'Subplan Name'?: string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
+  type PlanNode = { 'Node Type': string; 'Parent Relationship'?: string; 'Subplan Name'?: string; 'CTE Name'?: string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
   const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
   /** How page 1's ids of `table` are found: the nodes of the InitPlan that fills ARRAY(...) in the statement the server sends. */
