@@ -39,12 +39,17 @@ describe('list sorts read their index; nulls stay last', () => {
   type PlanNode = { 'Node Type': string; 'Parent Relationship'?: string; 'Subplan Name'?: string; 'CTE Name'?: string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
   const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
-  /** How page 1's ids of `table` are found: the nodes of the InitPlan that fills ARRAY(...) in the statement the server sends. */
-  async function idsPlan(url: string, alias: string, table: string) {
+  /** The InitPlans (the CTE's aside) of page 1's statement for `url`, as it ran (EXPLAIN ANALYZE of what the server sends). */
+  async function subPlansOf(url: string, alias: string): Promise<PlanNode[]> {
     const { text, values } = await pageStatement(url, alias);
     const [{ 'QUERY PLAN': [explained] }] = await t.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+    return nodes(explained.Plan).filter((n) => n['Parent Relationship'] === 'InitPlan' && !n['Subplan Name']?.startsWith('CTE'));
+  }
+
+  /** How page 1's ids of `table` are found: the nodes of the InitPlan that fills ARRAY(...) in the statement the server sends. */
+  async function idsPlan(url: string, alias: string, table: string) {
     // the statement's sub-plans: the matches counted (CTE m), the page sorted from them and the walk of the sort's index; one of the last two runs
-    const initPlans = nodes(explained.Plan).filter((n) => n['Parent Relationship'] === 'InitPlan' && !n['Subplan Name']?.startsWith('CTE') && n['Actual Loops'] > 0);
+    const initPlans = (await subPlansOf(url, alias)).filter((n) => n['Actual Loops'] > 0);
     expect(initPlans).toHaveLength(1);
     const inside = nodes(initPlans[0]);
     const scans = inside.filter((n) => n['Relation Name'] === table);
@@ -54,6 +59,20 @@ describe('list sorts read their index; nulls stay last', () => {
       scan: scans[0]['Node Type'],
       index: scans[0]['Index Name'],
       rowsRead: scans[0]['Actual Rows'] * scans[0]['Actual Loops'],
+    };
+  }
+
+  /**
+   * The two sub-plans that can make page 1 of `url`: `walk`, the walk of the sort's index (the one that scans
+   * `table`), and `fromKept`, the page sorted from the kept matches (CTE m); `subPlans`: all of subPlansOf
+   * (a search's own id sets among them).
+   */
+  async function pageBranches(url: string, alias: string, table: string) {
+    const subPlans = await subPlansOf(url, alias);
+    return {
+      subPlans,
+      walk: subPlans.filter((n) => nodes(n).some((x) => x['Relation Name'] === table)),
+      fromKept: subPlans.filter((n) => nodes(n).some((x) => x['CTE Name'] === 'm')),
     };
   }
 
@@ -129,11 +148,8 @@ describe('list sorts read their index; nulls stay last', () => {
         [other.id],
       );
       const url = `/api/stock/movements?productId=${other.id}`;
-      const { text, values } = await pageStatement(url, 'm');
-      const [{ 'QUERY PLAN': [explained] }] = await t.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
-      const subPlans = nodes(explained.Plan).filter((n) => n['Parent Relationship'] === 'InitPlan' && !n['Subplan Name']?.startsWith('CTE'));
       // the page from the kept rows ran; the walk (the one that scans stock_movement) did not
-      const walk = subPlans.filter((n) => nodes(n).some((x) => x['Relation Name'] === 'stock_movement'));
+      const { subPlans, walk } = await pageBranches(url, 'm', 'stock_movement');
       expect(walk).toHaveLength(1);
       expect(walk[0]['Actual Loops']).toBe(0);
       expect(subPlans.filter((n) => n['Actual Loops'] > 0)).toHaveLength(1);
@@ -155,15 +171,11 @@ describe('list sorts read their index; nulls stay last', () => {
       );
       await t.sql('ANALYZE sales_order');
       const url = '/api/sales-orders?q=SO-FEWSUM';
-      const { text, values } = await pageStatement(url, 'o');
-      const [{ 'QUERY PLAN': [explained] }] = await t.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
-      const subPlans = nodes(explained.Plan).filter((n) => n['Parent Relationship'] === 'InitPlan' && !n['Subplan Name']?.startsWith('CTE'));
       // two ways to the page: from the kept matches (CTE m), or the walk of the sort's index; only the first ran
       // (the search's dealer id sets are sub-plans of their own, on organization)
-      const walk = subPlans.filter((n) => nodes(n).some((x) => x['Relation Name'] === 'sales_order'));
+      const { walk, fromKept } = await pageBranches(url, 'o', 'sales_order');
       expect(walk).toHaveLength(1);
       expect(walk[0]['Actual Loops']).toBe(0);
-      const fromKept = subPlans.filter((n) => nodes(n).some((x) => x['CTE Name'] === 'm'));
       expect(fromKept).toHaveLength(1);
       expect(fromKept[0]['Actual Loops']).toBe(1);
       const expected = await t.sql<{ id: string }>(`SELECT id FROM sales_order WHERE number LIKE 'SO-FEWSUM%' ORDER BY created_at DESC, id`);

@@ -154,14 +154,16 @@ async function run<R extends object = Record<string, unknown>>(client: PoolClien
   }
 }
 
-/** One order, the same work as the API's, by raw SQL on one pool client (`texts`: serverTexts(), once). */
-export async function sameWorkOrder(pool: Pool, actor: SameWorkActor, s: OrderSpec, remark: string, day: string, texts: ServerTexts): Promise<void> {
+/**
+ * One order, the same work as the API's, by raw SQL on one pool client (`texts`: serverTexts(), once). `body`: the
+ * API's request body for the same order (its idempotency hash), with `remark`.
+ */
+export async function sameWorkOrder(pool: Pool, actor: SameWorkActor, s: OrderSpec, remark: string, body: string, day: string, texts: ServerTexts): Promise<void> {
   const client: PoolClient = await pool.connect();
   try {
     for (const p of actor.principal) await run(client, 'principal', p.sql, p.params);
     const key = `bench-same-${randomUUID()}`;
     const claim = randomUUID();
-    const body = JSON.stringify({ dealerId: s.dealer.id, warehouseId: s.dealer.warehouseId, submit: true, remark, lines: s.lines.map((l) => ({ productId: l.productId, qty: l.qty })) });
     const claimed = await run(client, 'claim', CLAIM_SQL, [actor.userId, key, createHash('sha256').update(body).digest('hex'), claim, String(Math.floor(Math.random() * 2 ** 52))]);
     if (!claimed.rowCount) throw new Error('idempotency claim refused');
     const orderId = randomUUID();

@@ -630,7 +630,7 @@ export const orderSubmitSuite: BenchSuite = {
       principal: await capturePrincipalQueries(w.auth.userId, w.auth.sessionId),
     };
     const texts = serverTexts();
-    const sameUnit = (list: OrderSpec[], tag: string, pool = ctx.pool) => (i: number) => sameWorkOrder(pool, actor, list[i % list.length], `${tag}-${i}`, w.day, texts);
+    const sameUnit = (list: OrderSpec[], tag: string, pool = ctx.pool) => (i: number) => sameWorkOrder(pool, actor, list[i % list.length], `${tag}-${i}`, apiBody(list[i % list.length], `${tag}-${i}`), w.day, texts);
     const same: { api?: Notes; sql?: Notes; warmed?: boolean } = {};
 
     /** the orders of two tagged sides (remarks `<tag>-<i>`): same spec, same order; running totals consistent */

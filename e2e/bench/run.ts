@@ -41,6 +41,7 @@ import {
   readSettings,
   ResultRow,
   round,
+  Scenario,
   ServerProcess,
   startPgServer,
   startServer,
@@ -211,10 +212,16 @@ async function main(): Promise<number> {
           // A just-started server runs its first requests unoptimised (V8 has not compiled the hot paths yet,
           // the pool's connections have prepared nothing): one warm-up pass over every scenario first, so the
           // first scenario is not measured colder than the ones after it (it read ~30 % slower before).
-          if (settings.warmupSeconds > 0 && scenarios.length) {
+          // what each side of a scenario runs (its duration aside)
+          const sides = (sc: Scenario) => ({
+            http: { baseUrl: started.baseUrl, path: sc.path, headers: sc.headers, connections: settings.connections },
+            sqlRun: { pool, connections: settings.connections, unit: sc.sql },
+          });
+          if (settings.warmupSeconds > 0) {
             for (const sc of scenarios) {
-              await measureHttp({ baseUrl: started.baseUrl, path: sc.path, headers: sc.headers, connections: settings.connections, durationSeconds: settings.warmupSeconds });
-              await measureSql({ pool, connections: settings.connections, unit: sc.sql, durationSeconds: settings.warmupSeconds });
+              const { http, sqlRun } = sides(sc);
+              await measureHttp({ ...http, durationSeconds: settings.warmupSeconds });
+              await measureSql({ ...sqlRun, durationSeconds: settings.warmupSeconds });
             }
           }
           for (const sc of scenarios) {
@@ -227,8 +234,7 @@ async function main(): Promise<number> {
               plans[label] = await explain(pool, q.sql, q.params);
               log(`  plan ${label} (${plans[label].executionMs} ms): ${plans[label].shape}`);
             }
-            const http = { baseUrl: started.baseUrl, path: sc.path, headers: sc.headers, connections: settings.connections };
-            const sqlRun = { pool, connections: settings.connections, unit: sc.sql };
+            const { http, sqlRun } = sides(sc);
             if (settings.warmupSeconds > 0) await measureHttp({ ...http, durationSeconds: settings.warmupSeconds });
             if (settings.warmupSeconds > 0) await measureSql({ ...sqlRun, durationSeconds: settings.warmupSeconds });
             // The sides alternate in BENCH_ROUNDS rounds, so a transient (autovacuum after the setup's inserts, a
